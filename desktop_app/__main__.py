@@ -1,0 +1,35 @@
+"""Entry point: runs a command of the command line, or opens the window when no command is given."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if _wants_window(arguments):
+        from .gui.launch import launch_window
+
+        return launch_window(arguments)
+    from .core.cli import run
+
+    return run(arguments)
+
+
+def _wants_window(arguments: list[str]) -> bool:
+    """True when the arguments hold no command, only the data location options."""
+    remaining = list(arguments)
+    while remaining:
+        head = remaining.pop(0)
+        if head in ("--data-dir", "--database") and remaining:
+            remaining.pop(0)
+        elif head.startswith(("--data-dir=", "--database=")):
+            continue
+        else:
+            return False
+    return True
+
+
+if __name__ == "__main__":
+    sys.exit(main())

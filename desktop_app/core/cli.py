@@ -1,0 +1,158 @@
+"""The command line over core: parses arguments, runs one command, prints plain sentences, sets the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn, TextIO
+
+from .db.engine import Database
+from .errors import UserError
+from .paths import DataLocation, resolve_location
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_BAD_INPUT = 2
+
+log = logging.getLogger("desktop_app.cli")
+
+
+class CheckFailed(Exception):
+    """A check (such as verify) found problems: exit status 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one plain sentence and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UserError(f"{message[0].upper()}{message[1:]}. Run 'sister-city-records --help' for the commands.")
+
+
+@dataclass
+class Context:
+    """What a command gets: its arguments, where the data lives, and the database once opened."""
+
+    args: argparse.Namespace
+    location: DataLocation
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    _db: Database | None = None
+
+    def database(self, *, create: bool = False) -> Database:
+        if self._db is None:
+            from .opening import open_database
+
+            self._db, _ = open_database(self.location, create=create)
+        return self._db
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def print_json(self, value: Any) -> None:
+        json.dump(value, self.out, ensure_ascii=False, indent=2, default=json_default)
+        self.out.write("\n")
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+            self._db = None
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+CommandFunction = Callable[[Context], int]
+Registrar = Callable[["argparse._SubParsersAction[_Parser]"], None]
+
+
+def build_parser() -> _Parser:
+    parser = _Parser(
+        prog="sister-city-records",
+        description="Sister City Records: the records of a city's sister-city partnerships, their oversight, "
+        "and responses to oversight inquiries. With no command it opens the window.",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--data-dir", metavar="DIR", help="the folder holding the records, backups and logs")
+    where.add_argument(
+        "--database",
+        metavar="URL",
+        help="a database address (sqlite:///FILE or postgresql+psycopg://...) or a SQLite file",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for register in _registrars():
+        register(commands)
+    return parser
+
+
+def _registrars() -> list[Registrar]:
+    from .cli_records import register as register_records
+
+    return [register_records]
+
+
+def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Runs one command; returns the exit status. Never lets a traceback reach the user."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    context: Context | None = None
+    try:
+        parser = build_parser()
+        args = parser.parse_args(list(argv) if argv is not None else None)
+        location = resolve_location(args.data_dir, args.database)
+        _start_log(location)
+        if not getattr(args, "handler", None):
+            parser.print_help(out)
+            return EXIT_OK
+        context = Context(args=args, location=location, out=out)
+        return int(args.handler(context))
+    except UserError as exc:
+        print(exc.message, file=err)
+        return EXIT_BAD_INPUT
+    except CheckFailed as exc:
+        if str(exc):
+            print(str(exc), file=err)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        print("Stopped; nothing half-done was saved.", file=err)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception:
+        log_path = _log_path()
+        log.exception("unexpected error in command %s", list(argv) if argv is not None else sys.argv[1:])
+        print(
+            "Something unexpected went wrong and the command stopped; nothing half-done was saved. "
+            f"The details are in the log file {log_path}.",
+            file=err,
+        )
+        return EXIT_BAD_INPUT
+    finally:
+        if context is not None:
+            context.close()
+
+
+_log_file: str | None = None
+
+
+def _start_log(location: DataLocation) -> None:
+    global _log_file
+    from .logs import configure_logging
+
+    _log_file = str(configure_logging(location.logs_dir))
+
+
+def _log_path() -> str:
+    return _log_file or "in the data folder's logs folder"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(argv)

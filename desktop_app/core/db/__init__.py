@@ -1,0 +1,1 @@
+"""The database: engine and sessions, typed models, and Alembic migrations shipped as package data."""

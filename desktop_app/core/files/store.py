@@ -1,0 +1,188 @@
+"""Stores file contents in the database in chunks, once per distinct SHA-256, and reads them back checked."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from ..clock import utc_now_text
+from ..db import models
+from ..errors import UserError
+from ..records.audit import append_event
+
+CHUNK_SIZE = 1024 * 1024
+DEFAULT_SIZE_LIMIT = 2 * 1024**3
+
+
+def store_stream(session: Session, stream: BinaryIO, *, size_limit: int = DEFAULT_SIZE_LIMIT) -> tuple[str, int]:
+    """Writes a stream's bytes as a blob, chunk by chunk; returns (sha256, size).
+
+    Memory stays at one chunk whatever the size. When the same content is already stored, the new
+    chunks are dropped and the existing blob is used.
+    """
+    blob = models.Blob(sha256=None, size=0, chunk_count=0, stored_at=utc_now_text())
+    session.add(blob)
+    session.flush()
+    digest = hashlib.sha256()
+    size = 0
+    seq = 0
+    connection = session.connection()
+    while True:
+        chunk = stream.read(CHUNK_SIZE)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > size_limit:
+            raise UserError(
+                f"The file is larger than the limit of {size_limit / 1024**3:.1f} GiB, so it was not stored."
+            )
+        digest.update(chunk)
+        connection.execute(insert(models.BlobChunk), {"blob_id": blob.id, "seq": seq, "data": chunk})
+        seq += 1
+    sha256 = digest.hexdigest()
+    existing = session.execute(select(models.Blob.id).where(models.Blob.sha256 == sha256)).scalar()
+    if existing is not None:
+        connection.execute(delete(models.BlobChunk).where(models.BlobChunk.blob_id == blob.id))
+        session.delete(blob)
+        session.flush()
+        return sha256, size
+    blob.sha256 = sha256
+    blob.size = size
+    blob.chunk_count = seq
+    session.flush()
+    return sha256, size
+
+
+def store_bytes(session: Session, data: bytes) -> tuple[str, int]:
+    """Stores bytes already in memory (a generated PDF, say) the same way."""
+    import io
+
+    return store_stream(session, io.BytesIO(data))
+
+
+def add_attachment_in(
+    session: Session,
+    *,
+    sha256: str,
+    size: int,
+    original_name: str,
+    title: str,
+    media_type: str,
+    actor: str,
+) -> models.Attachment:
+    """The attachment record for stored content, with its audit event."""
+    now = utc_now_text()
+    attachment = models.Attachment(
+        sha256=sha256,
+        size=size,
+        original_name=original_name,
+        title=title or original_name,
+        media_type=media_type,
+        added_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(attachment)
+    session.flush()
+    append_event(
+        session,
+        actor=actor,
+        action="create",
+        record_kind="attachment",
+        record_id=attachment.id,
+        after={
+            "sha256": sha256,
+            "size": size,
+            "original_name": original_name,
+            "title": attachment.title,
+            "media_type": media_type,
+        },
+    )
+    return attachment
+
+
+def link_in(
+    session: Session, attachment_id: int, record_kind: str, record_id: int, actor: str, role: str = "document"
+) -> models.AttachmentLink:
+    """Ties an attachment to a record, once."""
+    existing = session.execute(
+        select(models.AttachmentLink).where(
+            models.AttachmentLink.attachment_id == attachment_id,
+            models.AttachmentLink.record_kind == record_kind,
+            models.AttachmentLink.record_id == record_id,
+            models.AttachmentLink.role == role,
+        )
+    ).scalar()
+    if existing is not None:
+        return existing
+    link = models.AttachmentLink(
+        attachment_id=attachment_id, record_kind=record_kind, record_id=record_id, role=role, linked_at=utc_now_text()
+    )
+    session.add(link)
+    session.flush()
+    append_event(
+        session,
+        actor=actor,
+        action="link",
+        record_kind="attachment",
+        record_id=attachment_id,
+        after={"record_kind": record_kind, "record_id": record_id, "role": role},
+    )
+    return link
+
+
+def iter_content(session: Session, sha256: str) -> Iterator[bytes]:
+    """The stored bytes of a content, chunk by chunk, in order."""
+    blob_id = session.execute(select(models.Blob.id).where(models.Blob.sha256 == sha256)).scalar()
+    if blob_id is None:
+        raise UserError(f"The stored content {sha256[:12]}… is missing from the database.")
+    seq = 0
+    while True:
+        data = (
+            session.connection()
+            .execute(select(models.BlobChunk.data).where(models.BlobChunk.blob_id == blob_id, models.BlobChunk.seq == seq))
+            .scalar()
+        )
+        if data is None:
+            return
+        yield bytes(data)
+        seq += 1
+
+
+def content_sha256(session: Session, sha256: str) -> str:
+    """Re-hashes stored content as it is now."""
+    digest = hashlib.sha256()
+    for chunk in iter_content(session, sha256):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_out_in(session: Session, sha256: str, destination: Path) -> Path:
+    """Writes stored content to a file, refusing (and leaving no file) when it no longer matches its SHA-256."""
+    digest = hashlib.sha256()
+    destination = Path(destination)
+    descriptor, partial_name = tempfile.mkstemp(prefix=".partial-", dir=destination.parent)
+    partial = Path(partial_name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            for chunk in iter_content(session, sha256):
+                digest.update(chunk)
+                handle.write(chunk)
+        if digest.hexdigest() != sha256:
+            raise UserError(
+                "The stored file no longer matches its fingerprint (SHA-256), so it was not written "
+                "out; run 'verify' and restore a backup."
+            )
+        os.replace(partial, destination)
+    except OSError as exc:
+        raise UserError(f"The file could not be written to {destination}: {exc.strerror or exc}.") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return destination

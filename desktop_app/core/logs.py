@@ -1,0 +1,38 @@
+"""The program's rotating log file in the data folder; what goes wrong unexpectedly is written there."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+from .paths import ensure_private_dir, make_private_file
+
+LOG_FILE_NAME = "sister-city-records.log"
+_handler: logging.Handler | None = None
+
+
+def configure_logging(logs_dir: Path) -> Path:
+    """Sends the program's log to a rotating file (1 MiB x 5) readable by its owner only; returns its path."""
+    global _handler
+    log_path = logs_dir / LOG_FILE_NAME
+    root = logging.getLogger("desktop_app")
+    if _handler is not None and getattr(_handler, "baseFilename", None) == str(log_path):
+        return log_path
+    try:
+        ensure_private_dir(logs_dir)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            log_path, maxBytes=1_048_576, backupCount=5, encoding="utf-8", delay=False
+        )
+        make_private_file(log_path)
+    except (OSError, Exception):  # a log that cannot be written must never stop the program
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if _handler is not None:
+        root.removeHandler(_handler)
+        _handler.close()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    root.propagate = False
+    _handler = handler
+    return log_path

@@ -1,0 +1,76 @@
+"""Opens the records: creates the data folder, migrates (backing up first), and adds the built-in inquiry."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .backup import online_backup, timestamped_name
+from .db.engine import Database
+from .db.migrate import check_not_newer, upgrade_database
+from .errors import UserError
+from .paths import DataLocation, ensure_private_dir, make_private_file
+from .records.inquiries import builtin_inquiries_missing, ensure_builtin_inquiries
+
+
+@dataclass(frozen=True)
+class OpenResult:
+    """What opening did: whether the database was new, and whether it was migrated (and where the backup is)."""
+
+    created: bool
+    migrated: bool
+    backup_path: str | None
+
+
+def open_database(location: DataLocation, *, create: bool = True) -> tuple[Database, OpenResult]:
+    """Opens (and if allowed creates or upgrades) the database at ``location``."""
+    sqlite_file = location.sqlite_path
+    if sqlite_file is not None:
+        if sqlite_file.is_dir():
+            raise UserError(f"{sqlite_file} is a folder, not a database file.")
+        if not sqlite_file.exists() and not create:
+            raise UserError(f"There is no database at {sqlite_file} yet; run 'sister-city-records init' first.")
+        ensure_private_dir(location.data_dir)
+        ensure_private_dir(sqlite_file.parent)
+        _refuse_non_sqlite_file(sqlite_file)
+    db = Database(location.database_url)
+    try:
+        created, migrated, backup_path = _migrate(db, location, create)
+        if sqlite_file is not None:
+            for suffix in ("", "-wal", "-shm"):
+                make_private_file(sqlite_file.with_name(sqlite_file.name + suffix))
+        with db.reading() as session:
+            missing_builtin = builtin_inquiries_missing(session)
+        if missing_builtin:
+            with db.writing() as session:
+                ensure_builtin_inquiries(session)
+    except BaseException:
+        db.dispose()
+        raise
+    return db, OpenResult(created, migrated, backup_path)
+
+
+def _migrate(db: Database, location: DataLocation, create: bool) -> tuple[bool, bool, str | None]:
+    revision = check_not_newer(db.engine)
+    if revision is None and not create:
+        raise UserError("The database is empty; run 'sister-city-records init' first.")
+    backups: list[str] = []
+
+    def backup_before(old_revision: str) -> None:
+        if location.sqlite_path is not None:
+            name = timestamped_name(f"before-upgrade-from-{old_revision}")
+            backups.append(str(online_backup(location.sqlite_path, location.backups_dir / name)))
+
+    migrated = upgrade_database(db.engine, backup_before)
+    return revision is None, migrated and revision is not None, backups[0] if backups else None
+
+
+def _refuse_non_sqlite_file(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with contextlib.suppress(OSError), path.open("rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            raise UserError(
+                f"{path.name} is not a Sister City Records database (it is not a SQLite file); nothing was changed."
+            )

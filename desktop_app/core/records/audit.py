@@ -1,0 +1,163 @@
+"""The audit trail: append-only events, each hashed with the one before, and the check of that chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from ..clock import utc_now_text
+from ..db.models import AuditEvent
+
+GENESIS_HASH = "0" * 64
+AUDIT_TRIGGERS = ("audit_event_no_update", "audit_event_no_delete")
+
+
+def canonical_json(value: Any) -> str:
+    """Deterministic JSON for hashing and storage: sorted keys, dates as ISO text, no spaces."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    raise TypeError(f"cannot store {type(value).__name__} in the audit trail")
+
+
+def event_hash(
+    seq: int,
+    occurred_at: str,
+    actor: str,
+    action: str,
+    record_kind: str,
+    record_id: int | None,
+    before_json: str,
+    after_json: str,
+    prev_hash: str,
+) -> str:
+    payload = canonical_json(
+        [seq, occurred_at, actor, action, record_kind, record_id, before_json, after_json, prev_hash]
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def append_event(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    record_kind: str,
+    record_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Writes the next event of the chain in the caller's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Two writers must not both take the same next sequence number.
+        session.execute(text("LOCK TABLE audit_event IN EXCLUSIVE MODE"))
+    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    seq = (last.seq + 1) if last else 1
+    prev_hash = last.hash if last else GENESIS_HASH
+    occurred_at = utc_now_text()
+    before_json = canonical_json(before) if before is not None else ""
+    after_json = canonical_json(after) if after is not None else ""
+    event = AuditEvent(
+        seq=seq,
+        occurred_at=occurred_at,
+        actor=actor,
+        action=action,
+        record_kind=record_kind,
+        record_id=record_id,
+        before_json=before_json,
+        after_json=after_json,
+        prev_hash=prev_hash,
+        hash=event_hash(seq, occurred_at, actor, action, record_kind, record_id, before_json, after_json, prev_hash),
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """Something wrong in the audit trail, with the event it concerns."""
+
+    seq: int | None
+    message: str
+
+
+def verify_chain(session: Session) -> list[ChainProblem]:
+    """Recomputes every event's hash and link; finds altered, inserted, reordered or deleted events."""
+    problems: list[ChainProblem] = []
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000))
+    for event in rows.scalars():
+        if event.seq != expected_seq:
+            problems.append(
+                ChainProblem(
+                    event.seq,
+                    f"Audit events {expected_seq} to {event.seq - 1} are missing (deleted)."
+                    if event.seq > expected_seq
+                    else f"Audit event {event.seq} is out of order.",
+                )
+            )
+        if event.prev_hash != prev_hash:
+            problems.append(
+                ChainProblem(
+                    event.seq, f"Audit event {event.seq} does not follow the event before it (the chain is broken)."
+                )
+            )
+        recomputed = event_hash(
+            event.seq,
+            event.occurred_at,
+            event.actor,
+            event.action,
+            event.record_kind,
+            event.record_id,
+            event.before_json,
+            event.after_json,
+            event.prev_hash,
+        )
+        if recomputed != event.hash:
+            problems.append(
+                ChainProblem(
+                    event.seq,
+                    f"Audit event {event.seq} ({event.action} {event.record_kind} {event.record_id}) "
+                    "was altered after it was written.",
+                )
+            )
+        prev_hash = event.hash
+        expected_seq = event.seq + 1
+    problems.extend(_missing_triggers(session))
+    return problems
+
+
+def _missing_triggers(session: Session) -> list[ChainProblem]:
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        names = set(session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+    elif dialect == "postgresql":
+        names = set(
+            session.execute(
+                text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass AND NOT tgisinternal")
+            ).scalars()
+        )
+    else:
+        return []
+    return [
+        ChainProblem(None, f"The database guard {name} that keeps the audit trail append-only has been removed.")
+        for name in AUDIT_TRIGGERS
+        if name not in names
+    ]
+
+
+def count_events(session: Session) -> int:
+    return int(session.execute(select(func.count()).select_from(AuditEvent)).scalar_one())

@@ -1,0 +1,554 @@
+"""Create, read, update, trash, restore and purge for every record kind, each in one audited transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .. import vocab
+from ..clock import current_actor, today, utc_now_text
+from ..db import models
+from ..db.engine import Database
+from ..errors import UserError, ValidationError
+from .audit import append_event
+from .fields import parse_value
+from .kinds import PARTNERSHIP, RESPONSE, Kind, kind_named
+
+Record = dict[str, Any]
+PERSONAL_DATA_MARK = "[personal data withheld]"
+
+
+# ----- plain data ------------------------------------------------------------------------------------------
+
+
+def to_plain(kind: Kind, obj: Any, *, include_personal: bool = True) -> Record:
+    """A record as plain data: its id, times, fields, and the names a list shows beside it."""
+    record: Record = {
+        "record_kind": kind.name,
+        "id": obj.id,
+        "created_at": obj.created_at,
+        "updated_at": obj.updated_at,
+        "deleted_at": obj.deleted_at,
+    }
+    for field in kind.fields:
+        if field.personal and not include_personal:
+            continue
+        record[field.name] = getattr(obj, field.name)
+    if kind is PARTNERSHIP:
+        record.update(
+            jurisdiction_name=obj.jurisdiction.name,
+            jurisdiction_state=obj.jurisdiction.state,
+            partner_name=obj.partner.name,
+            partner_native_name=obj.partner.native_name,
+            partner_region=obj.partner.region,
+            country_name=obj.partner.country_name,
+            country_code=obj.partner.country_code,
+        )
+    if kind is RESPONSE:
+        record.update(
+            status=obj.status,
+            issued_on=obj.issued_on,
+            pdf_sha256=obj.pdf_sha256,
+            pdf_attachment_id=obj.pdf_attachment_id,
+            supersedes_id=obj.supersedes_id,
+        )
+    return record
+
+
+def audit_snapshot(kind: Kind, obj: Any) -> Record:
+    """What the audit trail keeps of a record: every field, personal data replaced by a mark."""
+    snapshot = to_plain(kind, obj)
+    for field in kind.fields:
+        if field.personal and snapshot.get(field.name):
+            snapshot[field.name] = PERSONAL_DATA_MARK
+    return snapshot
+
+
+def describe(kind: Kind, record: Mapping[str, Any]) -> str:
+    """A one-line name for a record, as used in lists of evidence and in messages."""
+    if record.get("partner_name"):
+        native = f" ({record['partner_native_name']})" if record.get("partner_native_name") else ""
+        return (
+            f"{record.get('jurisdiction_name')}, {record.get('jurisdiction_state')} – "
+            f"{record['partner_name']}{native}, {record.get('country_name')}"
+        )
+    for name in ("title", "subject", "name"):
+        if record.get(name):
+            return str(record[name])
+    return f"{kind.label} {record.get('id')}"
+
+
+# ----- validation ------------------------------------------------------------------------------------------
+
+# Values a new record takes when the user gives none.
+_DEFAULTS: dict[tuple[str, str], Any] = {
+    ("partnership", "confirmed"): True,
+    ("partnership", "kind"): "sister_city",
+    ("partnership", "status"): "active",
+    ("jurisdiction", "kind"): "city",
+    ("partner", "level"): "city",
+    ("agreement", "kind"): "agreement",
+    ("participant", "role"): "delegate",
+    ("participant", "visa_category"): "unknown",
+    ("oversight", "risk_level"): "none",
+    ("oversight", "status"): "closed",
+}
+
+
+def _parse(session: Session, kind: Kind, values: Mapping[str, Any], existing: Record | None) -> Record:
+    unknown = [name for name in values if name not in kind.field_names]
+    if unknown:
+        raise UserError(
+            f"A {kind.label.lower()} has no field {unknown[0]!r}; its fields are: {', '.join(kind.field_names)}."
+        )
+    problems: dict[str, str] = {}
+    parsed: Record = {}
+    fields_to_read = kind.fields if existing is None else [kind.field(name) for name in values]
+    for field in fields_to_read:
+        if existing is None and field.name not in values:
+            default = _DEFAULTS.get((kind.name, field.name))
+            if default is not None:
+                parsed[field.name] = default
+                continue
+            if field.required:
+                problems[field.name] = f"{field.label} is required."
+                continue
+        value, problem = parse_value(field, values.get(field.name))
+        if problem:
+            problems[field.name] = problem
+        else:
+            parsed[field.name] = value
+    merged = {**(existing or {}), **parsed}
+    for field in kind.fields:
+        if field.type == "ref" and field.name in parsed and parsed[field.name] is not None:
+            problem = _check_reference(session, field.ref_kind or "", parsed[field.name], field.label)
+            if problem:
+                problems[field.name] = problem
+    if not problems:
+        for check in kind.checks:
+            problems.update(check(merged))
+    if problems:
+        raise ValidationError(problems)
+    return parsed
+
+
+def _check_reference(session: Session, ref_kind: str, ref_id: int, label: str) -> str | None:
+    target: Any
+    if ref_kind == "attachment":
+        target = session.get(models.Attachment, ref_id)
+    else:
+        target = session.get(kind_named(ref_kind).model, ref_id)
+    if target is None:
+        return f"{label}: there is no {ref_kind} with number {ref_id}."
+    if getattr(target, "deleted_at", None):
+        return f"{label}: {ref_kind} {ref_id} is in the trash; restore it first."
+    return None
+
+
+# ----- use cases inside a session (for callers that compose several in one transaction) --------------------
+
+
+def load(session: Session, kind: Kind, record_id: int) -> Any:
+    obj = session.get(kind.model, record_id)
+    if obj is None:
+        raise UserError(f"There is no {kind.label.lower()} with number {record_id}.")
+    return obj
+
+
+def create_in(session: Session, kind: Kind, values: Mapping[str, Any], actor: str) -> Any:
+    parsed = _parse(session, kind, values, None)
+    if kind is PARTNERSHIP:
+        _refuse_duplicate_partnership(session, parsed)
+    now = utc_now_text()
+    obj: Any = kind.model(**parsed, created_at=now, updated_at=now)
+    session.add(obj)
+    session.flush()
+    if kind is PARTNERSHIP:
+        session.add(
+            models.StatusChange(
+                partnership_id=obj.id,
+                changed_on=obj.established_on or today(),
+                from_status=None,
+                to_status=obj.status,
+                reason="Status when the partnership was entered.",
+                legal_basis="",
+                recorded_at=now,
+            )
+        )
+    append_event(
+        session, actor=actor, action="create", record_kind=kind.name, record_id=obj.id, after=audit_snapshot(kind, obj)
+    )
+    return obj
+
+
+def _refuse_duplicate_partnership(session: Session, parsed: Record) -> None:
+    exists = session.execute(
+        select(models.Partnership.id).where(
+            models.Partnership.jurisdiction_id == parsed["jurisdiction_id"],
+            models.Partnership.partner_id == parsed["partner_id"],
+            models.Partnership.kind == parsed["kind"],
+        )
+    ).scalar()
+    if exists:
+        raise UserError(f"This partnership is already recorded (partnership {exists}).")
+
+
+def update_in(session: Session, kind: Kind, record_id: int, changes: Mapping[str, Any], actor: str) -> Any:
+    obj = load(session, kind, record_id)
+    _refuse_if_frozen(kind, obj)
+    if obj.deleted_at:
+        raise UserError(f"{kind.label} {record_id} is in the trash; restore it before changing it.")
+    before = audit_snapshot(kind, obj)
+    if kind is PARTNERSHIP and "status" in changes and changes["status"] not in (None, obj.status):
+        parsed_status, _ = parse_value(kind.field("status"), changes["status"])
+        if parsed_status != obj.status:
+            raise UserError(
+                "A partnership's status is changed with a status change, which records its date and reason."
+            )
+    parsed = _parse(session, kind, changes, to_plain(kind, obj))
+    if kind is PARTNERSHIP:
+        parsed.pop("status", None)
+    if all(getattr(obj, name) == value for name, value in parsed.items()):
+        return obj
+    for name, value in parsed.items():
+        setattr(obj, name, value)
+    obj.updated_at = utc_now_text()
+    session.flush()
+    append_event(
+        session,
+        actor=actor,
+        action="update",
+        record_kind=kind.name,
+        record_id=obj.id,
+        before=before,
+        after=audit_snapshot(kind, obj),
+    )
+    return obj
+
+
+def _refuse_if_frozen(kind: Kind, obj: Any) -> None:
+    if kind is RESPONSE and obj.status != "draft":
+        raise UserError(
+            "This response has been issued and can no longer be changed; start a new draft that supersedes it."
+        )
+
+
+def change_status_in(
+    session: Session,
+    partnership_id: int,
+    to_status: str,
+    *,
+    changed_on: dt.date | str | None,
+    reason: str,
+    legal_basis: str = "",
+    evidence_attachment_id: int | None = None,
+    actor: str,
+) -> models.StatusChange:
+    obj = load(session, PARTNERSHIP, partnership_id)
+    if obj.deleted_at:
+        raise UserError(f"Partnership {partnership_id} is in the trash; restore it first.")
+    problems: dict[str, str] = {}
+    status, problem = parse_value(PARTNERSHIP.field("status"), to_status)
+    if problem:
+        problems["status"] = problem
+    elif status == obj.status:
+        problems["status"] = f"The partnership is already {vocab.label(vocab.PARTNERSHIP_STATUSES, status).lower()}."
+    when, problem = parse_value(PARTNERSHIP.field("established_on"), changed_on)
+    if problem or when is None:
+        problems["changed_on"] = "The date of the status change is required (YYYY-MM-DD)."
+    elif when > today():
+        problems["changed_on"] = "The date of the status change cannot be in the future."
+    if not reason or not reason.strip():
+        problems["reason"] = "The reason for the status change is required."
+    if evidence_attachment_id is not None:
+        problem = _check_reference(session, "attachment", evidence_attachment_id, "Evidence")
+        if problem:
+            problems["evidence_attachment_id"] = problem
+    if problems:
+        raise ValidationError(problems)
+    before = audit_snapshot(PARTNERSHIP, obj)
+    change = models.StatusChange(
+        partnership_id=obj.id,
+        changed_on=when,
+        from_status=obj.status,
+        to_status=status,
+        reason=reason.strip(),
+        legal_basis=(legal_basis or "").strip(),
+        evidence_attachment_id=evidence_attachment_id,
+        recorded_at=utc_now_text(),
+    )
+    session.add(change)
+    obj.status = status
+    obj.updated_at = change.recorded_at
+    session.flush()
+    append_event(
+        session,
+        actor=actor,
+        action="status_change",
+        record_kind="partnership",
+        record_id=obj.id,
+        before=before,
+        after={
+            **audit_snapshot(PARTNERSHIP, obj),
+            "status_change": {
+                "changed_on": when,
+                "reason": change.reason,
+                "legal_basis": change.legal_basis,
+                "evidence_attachment_id": evidence_attachment_id,
+            },
+        },
+    )
+    return change
+
+
+def trash_in(session: Session, kind: Kind, record_id: int, actor: str) -> Any:
+    obj = load(session, kind, record_id)
+    _refuse_if_frozen(kind, obj)
+    if obj.deleted_at:
+        return obj
+    before = audit_snapshot(kind, obj)
+    obj.deleted_at = utc_now_text()
+    session.flush()
+    append_event(
+        session,
+        actor=actor,
+        action="trash",
+        record_kind=kind.name,
+        record_id=obj.id,
+        before=before,
+        after=audit_snapshot(kind, obj),
+    )
+    return obj
+
+
+def restore_in(session: Session, kind: Kind, record_id: int, actor: str) -> Any:
+    obj = load(session, kind, record_id)
+    if not obj.deleted_at:
+        return obj
+    before = audit_snapshot(kind, obj)
+    obj.deleted_at = None
+    session.flush()
+    append_event(
+        session,
+        actor=actor,
+        action="restore",
+        record_kind=kind.name,
+        record_id=obj.id,
+        before=before,
+        after=audit_snapshot(kind, obj),
+    )
+    return obj
+
+
+def purge_in(session: Session, kind: Kind, record_id: int, actor: str) -> None:
+    obj = load(session, kind, record_id)
+    if not obj.deleted_at:
+        raise UserError(f"{kind.label} {record_id} is not in the trash; move it to the trash before purging it.")
+    before = audit_snapshot(kind, obj)
+    _delete_dependents(session, kind, record_id)
+    try:
+        with session.begin_nested():
+            session.delete(obj)
+            session.flush()
+    except IntegrityError as exc:
+        raise UserError(
+            f"{kind.label} {record_id} cannot be purged while other records refer to it; purge or change those first."
+        ) from exc
+    append_event(session, actor=actor, action="purge", record_kind=kind.name, record_id=record_id, before=before)
+
+
+def _delete_dependents(session: Session, kind: Kind, record_id: int) -> None:
+    """Rows that belong to the record alone and go with it (its status history, its links)."""
+    if kind is PARTNERSHIP:
+        for change in session.scalars(
+            select(models.StatusChange).where(models.StatusChange.partnership_id == record_id)
+        ):
+            session.delete(change)
+    for link in session.scalars(
+        select(models.AttachmentLink).where(
+            models.AttachmentLink.record_kind == kind.name, models.AttachmentLink.record_id == record_id
+        )
+    ):
+        session.delete(link)
+    session.flush()
+
+
+# ----- public use cases: one transaction each --------------------------------------------------------------
+
+
+def create(db: Database, kind_name: str, values: Mapping[str, Any], actor: str | None = None) -> Record:
+    kind = kind_named(kind_name)
+    with db.writing() as session:
+        return to_plain(kind, create_in(session, kind, values, actor or current_actor()))
+
+
+def get(db: Database, kind_name: str, record_id: int, *, include_personal: bool = True) -> Record:
+    kind = kind_named(kind_name)
+    with db.reading() as session:
+        return to_plain(kind, load(session, kind, record_id), include_personal=include_personal)
+
+
+def update(
+    db: Database, kind_name: str, record_id: int, changes: Mapping[str, Any], actor: str | None = None
+) -> Record:
+    kind = kind_named(kind_name)
+    with db.writing() as session:
+        return to_plain(kind, update_in(session, kind, record_id, changes, actor or current_actor()))
+
+
+def change_status(
+    db: Database,
+    partnership_id: int,
+    to_status: str,
+    *,
+    changed_on: dt.date | str | None,
+    reason: str,
+    legal_basis: str = "",
+    evidence_attachment_id: int | None = None,
+    actor: str | None = None,
+) -> Record:
+    with db.writing() as session:
+        change_status_in(
+            session,
+            partnership_id,
+            to_status,
+            changed_on=changed_on,
+            reason=reason,
+            legal_basis=legal_basis,
+            evidence_attachment_id=evidence_attachment_id,
+            actor=actor or current_actor(),
+        )
+        return to_plain(PARTNERSHIP, load(session, PARTNERSHIP, partnership_id))
+
+
+def status_history(db: Database, partnership_id: int) -> list[Record]:
+    with db.reading() as session:
+        load(session, PARTNERSHIP, partnership_id)
+        rows = session.scalars(
+            select(models.StatusChange)
+            .where(models.StatusChange.partnership_id == partnership_id)
+            .order_by(models.StatusChange.changed_on, models.StatusChange.id)
+        )
+        return [
+            {
+                "id": row.id,
+                "changed_on": row.changed_on,
+                "from_status": row.from_status,
+                "to_status": row.to_status,
+                "reason": row.reason,
+                "legal_basis": row.legal_basis,
+                "evidence_attachment_id": row.evidence_attachment_id,
+                "recorded_at": row.recorded_at,
+            }
+            for row in rows
+        ]
+
+
+def trash(db: Database, kind_name: str, record_id: int, actor: str | None = None) -> Record:
+    kind = kind_named(kind_name)
+    with db.writing() as session:
+        return to_plain(kind, trash_in(session, kind, record_id, actor or current_actor()))
+
+
+def restore(db: Database, kind_name: str, record_id: int, actor: str | None = None) -> Record:
+    kind = kind_named(kind_name)
+    with db.writing() as session:
+        return to_plain(kind, restore_in(session, kind, record_id, actor or current_actor()))
+
+
+def purge(db: Database, kind_name: str, record_id: int, actor: str | None = None) -> None:
+    kind = kind_named(kind_name)
+    with db.writing() as session:
+        purge_in(session, kind, record_id, actor or current_actor())
+
+
+# ----- lists -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a list shows: filters on fields, an optional text filter, order and the window of rows."""
+
+    filters: Mapping[str, Any] | None = None
+    text: str = ""
+    date_field: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    order_by: str | None = None
+    descending: bool = False
+    offset: int = 0
+    limit: int | None = None
+    in_trash: bool = False
+    include_personal: bool = True
+
+
+def _list_statement(kind: Kind, query: ListQuery) -> Select[Any]:
+    model: Any = kind.model
+    statement = select(model)
+    statement = statement.where(model.deleted_at.is_not(None) if query.in_trash else model.deleted_at.is_(None))
+    for name, value in (query.filters or {}).items():
+        if name not in kind.field_names:
+            raise UserError(f"A {kind.label.lower()} list cannot be filtered by {name!r}.")
+        field = kind.field(name)
+        if value is None or value == "":
+            continue
+        if field.type == "words":
+            statement = statement.where(getattr(model, name).contains(str(value)))
+        elif isinstance(value, list | tuple | set):
+            statement = statement.where(getattr(model, name).in_(list(value)))
+        else:
+            statement = statement.where(getattr(model, name) == value)
+    if query.date_field and (query.date_from or query.date_to):
+        column = getattr(model, query.date_field)
+        if query.date_from:
+            statement = statement.where(column >= query.date_from)
+        if query.date_to:
+            statement = statement.where(column <= query.date_to)
+    if query.text.strip():
+        pattern = f"%{query.text.strip()}%"
+        text_columns = [
+            getattr(model, f.name) for f in kind.fields if f.type in ("text", "longtext") and not f.personal
+        ]
+        if text_columns:
+            statement = statement.where(or_(*(column.ilike(pattern) for column in text_columns)))
+    return statement
+
+
+def list_records(db: Database, kind_name: str, query: ListQuery | None = None) -> list[Record]:
+    """The records of a kind, filtered and ordered in the database, one window of rows at a time."""
+    kind = kind_named(kind_name)
+    query = query or ListQuery()
+    model: Any = kind.model
+    statement = _list_statement(kind, query)
+    order_name = query.order_by or kind.default_order
+    if order_name not in ("id", "created_at", "updated_at") and order_name not in kind.field_names:
+        raise UserError(f"A {kind.label.lower()} list cannot be sorted by {order_name!r}.")
+    order_column = getattr(model, order_name)
+    statement = statement.order_by(
+        order_column.desc() if query.descending else order_column, model.id.desc() if query.descending else model.id
+    )
+    statement = statement.offset(max(0, query.offset))
+    if query.limit is not None:
+        statement = statement.limit(query.limit)
+    with db.reading() as session:
+        return [to_plain(kind, obj, include_personal=query.include_personal) for obj in session.scalars(statement)]
+
+
+def count_records(db: Database, kind_name: str, query: ListQuery | None = None) -> int:
+    kind = kind_named(kind_name)
+    statement = _list_statement(kind, query or ListQuery())
+    with db.reading() as session:
+        return int(session.execute(select(func.count()).select_from(statement.subquery())).scalar_one())
+
+
+def get_many(db: Database, kind_name: str, ids: Sequence[int]) -> dict[int, Record]:
+    kind = kind_named(kind_name)
+    model: Any = kind.model
+    with db.reading() as session:
+        return {obj.id: to_plain(kind, obj) for obj in session.scalars(select(model).where(model.id.in_(ids)))}

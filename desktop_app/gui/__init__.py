@@ -1,0 +1,1 @@
+"""Widgets only: windows, dialogs, Qt models over core results, and the background task runner."""

@@ -1,0 +1,48 @@
+"""Shared fixtures: a fresh database per test, on SQLite or, when TEST_DATABASE_URL is set, on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop_app.core.db.engine import Database
+from desktop_app.core.opening import open_database
+from desktop_app.core.paths import DataLocation, resolve_location
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _reset_postgresql(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def location(tmp_path: Path) -> DataLocation:
+    """Where a test's records live: a temporary folder, with the database on PostgreSQL when asked."""
+    if TEST_DATABASE_URL:
+        _reset_postgresql(TEST_DATABASE_URL)
+        return resolve_location(tmp_path / "data", TEST_DATABASE_URL)
+    return resolve_location(tmp_path / "data")
+
+
+@pytest.fixture
+def db(location: DataLocation) -> Iterator[Database]:
+    """An opened, migrated database holding only the built-in inquiry."""
+    database, _ = open_database(location)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_only() -> None:
+    if TEST_DATABASE_URL:
+        pytest.skip("this test is about the SQLite file itself")
