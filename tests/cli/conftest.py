@@ -1,0 +1,58 @@
+"""Runs the real command line in a child process, with the checkout first on the import path."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def run_cli(data_dir: Path) -> RunCli:
+    """``run_cli("list", "partnerships")`` runs ``python -m desktop_app --data-dir DIR list partnerships``."""
+
+    def run(
+        *arguments: str,
+        data: Path | None = None,
+        input_text: str | None = None,
+        timeout: float = 120,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONIOENCODING": "utf-8", **(env or {})}
+        environment.pop("TEST_DATABASE_URL", None)
+        command = [sys.executable, "-m", "desktop_app", "--data-dir", str(data or data_dir), *arguments]
+        return subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=timeout,
+            input=input_text,
+            env=environment,
+            cwd=REPO_ROOT,
+            check=False,
+        )
+
+    return run
+
+
+def assert_plain_failure(result: subprocess.CompletedProcess[str], exit_status: int = 2) -> None:
+    """The command failed with the expected status and one plain sentence, no traceback."""
+    assert result.returncode == exit_status, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    assert result.stderr.strip(), "a failure must say why"
+    assert len(result.stderr.strip().splitlines()) <= 3, result.stderr
