@@ -1,0 +1,343 @@
+"""A record's files: drop or choose files to attach (with progress and cancel), preview, open, save a copy."""
+
+from __future__ import annotations
+
+import atexit
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.attaching import Stopped, attach_file, read_bytes, write_copy
+from ..core.errors import UserError
+from ..core.listing import files_of
+from ..core.paths import ensure_private_dir
+from .context import AppContext
+from .icons import icon
+from .pdf_preview import PdfPreview
+from .tasks import TaskControl
+
+_private_temp: Path | None = None
+
+
+def private_temp_dir() -> Path:
+    """A folder only the user can read, removed when the program ends, for copies opened in other programs."""
+    global _private_temp
+    if _private_temp is None:
+        _private_temp = Path(tempfile.mkdtemp(prefix="sister-city-records-"))
+        ensure_private_dir(_private_temp)
+        atexit.register(shutil.rmtree, _private_temp, True)
+    return _private_temp
+
+
+def safe_file_name(name: str, fallback: str) -> str:
+    """A file name without folders or characters that trouble file systems."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", Path(name).name).strip(" .")
+    return cleaned[:120] or fallback
+
+
+def describe_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024**2:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024**2:.1f} MB"
+
+
+def open_in_system_viewer(context: AppContext, attachment: dict[str, Any]) -> None:
+    """Writes a checked copy to a private temporary folder and asks the system to open it."""
+    folder = private_temp_dir() / str(attachment["id"])
+    folder.mkdir(exist_ok=True)
+    target = folder / safe_file_name(attachment.get("original_name") or "", f"file-{attachment['id']}")
+    context.call(
+        write_copy,
+        attachment["id"],
+        target,
+        label=f"Opening {attachment['title']}…",
+        on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
+    )
+
+
+class PreviewDialog(QDialog):
+    """A window showing one PDF."""
+
+    def __init__(self, title: str, data: bytes, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(f"Preview of {title}")
+        layout = QVBoxLayout(self)
+        self.preview = PdfPreview()
+        layout.addWidget(self.preview)
+        self.preview.load_bytes(data)
+        self.resize(self.fontMetrics().horizontalAdvance("M") * 60, self.fontMetrics().height() * 45)
+
+
+class FilesPanel(QWidget):
+    """The files linked to one record; files dropped anywhere on it are attached to that record."""
+
+    attached = Signal(dict)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._kind_name = ""
+        self._record_id: int | None = None
+        self._control: TaskControl | None = None
+        self._waiting: list[Path] = []
+        self.setAcceptDrops(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.hint = QLabel("Drop files here, or choose them, to keep them with this record.")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Files kept with this record")
+        self.list.itemDoubleClicked.connect(lambda _item: self.preview_current())
+        self.list.currentItemChanged.connect(lambda *_args: self._update_buttons())
+        layout.addWidget(self.list, 1)
+
+        progress_row = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Progress of the file being attached")
+        self.progress_label = QLabel()
+        self.cancel_button = QPushButton("Stop")
+        self.cancel_button.setAccessibleName("Stop attaching files")
+        self.cancel_button.clicked.connect(self.cancel)
+        progress_row.addWidget(self.progress_label)
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
+        layout.addLayout(progress_row)
+        self._show_progress(False)
+
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(icon("attach"), "Add files…")
+        self.add_button.setAccessibleName("Choose files to attach to this record")
+        self.add_button.clicked.connect(self.choose_files)
+        self.preview_button = QPushButton(icon("pdf"), "Preview")
+        self.preview_button.setAccessibleName("Preview the chosen file")
+        self.preview_button.clicked.connect(self.preview_current)
+        self.open_button = QPushButton(icon("open-external"), "Open in viewer")
+        self.open_button.setAccessibleName("Open the chosen file in the system's viewer")
+        self.open_button.clicked.connect(self.open_current)
+        self.save_button = QPushButton("Save a copy…")
+        self.save_button.setAccessibleName("Save a copy of the chosen file")
+        self.save_button.clicked.connect(self.save_copy)
+        for button in (self.add_button, self.preview_button, self.open_button, self.save_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.preview_dialog: PreviewDialog | None = None
+        context.bus.changed.connect(self._changed)
+        self._update_buttons()
+
+    # --- which record ---------------------------------------------------------------------------------------
+
+    def show_for(self, kind_name: str, record_id: int | None) -> None:
+        self._kind_name, self._record_id = kind_name, record_id
+        self.list.clear()
+        self.setEnabled(record_id is not None)
+        self._update_buttons()
+        if record_id is not None:
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self._record_id is None:
+            return
+        kind_name, record_id = self._kind_name, self._record_id
+        self._context.call(
+            files_of,
+            kind_name,
+            record_id,
+            label="Reading the record's files…",
+            on_done=lambda files: self._fill(kind_name, record_id, files),
+        )
+
+    def _fill(self, kind_name: str, record_id: int, files: list[dict[str, Any]]) -> None:
+        if (kind_name, record_id) != (self._kind_name, self._record_id):
+            return
+        self.list.clear()
+        for attachment in files:
+            pages = f", {attachment['page_count']} pages" if attachment.get("page_count") else ""
+            version = " — replaced by a newer version" if attachment.get("superseded_by_id") else ""
+            text = (
+                f"{attachment['title']}  ({attachment['original_name']}, {describe_size(attachment['size'])}{pages})\n"
+                f"    {attachment['text_state_label']}{version}"
+            )
+            item = QListWidgetItem(icon("pdf" if attachment["media_type"] == "application/pdf" else "files"), text)
+            item.setData(256, attachment)
+            item.setToolTip(f"SHA-256 {attachment['sha256']}")
+            self.list.addItem(item)
+        if self.list.count():
+            self.list.setCurrentRow(0)
+        self.hint.setText(
+            "Drop files here, or choose them, to keep them with this record."
+            if not files
+            else f"{len(files)} file{'s' if len(files) != 1 else ''} kept with this record. Drop more here."
+        )
+        self._update_buttons()
+
+    def current_attachment(self) -> dict[str, Any] | None:
+        item = self.list.currentItem()
+        return item.data(256) if item is not None else None
+
+    def _update_buttons(self) -> None:
+        chosen = self.current_attachment()
+        busy = self._control is not None
+        self.add_button.setEnabled(self._record_id is not None and not busy)
+        self.preview_button.setEnabled(chosen is not None and chosen["media_type"] == "application/pdf")
+        self.open_button.setEnabled(chosen is not None)
+        self.save_button.setEnabled(chosen is not None)
+
+    def _changed(self, kind_name: str) -> None:
+        if kind_name in ("", "attachment", self._kind_name):
+            self.refresh()
+
+    # --- attaching ------------------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._record_id is not None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.attach(paths)
+
+    def choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Choose files to attach", "", "All files (*)")
+        if names:
+            self.attach([Path(name) for name in names])
+
+    def attach(self, paths: list[Path]) -> None:
+        """Attaches the files one after another on the worker; each is one transaction."""
+        if self._record_id is None:
+            return
+        self._waiting.extend(paths)
+        if self._control is None:
+            self._attach_next()
+
+    def _attach_next(self) -> None:
+        if not self._waiting or self._record_id is None:
+            self._control = None
+            self._show_progress(False)
+            self._update_buttons()
+            return
+        path = self._waiting.pop(0)
+        kind_name, record_id = self._kind_name, self._record_id
+
+        def work(control: TaskControl) -> dict[str, Any]:
+            return attach_file(
+                self._context.database(),
+                path,
+                kind_name,
+                record_id,
+                on_progress=control.progress,
+                should_stop=lambda: control.cancelled,
+            )
+
+        self.progress_label.setText(f"Attaching {path.name}…")
+        self.progress.setValue(0)
+        self._show_progress(True)
+        self._control = self._context.runner.run(
+            work,
+            label=f"Attaching {path.name}…",
+            on_done=self._attached,
+            on_error=self._attach_failed,
+            on_progress=self._progressed,
+        )
+        self._update_buttons()
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(1, total))
+        self.progress.setValue(min(done, total))
+
+    def _attached(self, attachment: dict[str, Any]) -> None:
+        self._context.runner.busy_changed.emit(f"Attached {attachment['original_name']}.")
+        self.attached.emit(attachment)
+        self._context.bus.changed.emit("attachment")
+        self._attach_next()
+
+    def _attach_failed(self, error: BaseException) -> None:
+        if isinstance(error, Stopped) or (self._control is not None and self._control.cancelled):
+            self._waiting.clear()
+            self._context.runner.busy_changed.emit("Stopped: the file was not attached and nothing was stored.")
+        else:
+            self._waiting.clear()
+            self._context.runner.unhandled_error.emit(error)
+        self._attach_next()
+
+    def cancel(self) -> None:
+        self._waiting.clear()
+        if self._control is not None:
+            self._control.cancel()
+
+    def _show_progress(self, shown: bool) -> None:
+        for widget in (self.progress, self.progress_label, self.cancel_button):
+            widget.setVisible(shown)
+
+    @property
+    def busy(self) -> bool:
+        return self._control is not None
+
+    # --- using a file ---------------------------------------------------------------------------------------
+
+    def preview_current(self) -> None:
+        attachment = self.current_attachment()
+        if attachment is None or attachment["media_type"] != "application/pdf":
+            return
+        self._context.call(
+            read_bytes,
+            attachment["id"],
+            label=f"Reading {attachment['title']}…",
+            on_done=lambda data: self._show_preview(attachment["title"], data),
+        )
+
+    def _show_preview(self, title: str, data: bytes) -> None:
+        if self.preview_dialog is not None:
+            self.preview_dialog.close()
+            self.preview_dialog.deleteLater()
+        self.preview_dialog = PreviewDialog(title, data, self.window())
+        if not self.preview_dialog.preview.page_count:
+            self._context.runner.unhandled_error.emit(
+                UserError("This PDF cannot be shown here; try the system's viewer.")
+            )
+            return
+        self.preview_dialog.show()
+
+    def open_current(self) -> None:
+        attachment = self.current_attachment()
+        if attachment is not None:
+            open_in_system_viewer(self._context, attachment)
+
+    def save_copy(self) -> None:
+        attachment = self.current_attachment()
+        if attachment is None:
+            return
+        suggested = safe_file_name(attachment.get("original_name") or "", f"file-{attachment['id']}")
+        name, _ = QFileDialog.getSaveFileName(self, "Save a copy", suggested)
+        if name:
+            self._context.call(
+                write_copy,
+                attachment["id"],
+                Path(name),
+                label="Saving a copy…",
+                on_done=lambda path: self._context.runner.busy_changed.emit(f"Saved a copy as {path}."),
+            )
