@@ -115,14 +115,23 @@ def fill_records(db: Database) -> dict[str, int]:
     agreement = records.create(
         db,
         "agreement",
-        {"partnership_id": first["id"], "title": "Sister city agreement", "signed_on": "1994-05-01", "topics": ["transparency"]},
+        {
+            "partnership_id": first["id"],
+            "title": "Sister city agreement",
+            "signed_on": "1994-05-01",
+            "topics": ["transparency"],
+        },
     )
     activity = records.create(
-        db, "activity", {"partnership_id": first["id"], "kind": "inbound_delegation", "starts_on": "2019-04-02", "title": "Delegation"}
+        db,
+        "activity",
+        {"partnership_id": first["id"], "kind": "inbound_delegation", "starts_on": "2019-04-02", "title": "Delegation"},
     )
     participant = records.create(db, "participant", {"activity_id": activity["id"], "visa_category": "b1_b2"})
     policy = records.create(
-        db, "policy", {"kind": "code_of_conduct", "title": "Code of conduct for exchanges", "topics": ["free_expression"]}
+        db,
+        "policy",
+        {"kind": "code_of_conduct", "title": "Code of conduct for exchanges", "topics": ["free_expression"]},
     )
     overdue = records.create(
         db,

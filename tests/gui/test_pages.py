@@ -36,7 +36,10 @@ def test_dashboard_shows_counts_follow_ups_and_thin_evidence(qtbot: Any, open_wi
     assert summary.overdue_count == 1
     assert "1 overdue" in window.dashboard.follow_ups.text()
     assert "Annual review" in window.dashboard.follow_ups.text()
-    texts = [window.dashboard.evidence_layout.itemAt(i).widget().text() for i in range(window.dashboard.evidence_layout.count())]
+    texts = [
+        window.dashboard.evidence_layout.itemAt(i).widget().text()
+        for i in range(window.dashboard.evidence_layout.count())
+    ]
     assert any("Thin" in text for text in texts)
     assert any("1 policy" in text for text in texts)
 
