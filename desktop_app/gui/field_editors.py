@@ -22,6 +22,7 @@ from ..core import records, vocab
 from ..core.listing import get_attachment
 from ..core.records.fields import Field
 from .context import AppContext
+from .signals import emit
 
 
 class FieldEditor(QWidget):
@@ -249,7 +250,7 @@ class RefEditor(FieldEditor):
     def _chosen(self, _index: int) -> None:
         if not self._filling:
             self._current = self.combo.currentData()
-            self.edited.emit()
+            emit(self.edited)
 
     def value(self) -> Any:
         return self._current

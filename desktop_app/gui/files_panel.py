@@ -31,6 +31,7 @@ from ..core.paths import ensure_private_dir
 from .context import AppContext
 from .icons import icon
 from .pdf_preview import PdfPreview
+from .signals import emit
 from .tasks import TaskControl
 
 _private_temp: Path | None = None
@@ -270,18 +271,18 @@ class FilesPanel(QWidget):
         self.progress.setValue(min(done, total))
 
     def _attached(self, attachment: dict[str, Any]) -> None:
-        self._context.runner.busy_changed.emit(f"Attached {attachment['original_name']}.")
-        self.attached.emit(attachment)
-        self._context.bus.changed.emit("attachment")
+        emit(self._context.runner.busy_changed, f"Attached {attachment['original_name']}.")
+        emit(self.attached, attachment)
+        emit(self._context.bus.changed, "attachment")
         self._attach_next()
 
     def _attach_failed(self, error: BaseException) -> None:
         if isinstance(error, Stopped) or (self._control is not None and self._control.cancelled):
             self._waiting.clear()
-            self._context.runner.busy_changed.emit("Stopped: the file was not attached and nothing was stored.")
+            emit(self._context.runner.busy_changed, "Stopped: the file was not attached and nothing was stored.")
         else:
             self._waiting.clear()
-            self._context.runner.unhandled_error.emit(error)
+            emit(self._context.runner.unhandled_error, error)
         self._attach_next()
 
     def cancel(self) -> None:
@@ -316,8 +317,9 @@ class FilesPanel(QWidget):
             self.preview_dialog.deleteLater()
         self.preview_dialog = PreviewDialog(title, data, self.window())
         if not self.preview_dialog.preview.page_count:
-            self._context.runner.unhandled_error.emit(
-                UserError("This PDF cannot be shown here; try the system's viewer.")
+            emit(
+                self._context.runner.unhandled_error,
+                UserError("This PDF cannot be shown here; try the system's viewer."),
             )
             return
         self.preview_dialog.show()
@@ -339,5 +341,5 @@ class FilesPanel(QWidget):
                 attachment["id"],
                 Path(name),
                 label="Saving a copy…",
-                on_done=lambda path: self._context.runner.busy_changed.emit(f"Saved a copy as {path}."),
+                on_done=lambda path: emit(self._context.runner.busy_changed, f"Saved a copy as {path}."),
             )

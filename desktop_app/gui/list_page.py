@@ -16,6 +16,7 @@ from .icons import icon
 from .list_table import ListTable
 from .record_detail import RecordDetail
 from .related import Navigator
+from .signals import emit
 from .table_model import PagedTableModel
 from .undo import TrashCommand
 
@@ -188,11 +189,12 @@ class RecordListPage(QWidget):
                     self._context, kind_name, record_id, f"move {self.kind.label.lower()} {record_id} to trash"
                 )
             )
-            self._context.runner.busy_changed.emit(
-                f"Moved {self.kind.label.lower()} {record_id} to the trash (Undo brings it back)."
+            emit(
+                self._context.runner.busy_changed,
+                f"Moved {self.kind.label.lower()} {record_id} to the trash (Undo brings it back).",
             )
             self.detail.start_new()
-            self._context.bus.changed.emit(kind_name)
+            emit(self._context.bus.changed, kind_name)
             self._update_buttons()
 
         self._context.call(records.trash, kind_name, record_id, label="Moving to the trash…", on_done=done)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QSettings, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
+from .signals import emit
 from .table_model import PagedTableModel, Row
 
 
@@ -49,7 +50,7 @@ class ListTable(QTableView):
         self.setSortingEnabled(True)
         self.doubleClicked.connect(self._activated)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
-        model.modelReset.connect(lambda: self.record_selected.emit(None))
+        model.modelReset.connect(lambda: emit(self.record_selected, None))
 
     def _restore_header(self) -> None:
         header = self.horizontalHeader()
@@ -102,7 +103,7 @@ class ListTable(QTableView):
     def _activated(self) -> None:
         record = self.current_record()
         if record is not None:
-            self.record_activated.emit(record)
+            emit(self.record_activated, record)
 
     def _current_changed(self) -> None:
-        self.record_selected.emit(self.current_record())
+        emit(self.record_selected, self.current_record())

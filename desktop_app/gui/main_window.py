@@ -31,6 +31,7 @@ from .dashboard import DashboardPage
 from .files_page import FilesPage
 from .icons import icon
 from .list_page import RecordListPage
+from .signals import emit
 from .trash_page import TrashPage
 
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -355,7 +356,7 @@ class MainWindow(QMainWindow):
             from .first_run import FirstRunDialog
 
             dialog = FirstRunDialog(self.context, self)
-            dialog.finished.connect(lambda _code: self.context.bus.changed.emit(""))
+            dialog.finished.connect(lambda _code: emit(self.context.bus.changed, ""))
             dialog.open()
             self.first_run_dialog = dialog
         else:

@@ -23,6 +23,7 @@ from ..core.records.fields import parse_value
 from .context import AppContext
 from .field_editors import FieldEditor, make_editor
 from .icons import icon
+from .signals import emit
 from .undo import CreateCommand, EditCommand
 
 
@@ -197,7 +198,7 @@ class RecordForm(QWidget):
             )
             return
         if not values:
-            self._context.runner.busy_changed.emit("Nothing to save: no field was changed.")
+            emit(self._context.runner.busy_changed, "Nothing to save: no field was changed.")
             return
         record_id = self.record["id"]
         before = {name: _raw(self.kind.field(name), self._loaded.get(name)) for name in values}
@@ -218,9 +219,9 @@ class RecordForm(QWidget):
             CreateCommand(self._context, self.kind.name, record["id"], f"add {self.kind.label.lower()} {record['id']}")
         )
         self.show_record(record)
-        self._context.bus.changed.emit(self.kind.name)
-        self._context.runner.busy_changed.emit(f"Saved the new {self.kind.label.lower()} ({record['id']}).")
-        self.saved.emit(record)
+        emit(self._context.bus.changed, self.kind.name)
+        emit(self._context.runner.busy_changed, f"Saved the new {self.kind.label.lower()} ({record['id']}).")
+        emit(self.saved, record)
 
     def _updated(self, record: dict[str, Any], before: dict[str, Any], after: dict[str, Any]) -> None:
         self.save_button.setEnabled(True)
@@ -235,17 +236,17 @@ class RecordForm(QWidget):
             )
         )
         self.show_record(record)
-        self._context.bus.changed.emit(self.kind.name)
-        self._context.runner.busy_changed.emit(f"Saved {self.kind.label.lower()} {record['id']}.")
-        self.saved.emit(record)
+        emit(self._context.bus.changed, self.kind.name)
+        emit(self._context.runner.busy_changed, f"Saved {self.kind.label.lower()} {record['id']}.")
+        emit(self.saved, record)
 
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
         if isinstance(error, ValidationError):
             self.show_problems(error.problems)
-            self._context.runner.busy_changed.emit("Not saved: please correct the fields marked.")
+            emit(self._context.runner.busy_changed, "Not saved: please correct the fields marked.")
             return
-        self._context.runner.unhandled_error.emit(error)
+        emit(self._context.runner.unhandled_error, error)
 
     def show_problems(self, problems: dict[str, str]) -> None:
         leftover = []

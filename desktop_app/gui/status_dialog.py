@@ -22,6 +22,7 @@ from ..core.errors import ValidationError
 from ..core.listing import files_of
 from .context import AppContext
 from .record_form import ProblemLabel
+from .signals import emit
 
 
 class StatusChangeDialog(QDialog):
@@ -113,9 +114,10 @@ class StatusChangeDialog(QDialog):
 
     def _done(self, record: dict[str, Any]) -> None:
         self.result_record = record
-        self._context.bus.changed.emit("partnership")
-        self._context.runner.busy_changed.emit(
-            f"Partnership {record['id']} is now {vocab.label(vocab.PARTNERSHIP_STATUSES, record['status']).lower()}."
+        emit(self._context.bus.changed, "partnership")
+        emit(
+            self._context.runner.busy_changed,
+            f"Partnership {record['id']} is now {vocab.label(vocab.PARTNERSHIP_STATUSES, record['status']).lower()}.",
         )
         self.accept()
 
@@ -125,4 +127,4 @@ class StatusChangeDialog(QDialog):
             for name, problem in error.problems.items():
                 self.problems.get(name, self.problems["status"]).show_problem(problem)
             return
-        self._context.runner.unhandled_error.emit(error)
+        emit(self._context.runner.unhandled_error, error)

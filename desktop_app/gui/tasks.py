@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from .signals import emit
+
 log = logging.getLogger("desktop_app.gui.tasks")
 
 
@@ -55,15 +57,18 @@ class _Task:
     on_error: Failed | None
     on_progress: Callable[[int, int], None] | None
     control: TaskControl = field(default_factory=TaskControl)
+    # Set by the worker before it signals; signals carry only the task's number, never Python objects.
+    result: Any = None
+    error: BaseException | None = None
 
 
 class _Worker(QThread):
     """The thread that runs the queued tasks one after another."""
 
     task_started = Signal(int)
-    task_done = Signal(int, object)
-    task_failed = Signal(int, object)
-    task_progress = Signal(int, int, int)
+    task_done = Signal(int)
+    task_failed = Signal(int)
+    task_progress = Signal(int, "qlonglong", "qlonglong")
 
     def __init__(self) -> None:
         super().__init__()
@@ -71,7 +76,7 @@ class _Worker(QThread):
         self.tasks: queue.Queue[_Task | None] = queue.Queue()
 
     def _report(self, number: int, done: int, total: int) -> None:
-        self.task_progress.emit(number, done, total)
+        emit(self.task_progress, number, done, total)
 
     def run(self) -> None:
         while True:
@@ -79,18 +84,18 @@ class _Worker(QThread):
             if task is None:
                 return
             if task.control.cancelled:
-                self.task_failed.emit(task.number, Cancelled())
+                task.error = Cancelled()
+                emit(self.task_failed, task.number)
                 continue
-            self.task_started.emit(task.number)
+            emit(self.task_started, task.number)
             task.control._report = functools.partial(self._report, task.number)
             try:
-                result = task.work(task.control)
+                task.result = task.work(task.control)
             except BaseException as exc:  # every failure goes back to the window, never lost in the thread
-                if not isinstance(exc, Exception):
-                    exc = RuntimeError(repr(exc))
-                self.task_failed.emit(task.number, exc)
+                task.error = exc if isinstance(exc, Exception) else RuntimeError(repr(exc))
+                emit(self.task_failed, task.number)
             else:
-                self.task_done.emit(task.number, result)
+                emit(self.task_done, task.number)
 
 
 class TaskRunner(QObject):
@@ -154,37 +159,39 @@ class TaskRunner(QObject):
         task = self._tasks.get(number)
         if task is not None:
             self._current = task
-            self.busy_changed.emit(task.label)
+            emit(self.busy_changed, task.label)
 
     def _finish(self, number: int) -> _Task | None:
         task = self._tasks.pop(number, None)
         if self._current is task:
             self._current = None
         if not self._tasks:
-            self.busy_changed.emit("")
+            emit(self.busy_changed, "")
         return task
 
-    def _done(self, number: int, result: object) -> None:
+    def _done(self, number: int) -> None:
         task = self._finish(number)
         if task is not None and task.on_done is not None and not self._closed:
+            result, task.result = task.result, None
             task.on_done(result)
 
-    def _failed(self, number: int, error: object) -> None:
+    def _failed(self, number: int) -> None:
         task = self._finish(number)
         if task is None or self._closed:
             return
-        assert isinstance(error, BaseException)
+        error, task.error = task.error, None
+        assert error is not None
         if isinstance(error, Cancelled):
-            self.busy_changed.emit("Stopped.")
+            emit(self.busy_changed, "Stopped.")
         if task.on_error is not None:
             task.on_error(error)
         elif not isinstance(error, Cancelled):
-            self.unhandled_error.emit(error)
+            emit(self.unhandled_error, error)
 
     def _progress(self, number: int, done: int, total: int) -> None:
         task = self._tasks.get(number)
         if task is not None:
-            self.progress.emit(task.label, done, total)
+            emit(self.progress, task.label, done, total)
             if task.on_progress is not None:
                 task.on_progress(done, total)
 
@@ -216,7 +223,7 @@ class SynchronousRunner(QObject):
             if on_error is not None:
                 on_error(exc)
             elif not isinstance(exc, Cancelled):
-                self.unhandled_error.emit(exc)
+                emit(self.unhandled_error, exc)
         else:
             if on_done is not None:
                 on_done(result)
