@@ -130,4 +130,4 @@ def test_emitting_keeps_reference_counts_right() -> None:
     before = sys.getrefcount(True)
     for number in range(2000):
         emit(probe.ping, number)
-    assert sys.getrefcount(True) == before
+    assert abs(sys.getrefcount(True) - before) < 20  # without the fix it falls by 2000
