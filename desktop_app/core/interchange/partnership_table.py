@@ -138,9 +138,16 @@ _CITY_FIELD = Field("us_city", "text", "US city", max_length=200)
 class _RowParser:
     """Checks rows one by one, remembering the values it has already checked (a table repeats them a lot)."""
 
-    def __init__(self, has_city: bool) -> None:
-        self.has_city = has_city
+    def __init__(self, columns: set[str]) -> None:
+        self.has_city = "us_city" in columns
         self._seen: dict[tuple[str, str], tuple[Any, str | None]] = {}
+        # Only the columns the table has are read; the others take their empty value once.
+        self._partner_fields = [(c, f) for c, f in _PARTNER_FIELDS if c in columns]
+        self._partner_blank = {c: parse_value(f, "")[0] for c, f in _PARTNER_FIELDS if c not in columns}
+        self._partnership_fields = [(c, f) for c, f in _PARTNERSHIP_FIELDS if c in columns]
+        self._partnership_blank = {
+            c: _DEFAULT_CHOICES.get(c, parse_value(f, "")[0]) for c, f in _PARTNERSHIP_FIELDS if c not in columns
+        }
 
     def _value(self, field_spec: Field, raw: str) -> tuple[Any, str | None]:
         if field_spec.type in ("text", "longtext") and len(raw) <= 200 and raw.isprintable():
@@ -165,14 +172,14 @@ class _RowParser:
                 problems.append(f"row {number}: {problem}")
             return value
 
-        partner = {"name": take(_PARTNER_NAME, cells.get("partner_name", ""))}
-        for column, field_spec in _PARTNER_FIELDS:
-            partner[column] = take(field_spec, cells.get(column, ""))
+        partner = {"name": take(_PARTNER_NAME, cells.get("partner_name", "")), **self._partner_blank}
+        for column, field_spec in self._partner_fields:
+            partner[column] = take(field_spec, cells[column])
         if partner["country_code"]:
             partner["country_code"] = str(partner["country_code"]).upper()
-        partnership: dict[str, Any] = {}
-        for column, field_spec in _PARTNERSHIP_FIELDS:
-            raw = cells.get(column, "")
+        partnership: dict[str, Any] = dict(self._partnership_blank)
+        for column, field_spec in self._partnership_fields:
+            raw = cells[column]
             if column in _DEFAULT_CHOICES and not raw.strip():
                 partnership[column] = _DEFAULT_CHOICES[column]
             else:
@@ -194,11 +201,10 @@ def read_table(path: Path, kind: str) -> tuple[list[ParsedRow], TableImportRepor
         raise UserError(
             f"{path.name} has no column naming the partner community (expected a header such as {expected})."
         )
-    has_city = "us_city" in by_index.values()
     report = TableImportReport(path.name, dry_run=False, columns_used=used, columns_ignored=ignored)
     parsed: list[ParsedRow] = []
     problems: list[str] = []
-    parser = _RowParser(has_city)
+    parser = _RowParser(set(by_index.values()))
     for number, cells in _non_empty(rows):
         values = {column: (cells[index] if index < len(cells) else "") for index, column in by_index.items()}
         row, row_problems = parser.parse(number, values)
