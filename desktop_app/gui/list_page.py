@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from ..core import records
+from ..core.records.parties import home_jurisdiction
 from .columns import columns_for
 from .context import AppContext
 from .filter_bar import FilterBar
@@ -165,9 +166,16 @@ class RecordListPage(QWidget):
         self.activate()
         self.table.clearSelection()
         self.detail.start_new(defaults)
+        if self.kind.name == "partnership" and "jurisdiction_id" not in defaults:
+            self._context.call(home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_default)
         self._update_buttons()
         first = next(iter(self.detail.form.editors.values()))
         first.focus_widget().setFocus()
+
+    def _home_default(self, home: dict[str, Any] | None) -> None:
+        form = self.detail.form
+        if home is not None and form.record is None and form.editors["jurisdiction_id"].value() is None:
+            form.editors["jurisdiction_id"].set_value(home["id"])
 
     def set_search_text(self, text: str) -> None:
         self.activate()

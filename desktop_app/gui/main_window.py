@@ -37,6 +37,8 @@ from .trash_page import TrashPage
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("home", "Home", "home"),
     ("partnership", "Partnerships", "partnership"),
+    ("partner", "Partner communities", "partner"),
+    ("jurisdiction", "US jurisdictions", "jurisdiction"),
     ("agreement", "Agreements", "agreement"),
     ("activity", "Activities", "activity"),
     ("participant", "Participants", "participant"),

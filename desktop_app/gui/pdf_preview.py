@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex, QPointF
 from PySide6.QtPdf import QPdfDocument, QPdfSearchModel
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -137,7 +137,7 @@ class PdfPreview(QWidget):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth if fit else QPdfView.ZoomMode.Custom)
 
     def next_match(self) -> None:
-        count = self.search_model.rowCount()
+        count = self.search_model.rowCount(QModelIndex())
         if count == 0:
             return
         self._match = (self._match + 1) % count
@@ -159,7 +159,7 @@ class PdfPreview(QWidget):
 
     def _matches_changed(self) -> None:
         self._match = -1
-        count = self.search_model.rowCount()
+        count = self.search_model.rowCount(QModelIndex())
         if not self.search.text():
             self.matches_label.setText("")
         else:
