@@ -74,14 +74,17 @@ def launch_window(argv: Sequence[str]) -> int:
     from .main_window import MainWindow
 
     context = AppContext(location=location, runner=TaskRunner(), log_path=log_path)
-    window = MainWindow(context)
-    _install_excepthook(window, log_path)
-    window.show()
-    window.open_records()
-    code = app.exec()
-    context.runner.shutdown()
-    if context.db is not None:
-        context.db.dispose()
+    try:
+        window = MainWindow(context)
+        _install_excepthook(window, log_path)
+        window.show()
+        window.open_records()
+        code = app.exec()
+    finally:
+        # The worker finishes what it is doing before the program ends, whatever happened above.
+        context.runner.shutdown()
+        if context.db is not None:
+            context.db.dispose()
     return int(code)
 
 

@@ -57,10 +57,12 @@ class ListTable(QTableView):
         state = QSettings().value(self._settings_key)
         if state is not None and header.restoreState(state):
             return
-        width = self.fontMetrics().horizontalAdvance("M") * 12
+        em = self.fontMetrics().horizontalAdvance("M")
+        bold = header.fontMetrics()
         for number, column in enumerate(self.paged.columns()):
             header.setSectionHidden(number, column.hidden_by_default)
-            header.resizeSection(number, width if column.key != "id" else width // 2)
+            wanted = bold.horizontalAdvance(column.header) + em * 3  # room for the sort arrow
+            header.resizeSection(number, max(wanted, em * 4 if column.key in ("id", "seq") else em * 9))
         order = Qt.SortOrder.DescendingOrder if self._newest_first else Qt.SortOrder.AscendingOrder
         header.setSortIndicator(0, order)
 

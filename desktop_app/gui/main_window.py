@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -15,7 +17,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
-    QSplitter,
     QStackedWidget,
     QWidget,
 )
@@ -82,16 +83,17 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, label)
             self.nav.addItem(item)
             self._page_rows[key] = row
-        self.nav.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 16)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setFixedWidth(self._nav_width())
         self.nav.currentRowChanged.connect(self._nav_changed)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("main-splitter")
-        self.splitter.addWidget(self.nav)
-        self.splitter.addWidget(self.stack)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self._make_actions()
         self._make_status_bar()
@@ -111,11 +113,16 @@ class MainWindow(QMainWindow):
             return AuditPage(self.context)
         if key == "trash":
             return TrashPage(self.context)
-        if key == "response":
-            from .response_workspace import make_response_page
+        if key == "response" and importlib.util.find_spec("desktop_app.core.reports") is not None:
+            from .response_workspace import ResponseWorkspace
 
-            return make_response_page(self.context, self)
+            return ResponseWorkspace(self.context)
         return RecordListPage(self.context, self, key)
+
+    def _nav_width(self) -> int:
+        """Wide enough for the longest label beside its icon, at any font size or scale."""
+        widest = max(self.nav.fontMetrics().horizontalAdvance(label) for _key, label, _icon in PAGES)
+        return widest + self.nav.iconSize().width() + self.nav.frameWidth() * 2 + 28
 
     def _add_page(self, key: str, page: QWidget) -> None:
         self.pages[key] = page
@@ -381,15 +388,11 @@ class MainWindow(QMainWindow):
         state = settings.value("window/state")
         if state is not None:
             self.restoreState(state)
-        splitter = settings.value("window/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
 
     def save_layout(self) -> None:
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
-        settings.setValue("window/splitter", self.splitter.saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Saves the layout, stops waiting work, lets a running write finish, then closes the records."""

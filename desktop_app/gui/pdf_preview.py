@@ -52,6 +52,7 @@ class PdfPreview(QWidget):
         self.search.setPlaceholderText("Find in document…")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Find words in the document")
+        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 12)
         self.search.textChanged.connect(self.search_model.setSearchString)
         self.search.returnPressed.connect(self.next_match)
         self.matches_label = QLabel("")

@@ -189,7 +189,8 @@ class RecordDetail(QTabWidget):
         self.history: StatusHistory | None = None
         if self.kind.name == "partnership":
             self.history = StatusHistory()
-            self.addTab(self.history, icon("status"), "Status history")
+            self.addTab(self.history, icon("status"), "History")
+            self.setTabToolTip(self.count() - 1, "Status history")
         self.questions: QuestionsEditor | None = None
         if self.kind.name == "inquiry":
             self.questions = QuestionsEditor(context)
