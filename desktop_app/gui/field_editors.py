@@ -230,7 +230,7 @@ class RefEditor(FieldEditor):
             found = records.list_records(db, kind_name, records.ListQuery(text=text, limit=self.MATCHES))
             if current is not None and all(row["id"] != current for row in found):
                 found.insert(0, records.get(db, kind_name, current))
-            return [(row["id"], records.describe(kind, row)) for row in found]
+            return [(row["id"], _choice_text(kind, row)) for row in found]
 
         self._context.call(find, label="Finding records…", on_done=self._fill, on_error=lambda _error: None)
 
@@ -240,7 +240,7 @@ class RefEditor(FieldEditor):
         if not self.field.required:
             self.combo.addItem("(none)", None)
         for record_id, text in choices:
-            self.combo.addItem(f"{text}  [{record_id}]", record_id)
+            self.combo.addItem(f"{text} (no. {record_id})", record_id)
         index = self.combo.findData(self._current) if self._current is not None else -1
         if index < 0 and self._current is None and not self.field.required:
             index = 0
@@ -267,6 +267,15 @@ class RefEditor(FieldEditor):
 
     def focus_widget(self) -> QWidget:
         return self.combo
+
+
+def _choice_text(kind: records.Kind, row: dict[str, Any]) -> str:
+    if kind.name == "jurisdiction" and row.get("state"):
+        return f"{row['name']}, {row['state']}"
+    if kind.name == "partner" and row.get("country_name"):
+        native = f" ({row['native_name']})" if row.get("native_name") else ""
+        return f"{row['name']}{native}, {row['country_name']}"
+    return records.describe(kind, row)
 
 
 class AttachmentRefEditor(FieldEditor):
