@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from . import vocab
@@ -128,29 +128,33 @@ def _partnerships_by_id(session: Session, ids: Sequence[int]) -> dict[int, str]:
 
 def _unreviewed(session: Session, as_of: dt.date) -> tuple[int, tuple[UnreviewedPartnership, ...]]:
     since = as_of - dt.timedelta(days=REVIEW_INTERVAL_DAYS)
-    latest_review = (
-        select(
-            models.OversightAction.partnership_id.label("partnership_id"),
-            func.max(models.OversightAction.action_on).label("reviewed_on"),
-        )
-        .where(_live(models.OversightAction), models.OversightAction.kind.in_(REVIEW_KINDS))
-        .group_by(models.OversightAction.partnership_id)
-        .subquery()
-    )
-    base = (
-        select(models.Partnership, latest_review.c.reviewed_on)
-        .outerjoin(latest_review, latest_review.c.partnership_id == models.Partnership.id)
+    oversight = models.OversightAction
+    recent_review = (
+        select(oversight.id)
         .where(
-            _live(models.Partnership),
-            models.Partnership.status.in_(("active", "proposed", "dormant", "suspended")),
-            or_(models.Partnership.last_reviewed_on.is_(None), models.Partnership.last_reviewed_on < since),
-            or_(latest_review.c.reviewed_on.is_(None), latest_review.c.reviewed_on < since),
+            oversight.partnership_id == models.Partnership.id,
+            _live(oversight),
+            oversight.kind.in_(REVIEW_KINDS),
+            oversight.action_on >= since,
         )
+        .exists()
     )
-    count = int(session.execute(select(func.count()).select_from(base.subquery())).scalar_one())
-    rows = session.execute(base.order_by(models.Partnership.id).limit(LISTED_AT_MOST)).all()
+    condition = and_(
+        _live(models.Partnership),
+        models.Partnership.status.in_(("active", "proposed", "dormant", "suspended")),
+        or_(models.Partnership.last_reviewed_on.is_(None), models.Partnership.last_reviewed_on < since),
+        ~recent_review,
+    )
+    count = int(session.execute(select(func.count()).select_from(models.Partnership).where(condition)).scalar_one())
     listed = []
-    for partnership, reviewed_on in rows:
+    for partnership in session.scalars(
+        select(models.Partnership).where(condition).order_by(models.Partnership.id).limit(LISTED_AT_MOST)
+    ):
+        reviewed_on = session.execute(
+            select(func.max(oversight.action_on)).where(
+                oversight.partnership_id == partnership.id, _live(oversight), oversight.kind.in_(REVIEW_KINDS)
+            )
+        ).scalar()
         candidates = [d for d in (partnership.last_reviewed_on, reviewed_on) if d is not None]
         listed.append(
             UnreviewedPartnership(partnership.id, _partnership_name(partnership), max(candidates, default=None))
@@ -163,11 +167,16 @@ def _has_any_topic(column: Any, topics: Sequence[str]) -> ColumnElement[bool]:
     return or_(*(padded.like(f"% {topic} %") for topic in topics))
 
 
-def _count_with_topics(session: Session, model: Any, topics: Sequence[str]) -> int:
-    if not topics:
-        return 0
-    statement = select(func.count()).select_from(model).where(_live(model), _has_any_topic(model.topics, topics))
-    return int(session.execute(statement).scalar_one())
+def _count_per_question(session: Session, model: Any, questions: Sequence[Sequence[str]]) -> list[int]:
+    """For each question's topics, how many live records carry any of them, in one pass over the table."""
+    columns = [
+        func.coalesce(func.sum(case((_has_any_topic(model.topics, topics), 1), else_=0)), 0) if topics else literal(0)
+        for topics in questions
+    ]
+    if not columns:
+        return []
+    row = session.execute(select(*columns).select_from(model).where(_live(model))).one()
+    return [int(value or 0) for value in row]
 
 
 def _open_inquiry(session: Session) -> models.Inquiry | None:
@@ -185,20 +194,22 @@ def _open_inquiry(session: Session) -> models.Inquiry | None:
 
 
 def question_evidence(session: Session, inquiry: models.Inquiry) -> tuple[QuestionEvidence, ...]:
-    result = []
-    for question in inquiry.questions:
-        topics = vocab.split_words(question.topics)
-        result.append(
-            QuestionEvidence(
-                position=question.position,
-                short_title=question.short_title or question.text[:60],
-                topic_labels=tuple(vocab.label(vocab.TOPICS, topic) for topic in topics),
-                policies=_count_with_topics(session, models.Policy, topics),
-                oversight_actions=_count_with_topics(session, models.OversightAction, topics),
-                agreements=_count_with_topics(session, models.Agreement, topics),
-            )
+    questions = list(inquiry.questions)
+    topics = [vocab.split_words(question.topics) for question in questions]
+    policies = _count_per_question(session, models.Policy, topics)
+    oversight = _count_per_question(session, models.OversightAction, topics)
+    agreements = _count_per_question(session, models.Agreement, topics)
+    return tuple(
+        QuestionEvidence(
+            position=question.position,
+            short_title=question.short_title or question.text[:60],
+            topic_labels=tuple(vocab.label(vocab.TOPICS, topic) for topic in topics[number]),
+            policies=policies[number],
+            oversight_actions=oversight[number],
+            agreements=agreements[number],
         )
-    return tuple(result)
+        for number, question in enumerate(questions)
+    )
 
 
 def dashboard_summary(db: Database, as_of: dt.date | None = None) -> DashboardSummary:
