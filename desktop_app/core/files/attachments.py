@@ -125,6 +125,8 @@ def check_source(path: str | os.PathLike[str], size_limit: int) -> _Source:
             f"The file {shown} ({describe_size(info.st_size)}) is larger than the limit of "
             f"{describe_size(size_limit)}, so it was not stored."
         )
+    if info.st_size == 0:
+        raise UserError(f"The file {shown} is empty (0 bytes), so there is nothing to store.")
     if not os.access(file_path, os.R_OK):
         raise UserError(f"The file {shown} cannot be read (permission denied).")
     return _Source(file_path, original_name_of(file_path), info.st_size)
@@ -297,8 +299,24 @@ def _apply_text(
         attachment.extracted_text = (result.get("text") or "").replace("\x00", "")
         if result.get("media_type") and attachment.media_type in (detect.ZIP, detect.OCTET_STREAM):
             attachment.media_type = result["media_type"]
+        _flag_misnamed(attachment, source.name)
     attachment.updated_at = now
     session.flush()
+
+
+_NAMED_TYPES = {".pdf": detect.PDF, ".docx": detect.DOCX}
+
+
+def _flag_misnamed(attachment: models.Attachment, name: str) -> None:
+    """A file named .pdf or .docx whose content is something else is flagged, not silently kept as unknown."""
+    suffix = Path(name).suffix.lower()
+    expected = _NAMED_TYPES.get(suffix)
+    if expected is not None and attachment.media_type != expected and attachment.text_state in ("not_read", "no_text"):
+        attachment.text_state = "unreadable"
+        attachment.text_note = (
+            f"The file is named {suffix} but its content is not a {detect.describe_media_type(expected)} "
+            f"(it looks like a {detect.describe_media_type(attachment.media_type)}); it is stored as received."
+        )
 
 
 # ----- reading -------------------------------------------------------------------------------------------

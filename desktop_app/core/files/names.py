@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 MAX_NAME_CHARS = 1000
+MAX_FILE_NAME_BYTES = 150
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _UNSAFE_IN_FILE_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*]')
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -35,6 +36,8 @@ def safe_file_name(name: str, fallback: str = "attachment") -> str:
         stem = f"_{stem}"
     if len(extension) > 16:
         stem, extension = f"{stem}.{extension}", ""
-    stem = stem[: 150 - len(extension)]
+    # Folders allow 255 bytes a name on most systems; keep well inside, counting UTF-8 bytes.
+    while stem and len(f"{stem}.{extension}".encode()) > MAX_FILE_NAME_BYTES:
+        stem = stem[:-1]
     cleaned = f"{stem}.{extension}" if extension else stem
     return cleaned or fallback
