@@ -255,9 +255,7 @@ def test_odd_names_are_kept_as_text_only(db: Database, partnership: dict[str, An
     for result in results:
         written = write_attachment(db, result["id"], out)
         assert written.parent == out
-    assert sorted(p.name for p in out.iterdir()) == sorted(
-        safe_file_name(name) for name in names
-    )
+    assert sorted(p.name for p in out.iterdir()) == sorted(safe_file_name(name) for name in names)
 
 
 def test_names_that_cannot_be_paths_stay_text() -> None:
