@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -169,7 +170,7 @@ def _load_records(session: Session) -> _Records:
                 models.Partnership.jurisdiction_id == home.id, models.Partnership.deleted_at.is_(None)
             )
         ),
-        key=lambda p: (p.partner.name.lower(), p.kind, p.id),
+        key=lambda p: (natural_key(p.partner.name), p.kind, p.id),
     )
     ids = [p.id for p in partnerships]
     agreements = list(
@@ -224,6 +225,17 @@ def _load_records(session: Session) -> _Records:
     ):
         status_since[change.partnership_id] = change.changed_on
     return _Records(home, partnerships, agreements, policies, oversight, activities, participants, status_since)
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sorts 'District 2' before 'District 10'."""
+    parts = re.split(r"(\d+)", text.lower())
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in parts if part)
+
+
+def _partnership_cell(partnership: models.Partnership) -> str:
+    partner = partnership.partner
+    return f"{partner.name}\n{partner.native_name}" if partner.native_name else partner.name
 
 
 def _partnership_name(partnership: models.Partnership) -> str:
@@ -423,11 +435,13 @@ class _Builder:
         self.partnership_links = _links(session, "partnership", [p.id for p in records.partnerships])
         self.activity_links = _links(session, "activity", [a.id for a in records.activities])
 
-    def _partnership_label(self, partnership_id: int | None) -> str:
+    def _partnership_label(self, partnership_id: int | None, *, cell: bool = False) -> str:
         if partnership_id is None:
             return "Program-wide"
         partnership = self.partnership_by_id.get(partnership_id)
-        return _partnership_name(partnership) if partnership else f"Partnership {partnership_id}"
+        if partnership is None:
+            return f"Partnership {partnership_id}"
+        return _partnership_cell(partnership) if cell else _partnership_name(partnership)
 
     def sections(self, topics: set[str], excluded: set[str]) -> list[Section]:
         sections: list[Section] = []
@@ -469,7 +483,7 @@ class _Builder:
                     description=f"Partnership with {name}: {status.lower().replace(chr(10), ' ')}",
                     rows=(
                         (
-                            name,
+                            _partnership_cell(partnership),
                             vocab.label(vocab.PARTNERSHIP_KINDS, partnership.kind),
                             status,
                             str(len(agreements)),
@@ -484,7 +498,7 @@ class _Builder:
             "partnerships",
             "Partnerships and where their agreements are published",
             ("Partner", "Kind", "Status", "Agreements", "Publication"),
-            (0.22, 0.14, 0.15, 0.15, 0.34),
+            (0.3, 0.13, 0.14, 0.13, 0.3),
             tuple(items),
             "partnerships",
         )
@@ -502,9 +516,14 @@ class _Builder:
             widths.append(0.41 if not with_publication else 0.24)
         items = []
         for agreement in self.records.agreements:
+            kind = (
+                ""
+                if agreement.kind == "agreement"
+                else f" ({vocab.label(vocab.AGREEMENT_KINDS, agreement.kind).lower()})"
+            )
             row = [
-                f"{agreement.title} ({vocab.label(vocab.AGREEMENT_KINDS, agreement.kind).lower()})",
-                self._partnership_label(agreement.partnership_id),
+                f"{agreement.title}{kind}",
+                self._partnership_label(agreement.partnership_id, cell=True),
                 short_date(agreement.signed_on),
             ]
             if with_publication:
@@ -581,7 +600,7 @@ class _Builder:
                         (
                             short_date(action.action_on),
                             kind,
-                            self._partnership_label(action.partnership_id),
+                            self._partnership_label(action.partnership_id, cell=True),
                             finding,
                             status,
                         ),
@@ -620,7 +639,7 @@ class _Builder:
                         (
                             short_date(activity.starts_on),
                             title,
-                            self._partnership_label(activity.partnership_id),
+                            self._partnership_label(activity.partnership_id, cell=True),
                             number,
                         ),
                     ),

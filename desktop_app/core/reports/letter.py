@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -42,7 +42,8 @@ INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#9a9a9a")
 HEADER_FILL = colors.HexColor("#e9ecef")
-DOCUMENT_ID = "SisterCityRecordsResponseLetter"
+# A table cell: plain text, or flowables laid out by the caller.
+Cell: TypeAlias = str | Flowable | list[Flowable]
 
 
 def style_sheet() -> StyleSheet1:
@@ -88,7 +89,6 @@ def style_sheet() -> StyleSheet1:
             leading=12,
             spaceBefore=6,
             spaceAfter=3,
-            keepWithNext=1,
         )
     )
     sheet.add(
@@ -122,13 +122,13 @@ def _paragraphs(text: str, style: ParagraphStyle) -> list[Flowable]:
 
 
 def _table(
-    headers: Sequence[str], rows: Sequence[Sequence[str | Flowable]], widths: Sequence[float], sheet: StyleSheet1
+    headers: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[float], sheet: StyleSheet1
 ) -> Table:
     """A table that splits across pages with its header row repeated; every cell wraps."""
     cell, header_cell = sheet["Cell"], sheet["HeaderCell"]
     data: list[list[Any]] = [[Paragraph(markup(h), header_cell) for h in headers]]
     data += [
-        [value if isinstance(value, Flowable) else Paragraph(multiline_markup(value), cell) for value in row]
+        [value if isinstance(value, Flowable | list) else Paragraph(multiline_markup(value), cell) for value in row]
         for row in rows
     ]
     table = Table(data, colWidths=[TEXT_WIDTH * w for w in widths], repeatRows=1, splitByRow=1, hAlign="LEFT")
@@ -224,7 +224,9 @@ def _answer(answer: Answer, sheet: StyleSheet1) -> list[Flowable]:
 
 def _section(section: Section, sheet: StyleSheet1) -> list[Flowable]:
     rows = [row for item in section.shown for row in item.rows]
+    # Room for the heading, the table's header row and a row or two; a table longer than that splits.
     return [
+        CondPageBreak(1.1 * inch),
         Paragraph(markup(section.title), sheet["EvidenceHeading"]),
         _table(section.headers, rows, section.widths, sheet),
         Spacer(1, 8),
@@ -280,7 +282,7 @@ def _appendix_a(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
         partner = f"{row.partner}\n{row.native_name}" if row.native_name else row.partner
         rows.append((str(number), partner, row.place, row.kind, row.status, row.established, row.last_reviewed))
     headers = ("No.", "Partner", "Region, country", "Kind", "Status", "Established", "Last reviewed")
-    flow.append(_table(headers, rows, (0.05, 0.21, 0.17, 0.13, 0.17, 0.13, 0.14), sheet))
+    flow.append(_table(headers, rows, (0.065, 0.2, 0.165, 0.13, 0.17, 0.13, 0.14), sheet))
     return flow
 
 
@@ -298,13 +300,20 @@ def _appendix_b(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
     if not letter.enclosures:
         flow.append(Paragraph("No documents are enclosed with this letter.", sheet["Body"]))
         return flow
-    rows: list[list[str | Flowable]] = []
+    rows: list[list[Cell]] = []
     for enclosure in letter.enclosures:
-        described = (
-            f"{enclosure.title}\nFile: {enclosure.file_name}, {_size(enclosure.size)}\nConcerns: {enclosure.linked_to}"
-        )
-        rows.append([str(enclosure.number), described, Paragraph(enclosure.sha256, sheet["Fingerprint"])])
-    flow.append(_table(("No.", "Document", "SHA-256 fingerprint"), rows, (0.06, 0.36, 0.58), sheet))
+        described = [
+            Paragraph(markup(enclosure.title), sheet["HeaderCell"]),
+            Paragraph(
+                multiline_markup(
+                    f"File: {enclosure.file_name}, {_size(enclosure.size)}\nConcerns: {enclosure.linked_to}"
+                ),
+                sheet["Cell"],
+            ),
+            Paragraph(f"SHA-256: {enclosure.sha256}", sheet["Fingerprint"]),
+        ]
+        rows.append([str(enclosure.number), described])
+    flow.append(_table(("No.", "Document and its fingerprint"), rows, (0.065, 0.935), sheet))
     return flow
 
 
