@@ -178,8 +178,9 @@ def issued_pdf(db: Database, response_id: int) -> bytes:
         response = _load_response(session, response_id)
         if not response.pdf_sha256:
             raise UserError(f"Response {response_id} is a draft and has no issued letter yet.")
-        data = b"".join(iter_content(session, response.pdf_sha256))
-    if hashlib.sha256(data).hexdigest() != response.pdf_sha256:
+        expected = response.pdf_sha256
+        data = b"".join(iter_content(session, expected))
+    if hashlib.sha256(data).hexdigest() != expected:
         raise UserError(
             f"The stored letter of response {response_id} no longer matches its fingerprint; run 'verify' "
             "and restore a backup."
