@@ -498,7 +498,7 @@ class _Builder:
             "partnerships",
             "Partnerships and where their agreements are published",
             ("Partner", "Kind", "Status", "Agreements", "Publication"),
-            (0.3, 0.13, 0.14, 0.13, 0.3),
+            (0.24, 0.13, 0.17, 0.15, 0.31),
             tuple(items),
             "partnerships",
         )
@@ -507,7 +507,7 @@ class _Builder:
         clause_topics = topics & set(CLAUSE_TOPICS)
         with_publication = "transparency" in topics
         headers = ["Agreement", "Partnership", "Signed"]
-        widths = [0.26, 0.2, 0.13]
+        widths = [0.25, 0.19, 0.15]
         if with_publication:
             headers.append("Publication")
             widths.append(0.41 if not clause_topics else 0.17)
