@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import inch
@@ -101,7 +101,6 @@ def style_sheet() -> StyleSheet1:
     sheet.add(ParagraphStyle("HeaderCell", parent=base, fontName=SERIF_BOLD, fontSize=8, leading=10.5, spaceAfter=0))
     sheet.add(ParagraphStyle("Fingerprint", parent=base, fontSize=7.6, leading=10, spaceAfter=0))
     sheet.add(ParagraphStyle("Footer", parent=base, fontSize=7.5, leading=9, textColor=MUTED, spaceAfter=0))
-    sheet.add(ParagraphStyle("FooterRight", parent=base, fontSize=7.5, leading=9, textColor=MUTED, alignment=TA_RIGHT))
     sheet.add(
         ParagraphStyle(
             "Draft",
@@ -347,7 +346,7 @@ def _story(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
 class _LetterTemplate(BaseDocTemplate):  # type: ignore[misc]
     """Letter-size pages; every page carries the jurisdiction, the inquiry and "Page N of M" in its footer."""
 
-    def __init__(self, buffer: io.BytesIO, letter: Letter, sheet: StyleSheet1, total_pages: int | None) -> None:
+    def __init__(self, buffer: io.BytesIO, letter: Letter, sheet: StyleSheet1) -> None:
         super().__init__(
             buffer,
             pagesize=LETTER,
@@ -368,7 +367,6 @@ class _LetterTemplate(BaseDocTemplate):  # type: ignore[misc]
         )
         self.letter = letter
         self.sheet = sheet
-        self.total_pages = total_pages
         frame = Frame(MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN, id="text")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
 
@@ -381,13 +379,9 @@ class _LetterTemplate(BaseDocTemplate):  # type: ignore[misc]
         left = Paragraph(
             markup(f"{self.letter.jurisdiction_name} · Response to: {self.letter.footer_inquiry}"), self.sheet["Footer"]
         )
-        total = self.total_pages if self.total_pages is not None else 0
-        right = Paragraph(f"Page {doc.page} of {total}", self.sheet["FooterRight"])
         right_width = 0.9 * inch
         _, left_height = left.wrap(TEXT_WIDTH - right_width - 12, BOTTOM_MARGIN)
         left.drawOn(canvas, MARGIN, rule_y - 4 - left_height)
-        _, right_height = right.wrap(right_width, BOTTOM_MARGIN)
-        right.drawOn(canvas, PAGE_WIDTH - MARGIN - right_width, rule_y - 4 - right_height)
         if self.letter.draft:
             draft = Paragraph("DRAFT, not issued", self.sheet["Draft"])
             draft.wrap(TEXT_WIDTH, 20)
@@ -395,13 +389,35 @@ class _LetterTemplate(BaseDocTemplate):  # type: ignore[misc]
         canvas.restoreState()
 
 
+class _NumberedCanvas(Canvas):  # type: ignore[misc]
+    """Holds each page back until the end, so every footer can say "Page N of M" in one pass."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.saveState()
+            self.setFont(SERIF, 7.5)
+            self.setFillColor(MUTED)
+            self.drawRightString(
+                PAGE_WIDTH - MARGIN, BOTTOM_MARGIN - 0.3 * inch - 4 - 7.5, f"Page {self._pageNumber} of {total}"
+            )
+            self.restoreState()
+            super().showPage()
+        super().save()
+
+
 def render_letter(letter: Letter) -> bytes:
-    """The letter as PDF bytes; the same letter gives the same bytes (invariant mode, two passes for "of M")."""
+    """The letter as PDF bytes; the same letter gives the same bytes (ReportLab's invariant mode)."""
     sheet = style_sheet()
-    first = io.BytesIO()
-    counting = _LetterTemplate(first, letter, sheet, None)
-    counting.build(_story(letter, sheet))
-    pages = counting.page
-    final = io.BytesIO()
-    _LetterTemplate(final, letter, sheet, pages).build(_story(letter, sheet))
-    return final.getvalue()
+    buffer = io.BytesIO()
+    _LetterTemplate(buffer, letter, sheet).build(_story(letter, sheet), canvasmaker=_NumberedCanvas)
+    return buffer.getvalue()
