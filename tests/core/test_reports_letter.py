@@ -150,6 +150,26 @@ def test_every_font_is_embedded(db: Database, tmp_path: Path) -> None:
         assert row.split()[-5] == "yes", row  # the "emb" column
 
 
+def test_pdftotext_gets_the_chinese_back(db: Database, tmp_path: Path) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed here")
+    build_city(db)
+    _, data = draft_pdf(db)
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Hefei" in text and "合肥" in text
+
+
+def test_the_conference_is_addressed_when_chosen(db: Database) -> None:
+    build_city(db)
+    response_id, data = draft_pdf(db)
+    assert "The United States Conference of Mayors" not in pdf_text(data)[1]
+    responses.set_letter(db, response_id, {"include_optional_recipients": True})
+    _, text = pdf_text(responses.render_pdf(db, response_id))
+    assert "The United States Conference of Mayors" in text and "1620 Eye Street NW" in text
+
+
 def test_two_runs_give_the_same_bytes(db: Database) -> None:
     build_city(db, logo=True)
     response_id, first = draft_pdf(db)

@@ -335,7 +335,7 @@ def jurisdiction_display(home: models.Jurisdiction) -> str:
 
 def _values(records: _Records, letter_date: dt.date, inquiry: models.Inquiry, signatory: str) -> dict[str, str]:
     statuses = Counter(p.status for p in records.partnerships)
-    reviews = [o.action_on for o in records.oversight if o.kind in REVIEW_KINDS]
+    reviews = [o.action_on for o in records.oversight if o.kind in REVIEW_KINDS and o.status != "planned"]
     reviews += [p.last_reviewed_on for p in records.partnerships if p.last_reviewed_on]
     countries = sorted({p.partner.country_name for p in records.partnerships if p.partner.country_name})
     published = sum(1 for a in records.agreements if _is_published(a))
@@ -858,8 +858,20 @@ def _enclosures(session: Session, answers: Sequence[Answer], builder: _Builder) 
     return tuple(enclosures)
 
 
+def _last_reviews(records: _Records) -> dict[int, dt.date]:
+    """Each partnership's latest review: its recorded date, or a later review, assessment or audit."""
+    latest = {p.id: p.last_reviewed_on for p in records.partnerships if p.last_reviewed_on}
+    for action in records.oversight:
+        if action.partnership_id is not None and action.kind in REVIEW_KINDS and action.status != "planned":
+            known = latest.get(action.partnership_id)
+            if known is None or action.action_on > known:
+                latest[action.partnership_id] = action.action_on
+    return latest
+
+
 def _partnership_rows(records: _Records) -> list[PartnershipRow]:
     rows = []
+    reviews = _last_reviews(records)
     for partnership in records.partnerships:
         partner = partnership.partner
         status = vocab.label(vocab.PARTNERSHIP_STATUSES, partnership.status)
@@ -880,7 +892,7 @@ def _partnership_rows(records: _Records) -> list[PartnershipRow]:
                 kind=vocab.label(vocab.PARTNERSHIP_KINDS, partnership.kind),
                 status=status,
                 established=established or "–",
-                last_reviewed=short_date(partnership.last_reviewed_on),
+                last_reviewed=short_date(reviews.get(partnership.id)),
             )
         )
     return rows

@@ -23,7 +23,25 @@ from ..records.service import Record, create_in, load, to_plain, update_in
 from . import named_values
 from .content import evidence_catalogue, gather_letter, jurisdiction_display, require_home
 from .letter import render_letter
+from .named_values import named_values as named_value_descriptions
 from .narratives import default_closing, default_introduction, default_narrative
+
+__all__ = [
+    "check_issued",
+    "create_draft",
+    "evidence",
+    "get_response",
+    "issue",
+    "issued_pdf",
+    "latest_draft_id",
+    "latest_response",
+    "list_responses",
+    "named_value_descriptions",
+    "render_pdf",
+    "set_answer",
+    "set_letter",
+    "supersede",
+]
 
 LETTER_FIELDS = (
     "letter_date",
