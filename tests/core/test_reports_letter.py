@@ -14,11 +14,13 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from desktop_app.core import records
 from desktop_app.core.db.engine import Database
+from desktop_app.core.errors import UserError
 from desktop_app.core.records.inquiries import BLACKBURN_HAWLEY_QUESTIONS, create_inquiry
 from desktop_app.core.reports import responses
 
-from .report_records import PARTICIPANT_NAMES, build_city
+from .report_records import PARTICIPANT_NAMES, attach, build_city
 
 LETTER_DATE = "2026-11-28"
 
@@ -168,6 +170,26 @@ def test_the_conference_is_addressed_when_chosen(db: Database) -> None:
     responses.set_letter(db, response_id, {"include_optional_recipients": True})
     _, text = pdf_text(responses.render_pdf(db, response_id))
     assert "The United States Conference of Mayors" in text and "1620 Eye Street NW" in text
+
+
+def test_narrative_markup_and_control_characters_are_shown_as_text(db: Database) -> None:
+    build_city(db)
+    response_id = responses.create_draft(db)["id"]
+    first = responses.get_response(db, response_id)["answers"][0]["question_id"]
+    narrative = "A <b>bold</b> & <para>claim</para>\x00\x1b with {{braces}}\n\nSecond paragraph of {jurisdiction_name}."
+    responses.set_answer(db, response_id, first, narrative=narrative)
+    _, text = pdf_text(responses.render_pdf(db, response_id))
+    assert "A <b>bold</b> & <para>claim</para> with {braces}" in text
+    assert "Second paragraph of Columbus, Ohio." in text
+
+
+def test_a_logo_that_is_not_an_image_gets_a_sentence(db: Database) -> None:
+    city = build_city(db)
+    attachment_id, _ = attach(db, b"not an image at all", "seal.png", "jurisdiction", city.home_id, "image/png")
+    records.update(db, "jurisdiction", city.home_id, {"logo_attachment_id": attachment_id})
+    response_id = responses.create_draft(db)["id"]
+    with pytest.raises(UserError, match="PNG or JPEG"):
+        responses.render_pdf(db, response_id)
 
 
 def test_two_runs_give_the_same_bytes(db: Database) -> None:

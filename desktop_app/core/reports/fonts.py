@@ -61,6 +61,8 @@ def markup(text: str) -> str:
     run: list[str] = []
     run_is_cjk = False
     for character in text:
+        if _is_control(character):
+            continue
         is_cjk = needs_fallback(character)
         if run and is_cjk != run_is_cjk:
             parts.append(_finish(run, run_is_cjk))
@@ -70,6 +72,12 @@ def markup(text: str) -> str:
     if run:
         parts.append(_finish(run, run_is_cjk))
     return "".join(parts)
+
+
+def _is_control(character: str) -> bool:
+    """Control characters (NUL, escape, form feed...) have no place in a letter; line breaks are kept."""
+    code = ord(character)
+    return (code < 32 and character not in "\n\t") or 0x7F <= code <= 0x9F
 
 
 def _finish(run: list[str], is_cjk: bool) -> str:
