@@ -47,10 +47,11 @@ def _respond(context: Context) -> int:
     from .reports import responses
 
     args = context.args
+    changes = _letter_changes(args)
     db = context.database()
     latest = responses.latest_response(db, args.inquiry)
     if latest is not None and latest["status"] == "issued":
-        if args.issue or _letter_changes(args):
+        if args.issue or changes:
             raise UserError(
                 f"Response {latest['id']} has been issued and can no longer be changed; start a new draft with "
                 f"respond --supersede {latest['id']}."
@@ -61,7 +62,6 @@ def _respond(context: Context) -> int:
         )
         return EXIT_OK
     response_id = latest["id"] if latest is not None else responses.create_draft(db, args.inquiry)["id"]
-    changes = _letter_changes(args)
     if changes:
         responses.set_letter(db, response_id, changes)
     if args.issue:

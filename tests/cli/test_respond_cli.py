@@ -25,6 +25,7 @@ def test_without_a_home_jurisdiction_it_says_how_to_set_one(run_cli: RunCli, tmp
     assert_plain_failure(result)
     assert 'home "NAME, ST"' in result.stderr
     assert not (tmp_path / "r.pdf").exists()
+    assert "Response" not in run_cli("list", "responses").stdout
 
 
 def test_respond_needs_somewhere_to_write(run_cli: RunCli) -> None:

@@ -122,6 +122,7 @@ def _resolve_inquiry(db: Database, inquiry_id: int | None) -> int:
 
 
 def create_draft_in(session: Session, inquiry_id: int, actor: str) -> models.Response:
+    require_home(session)
     inquiry: models.Inquiry = load(session, INQUIRY, inquiry_id)
     if inquiry.deleted_at:
         raise UserError(f"Inquiry {inquiry_id} is in the trash; restore it before answering it.")
