@@ -233,6 +233,7 @@ def test_evidence_left_out_does_not_appear(db: Database) -> None:
     _, text = pdf_text(responses.render_pdf(db, response_id))
     assert "Sister City Agreement between Columbus and Hefei" not in text
     assert "No documents are enclosed with this letter." in text
+    assert "hold no agreements" not in text  # left out is not the same as not held
 
 
 def test_visa_counts_can_be_left_out(db: Database) -> None:

@@ -698,7 +698,8 @@ class _Builder:
 def _nothing_held(sections: Sequence[Section], kind_label: str, topics: Sequence[str], letter_date: dt.date) -> str:
     empty: list[str] = []
     for section in sections:
-        if not section.shown and section.what not in empty:
+        # Evidence the clerk left out is still held: only a kind with nothing on record is said to be missing.
+        if not section.items and section.what not in empty:
             empty.append(section.what)
     if not empty:
         return ""

@@ -9,7 +9,7 @@ _BLACKBURN_HAWLEY: dict[int, str] = {
     "them and where those agreements are published. Partnerships on record as of {as_of_date}: "
     "{total_partnerships} (active: {active_partnerships}; suspended: {suspended_partnerships}; terminated: "
     "{terminated_partnerships}). Agreements recorded as published: {agreements_published} of {agreements_total}. "
-    "Each partnership and agreement is listed below and in Appendix A.",
+    "Each partnership and agreement is listed below.",
     2: "The {jurisdiction_kind}'s partnerships are civic and cultural exchanges. The policies and reviews that "
     "concern freedom of expression, and what the {jurisdiction_kind}'s agreements say about speech, curriculum "
     "and content, are listed below.",
