@@ -74,6 +74,12 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     return "".join(out)
 
 
+def clean_text(text: str) -> str:
+    """A narrative as stored: line breaks and tabs kept, other control characters (NUL, escape...) dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(c for c in text if c in "\n\t" or not (ord(c) < 32 or 0x7F <= ord(c) <= 0x9F))
+
+
 def check_text(text: str) -> None:
     """Raises a UserError when a narrative uses a name that is not a named value."""
     placeholders(text)

@@ -225,9 +225,13 @@ def set_letter(db: Database, response_id: int, changes: Mapping[str, Any], actor
     unknown = [name for name in changes if name not in LETTER_FIELDS]
     if unknown:
         raise UserError(f"A response has no setting {unknown[0]!r}; the settings are: {', '.join(LETTER_FIELDS)}.")
+    changes = dict(changes)
+    for name in ("introduction", "closing", "signatory_name", "signatory_title"):
+        if name in changes and changes[name] is not None:
+            changes[name] = named_values.clean_text(str(changes[name]))
     for name in ("introduction", "closing"):
         if name in changes and changes[name] is not None:
-            named_values.check_text(str(changes[name]))
+            named_values.check_text(changes[name])
     with db.writing() as session:
         response = _load_response(session, response_id)
         _refuse_unless_draft(response)
@@ -245,6 +249,7 @@ def set_answer(
 ) -> Record:
     """Sets a draft's narrative for one question and/or the evidence left out ("kind:id" references)."""
     if narrative is not None:
+        narrative = named_values.clean_text(narrative)
         named_values.check_text(narrative)
     refs: list[str] | None = None
     if excluded_evidence is not None:
