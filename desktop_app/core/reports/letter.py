@@ -214,10 +214,10 @@ def _answer(answer: Answer, sheet: StyleSheet1) -> list[Flowable]:
         Paragraph(f"“{markup(answer.question)}”", sheet["Quote"]),
     ]
     flow += _paragraphs(answer.narrative, sheet["Body"])
-    for section in answer.sections:
-        flow += _section(section, sheet)
     if answer.nothing_held:
         flow.append(Paragraph(markup(answer.nothing_held), sheet["Body"]))
+    for section in answer.sections:
+        flow += _section(section, sheet)
     return flow
 
 
