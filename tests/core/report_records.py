@@ -55,6 +55,16 @@ def attach(db: Database, data: bytes, name: str, kind: str, record_id: int, medi
         return attachment.id, sha256
 
 
+def store_only(db: Database, data: bytes, name: str) -> int:
+    """An attachment linked to no record (as the evidence of a status change is)."""
+    with db.writing() as session:
+        sha256, size = store_bytes(session, data)
+        attachment = add_attachment_in(
+            session, sha256=sha256, size=size, original_name=name, title=name, media_type="application/pdf", actor="c"
+        )
+        return int(attachment.id)
+
+
 def _partner(db: Database, name: str, native: str, region: str) -> dict[str, Any]:
     return records.create(
         db,
@@ -115,8 +125,15 @@ def build_city(
         attachment_id, _ = attach(db, tiny_png(), "seal.png", "jurisdiction", home["id"], "image/png")
         records.update(db, "jurisdiction", home["id"], {"logo_attachment_id": attachment_id})
     if with_evidence:
+        resolution = store_only(db, tiny_pdf("Resolution 12-2024"), "council-resolution-12-2024.pdf")
         records.change_status(
-            db, first["id"], "suspended", changed_on="2024-07-01", reason="Council review", legal_basis="Res. 12-2024"
+            db,
+            first["id"],
+            "suspended",
+            changed_on="2024-07-01",
+            reason="Council review",
+            legal_basis="Res. 12-2024",
+            evidence_attachment_id=resolution,
         )
         _evidence(db, city, first["id"])
     return city

@@ -77,6 +77,9 @@ def test_the_letter_answers_every_question_with_the_records(db: Database) -> Non
     # Appendix B lists the agreement's document with its fingerprint.
     assert city.agreement_sha256 in text.replace(" ", "")
     assert "agreement-hefei.pdf" in text
+    # The suspension's legal basis, and its evidence among the enclosures.
+    assert "Suspended since 1 Jul 2024 (Res. 12-2024)" in text
+    assert "council-resolution-12-2024.pdf" in text
     assert "Pat Example" in text and "City Clerk" in text
     assert "DRAFT, not issued" in pages[0]
 
@@ -106,6 +109,9 @@ def test_every_page_says_page_n_of_m_with_the_jurisdiction(db: Database) -> None
         assert "Columbus, Ohio" in flat(page)
         assert "Sister-city partnerships" in flat(page)
     assert "Longnamed District Number 39" in text
+    # The long inventory splits across pages and repeats its header row on each.
+    with_header = [page for page in pages if "Partner Kind Status Agreements Publication" in flat(page)]
+    assert len(with_header) >= 2
 
 
 def test_no_participant_name_appears_anywhere(db: Database) -> None:

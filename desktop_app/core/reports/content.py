@@ -148,7 +148,7 @@ class _Records:
     activities: list[models.Activity]
     # (activity_id, visa_category, program_sponsor, vetting_steps): never the name.
     participants: list[tuple[int, str, str, str]]
-    status_since: dict[int, dt.date]
+    status_since: dict[int, models.StatusChange]  # each partnership's latest recorded change of status
 
 
 def require_home(session: Session) -> models.Jurisdiction:
@@ -217,13 +217,13 @@ def _load_records(session: Session) -> _Records:
             .order_by(models.Participant.id)
         )
     ]
-    status_since: dict[int, dt.date] = {}
+    status_since: dict[int, models.StatusChange] = {}
     for change in session.scalars(
         select(models.StatusChange)
         .where(models.StatusChange.partnership_id.in_(ids), models.StatusChange.from_status.is_not(None))
         .order_by(models.StatusChange.changed_on, models.StatusChange.id)
     ):
-        status_since[change.partnership_id] = change.changed_on
+        status_since[change.partnership_id] = change
     return _Records(home, partnerships, agreements, policies, oversight, activities, participants, status_since)
 
 
@@ -433,6 +433,12 @@ class _Builder:
         self.policy_links = _links(session, "policy", [p.id for p in records.policies])
         self.oversight_links = _links(session, "oversight", [o.id for o in records.oversight])
         self.partnership_links = _links(session, "partnership", [p.id for p in records.partnerships])
+        for partnership_id, change in records.status_since.items():
+            evidence = change.evidence_attachment_id
+            if evidence is not None and evidence not in self.partnership_links.get(partnership_id, ()):
+                attachment = session.get(models.Attachment, evidence)
+                if attachment is not None and not attachment.deleted_at:
+                    self.partnership_links[partnership_id] = (*self.partnership_links.get(partnership_id, ()), evidence)
         self.activity_links = _links(session, "activity", [a.id for a in records.activities])
 
     def _partnership_label(self, partnership_id: int | None, *, cell: bool = False) -> str:
@@ -876,9 +882,11 @@ def _partnership_rows(records: _Records) -> list[PartnershipRow]:
     for partnership in records.partnerships:
         partner = partnership.partner
         status = vocab.label(vocab.PARTNERSHIP_STATUSES, partnership.status)
-        since = records.status_since.get(partnership.id)
-        if since:
-            status += f" since {short_date(since)}"
+        change = records.status_since.get(partnership.id)
+        if change is not None:
+            status += f" since {short_date(change.changed_on)}"
+            if change.legal_basis.strip():
+                status += f"\n({change.legal_basis.strip()})"
         if not partnership.confirmed:
             status += "\n(unconfirmed)"
         established = short_date(partnership.established_on) if partnership.established_on else ""
