@@ -8,7 +8,7 @@ from ..errors import UserError
 
 # Name -> what it stands for, in the order the window's insert menu shows them.
 NAMED_VALUES: dict[str, str] = {
-    "jurisdiction_name": "The city or county's name with its state, e.g. Kansas City, MO",
+    "jurisdiction_name": "The city or county's name with its state, e.g. Kansas City, Missouri",
     "jurisdiction_kind": "City, County or Town, as the jurisdiction is recorded",
     "as_of_date": "The letter's date, e.g. 28 November 2026",
     "inquiry_reference": "The reference of the inquiry being answered",
@@ -28,7 +28,8 @@ NAMED_VALUES: dict[str, str] = {
     "policies_total": "Number of policies on record",
     "oversight_actions_total": "Number of oversight actions on record",
     "open_oversight_actions": "Number of oversight actions still planned or open",
-    "last_review_date": "Date of the most recent review, assessment or audit (or 'none recorded')",
+    "last_review_date": "Date of the most recent review, risk assessment, legal review, audit or termination "
+    "review (or 'none recorded')",
     "activities_total": "Number of activities on record",
     "participants_total": "Number of participants recorded for activities (counted, never named)",
     "question_policies": "Number of policies on this question's topics",
