@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .cli import EXIT_OK, Context
-from .cli_records import plural
+from .wording import plural
 from .errors import UserError
 from .files.names import display_name
 
