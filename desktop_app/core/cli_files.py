@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from .cli import EXIT_OK, Context
-from .wording import plural
 from .errors import UserError
 from .files.names import display_name
+from .wording import plural
 
 _TARGET = re.compile(r"^\s*([A-Za-z_-]+)\s*:\s*(\d+)\s*$")
 
