@@ -1,14 +1,17 @@
-"""Pages of the audit trail and of the stored files, and the files of one record, as plain data."""
+"""Pages of the audit trail and of the stored files, a file's bytes for a preview, and partner countries."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from sqlalchemy import or_, select
 
-from . import vocab
 from .db import models
 from .db.engine import Database
+from .errors import UserError
+from .files.attachments import to_plain as attachment_to_plain
+from .files.store import iter_content
 
 AUDIT_ORDER = ("seq", "occurred_at", "actor", "action", "record_kind")
 ATTACHMENT_ORDER = ("id", "title", "original_name", "media_type", "size", "created_at", "text_state")
@@ -55,25 +58,6 @@ def audit_page(
         ]
 
 
-def attachment_plain(attachment: models.Attachment) -> dict[str, Any]:
-    return {
-        "id": attachment.id,
-        "title": attachment.title,
-        "original_name": attachment.original_name,
-        "sha256": attachment.sha256,
-        "size": attachment.size,
-        "media_type": attachment.media_type,
-        "text_state": attachment.text_state,
-        "text_state_label": vocab.label(vocab.TEXT_STATES, attachment.text_state),
-        "page_count": attachment.page_count,
-        "added_by": attachment.added_by,
-        "created_at": attachment.created_at,
-        "deleted_at": attachment.deleted_at,
-        "supersedes_id": attachment.supersedes_id,
-        "superseded_by_id": attachment.superseded_by_id,
-    }
-
-
 def attachments_page(
     db: Database,
     *,
@@ -94,30 +78,26 @@ def attachments_page(
     order = column.desc() if descending else column
     statement = statement.order_by(order, model.id.desc() if descending else model.id)
     with db.reading() as session:
-        rows = session.scalars(statement.offset(max(0, offset)).limit(limit))
-        return [attachment_plain(row) for row in rows]
+        rows = session.scalars(statement.offset(max(0, offset)).limit(limit)).all()
+        return [attachment_to_plain(session, row) for row in rows]
 
 
-def files_of(db: Database, record_kind: str, record_id: int) -> list[dict[str, Any]]:
-    """The files linked to one record, with the role of each link."""
-    statement = (
-        select(models.Attachment, models.AttachmentLink.role)
-        .join(models.AttachmentLink, models.AttachmentLink.attachment_id == models.Attachment.id)
-        .where(
-            models.AttachmentLink.record_kind == record_kind,
-            models.AttachmentLink.record_id == record_id,
-            models.Attachment.deleted_at.is_(None),
-        )
-        .order_by(models.Attachment.id)
-    )
-    with db.reading() as session:
-        return [{**attachment_plain(attachment), "role": role} for attachment, role in session.execute(statement)]
-
-
-def get_attachment(db: Database, attachment_id: int) -> dict[str, Any] | None:
+def attachment_bytes(db: Database, attachment_id: int, size_limit: int = 200 * 1024 * 1024) -> bytes:
+    """A stored file's bytes for a preview inside the window, checked against its SHA-256."""
     with db.reading() as session:
         attachment = session.get(models.Attachment, attachment_id)
-        return attachment_plain(attachment) if attachment is not None else None
+        if attachment is None:
+            raise UserError(f"There is no file with number {attachment_id}.")
+        if attachment.size > size_limit:
+            raise UserError("This file is too large to preview here; open it in the system's viewer instead.")
+        expected = attachment.sha256
+        data = b"".join(iter_content(session, expected))
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise UserError(
+            "The stored file no longer matches its fingerprint (SHA-256), so it is not shown; run 'verify' "
+            "and restore a backup."
+        )
+    return data
 
 
 def partner_countries(db: Database) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import records, vocab
-from ..core.listing import get_attachment
+from ..core.files.attachments import get_attachment
 from ..core.records.fields import Field
 from .context import AppContext
 from .signals import emit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -15,10 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.attaching import read_bytes
-from ..core.listing import attachments_page
+from ..core.listing import attachment_bytes, attachments_page
 from .context import AppContext
-from .files_panel import describe_size, open_in_system_viewer
+from .files_panel import open_in_system_viewer
 from .icons import icon
 from .list_table import ListTable
 from .pdf_preview import PdfPreview
@@ -29,7 +29,7 @@ FILE_COLUMNS = [
     Column("id", "No.", lambda row: str(row["id"]), "id"),
     Column("title", "Title", lambda row: str(row["title"]), "title"),
     Column("original_name", "File name", lambda row: str(row["original_name"]), "original_name"),
-    Column("size", "Size", lambda row: describe_size(int(row["size"])), "size"),
+    Column("size", "Size", lambda row: str(row["size_text"]), "size"),
     Column("text_state", "Text", lambda row: str(row["text_state_label"]), "text_state"),
     Column("created_at", "Added (UTC)", lambda row: str(row["created_at"])[:16].replace("T", " "), "created_at"),
     Column("media_type", "Type", lambda row: str(row["media_type"]), "media_type", hidden_by_default=True),
@@ -132,14 +132,16 @@ class FilesPage(QWidget):
         elif attachment.get("supersedes_id"):
             version = f" It replaces file {attachment['supersedes_id']}."
         self.details.setText(
-            f"<b>{attachment['title']}</b> ({attachment['original_name']}, {describe_size(attachment['size'])}{pages})"
-            f"<br>{attachment['text_state_label']}. Added by {attachment['added_by'] or 'unknown'}.{version}"
+            f"<b>{html.escape(attachment['title'])}</b> ({html.escape(attachment['display_name'])}, "
+            f"{attachment['size_text']}{pages})"
+            f"<br>{html.escape(attachment['text_state_label'])}. "
+            f"Added by {html.escape(attachment['added_by'] or 'unknown')}.{version}"
             f"<br>SHA-256 {attachment['sha256']}"
         )
         if attachment["media_type"] == "application/pdf":
             attachment_id = attachment["id"]
             self._context.call(
-                read_bytes,
+                attachment_bytes,
                 attachment_id,
                 label=f"Reading {attachment['title']}…",
                 on_done=lambda data: self._show(attachment_id, data),

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import atexit
-import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -24,52 +21,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.attaching import Stopped, attach_file, read_bytes, write_copy
 from ..core.errors import UserError
-from ..core.listing import files_of
-from ..core.paths import ensure_private_dir
+from ..core.files.attachments import (
+    add_version,
+    attach_files,
+    list_attachments,
+    open_copy_for_viewer,
+    write_attachment,
+)
+from ..core.files.names import safe_file_name
+from ..core.files.store import Cancelled as StoreCancelled
+from ..core.listing import attachment_bytes
 from .context import AppContext
 from .icons import icon
 from .pdf_preview import PdfPreview
 from .signals import emit
-from .tasks import TaskControl
-
-_private_temp: Path | None = None
-
-
-def private_temp_dir() -> Path:
-    """A folder only the user can read, removed when the program ends, for copies opened in other programs."""
-    global _private_temp
-    if _private_temp is None:
-        _private_temp = Path(tempfile.mkdtemp(prefix="sister-city-records-"))
-        ensure_private_dir(_private_temp)
-        atexit.register(shutil.rmtree, _private_temp, True)
-    return _private_temp
-
-
-def safe_file_name(name: str, fallback: str) -> str:
-    """A file name without folders or characters that trouble file systems."""
-    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", Path(name).name).strip(" .")
-    return cleaned[:120] or fallback
-
-
-def describe_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024**2:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / 1024**2:.1f} MB"
+from .tasks import Cancelled, TaskControl
 
 
 def open_in_system_viewer(context: AppContext, attachment: dict[str, Any]) -> None:
-    """Writes a checked copy to a private temporary folder and asks the system to open it."""
-    folder = private_temp_dir() / str(attachment["id"])
-    folder.mkdir(exist_ok=True)
-    target = folder / safe_file_name(attachment.get("original_name") or "", f"file-{attachment['id']}")
+    """Writes a checked private copy (readable by the user only) and asks the system to open it."""
     context.call(
-        write_copy,
+        open_copy_for_viewer,
         attachment["id"],
-        target,
         label=f"Opening {attachment['title']}…",
         on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
     )
@@ -137,12 +111,19 @@ class FilesPanel(QWidget):
         self.open_button = QPushButton(icon("open-external"), "Open in viewer")
         self.open_button.setAccessibleName("Open the chosen file in the system's viewer")
         self.open_button.clicked.connect(self.open_current)
+        self.version_button = QPushButton("New version…")
+        self.version_button.setAccessibleName("Add a new version of the chosen file")
+        self.version_button.clicked.connect(self.choose_version)
+        self.show_versions = QCheckBox("Show earlier versions")
+        self.show_versions.setAccessibleName("Show the earlier versions of the files")
+        self.show_versions.toggled.connect(lambda _on: self.refresh())
         self.save_button = QPushButton("Save a copy…")
         self.save_button.setAccessibleName("Save a copy of the chosen file")
         self.save_button.clicked.connect(self.save_copy)
-        for button in (self.add_button, self.preview_button, self.open_button, self.save_button):
+        for button in (self.add_button, self.preview_button, self.open_button, self.version_button, self.save_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.show_versions)
         layout.addLayout(buttons)
         self.preview_dialog: PreviewDialog | None = None
         context.bus.changed.connect(self._changed)
@@ -163,9 +144,10 @@ class FilesPanel(QWidget):
             return
         kind_name, record_id = self._kind_name, self._record_id
         self._context.call(
-            files_of,
+            list_attachments,
             kind_name,
             record_id,
+            include_superseded=self.show_versions.isChecked(),
             label="Reading the record's files…",
             on_done=lambda files: self._fill(kind_name, record_id, files),
         )
@@ -176,21 +158,28 @@ class FilesPanel(QWidget):
         self.list.clear()
         for attachment in files:
             pages = f", {attachment['page_count']} pages" if attachment.get("page_count") else ""
-            version = " — replaced by a newer version" if attachment.get("superseded_by_id") else ""
+            notes = [attachment["text_state_label"]]
+            if attachment.get("superseded_by_id"):
+                notes.append(f"replaced by a newer version (file {attachment['superseded_by_id']})")
+            elif attachment.get("supersedes_id"):
+                notes.append(f"newer version of file {attachment['supersedes_id']}")
+            if attachment.get("is_record"):
+                notes.append("kept as a record: it can only be superseded")
             text = (
-                f"{attachment['title']}  ({attachment['original_name']}, {describe_size(attachment['size'])}{pages})\n"
-                f"    {attachment['text_state_label']}{version}"
+                f"{attachment['title']}  ({attachment['display_name']}, {attachment['size_text']}{pages})\n"
+                f"    {'; '.join(notes)}"
             )
             item = QListWidgetItem(icon("pdf" if attachment["media_type"] == "application/pdf" else "files"), text)
             item.setData(256, attachment)
-            item.setToolTip(f"SHA-256 {attachment['sha256']}")
+            item.setToolTip(f"File {attachment['id']}: {attachment['media_label']}; SHA-256 {attachment['sha256']}")
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
+        count = len(files)
         self.hint.setText(
             "Drop files here, or choose them, to keep them with this record."
-            if not files
-            else f"{len(files)} file{'s' if len(files) != 1 else ''} kept with this record. Drop more here."
+            if not count
+            else f"{count} file{'s' if count != 1 else ''} kept with this record. Drop more here."
         )
         self._update_buttons()
 
@@ -205,6 +194,7 @@ class FilesPanel(QWidget):
         self.preview_button.setEnabled(chosen is not None and chosen["media_type"] == "application/pdf")
         self.open_button.setEnabled(chosen is not None)
         self.save_button.setEnabled(chosen is not None)
+        self.version_button.setEnabled(chosen is not None and not chosen.get("superseded_by_id") and not busy)
 
     def _changed(self, kind_name: str) -> None:
         if kind_name in ("", "attachment", self._kind_name):
@@ -228,60 +218,62 @@ class FilesPanel(QWidget):
             self.attach([Path(name) for name in names])
 
     def attach(self, paths: list[Path]) -> None:
-        """Attaches the files one after another on the worker; each is one transaction."""
-        if self._record_id is None:
+        """Attaches the files on the worker, all in one transaction (one bad file refuses the set)."""
+        if self._record_id is None or not paths:
             return
-        self._waiting.extend(paths)
-        if self._control is None:
-            self._attach_next()
-
-    def _attach_next(self) -> None:
-        if not self._waiting or self._record_id is None:
-            self._control = None
-            self._show_progress(False)
-            self._update_buttons()
+        if self._control is not None:
+            self._waiting.extend(paths)
             return
-        path = self._waiting.pop(0)
         kind_name, record_id = self._kind_name, self._record_id
 
-        def work(control: TaskControl) -> dict[str, Any]:
-            return attach_file(
+        def work(control: TaskControl) -> list[dict[str, Any]]:
+            return attach_files(
                 self._context.database(),
-                path,
+                paths,
                 kind_name,
                 record_id,
-                on_progress=control.progress,
-                should_stop=lambda: control.cancelled,
+                progress=lambda done, total, _what: control.progress(done, total),
+                cancel=lambda: control.cancelled,
             )
 
-        self.progress_label.setText(f"Attaching {path.name}…")
+        names = paths[0].name if len(paths) == 1 else f"{len(paths)} files"
+        self.progress_label.setText(f"Attaching {names}…")
         self.progress.setValue(0)
         self._show_progress(True)
         self._control = self._context.runner.run(
             work,
-            label=f"Attaching {path.name}…",
+            label=f"Attaching {names}…",
             on_done=self._attached,
             on_error=self._attach_failed,
             on_progress=self._progressed,
         )
         self._update_buttons()
 
+    def _attach_next(self) -> None:
+        self._control = None
+        self._show_progress(False)
+        self._update_buttons()
+        waiting, self._waiting = self._waiting, []
+        if waiting:
+            self.attach(waiting)
+
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setMaximum(max(1, total))
         self.progress.setValue(min(done, total))
 
-    def _attached(self, attachment: dict[str, Any]) -> None:
-        emit(self._context.runner.busy_changed, f"Attached {attachment['original_name']}.")
-        emit(self.attached, attachment)
+    def _attached(self, attachments: list[dict[str, Any]]) -> None:
+        names = ", ".join(attachment["display_name"] for attachment in attachments)
+        emit(self._context.runner.busy_changed, f"Attached {names}.")
+        for attachment in attachments:
+            emit(self.attached, attachment)
         emit(self._context.bus.changed, "attachment")
         self._attach_next()
 
     def _attach_failed(self, error: BaseException) -> None:
-        if isinstance(error, Stopped) or (self._control is not None and self._control.cancelled):
-            self._waiting.clear()
-            emit(self._context.runner.busy_changed, "Stopped: the file was not attached and nothing was stored.")
+        self._waiting.clear()
+        if isinstance(error, StoreCancelled | Cancelled):
+            emit(self._context.runner.busy_changed, "Stopped: the files were not attached and nothing was stored.")
         else:
-            self._waiting.clear()
             emit(self._context.runner.unhandled_error, error)
         self._attach_next()
 
@@ -305,7 +297,7 @@ class FilesPanel(QWidget):
         if attachment is None or attachment["media_type"] != "application/pdf":
             return
         self._context.call(
-            read_bytes,
+            attachment_bytes,
             attachment["id"],
             label=f"Reading {attachment['title']}…",
             on_done=lambda data: self._show_preview(attachment["title"], data),
@@ -337,9 +329,32 @@ class FilesPanel(QWidget):
         name, _ = QFileDialog.getSaveFileName(self, "Save a copy", suggested)
         if name:
             self._context.call(
-                write_copy,
+                write_attachment,
                 attachment["id"],
                 Path(name),
                 label="Saving a copy…",
                 on_done=lambda path: emit(self._context.runner.busy_changed, f"Saved a copy as {path}."),
             )
+
+    def choose_version(self) -> None:
+        attachment = self.current_attachment()
+        if attachment is None:
+            return
+        name, _ = QFileDialog.getOpenFileName(
+            self, f"Choose the new version of {attachment['title']}", "", "All files (*)"
+        )
+        if name:
+            self.add_new_version(attachment["id"], Path(name))
+
+    def add_new_version(self, attachment_id: int, path: Path) -> None:
+        """Stores a file that supersedes the chosen one; the earlier version stays."""
+        self._context.call(
+            add_version,
+            attachment_id,
+            path,
+            label=f"Adding a new version from {path.name}…",
+            on_done=lambda new: (
+                emit(self._context.runner.busy_changed, f"{new['title']}: the new version is file {new['id']}."),
+                emit(self._context.bus.changed, "attachment"),
+            ),
+        )

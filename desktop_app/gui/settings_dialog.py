@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import records
-from ..core.attaching import attach_file
 from ..core.backup import online_backup, timestamped_name
 from ..core.errors import UserError
+from ..core.files.attachments import attach_files
 from ..core.paths import DataLocation
 from ..core.records.parties import home_jurisdiction
 from .context import AppContext
@@ -41,7 +41,7 @@ def back_up_now(location: DataLocation) -> Path:
 
 def set_letterhead(db: Any, path: Path, home_id: int) -> dict[str, Any]:
     """Keeps the image with the home jurisdiction and makes it the letterhead."""
-    attachment = attach_file(db, path, "jurisdiction", home_id, title="Letterhead")
+    attachment = attach_files(db, [path], "jurisdiction", home_id, title="Letterhead")[0]
     return records.update(db, "jurisdiction", home_id, {"logo_attachment_id": attachment["id"]})
 
 

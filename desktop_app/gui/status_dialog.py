@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from ..core import records, vocab
 from ..core.clock import today
 from ..core.errors import ValidationError
-from ..core.listing import files_of
+from ..core.files.attachments import list_attachments
 from .context import AppContext
 from .record_form import ProblemLabel
 from .signals import emit
@@ -89,11 +89,18 @@ class StatusChangeDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        context.call(files_of, "partnership", partnership["id"], label="Reading the files…", on_done=self._files)
+        context.call(
+            list_attachments,
+            "partnership",
+            partnership["id"],
+            include_superseded=False,
+            label="Reading the files…",
+            on_done=self._files,
+        )
 
     def _files(self, files: list[dict[str, Any]]) -> None:
         for attachment in files:
-            self.evidence.addItem(f"{attachment['title']} ({attachment['original_name']})", attachment["id"])
+            self.evidence.addItem(f"{attachment['title']} ({attachment['display_name']})", attachment["id"])
 
     def submit(self) -> None:
         for problem in self.problems.values():

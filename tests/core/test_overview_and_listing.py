@@ -1,4 +1,4 @@
-"""The plain data the window shows: the home summary, pages of files and audit events, attaching with progress."""
+"""The plain data the window shows: the home summary, pages of files and audit events, a file for a preview."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core import records
-from desktop_app.core.attaching import Stopped, attach_file, detect_media_type, read_bytes, write_copy
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
-from desktop_app.core.listing import attachments_page, audit_page, files_of, partner_countries
+from desktop_app.core.files.attachments import attach_files
+from desktop_app.core.listing import attachment_bytes, attachments_page, audit_page, partner_countries
 from desktop_app.core.overview import dashboard_summary
 from desktop_app.core.records.parties import set_home_jurisdiction
 
@@ -85,52 +85,19 @@ def test_partnership_list_finds_partner_names_and_filters_by_country(db: Databas
     assert partner_countries(db) == [("", "China"), ("", "Japan")]
 
 
-def test_attach_a_file_and_read_it_back(db: Database, tmp_path: Path) -> None:
+def test_file_pages_and_preview_bytes(db: Database, tmp_path: Path) -> None:
     partnership = _partnership(db, "Hefei")
     source = tmp_path / "agreement.pdf"
     source.write_bytes(b"%PDF-1.4\n" + b"x" * 3_000_000)
-    seen: list[tuple[int, int]] = []
-    attachment = attach_file(
-        db, source, "partnership", int(partnership["id"]), on_progress=lambda d, t: seen.append((d, t))
-    )
-    assert attachment["media_type"] == "application/pdf" and attachment["title"] == "agreement"
-    assert seen[-1] == (source.stat().st_size, source.stat().st_size)
-    assert [row["id"] for row in files_of(db, "partnership", int(partnership["id"]))] == [attachment["id"]]
-    assert read_bytes(db, attachment["id"]) == source.read_bytes()
-    copy = write_copy(db, attachment["id"], tmp_path / "copy.pdf")
-    assert copy.read_bytes() == source.read_bytes()
-    assert [row["id"] for row in attachments_page(db, text="agree")] == [attachment["id"]]
+    (attachment,) = attach_files(db, [source], "partnership", int(partnership["id"]))
+    assert attachment_bytes(db, attachment["id"]) == source.read_bytes()
+    with pytest.raises(UserError, match="too large"):
+        attachment_bytes(db, attachment["id"], size_limit=1000)
+    page = attachments_page(db, text="agree")
+    assert [row["id"] for row in page] == [attachment["id"]]
+    assert page[0]["links"] == [{"record_kind": "partnership", "record_id": partnership["id"], "role": "document"}]
     assert attachments_page(db, text="nothing like it") == []
-
-
-def test_stopping_an_attachment_stores_nothing(db: Database, tmp_path: Path) -> None:
-    partnership = _partnership(db, "Hefei")
-    source = tmp_path / "big.bin"
-    source.write_bytes(b"y" * 3_000_000)
-    calls = iter([False, True])
-    with pytest.raises(Stopped):
-        attach_file(db, source, "partnership", int(partnership["id"]), should_stop=lambda: next(calls, True))
-    assert attachments_page(db) == []
-    assert files_of(db, "partnership", int(partnership["id"])) == []
-
-
-def test_attaching_refuses_a_missing_file_and_a_trashed_record(db: Database, tmp_path: Path) -> None:
-    partnership = _partnership(db, "Hefei")
-    with pytest.raises(UserError, match="no file"):
-        attach_file(db, tmp_path / "missing.pdf", "partnership", int(partnership["id"]))
-    records.trash(db, "partnership", int(partnership["id"]))
-    source = tmp_path / "a.txt"
-    source.write_text("hello")
-    with pytest.raises(UserError, match="trash"):
-        attach_file(db, source, "partnership", int(partnership["id"]))
-    assert attachments_page(db) == []
-
-
-def test_media_type_comes_from_content_first() -> None:
-    assert detect_media_type(b"%PDF-1.7", "letter.txt") == "application/pdf"
-    assert detect_media_type(b"\x89PNG\r\n\x1a\nrest", "seal") == "image/png"
-    assert detect_media_type(b"plain", "notes.txt") == "text/plain"
-    assert detect_media_type(b"\x00\x01", "noname") == "application/octet-stream"
+    assert [row["id"] for row in attachments_page(db, order_by="size", descending=True)] == [attachment["id"]]
 
 
 def test_audit_page_is_newest_first_and_filters(db: Database) -> None:

@@ -96,9 +96,9 @@ def test_status_change_asks_date_reason_basis_and_evidence(qtbot: Any, open_wind
     partnership_id = window.ids["partnership"]
     pdf = tmp_path / "resolution.pdf"
     pdf.write_bytes(make_pdf("Council resolution ending the partnership"))
-    from desktop_app.core.attaching import attach_file
+    from desktop_app.core.files.attachments import attach_files
 
-    attach_file(context.database(), pdf, "partnership", partnership_id)
+    attach_files(context.database(), [pdf], "partnership", partnership_id)
     partnership = records.get(context.database(), "partnership", partnership_id)
     dialog = StatusChangeDialog(context, partnership, window)
     qtbot.addWidget(dialog)

@@ -12,7 +12,7 @@ from desktop_app.core import records
 from desktop_app.gui.files_panel import FilesPanel
 from desktop_app.gui.list_page import RecordListPage
 
-from .conftest import wait_idle
+from .conftest import make_pdf, wait_idle
 
 
 def _drop(widget: Any, path: Path) -> None:
@@ -86,6 +86,18 @@ def test_partnership_agreement_pdf_and_risk_assessment(
     qtbot.waitUntil(lambda: preview.preview.search_model.rowCount(QModelIndex()) == 2, timeout=5000)
     preview.close()
 
+    # A new version supersedes the file; the earlier one stays and shows on request.
+    second = pdf_file.with_name("agreement 2019 signed.pdf")
+    second.write_bytes(make_pdf("Signed sister city agreement between Springfield and Hefei", pages=3))
+    first_id = files.current_attachment()["id"]
+    files.add_new_version(first_id, second)
+    wait_idle(qtbot, context)
+    qtbot.waitUntil(lambda: files.current_attachment()["id"] != first_id, timeout=5000)
+    assert files.list.count() == 1 and f"newer version of file {first_id}" in files.list.item(0).text()
+    files.show_versions.setChecked(True)
+    wait_idle(qtbot, context)
+    qtbot.waitUntil(lambda: files.list.count() == 2, timeout=5000)
+
     # A risk assessment from the partnership's Oversight tab.
     oversight_tab = next(r for r in page.detail.related if r.kind.name == "oversight")
     page.detail.setCurrentWidget(oversight_tab)
@@ -119,7 +131,7 @@ def test_partnership_agreement_pdf_and_risk_assessment(
     wait_idle(qtbot, context)
     summary = window.dashboard.summary
     assert summary is not None and summary.unreviewed_count == 0
-    assert summary.record_counts["attachments"] == 1
+    assert summary.record_counts["attachments"] == 2
 
 
 def test_validation_messages_show_beside_the_fields(qtbot: Any, open_window: Any) -> None:
