@@ -32,6 +32,7 @@ from .dashboard import DashboardPage
 from .files_page import FilesPage
 from .icons import icon
 from .list_page import RecordListPage
+from .search_page import SearchPage
 from .signals import emit
 from .trash_page import TrashPage
 
@@ -72,6 +73,9 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.dashboard = DashboardPage(context, self)
         self._add_page("home", self.dashboard)
+        self.search_page = SearchPage(context, self)
+        self.stack.addWidget(self.search_page)
+        self._before_search: str | None = None
         for key, _label, _icon_name in PAGES:
             if key == "home":
                 continue
@@ -151,6 +155,8 @@ class MainWindow(QMainWindow):
     # Navigator ----------------------------------------------------------------------------------------------
 
     def open_record(self, kind_name: str, record_id: int) -> None:
+        if kind_name not in self._page_rows:
+            kind_name = "files" if kind_name == "attachment" else kind_name
         page = self.show_page(kind_name)
         if isinstance(page, RecordListPage) and record_id:
             page.open_record(record_id)
@@ -268,14 +274,21 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def run_search(self) -> None:
-        """Filters the list in view by the words typed (on the home page, the partnerships)."""
-        text = self.search.text()
-        page = self.stack.currentWidget()
-        if not isinstance(page, RecordListPage | FilesPage | AuditPage):
-            page = self.show_page("partnership")
-        set_text = getattr(page, "set_search_text", None)
-        if set_text is not None:
-            set_text(text)
+        """Searches every record and file for the words typed; clearing the box goes back to the page before."""
+        text = self.search.text().strip()
+        if not text:
+            if self.stack.currentWidget() is self.search_page:
+                self.show_page(self._before_search or "home")
+            return
+        if self.stack.currentWidget() is not self.search_page:
+            self._before_search = self.current_key()
+            self.nav.blockSignals(True)
+            self.nav.clearSelection()
+            self.nav.setCurrentRow(-1)
+            self.nav.blockSignals(False)
+            self.stack.setCurrentWidget(self.search_page)
+            self._update_actions()
+        self.search_page.run(text)
 
     def settings(self) -> None:
         from .settings_dialog import SettingsDialog

@@ -119,14 +119,32 @@ def test_status_change_asks_date_reason_basis_and_evidence(qtbot: Any, open_wind
     assert history[-1]["evidence_attachment_id"] is not None
 
 
-def test_search_box_filters_the_list_as_the_clerk_types(qtbot: Any, open_window: Any) -> None:
+def test_search_box_answers_as_the_clerk_types_and_opens_a_result(qtbot: Any, open_window: Any) -> None:
     window = open_window(filled=True)
-    qtbot.keyClicks(window.search, "kumamoto")
-    page = window.pages["partnership"]
-    qtbot.waitUntil(lambda: page.filters.text.text() == "kumamoto", timeout=5000)
+    qtbot.keyClicks(window.search, "Kumamoto")
+    page = window.search_page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is page and page.query == "Kumamoto", timeout=5000)
     wait_idle(qtbot, window.context)
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
-    assert page.model.record_at(0)["partner_name"] == "Kumamoto"
+    kinds = [(result["record_kind"], result["record_id"]) for result in page.results]
+    assert ("partnership", window.ids["dormant_partnership"]) in kinds
+    row = kinds.index(("partnership", window.ids["dormant_partnership"]))
+    page.list.setCurrentRow(row)
+    qtbot.keyClick(page.list, Qt.Key.Key_Return)
+    wait_idle(qtbot, window.context)
+    partnerships = window.pages["partnership"]
+    assert window.stack.currentWidget() is partnerships
+    assert partnerships.detail.record["id"] == window.ids["dormant_partnership"]
+    window.search.clear()
+    window.run_search()
+    assert window.stack.currentWidget() is partnerships
+
+
+def test_search_says_plainly_when_nothing_is_found(qtbot: Any, open_window: Any) -> None:
+    window = open_window(filled=True)
+    window.search.setText('"zzzqqq')
+    window.run_search()
+    wait_idle(qtbot, window.context)
+    assert "Nothing in the records" in window.search_page.summary.text()
 
 
 def test_closing_while_work_runs_waits_for_it(qtbot: Any, open_window: Any) -> None:

@@ -86,6 +86,13 @@ def test_partnership_agreement_pdf_and_risk_assessment(
     qtbot.waitUntil(lambda: preview.preview.search_model.rowCount(QModelIndex()) == 2, timeout=5000)
     preview.close()
 
+    # The text of the PDF is found by the search over everything.
+    window.search.setText("Springfield Hefei agreement")
+    window.run_search()
+    wait_idle(qtbot, context)
+    assert any(result["record_kind"] == "attachment" for result in window.search_page.results)
+    window.show_page("partnership")
+
     # A new version supersedes the file; the earlier one stays and shows on request.
     second = pdf_file.with_name("agreement 2019 signed.pdf")
     second.write_bytes(make_pdf("Signed sister city agreement between Springfield and Hefei", pages=3))
