@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
@@ -32,6 +31,7 @@ from .dashboard import DashboardPage
 from .files_page import FilesPage
 from .icons import icon
 from .list_page import RecordListPage
+from .response_workspace import ResponseWorkspace
 from .search_page import SearchPage
 from .signals import emit
 from .trash_page import TrashPage
@@ -117,9 +117,7 @@ class MainWindow(QMainWindow):
             return AuditPage(self.context)
         if key == "trash":
             return TrashPage(self.context)
-        if key == "response" and importlib.util.find_spec("desktop_app.core.reports") is not None:
-            from .response_workspace import ResponseWorkspace
-
+        if key == "response":
             return ResponseWorkspace(self.context)
         return RecordListPage(self.context, self, key)
 
@@ -245,6 +243,10 @@ class MainWindow(QMainWindow):
         self.search.returnPressed.connect(self.run_search)
         toolbar.addWidget(self.search)
         toolbar.addAction(self.settings_action)
+        for action in toolbar.actions():
+            button = toolbar.widgetForAction(action)
+            if button is not None and action.text():
+                button.setAccessibleName(action.text().replace("&", "").replace("…", ""))
 
     def _update_actions(self) -> None:
         page = self.stack.currentWidget()

@@ -84,6 +84,7 @@ class StatusChangeDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel the status change")
         self.record_button = self.buttons.addButton("Record the change", QDialogButtonBox.ButtonRole.AcceptRole)
         self.record_button.setAccessibleName("Record the status change")
         self.buttons.accepted.connect(self.submit)

@@ -5,17 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
-from .conftest import wait_idle
-
-pytest.importorskip("desktop_app.core.reports")
-
 from desktop_app.core.reports import responses
-
 from desktop_app.gui.response_workspace import SAVE_DELAY_MS, ResponseWorkspace
+
+from .conftest import wait_idle
 
 
 def _workspace(qtbot: Any, window: Any) -> ResponseWorkspace:
