@@ -186,3 +186,42 @@ def test_edit_undo_and_trash_undo(qtbot: Any, open_window: Any, dialog_log: Any)
     assert records.get(context.database(), "policy", policy_id)["deleted_at"] is None
     assert trash.model.rowCount() == 1
     assert dialog_log.messages == []
+
+
+def test_stopping_an_attachment_keeps_nothing(qtbot: Any, open_window: Any, pdf_file: Path) -> None:
+    import threading
+
+    window = open_window(filled=True)
+    context = window.context
+    page = window.show_page("partnership")
+    page.open_record(window.ids["partnership"])
+    wait_idle(qtbot, context)
+    files = page.detail.files
+    release = threading.Event()
+    context.runner.run(lambda _control: release.wait(10), label="Busy…")  # holds the worker
+    files.attach([pdf_file])
+    assert files.cancel_button.isVisibleTo(files) and files.busy
+    qtbot.mouseClick(files.cancel_button, Qt.MouseButton.LeftButton)
+    release.set()
+    wait_idle(qtbot, context)
+    assert not files.busy and files.list.count() == 0
+    assert "nothing was stored" in window.status_label.text()
+    assert window.dashboard.summary is not None
+    from desktop_app.core.files.attachments import list_attachments
+
+    assert list_attachments(context.database()) == []
+
+
+def test_columns_shown_and_widths_are_remembered(qtbot: Any, open_window: Any) -> None:
+    window = open_window(filled=True)
+    page = window.show_page("policy")
+    wait_idle(qtbot, window.context)
+    header = page.table.horizontalHeader()
+    summary = next(n for n, column in enumerate(page.model.columns()) if column.key == "summary")
+    assert header.isSectionHidden(summary)
+    page.table.set_column_shown(summary, True)
+    header.resizeSection(1, 333)
+    again = RecordListPage(window.context, window, "policy")
+    qtbot.addWidget(again)
+    assert not again.table.horizontalHeader().isSectionHidden(summary)
+    assert again.table.horizontalHeader().sectionSize(1) == 333
