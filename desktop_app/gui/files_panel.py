@@ -120,11 +120,16 @@ class FilesPanel(QWidget):
         self.save_button = QPushButton("Save a copy…")
         self.save_button.setAccessibleName("Save a copy of the chosen file")
         self.save_button.clicked.connect(self.save_copy)
-        for button in (self.add_button, self.preview_button, self.open_button, self.version_button, self.save_button):
+        for button in (self.add_button, self.preview_button, self.open_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        buttons.addWidget(self.show_versions)
         layout.addLayout(buttons)
+        more = QHBoxLayout()
+        for widget in (self.version_button, self.save_button):
+            more.addWidget(widget)
+        more.addStretch(1)
+        more.addWidget(self.show_versions)
+        layout.addLayout(more)
         self.preview_dialog: PreviewDialog | None = None
         context.bus.changed.connect(self._changed)
         self._update_buttons()

@@ -81,6 +81,9 @@ class RecordListPage(QWidget):
         state = QSettings().value(f"lists/{kind_name}/splitter")
         if state is not None:
             self.splitter.restoreState(state)
+        else:
+            em = self.fontMetrics().horizontalAdvance("M")
+            self.splitter.setSizes([em * 50, em * 40])
         self.splitter.splitterMoved.connect(
             lambda *_args: QSettings().setValue(f"lists/{kind_name}/splitter", self.splitter.saveState())
         )

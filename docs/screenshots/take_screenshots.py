@@ -23,7 +23,7 @@ def _sample_pdf() -> bytes:
     lines = [
         "AGREEMENT ON THE ESTABLISHMENT OF SISTER CITY RELATIONS",
         "between the City of Springfield, Illinois, United States of America,",
-        "and the City of Hefei, Anhui Province, People's Republic of China.",
+        "and the City of Jining, Shandong Province, People's Republic of China.",
         "",
         "Article 1. The two cities agree to promote exchanges in education, culture and trade.",
         "Article 2. Each city may end this agreement by written notice of six months.",
@@ -42,7 +42,7 @@ def _sample_pdf() -> bytes:
 
 def _fill(data_dir: Path) -> dict[str, int]:
     from desktop_app.core import records
-    from desktop_app.core.attaching import attach_file
+    from desktop_app.core.files.attachments import attach_files
     from desktop_app.core.interchange.sample_data import load_sample_data
     from desktop_app.core.opening import open_database
     from desktop_app.core.paths import resolve_location
@@ -54,7 +54,8 @@ def _fill(data_dir: Path) -> dict[str, int]:
             db, "Springfield", "IL", {"signatory_name": "Pat Doe", "signatory_title": "Mayor", "clerk_name": "Lee Roe"}
         )
         load_sample_data(db)
-        partnership = records.list_records(db, "partnership", records.ListQuery(text="Hefei", limit=1))[0]
+        found = records.list_records(db, "partnership", records.ListQuery(text="Springfield"))
+        partnership = next(row for row in found if row["jurisdiction_state"] == "IL")
         agreement = records.create(
             db,
             "agreement",
@@ -70,8 +71,8 @@ def _fill(data_dir: Path) -> dict[str, int]:
         )
         pdf = data_dir / "agreement-1994.pdf"
         pdf.write_bytes(_sample_pdf())
-        attach_file(db, pdf, "partnership", partnership["id"], title="Signed agreement, 1994")
-        attach_file(db, pdf, "agreement", agreement["id"], title="Signed agreement, 1994")
+        attach_files(db, [pdf], "partnership", partnership["id"], title="Signed agreement, 1994")
+        attach_files(db, [pdf], "agreement", agreement["id"], title="Signed agreement, 1994")
         today = dt.date.today()
         records.create(
             db,
