@@ -174,3 +174,44 @@ def test_errors_read_as_sentences(tmp_path: Path) -> None:
 def test_launch_refuses_unknown_options(dialog_log: Any) -> None:
     assert launch.launch_window(["--colour", "blue"]) == 2
     assert "--data-dir" in dialog_log.texts()[-1]
+
+
+def test_launch_opens_the_records_and_closes_cleanly(qtbot: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    import sys
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.gui.main_window import MainWindow
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # launch installs its own; put it back afterwards
+    seen: dict[str, Any] = {}
+
+    def close_when_open() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        if windows and windows[0].context.db is not None and windows[0].context.runner.idle:
+            seen["title"] = windows[0].windowTitle()
+            seen["status"] = windows[0].status_label.text()
+            windows[0].close()
+        else:
+            QTimer.singleShot(50, close_when_open)
+
+    import logging
+
+    logger = logging.getLogger("desktop_app")
+    handlers, propagate, level = list(logger.handlers), logger.propagate, logger.level
+    QTimer.singleShot(50, close_when_open)
+    try:
+        assert launch.launch_window(["--data-dir", str(tmp_path / "data")]) == 0
+    finally:  # the log file handler belongs to that run only
+        for handler in logger.handlers:
+            if handler not in handlers:
+                logger.removeHandler(handler)
+                handler.close()
+        logger.propagate, logger.level = propagate, level
+        import desktop_app.core.logs as logs
+
+        logs._handler = None
+    assert (tmp_path / "data" / "records.sqlite3").exists()
+    assert (tmp_path / "data" / "logs").is_dir()
+    assert seen["title"].startswith("Sister City Records")
