@@ -233,6 +233,69 @@ def _write(session: Session, kind_name: str, record_id: int, document: Document)
             )
 
 
+def index_new_records_in(session: Session, kind_name: str, record_ids: list[int], batch: int = 2000) -> None:
+    """Indexes many records that have no entry yet (an import), loading and writing them a batch at a time."""
+    from .records.kinds import kind_named
+
+    if kind_name not in INDEXED_KINDS or not record_ids:
+        return
+    model: Any = models.Attachment if kind_name == "attachment" else kind_named(kind_name).model
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for start in range(0, len(record_ids), batch):
+        ids = record_ids[start : start + batch]
+        # Loading the batch at once puts its records in the session, so document_for finds them without a query.
+        session.scalars(select(model).where(model.id.in_(ids))).unique().all()
+        rows: list[tuple[int, int, str, str]] = []
+        for record_id in ids:
+            document = document_for(session, kind_name, record_id)
+            if document is not None:
+                rows.extend(
+                    (record_id, segment, document.title, body) for segment, body in enumerate(_segments(document.body))
+                )
+        if not rows:
+            continue
+        if sqlite:
+            first = int(session.execute(text("SELECT COALESCE(MAX(id), 0) + 1 FROM search_entry")).scalar_one())
+            session.execute(
+                text(
+                    "INSERT INTO search_entry (id, record_kind, record_id, segment) "
+                    "VALUES (:entry, :kind, :id, :segment)"
+                ),
+                [
+                    {"entry": first + n, "kind": kind_name, "id": row[0], "segment": row[1]}
+                    for n, row in enumerate(rows)
+                ],
+            )
+            session.execute(
+                text("INSERT INTO search_text (rowid, title, body) VALUES (:rowid, :title, :body)"),
+                [
+                    {"rowid": first + n, "title": space_cjk(row[2]), "body": space_cjk(row[3])}
+                    for n, row in enumerate(rows)
+                ],
+            )
+        else:
+            session.execute(
+                text(
+                    "INSERT INTO search_entry (record_kind, record_id, segment, title, body, document) VALUES "
+                    "(:kind, :id, :segment, :title, :body, "
+                    "setweight(to_tsvector('simple', :title_words), 'A') || to_tsvector('simple', :body_words))"
+                ),
+                [
+                    {
+                        "kind": kind_name,
+                        "id": row[0],
+                        "segment": row[1],
+                        "title": row[2],
+                        "body": row[3],
+                        "title_words": " ".join(tokens(row[2])),
+                        "body_words": " ".join(tokens(row[3])),
+                    }
+                    for row in rows
+                ],
+            )
+        session.expunge_all()
+
+
 def rebuild_in(session: Session) -> int:
     """Empties the index and fills it from every record; returns how many records went in."""
     from .records.kinds import kind_named
