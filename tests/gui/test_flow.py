@@ -225,3 +225,38 @@ def test_columns_shown_and_widths_are_remembered(qtbot: Any, open_window: Any) -
     qtbot.addWidget(again)
     assert not again.table.horizontalHeader().isSectionHidden(summary)
     assert again.table.horizontalHeader().sectionSize(1) == 333
+
+
+def test_a_new_inquiry_with_its_questions(qtbot: Any, open_window: Any) -> None:
+    from desktop_app.core.records.inquiries import list_inquiries
+
+    window = open_window()
+    context = window.context
+    page = window.show_page("inquiry")
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    _type(qtbot, page, "subject", "Request of the State Auditor")
+    _type(qtbot, page, "received_on", "2026-02-01")
+    qtbot.mouseClick(page.detail.form.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, context)
+    questions = page.detail.questions
+    assert questions.isEnabled()
+    qtbot.mouseClick(questions.add_button, Qt.MouseButton.LeftButton)
+    questions.table.item(0, 0).setText("Which agreements bind the city?")
+    questions.table.item(0, 1).setCheckState(Qt.CheckState.Checked)  # transparency
+    qtbot.mouseClick(questions.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, context)
+    saved = next(i for i in list_inquiries(context.database()) if i["subject"] == "Request of the State Auditor")
+    assert [(q["text"], q["topics"]) for q in saved["questions"]] == [
+        ("Which agreements bind the city?", "transparency")
+    ]
+
+
+def test_dashboard_links_open_the_record(qtbot: Any, open_window: Any) -> None:
+    window = open_window(filled=True)
+    from desktop_app.gui.signals import emit
+
+    emit(window.dashboard.follow_ups.linkActivated, f"oversight:{window.ids['oversight']}")
+    wait_idle(qtbot, window.context)
+    page = window.stack.currentWidget()
+    assert isinstance(page, RecordListPage) and page.kind.name == "oversight"
+    assert page.detail.record["id"] == window.ids["oversight"]
