@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 
 from ..core import records
 from ..core.records.parties import home_jurisdiction
+from . import dialogs
 from .columns import columns_for
 from .context import AppContext
 from .filter_bar import FilterBar
@@ -144,9 +145,24 @@ class RecordListPage(QWidget):
     # --- choosing -------------------------------------------------------------------------------------------
 
     def _selected(self, record: dict[str, Any] | None) -> None:
+        current = self.detail.record
+        moving_away = record is not None and (current is None or current["id"] != record["id"])
+        if moving_away and self.detail.form.dirty and not self.may_discard_changes():
+            if current is not None:
+                self.table.blockSignals(True)
+                self.table.select_record(current["id"])
+                self.table.blockSignals(False)
+            return
         if record is not None:
             self.detail.show_record(record)
         self._update_buttons()
+
+    def may_discard_changes(self) -> bool:
+        """True when the form holds nothing unsaved, or the clerk agrees to lose it."""
+        if not self.detail.form.dirty:
+            return True
+        question = f"The {self.kind.label.lower()} shown has changes that are not saved. Leave it without saving them?"
+        return dialogs.confirm(self, "Changes not saved", question, "Leave without saving")
 
     def _saved(self, record: dict[str, Any]) -> None:
         self._pending_select = record["id"]
@@ -158,6 +174,9 @@ class RecordListPage(QWidget):
     def open_record(self, record_id: int) -> None:
         """Shows one record (read afresh), and selects it in the list when it is among the rows read."""
         self.activate()
+        current = self.detail.record
+        if (current is None or current["id"] != record_id) and not self.may_discard_changes():
+            return
         self._pending_select = record_id
         if self.table.select_record(record_id):
             self._pending_select = None
@@ -167,6 +186,8 @@ class RecordListPage(QWidget):
 
     def new_record(self, defaults: dict[str, Any]) -> None:
         self.activate()
+        if not self.may_discard_changes():
+            return
         self.table.clearSelection()
         self.detail.start_new(defaults)
         if self.kind.name == "partnership" and "jurisdiction_id" not in defaults:

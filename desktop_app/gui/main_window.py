@@ -411,6 +411,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Saves the layout, stops waiting work, lets a running write finish, then closes the records."""
+        for page in self.pages.values():
+            if isinstance(page, RecordListPage) and not page.may_discard_changes():
+                self.show_page(page.kind.name)
+                event.ignore()
+                return
         self.save_layout()
         if not self.context.runner.idle:
             self.status_label.setText("Finishing the work in progress before closing…")

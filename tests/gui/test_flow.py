@@ -260,3 +260,21 @@ def test_dashboard_links_open_the_record(qtbot: Any, open_window: Any) -> None:
     page = window.stack.currentWidget()
     assert isinstance(page, RecordListPage) and page.kind.name == "oversight"
     assert page.detail.record["id"] == window.ids["oversight"]
+
+
+def test_unsaved_changes_are_not_lost_without_asking(qtbot: Any, open_window: Any, dialog_log: Any) -> None:
+    window = open_window(filled=True)
+    page = window.show_page("partnership")
+    wait_idle(qtbot, window.context)
+    page.table.selectRow(0)
+    first = page.detail.record["id"]
+    qtbot.keyClicks(page.detail.form.editors["notes"].focus_widget(), "Met the delegation.")
+    dialog_log.answer = False
+    page.table.selectRow(1)
+    assert page.detail.record["id"] == first and page.detail.form.dirty
+    window.close()
+    assert window.isVisible()
+    assert "not saved" in dialog_log.texts()[-1]
+    dialog_log.answer = True
+    page.table.selectRow(1)
+    assert page.detail.record["id"] != first
