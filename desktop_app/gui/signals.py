@@ -1,7 +1,7 @@
 """Emitting our own signals safely on every PySide6 release the program accepts.
 
 PySide6 6.12.0's ``SignalInstance.emit`` returns ``True`` without taking a reference to it, so each emit
-from Python lowers the reference count of ``True`` by one; on Python 3.11 a long session then crashes the
+from Python lowers the reference count of ``True`` by one; on Python 3.11 a long run of the program then crashes the
 program ("bool_dealloc"). ``emit`` below gives the reference back where that fault is found, and does
 nothing extra where it is not.
 """
