@@ -10,7 +10,6 @@ from ..core.listing import audit_page
 from ..core.verify import verify_database
 from .context import AppContext
 from .list_table import ListTable
-from .signals import emit
 from .table_model import Column, PagedTableModel
 
 ACTIONS = {
@@ -102,4 +101,4 @@ class AuditPage(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         self.verify_button.setEnabled(True)
-        emit(self._context.runner.unhandled_error, error)
+        self._context.runner.unhandled_error.emit(error)

@@ -22,7 +22,6 @@ from ..core import records, vocab
 from ..core.files.attachments import get_attachment
 from ..core.records.fields import Field
 from .context import AppContext
-from .signals import emit
 
 
 class FieldEditor(QWidget):
@@ -250,7 +249,7 @@ class RefEditor(FieldEditor):
     def _chosen(self, _index: int) -> None:
         if not self._filling:
             self._current = self.combo.currentData()
-            emit(self.edited)
+            self.edited.emit()
 
     def value(self) -> Any:
         return self._current

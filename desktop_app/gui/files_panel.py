@@ -35,7 +35,6 @@ from ..core.listing import attachment_bytes
 from .context import AppContext
 from .icons import icon
 from .pdf_preview import PdfPreview
-from .signals import emit
 from .tasks import Cancelled, TaskControl
 
 
@@ -268,18 +267,18 @@ class FilesPanel(QWidget):
 
     def _attached(self, attachments: list[dict[str, Any]]) -> None:
         names = ", ".join(attachment["display_name"] for attachment in attachments)
-        emit(self._context.runner.busy_changed, f"Attached {names}.")
+        self._context.runner.busy_changed.emit(f"Attached {names}.")
         for attachment in attachments:
-            emit(self.attached, attachment)
-        emit(self._context.bus.changed, "attachment")
+            self.attached.emit(attachment)
+        self._context.bus.changed.emit("attachment")
         self._attach_next()
 
     def _attach_failed(self, error: BaseException) -> None:
         self._waiting.clear()
         if isinstance(error, StoreCancelled | Cancelled):
-            emit(self._context.runner.busy_changed, "Stopped: the files were not attached and nothing was stored.")
+            self._context.runner.busy_changed.emit("Stopped: the files were not attached and nothing was stored.")
         else:
-            emit(self._context.runner.unhandled_error, error)
+            self._context.runner.unhandled_error.emit(error)
         self._attach_next()
 
     def cancel(self) -> None:
@@ -314,8 +313,7 @@ class FilesPanel(QWidget):
             self.preview_dialog.deleteLater()
         self.preview_dialog = PreviewDialog(title, data, self.window())
         if not self.preview_dialog.preview.page_count:
-            emit(
-                self._context.runner.unhandled_error,
+            self._context.runner.unhandled_error.emit(
                 UserError("This PDF cannot be shown here; try the system's viewer."),
             )
             return
@@ -338,7 +336,7 @@ class FilesPanel(QWidget):
                 attachment["id"],
                 Path(name),
                 label="Saving a copy…",
-                on_done=lambda path: emit(self._context.runner.busy_changed, f"Saved a copy as {path}."),
+                on_done=lambda path: self._context.runner.busy_changed.emit(f"Saved a copy as {path}."),
             )
 
     def choose_version(self) -> None:
@@ -359,7 +357,7 @@ class FilesPanel(QWidget):
             path,
             label=f"Adding a new version from {path.name}…",
             on_done=lambda new: (
-                emit(self._context.runner.busy_changed, f"{new['title']}: the new version is file {new['id']}."),
-                emit(self._context.bus.changed, "attachment"),
+                self._context.runner.busy_changed.emit(f"{new['title']}: the new version is file {new['id']}."),
+                self._context.bus.changed.emit("attachment"),
             ),
         )

@@ -24,7 +24,6 @@ from ..core.interchange.sample_data import load_sample_data, sample_cities
 from ..core.records.parties import set_home_jurisdiction
 from .context import AppContext
 from .record_form import ProblemLabel
-from .signals import emit
 
 
 def split_city(text: str) -> tuple[str, str]:
@@ -182,7 +181,7 @@ class FirstRunDialog(QDialog):
                 f" Loaded {loaded.added} partnership{'s' if loaded.added != 1 else ''} from the public list, "
                 "marked unconfirmed: please confirm each against the city's own records."
             )
-        emit(self._context.runner.busy_changed, message)
+        self._context.runner.busy_changed.emit(message)
         window = self.parent()
         if window is not None and hasattr(window, "setWindowTitle"):
             window.setWindowTitle(f"Sister City Records – {home['name']}, {home['state']}")
@@ -193,4 +192,4 @@ class FirstRunDialog(QDialog):
         if isinstance(error, UserError):
             self.problem.show_problem(error.message)
         else:
-            emit(self._context.runner.unhandled_error, error)
+            self._context.runner.unhandled_error.emit(error)

@@ -18,7 +18,6 @@ from .icons import icon
 from .list_table import ListTable
 from .record_detail import RecordDetail
 from .related import Navigator
-from .signals import emit
 from .table_model import PagedTableModel
 from .undo import TrashCommand
 
@@ -221,12 +220,11 @@ class RecordListPage(QWidget):
                     self._context, kind_name, record_id, f"move {self.kind.label.lower()} {record_id} to trash"
                 )
             )
-            emit(
-                self._context.runner.busy_changed,
+            self._context.runner.busy_changed.emit(
                 f"Moved {self.kind.label.lower()} {record_id} to the trash (Undo brings it back).",
             )
             self.detail.start_new()
-            emit(self._context.bus.changed, kind_name)
+            self._context.bus.changed.emit(kind_name)
             self._update_buttons()
 
         self._context.call(records.trash, kind_name, record_id, label="Moving to the trash…", on_done=done)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QSettings, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
-from .signals import emit
 from .table_model import PagedTableModel, Row
 
 
@@ -50,7 +49,7 @@ class ListTable(QTableView):
         self.setSortingEnabled(True)
         self.doubleClicked.connect(self._activated)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
-        model.modelReset.connect(lambda: emit(self.record_selected, None))
+        model.modelReset.connect(lambda: self.record_selected.emit(None))
 
     def _restore_header(self) -> None:
         header = self.horizontalHeader()
@@ -105,7 +104,7 @@ class ListTable(QTableView):
     def _activated(self) -> None:
         record = self.current_record()
         if record is not None:
-            emit(self.record_activated, record)
+            self.record_activated.emit(record)
 
     def _current_changed(self) -> None:
-        emit(self.record_selected, self.current_record())
+        self.record_selected.emit(self.current_record())

@@ -33,7 +33,6 @@ from .icons import icon
 from .list_page import RecordListPage
 from .response_workspace import ResponseWorkspace
 from .search_page import SearchPage
-from .signals import emit
 from .trash_page import TrashPage
 
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -380,7 +379,7 @@ class MainWindow(QMainWindow):
             from .first_run import FirstRunDialog
 
             dialog = FirstRunDialog(self.context, self)
-            dialog.finished.connect(lambda _code: emit(self.context.bus.changed, ""))
+            dialog.finished.connect(lambda _code: self.context.bus.changed.emit(""))
             dialog.open()
             self.first_run_dialog = dialog
         else:

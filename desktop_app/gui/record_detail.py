@@ -25,7 +25,6 @@ from .files_panel import FilesPanel
 from .icons import icon
 from .record_form import RecordForm
 from .related import Navigator, RelatedList
-from .signals import emit
 from .status_dialog import StatusChangeDialog
 
 FILE_KINDS = ("partnership", "agreement", "activity", "policy", "oversight", "inquiry", "response")
@@ -149,7 +148,7 @@ class QuestionsEditor(QWidget):
             {},
             self.questions(),
             label="Saving the questions…",
-            on_done=lambda inquiry: (self._fill(inquiry), emit(self._context.bus.changed, "inquiry")),
+            on_done=lambda inquiry: (self._fill(inquiry), self._context.bus.changed.emit("inquiry")),
         )
 
 
@@ -212,7 +211,7 @@ class RecordDetail(QTabWidget):
 
     def _saved(self, record: dict[str, Any]) -> None:
         self._show_links(record)
-        emit(self.saved, record)
+        self.saved.emit(record)
 
     def _show_links(self, record: dict[str, Any] | None) -> None:
         record_id = record["id"] if record else None

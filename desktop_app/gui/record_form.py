@@ -23,7 +23,6 @@ from ..core.records.fields import parse_value
 from .context import AppContext
 from .field_editors import FieldEditor, make_editor
 from .icons import icon
-from .signals import emit
 from .undo import CreateCommand, EditCommand
 
 
@@ -198,7 +197,7 @@ class RecordForm(QWidget):
             )
             return
         if not values:
-            emit(self._context.runner.busy_changed, "Nothing to save: no field was changed.")
+            self._context.runner.busy_changed.emit("Nothing to save: no field was changed.")
             return
         record_id = self.record["id"]
         before = {name: _raw(self.kind.field(name), self._loaded.get(name)) for name in values}
@@ -219,9 +218,9 @@ class RecordForm(QWidget):
             CreateCommand(self._context, self.kind.name, record["id"], f"add {self.kind.label.lower()} {record['id']}")
         )
         self.show_record(record)
-        emit(self._context.bus.changed, self.kind.name)
-        emit(self._context.runner.busy_changed, f"Saved the new {self.kind.label.lower()} ({record['id']}).")
-        emit(self.saved, record)
+        self._context.bus.changed.emit(self.kind.name)
+        self._context.runner.busy_changed.emit(f"Saved the new {self.kind.label.lower()} ({record['id']}).")
+        self.saved.emit(record)
 
     def _updated(self, record: dict[str, Any], before: dict[str, Any], after: dict[str, Any]) -> None:
         self.save_button.setEnabled(True)
@@ -236,17 +235,17 @@ class RecordForm(QWidget):
             )
         )
         self.show_record(record)
-        emit(self._context.bus.changed, self.kind.name)
-        emit(self._context.runner.busy_changed, f"Saved {self.kind.label.lower()} {record['id']}.")
-        emit(self.saved, record)
+        self._context.bus.changed.emit(self.kind.name)
+        self._context.runner.busy_changed.emit(f"Saved {self.kind.label.lower()} {record['id']}.")
+        self.saved.emit(record)
 
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
         if isinstance(error, ValidationError):
             self.show_problems(error.problems)
-            emit(self._context.runner.busy_changed, "Not saved: please correct the fields marked.")
+            self._context.runner.busy_changed.emit("Not saved: please correct the fields marked.")
             return
-        emit(self._context.runner.unhandled_error, error)
+        self._context.runner.unhandled_error.emit(error)
 
     def show_problems(self, problems: dict[str, str]) -> None:
         leftover = []

@@ -38,7 +38,6 @@ from .context import AppContext
 from .icons import icon
 from .pdf_preview import PdfPreview
 from .record_form import ProblemLabel
-from .signals import emit
 
 SAVE_DELAY_MS = 700
 REF_ROLE = Qt.ItemDataRole.UserRole
@@ -371,7 +370,7 @@ class ResponseWorkspace(QWidget):
             stored = saved.get(answer["question_id"])
             if stored is not None:
                 answer["excluded_evidence"] = stored["excluded_evidence"]
-        emit(self._context.runner.busy_changed, "The answer is saved.")
+        self._context.runner.busy_changed.emit("The answer is saved.")
         self.refresh_preview()
 
     def _answer_failed(self, error: BaseException) -> None:
@@ -380,7 +379,7 @@ class ResponseWorkspace(QWidget):
             if self._question is not None:
                 self._question["narrative"] = ""  # not stored: the next edit tries again
         else:
-            emit(self._context.runner.unhandled_error, error)
+            self._context.runner.unhandled_error.emit(error)
 
     def save_letter(self) -> None:
         if self._filling or self.response is None or self.response["status"] != "draft":
@@ -405,7 +404,7 @@ class ResponseWorkspace(QWidget):
         if isinstance(error, UserError):
             self.problem.show_problem(error.message)
         else:
-            emit(self._context.runner.unhandled_error, error)
+            self._context.runner.unhandled_error.emit(error)
 
     # --- the letter -----------------------------------------------------------------------------------------
 
@@ -432,7 +431,7 @@ class ResponseWorkspace(QWidget):
         self.pdf_bytes = data
         self.preview.load_bytes(data)
         self.preview.go_to_page(min(page, self.preview.page_count - 1))
-        emit(self._context.runner.busy_changed, f"The letter is drawn: {self.preview.page_count} pages.")
+        self._context.runner.busy_changed.emit(f"The letter is drawn: {self.preview.page_count} pages.")
 
     def start(self) -> None:
         inquiry_id = self.inquiry_id
@@ -457,7 +456,7 @@ class ResponseWorkspace(QWidget):
         )
 
     def _changed_response(self) -> None:
-        emit(self._context.bus.changed, "response")
+        self._context.bus.changed.emit("response")
         self.load_inquiry()
 
     def save_pdf(self) -> None:
@@ -485,7 +484,7 @@ class ResponseWorkspace(QWidget):
             return path
 
         self._context.runner.run(
-            write, label="Saving the letter…", on_done=lambda p: emit(self._context.runner.busy_changed, f"Saved {p}.")
+            write, label="Saving the letter…", on_done=lambda p: self._context.runner.busy_changed.emit(f"Saved {p}.")
         )
 
     def print_letter(self) -> None:
@@ -515,7 +514,7 @@ class ResponseWorkspace(QWidget):
                 painter.drawImage(QRectF(0, 0, image.width(), image.height()), image)
         finally:
             painter.end()
-        emit(self._context.runner.busy_changed, f"Sent {pages} pages to the printer.")
+        self._context.runner.busy_changed.emit(f"Sent {pages} pages to the printer.")
         return pages
 
     def issue(self) -> None:

@@ -13,7 +13,6 @@ from ..core.errors import UserError
 from ..core.search import search
 from .context import AppContext
 from .related import Navigator
-from .signals import emit
 
 RESULT_LIMIT = 50
 KIND_LABELS = {"attachment": "File"}
@@ -103,7 +102,7 @@ class SearchPage(QWidget):
             if count
             else f"Nothing in the records or their files holds {self.query!r}."
         )
-        emit(self._context.runner.busy_changed, f"Search: {count} found.")
+        self._context.runner.busy_changed.emit(f"Search: {count} found.")
 
     def _failed(self, asked: int, error: BaseException) -> None:
         if asked != self._asked:
@@ -112,7 +111,7 @@ class SearchPage(QWidget):
             self.list.clear()
             self.summary.setText(error.message)
         else:
-            emit(self._context.runner.unhandled_error, error)
+            self._context.runner.unhandled_error.emit(error)
 
     def _open(self, item: QListWidgetItem) -> None:
         result = item.data(Qt.ItemDataRole.UserRole)

@@ -28,7 +28,6 @@ from ..core.paths import DataLocation
 from ..core.records.parties import home_jurisdiction
 from .context import AppContext
 from .launch import DATA_DIR_SETTING
-from .signals import emit
 
 
 def back_up_now(location: DataLocation) -> Path:
@@ -166,11 +165,11 @@ class SettingsDialog(QDialog):
     def _backed_up(self, path: Path) -> None:
         self.backup_button.setEnabled(True)
         self.backup_result.setText(f"Backed up to {path.name}.")
-        emit(self._context.runner.busy_changed, f"Backed up the records to {path}.")
+        self._context.runner.busy_changed.emit(f"Backed up the records to {path}.")
 
     def _backup_failed(self, error: BaseException) -> None:
         self.backup_button.setEnabled(True)
-        emit(self._context.runner.unhandled_error, error)
+        self._context.runner.unhandled_error.emit(error)
 
     def save_signatory_details(self) -> None:
         if self._home is None:

@@ -22,7 +22,6 @@ from ..core.errors import ValidationError
 from ..core.files.attachments import list_attachments
 from .context import AppContext
 from .record_form import ProblemLabel
-from .signals import emit
 
 
 class StatusChangeDialog(QDialog):
@@ -122,9 +121,8 @@ class StatusChangeDialog(QDialog):
 
     def _done(self, record: dict[str, Any]) -> None:
         self.result_record = record
-        emit(self._context.bus.changed, "partnership")
-        emit(
-            self._context.runner.busy_changed,
+        self._context.bus.changed.emit("partnership")
+        self._context.runner.busy_changed.emit(
             f"Partnership {record['id']} is now {vocab.label(vocab.PARTNERSHIP_STATUSES, record['status']).lower()}.",
         )
         self.accept()
@@ -135,4 +133,4 @@ class StatusChangeDialog(QDialog):
             for name, problem in error.problems.items():
                 self.problems.get(name, self.problems["status"]).show_problem(problem)
             return
-        emit(self._context.runner.unhandled_error, error)
+        self._context.runner.unhandled_error.emit(error)

@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from .context import AppContext
-from .signals import emit
 
 PAGE_SIZE = 200
 
@@ -158,16 +157,16 @@ class PagedTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
             self._rows.extend(rows)
             self.endInsertRows()
-        emit(self.page_loaded, len(self._rows))
+        self.page_loaded.emit(len(self._rows))
 
     def _failed(self, generation: int, error: BaseException) -> None:
         if generation != self._generation:
             return
         self._set_loading(False)
         self._exhausted = True
-        emit(self._context.runner.unhandled_error, error)
+        self._context.runner.unhandled_error.emit(error)
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:
             self._loading = loading
-            emit(self.loading_changed, loading)
+            self.loading_changed.emit(loading)

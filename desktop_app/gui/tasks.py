@@ -13,8 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from .signals import emit
-
 log = logging.getLogger("desktop_app.gui.tasks")
 
 
@@ -76,7 +74,7 @@ class _Worker(QThread):
         self.tasks: queue.Queue[_Task | None] = queue.Queue()
 
     def _report(self, number: int, done: int, total: int) -> None:
-        emit(self.task_progress, number, done, total)
+        self.task_progress.emit(number, done, total)
 
     def run(self) -> None:
         while True:
@@ -85,17 +83,17 @@ class _Worker(QThread):
                 return
             if task.control.cancelled:
                 task.error = Cancelled()
-                emit(self.task_failed, task.number)
+                self.task_failed.emit(task.number)
                 continue
-            emit(self.task_started, task.number)
+            self.task_started.emit(task.number)
             task.control._report = functools.partial(self._report, task.number)
             try:
                 task.result = task.work(task.control)
             except BaseException as exc:  # every failure goes back to the window, never lost in the thread
                 task.error = exc if isinstance(exc, Exception) else RuntimeError(repr(exc))
-                emit(self.task_failed, task.number)
+                self.task_failed.emit(task.number)
             else:
-                emit(self.task_done, task.number)
+                self.task_done.emit(task.number)
 
 
 class TaskRunner(QObject):
@@ -159,14 +157,14 @@ class TaskRunner(QObject):
         task = self._tasks.get(number)
         if task is not None:
             self._current = task
-            emit(self.busy_changed, task.label)
+            self.busy_changed.emit(task.label)
 
     def _finish(self, number: int) -> _Task | None:
         task = self._tasks.pop(number, None)
         if self._current is task:
             self._current = None
         if not self._tasks:
-            emit(self.busy_changed, "")
+            self.busy_changed.emit("")
         return task
 
     def _done(self, number: int) -> None:
@@ -182,16 +180,16 @@ class TaskRunner(QObject):
         error, task.error = task.error, None
         assert error is not None
         if isinstance(error, Cancelled):
-            emit(self.busy_changed, "Stopped.")
+            self.busy_changed.emit("Stopped.")
         if task.on_error is not None:
             task.on_error(error)
         elif not isinstance(error, Cancelled):
-            emit(self.unhandled_error, error)
+            self.unhandled_error.emit(error)
 
     def _progress(self, number: int, done: int, total: int) -> None:
         task = self._tasks.get(number)
         if task is not None:
-            emit(self.progress, task.label, done, total)
+            self.progress.emit(task.label, done, total)
             if task.on_progress is not None:
                 task.on_progress(done, total)
 
@@ -223,7 +221,7 @@ class SynchronousRunner(QObject):
             if on_error is not None:
                 on_error(exc)
             elif not isinstance(exc, Cancelled):
-                emit(self.unhandled_error, exc)
+                self.unhandled_error.emit(exc)
         else:
             if on_done is not None:
                 on_done(result)

@@ -13,7 +13,6 @@ from .columns import columns_for
 from .context import AppContext
 from .icons import icon
 from .list_table import ListTable
-from .signals import emit
 from .table_model import PagedTableModel
 
 TRASH_KINDS = ("partnership", "agreement", "activity", "participant", "policy", "oversight", "inquiry", "response")
@@ -130,5 +129,5 @@ class TrashPage(QWidget):
         )
 
     def _done(self, kind_name: str, message: str) -> None:
-        emit(self._context.runner.busy_changed, message)
-        emit(self._context.bus.changed, kind_name)
+        self._context.runner.busy_changed.emit(message)
+        self._context.bus.changed.emit(kind_name)

@@ -8,7 +8,6 @@ from PySide6.QtGui import QUndoCommand
 
 from ..core import records
 from .context import AppContext
-from .signals import emit
 
 
 class _RecordCommand(QUndoCommand):
@@ -23,7 +22,7 @@ class _RecordCommand(QUndoCommand):
 
     def _run(self, function: Any, *args: Any, label: str) -> None:
         kind_name = self._kind_name
-        self._context.call(function, *args, label=label, on_done=lambda _r: emit(self._context.bus.changed, kind_name))
+        self._context.call(function, *args, label=label, on_done=lambda _r: self._context.bus.changed.emit(kind_name))
 
     def redo(self) -> None:
         if not self._done_once:

@@ -253,9 +253,7 @@ def test_a_new_inquiry_with_its_questions(qtbot: Any, open_window: Any) -> None:
 
 def test_dashboard_links_open_the_record(qtbot: Any, open_window: Any) -> None:
     window = open_window(filled=True)
-    from desktop_app.gui.signals import emit
-
-    emit(window.dashboard.follow_ups.linkActivated, f"oversight:{window.ids['oversight']}")
+    window.dashboard.follow_ups.linkActivated.emit(f"oversight:{window.ids['oversight']}")
     wait_idle(qtbot, window.context)
     page = window.stack.currentWidget()
     assert isinstance(page, RecordListPage) and page.kind.name == "oversight"
