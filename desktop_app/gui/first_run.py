@@ -22,6 +22,7 @@ from ..core import vocab
 from ..core.errors import UserError
 from ..core.interchange.sample_data import load_sample_data, sample_cities
 from ..core.records.parties import set_home_jurisdiction
+from . import dialogs
 from .context import AppContext
 from .record_form import ProblemLabel
 
@@ -182,6 +183,9 @@ class FirstRunDialog(QDialog):
                 "marked unconfirmed: please confirm each against the city's own records."
             )
         self._context.runner.busy_changed.emit(message)
+        if loaded is not None and loaded.added:
+            about = "\n\n".join(loaded.caveats)
+            dialogs.inform(self.parentWidget(), "About the public list", f"{message}\n\nAbout this list:\n\n{about}")
         window = self.parent()
         if window is not None and hasattr(window, "setWindowTitle"):
             window.setWindowTitle(f"Sister City Records – {home['name']}, {home['state']}")

@@ -23,7 +23,7 @@ from desktop_app.gui.status_dialog import StatusChangeDialog
 from .conftest import make_pdf, wait_idle
 
 
-def test_first_run_finds_the_city_and_loads_its_partnerships(qtbot: Any, open_window: Any) -> None:
+def test_first_run_finds_the_city_and_loads_its_partnerships(qtbot: Any, open_window: Any, dialog_log: Any) -> None:
     window = open_window(home=False)
     dialog = window.first_run_dialog
     wait_idle(qtbot, window.context)
@@ -40,6 +40,7 @@ def test_first_run_finds_the_city_and_loads_its_partnerships(qtbot: Any, open_wi
     loaded = records.list_records(db, "partnership")
     assert loaded and all(not row["confirmed"] for row in loaded)
     assert "Kansas City" in window.windowTitle()
+    assert "marked unconfirmed" in dialog_log.texts()[-1] and "About this list" in dialog_log.texts()[-1]
 
 
 def test_first_run_explains_where_data_lives_and_refuses_a_city_without_state(qtbot: Any, open_window: Any) -> None:
