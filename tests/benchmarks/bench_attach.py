@@ -22,7 +22,23 @@ from tests import file_samples
 
 
 def _page_lines(number: int) -> list[str]:
-    words = "the sister city agreement between the parties shall be published and reviewed by the council".split()
+    words = [
+        "the",
+        "sister",
+        "city",
+        "agreement",
+        "between",
+        "the",
+        "parties",
+        "shall",
+        "be",
+        "published",
+        "and",
+        "reviewed",
+        "by",
+        "the",
+        "council",
+    ]
     return [" ".join(words[(number + i) % len(words) :] + words[: (number + i) % len(words)]) for i in range(45)]
 
 

@@ -120,7 +120,8 @@ def main() -> None:
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
     print(
-        f"{len(timings)} searches: median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
+        f"{len(timings)} searches: median {statistics.median(timings):.1f} ms, "
+        f"p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
     )
     print(f"bar: p95 under 20 ms; ratio {p95 / 20:.2f} (below 1 passes)")
     db.dispose()
