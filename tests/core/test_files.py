@@ -340,3 +340,27 @@ def test_versions_and_declared_records(db: Database, partnership: dict[str, Any]
     assert [a["id"] for a in list_attachments(db, in_trash=True)] == [new["id"]]
     with db.reading() as session:
         assert verify_chain(session) == []
+
+
+def test_generated_pdf_kept_with_the_low_level_store_can_be_read(db: Database, partnership: dict[str, Any]) -> None:
+    from desktop_app.core.files import read_text_in
+    from desktop_app.core.files.store import add_attachment_in, link_in
+    from desktop_app.core.search import search
+
+    data = file_samples.text_pdf_bytes(["Response to the inquiry of the senators"])
+    with db.writing() as session:
+        sha256, size = store_bytes(session, data)
+        attachment = add_attachment_in(
+            session,
+            sha256=sha256,
+            size=size,
+            original_name="response.pdf",
+            title="Issued response",
+            media_type="application/pdf",
+            actor="clerk",
+        )
+        link_in(session, attachment.id, "partnership", partnership["id"], "clerk")
+        read_text_in(session, attachment.id)
+    stored = get_attachment(db, attachment.id)
+    assert stored["text_state"] == "extracted"
+    assert [hit["record_id"] for hit in search(db, "senators")] == [attachment.id]
