@@ -106,27 +106,30 @@ class Document:
 
 def document_for(session: Session, kind_name: str, record_id: int) -> Document | None:
     """The title and text a record puts in the index, or None when it is not (or no longer) searchable."""
+    model = _model(kind_name)
+    obj = session.get(model, record_id)
+    if obj is None or obj.deleted_at:
+        return None
+    return _document_of(session, kind_name, obj)
+
+
+def _model(kind_name: str) -> Any:
+    from .records.kinds import kind_named
+
+    return models.Attachment if kind_name == "attachment" else kind_named(kind_name).model
+
+
+def _document_of(session: Session, kind_name: str, obj: Any) -> Document:
     from .records.kinds import kind_named
     from .records.service import describe, to_plain
 
     if kind_name == "attachment":
-        attachment = session.get(models.Attachment, record_id)
-        if attachment is None or attachment.deleted_at:
-            return None
-        names = (
-            attachment.title
-            if attachment.title == attachment.original_name
-            else (f"{attachment.title}\n{attachment.original_name}")
-        )
-        return Document(attachment.title or attachment.original_name, f"{names}\n{attachment.extracted_text}")
+        names = obj.title if obj.title == obj.original_name else f"{obj.title}\n{obj.original_name}"
+        return Document(obj.title or obj.original_name, f"{names}\n{obj.extracted_text}")
     kind = kind_named(kind_name)
-    obj: Any = session.get(kind.model, record_id)
-    if obj is None or obj.deleted_at:
-        return None
     parts = [str(getattr(obj, f.name) or "") for f in kind.fields if f.searchable and not f.personal]
-    record = to_plain(kind, obj)
-    title = describe(kind, record)
     if kind_name == "partnership":
+        title = describe(kind, to_plain(kind, obj))
         parts[:0] = [
             obj.partner.name,
             obj.partner.native_name,
@@ -136,15 +139,15 @@ def document_for(session: Session, kind_name: str, record_id: int) -> Document |
         ]
     elif kind_name == "oversight":
         title = f"{vocab.label(vocab.OVERSIGHT_KINDS, obj.kind)} of {obj.action_on} (oversight action {obj.id})"
-    elif kind_name == "inquiry":
-        parts.extend(question.text for question in obj.questions)
     elif kind_name == "response":
         title = f"Response {obj.id}"
         parts.extend(
-            session.scalars(
-                select(models.ResponseAnswer.narrative).where(models.ResponseAnswer.response_id == record_id)
-            )
+            session.scalars(select(models.ResponseAnswer.narrative).where(models.ResponseAnswer.response_id == obj.id))
         )
+    else:
+        title = describe(kind, {name: getattr(obj, name, None) for name in ("id", "title", "subject", "name")})
+        if kind_name == "inquiry":
+            parts.extend(question.text for question in obj.questions)
     return Document(title, "\n".join(part for part in parts if part))
 
 
@@ -200,54 +203,65 @@ def drop_record_in(session: Session, kind_name: str, record_id: int) -> None:
 
 
 def _write(session: Session, kind_name: str, record_id: int, document: Document) -> None:
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    for segment, body in enumerate(_segments(document.body)):
-        if sqlite:
-            entry_id = session.execute(
-                text(
-                    "INSERT INTO search_entry (record_kind, record_id, segment) VALUES (:kind, :id, :segment) "
-                    "RETURNING id"
-                ),
-                {"kind": kind_name, "id": record_id, "segment": segment},
-            ).scalar_one()
-            session.execute(
-                text("INSERT INTO search_text (rowid, title, body) VALUES (:rowid, :title, :body)"),
-                {"rowid": entry_id, "title": space_cjk(document.title), "body": space_cjk(body)},
-            )
-        else:
-            session.execute(
-                text(
-                    "INSERT INTO search_entry (record_kind, record_id, segment, title, body, document) VALUES "
-                    "(:kind, :id, :segment, :title, :body, "
-                    "setweight(to_tsvector('simple', :title_words), 'A') || to_tsvector('simple', :body_words))"
-                ),
-                {
-                    "kind": kind_name,
-                    "id": record_id,
-                    "segment": segment,
-                    "title": document.title,
-                    "body": body,
-                    "title_words": " ".join(tokens(document.title)),
-                    "body_words": " ".join(tokens(body)),
-                },
-            )
+    _write_many(session, [(kind_name, record_id, document)])
 
 
-def rebuild_in(session: Session) -> int:
-    """Empties the index and fills it from every record; returns how many records went in."""
-    from .records.kinds import kind_named
+def _write_many(session: Session, entries: list[tuple[str, int, Document]]) -> None:
+    rows: list[dict[str, Any]] = [
+        {"kind": kind_name, "id": record_id, "segment": segment, "title": document.title, "body": body}
+        for kind_name, record_id, document in entries
+        for segment, body in enumerate(_segments(document.body))
+    ]
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "sqlite":
+        next_id = int(session.execute(text("SELECT coalesce(max(id), 0) + 1 FROM search_entry")).scalar_one())
+        for offset, row in enumerate(rows):
+            row["rowid"] = next_id + offset
+            row["title"] = space_cjk(row["title"])
+            row["body"] = space_cjk(row["body"])
+        session.execute(
+            text(
+                "INSERT INTO search_entry (id, record_kind, record_id, segment) VALUES (:rowid, :kind, :id, :segment)"
+            ),
+            rows,
+        )
+        session.execute(text("INSERT INTO search_text (rowid, title, body) VALUES (:rowid, :title, :body)"), rows)
+        return
+    for row in rows:
+        row["title_words"] = " ".join(tokens(row["title"]))
+        row["body_words"] = " ".join(tokens(row["body"]))
+    session.execute(
+        text(
+            "INSERT INTO search_entry (record_kind, record_id, segment, title, body, document) VALUES "
+            "(:kind, :id, :segment, :title, :body, "
+            "setweight(to_tsvector('simple', :title_words), 'A') || to_tsvector('simple', :body_words))"
+        ),
+        rows,
+    )
 
+
+def rebuild_in(session: Session, batch: int = 2000) -> int:
+    """Empties the index and fills it from every record, a batch at a time; returns how many records went in."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("DELETE FROM search_text"))
     session.execute(text("DELETE FROM search_entry"))
     count = 0
     for kind_name in INDEXED_KINDS:
-        model: Any = models.Attachment if kind_name == "attachment" else kind_named(kind_name).model
-        for record_id in session.scalars(select(model.id).where(model.deleted_at.is_(None)).order_by(model.id)).all():
-            document = document_for(session, kind_name, record_id)
-            if document is not None:
-                _write(session, kind_name, record_id, document)
-                count += 1
+        model = _model(kind_name)
+        last_id = 0
+        while True:
+            objects = list(
+                session.scalars(
+                    select(model).where(model.deleted_at.is_(None), model.id > last_id).order_by(model.id).limit(batch)
+                ).unique()
+            )
+            if not objects:
+                break
+            _write_many(session, [(kind_name, obj.id, _document_of(session, kind_name, obj)) for obj in objects])
+            count += len(objects)
+            last_id = objects[-1].id
+            session.expunge_all()
     return count
 
 
