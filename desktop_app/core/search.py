@@ -26,7 +26,8 @@ from .errors import UserError
 
 SEGMENT_CHARS = 20_000
 DEFAULT_LIMIT = 20
-MIN_PREFIX_CHARS = 3
+# Above this many matches, ranking every one would be slow: the newest matches are shown instead.
+RANK_LIMIT = 300
 # The kinds that are results of their own; partners and jurisdictions are found through their partnerships.
 INDEXED_KINDS = ("partnership", "agreement", "activity", "policy", "oversight", "inquiry", "response", "attachment")
 
@@ -72,19 +73,17 @@ class Term:
     """One searched item: a word, or several that must stand together (a phrase)."""
 
     words: tuple[str, ...]
-    prefix: bool = False
 
 
 def parse_query(query: str) -> list[Term]:
-    """The user's text as terms: quoted parts and hyphenated or CJK runs are phrases, other words plain words."""
+    """The user's text as terms: quoted parts and hyphenated or CJK runs are phrases, other words plain words.
+
+    Words match whole words only: a prefix search over a large index cannot be kept within the time bar.
+    """
     terms: list[Term] = []
     rest = _QUOTED.sub(lambda match: _collect(match.group(1), terms, " ") or " ", query)
     for chunk in rest.split():
         _collect(chunk, terms, "")
-    if terms and not query.rstrip().endswith('"'):
-        last = terms[-1]
-        if len(last.words) == 1 and len(last.words[0]) >= MIN_PREFIX_CHARS and not _CJK_CHAR.search(last.words[0]):
-            terms[-1] = Term(last.words, prefix=True)
     return terms
 
 
@@ -274,25 +273,50 @@ def search(db: Database, query: str, *, limit: int = DEFAULT_LIMIT, offset: int 
     Each result is plain data: record_kind, record_id, title, snippet (matches between « and »), rank, and for an
     attachment the records it belongs to (belongs_to). A query without any word raises UserError.
     """
+    results: list[dict[str, Any]] = search_page(db, query, limit=limit, offset=offset)["results"]
+    return results
+
+
+def search_page(db: Database, query: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> dict[str, Any]:
+    """As search, with ``ordered_by``: "relevance", or "newest" when more than RANK_LIMIT entries match."""
     terms = parse_query(query)
     if not terms:
         raise UserError("Type one or more words to search for.")
     wanted = max(1, limit) + max(0, offset)
     with db.reading() as session:
-        if db.is_sqlite:
-            rows = _search_sqlite(session, terms, wanted * 2)
+        candidates = _candidates(session, terms)
+        many = len(candidates) > RANK_LIMIT
+        if not candidates:
+            rows = []
+        elif db.is_sqlite:
+            rows = _search_sqlite(session, terms, candidates, wanted * 2, many)
         else:
-            rows = _search_postgresql(session, terms, wanted * 2)
+            rows = _search_postgresql(session, terms, candidates, wanted * 2, many)
         results = _one_per_record(rows)[offset : offset + limit]
         _add_belongs_to(session, results)
     for position, result in enumerate(results, start=offset + 1):
         result["rank"] = position
-    return results
+    return {"results": results, "ordered_by": "newest" if many else "relevance"}
+
+
+def _candidates(session: Session, terms: list[Term]) -> list[int]:
+    """The newest matching entries, one more than RANK_LIMIT at most (cheap: no ranking)."""
+    if session.get_bind().dialect.name == "sqlite":
+        statement = text(
+            "SELECT rowid FROM search_text WHERE search_text MATCH :query ORDER BY rowid DESC LIMIT :limit"
+        )
+        parameters: dict[str, Any] = {"query": fts5_query(terms), "limit": RANK_LIMIT + 1}
+    else:
+        statement = text(
+            "SELECT id FROM search_entry WHERE document @@ to_tsquery('simple', :query) ORDER BY id DESC LIMIT :limit"
+        )
+        parameters = {"query": tsquery(terms), "limit": RANK_LIMIT + 1}
+    return [int(row[0]) for row in session.execute(statement, parameters)]
 
 
 def fts5_query(terms: Iterable[Term]) -> str:
     """The FTS5 MATCH expression: each term a quoted string of word characters only."""
-    return " ".join(f'"{" ".join(term.words)}"' + ("*" if term.prefix else "") for term in terms)
+    return " ".join(f'"{" ".join(term.words)}"' for term in terms)
 
 
 def tsquery(terms: Iterable[Term]) -> str:
@@ -300,22 +324,23 @@ def tsquery(terms: Iterable[Term]) -> str:
     parts = []
     for term in terms:
         lexemes = [f"'{word}'" for word in term.words]
-        if term.prefix:
-            lexemes[-1] += ":*"
         parts.append(" <-> ".join(lexemes) if len(lexemes) > 1 else lexemes[0])
     return " & ".join(parts)
 
 
-def _search_sqlite(session: Session, terms: list[Term], limit: int) -> list[dict[str, Any]]:
-    rows = session.execute(
-        text(
-            "SELECT e.record_kind, e.record_id, t.title, "
-            "snippet(search_text, 1, '«', '»', '…', 24) AS snippet "
-            "FROM search_text AS t JOIN search_entry AS e ON e.id = t.rowid "
-            "WHERE search_text MATCH :match ORDER BY bm25(search_text, 10.0, 1.0) LIMIT :limit"
-        ),
-        {"match": fts5_query(terms), "limit": limit},
+def _search_sqlite(
+    session: Session, terms: list[Term], candidates: list[int], limit: int, many: bool
+) -> list[dict[str, Any]]:
+    columns = (
+        "SELECT e.record_kind, e.record_id, t.title, snippet(search_text, 1, '«', '»', '…', 24) AS snippet "
+        "FROM search_text AS t JOIN search_entry AS e ON e.id = t.rowid WHERE search_text MATCH :match "
     )
+    if many:  # newest first: FTS5 walks the matches from the end and stops at the limit
+        statement = text(columns + "ORDER BY t.rowid DESC LIMIT :limit")
+        parameters: dict[str, Any] = {"match": fts5_query(terms), "limit": limit}
+    else:
+        statement = text(columns + "AND t.rowid >= :first ORDER BY bm25(search_text, 10.0, 1.0) LIMIT :limit")
+        parameters = {"match": fts5_query(terms), "first": min(candidates), "limit": limit}
     return [
         {
             "record_kind": kind,
@@ -323,18 +348,18 @@ def _search_sqlite(session: Session, terms: list[Term], limit: int) -> list[dict
             "title": unspace_cjk(title),
             "snippet": _tidy(unspace_cjk(snippet)),
         }
-        for kind, record_id, title, snippet in rows
+        for kind, record_id, title, snippet in session.execute(statement, parameters)
     ]
 
 
-def _search_postgresql(session: Session, terms: list[Term], limit: int) -> list[dict[str, Any]]:
-    rows = session.execute(
-        text(
-            "SELECT record_kind, record_id, title, body FROM search_entry, to_tsquery('simple', :query) AS q "
-            "WHERE document @@ q ORDER BY ts_rank_cd(document, q) DESC, id LIMIT :limit"
-        ),
-        {"query": tsquery(terms), "limit": limit},
-    )
+def _search_postgresql(
+    session: Session, terms: list[Term], candidates: list[int], limit: int, many: bool
+) -> list[dict[str, Any]]:
+    order = "id DESC" if many else "ts_rank_cd(document, to_tsquery('simple', :query)) DESC, id"
+    statement = text(
+        f"SELECT record_kind, record_id, title, body FROM search_entry WHERE id IN :ids ORDER BY {order} LIMIT :limit"
+    ).bindparams(bindparam("ids", expanding=True))
+    rows = session.execute(statement, {"query": tsquery(terms), "ids": candidates, "limit": limit})
     return [
         {"record_kind": kind, "record_id": record_id, "title": title, "snippet": make_snippet(body, terms)}
         for kind, record_id, title, body in rows
