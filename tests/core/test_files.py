@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -221,9 +222,16 @@ def test_cancel_keeps_nothing(db: Database, partnership: dict[str, Any], tmp_pat
 def test_progress_reaches_the_end(db: Database, partnership: dict[str, Any], tmp_path: Path) -> None:
     paths = [file_samples.text_pdf(tmp_path / f"f{n}.pdf", [f"File {n}"]) for n in range(3)]
     seen: list[tuple[int, int]] = []
-    attach_files(db, paths, "partnership", partnership["id"], progress=lambda d, t, _w: seen.append((d, t)))
+    threads: set[int] = set()
+
+    def progress(done: int, total: int, _what: str) -> None:
+        seen.append((done, total))
+        threads.add(threading.get_ident())
+
+    attach_files(db, paths, "partnership", partnership["id"], progress=progress)
     assert seen[-1] == (6, 6)
-    assert sorted(done for done, _ in seen) == list(range(1, 7))
+    assert [done for done, _ in seen] == list(range(1, 7))
+    assert threads == {threading.get_ident()}  # the caller's thread only, so a window can update from it
 
 
 def test_extraction_overrunning_its_time_is_stopped(db: Database, partnership: dict[str, Any], tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,8 +185,9 @@ def attach_files(
 
     Every path is checked before anything is stored; one bad path refuses the whole set. Content already
     stored as an attachment is linked again, not stored twice (its dict has ``already_stored`` True).
-    Text is read in child processes while the files are being stored. ``cancel()`` turning true stops
-    everything and keeps nothing (raises Cancelled). Returns one dict per path, in order.
+    Text is read in child processes while the files are being stored. ``progress`` and ``cancel`` are called
+    in the caller's thread; ``cancel()`` turning true stops everything and keeps nothing (raises Cancelled).
+    Returns one dict per path, in order.
     """
     if not paths:
         raise UserError("Name at least one file to attach.")
@@ -198,15 +198,12 @@ def attach_files(
     actor = actor or current_actor()
     total = len(sources)
     done = 0
-    lock = threading.Lock()
 
     def step(what: str) -> None:
         nonlocal done
-        with lock:
-            done += 1
-            current = done
+        done += 1
         if progress is not None:
-            progress(current, total * 2, what)
+            progress(done, total * 2, what)
 
     pool = ExtractionPool(
         timeout=extract_timeout,
@@ -223,6 +220,7 @@ def attach_files(
                 one_title = title if total == 1 else None
                 stored.append(_store_one(session, source, kind_name, to_id, one_title, actor, limit, cancel))
                 step(f"Stored {display_name(source.name)}")
+                pool.drain()
             results = pool.wait(cancel)
             if cancel is not None and cancel():
                 raise Cancelled()
