@@ -355,14 +355,21 @@ def _search_sqlite(
 def _search_postgresql(
     session: Session, terms: list[Term], candidates: list[int], limit: int, many: bool
 ) -> list[dict[str, Any]]:
-    order = "id DESC" if many else "ts_rank_cd(document, to_tsquery('simple', :query)) DESC, id"
-    statement = text(
-        f"SELECT record_kind, record_id, title, body FROM search_entry WHERE id IN :ids ORDER BY {order} LIMIT :limit"
-    ).bindparams(bindparam("ids", expanding=True))
-    rows = session.execute(statement, {"query": tsquery(terms), "ids": candidates, "limit": limit})
+    if many:  # newest first, straight from the index
+        statement = text(
+            "SELECT record_kind, record_id, title, body FROM search_entry "
+            "WHERE document @@ to_tsquery('simple', :query) ORDER BY id DESC LIMIT :limit"
+        )
+        parameters: dict[str, Any] = {"query": tsquery(terms), "limit": limit}
+    else:
+        statement = text(
+            "SELECT record_kind, record_id, title, body FROM search_entry WHERE id IN :ids "
+            "ORDER BY ts_rank_cd(document, to_tsquery('simple', :query)) DESC, id LIMIT :limit"
+        ).bindparams(bindparam("ids", expanding=True))
+        parameters = {"query": tsquery(terms), "ids": candidates, "limit": limit}
     return [
         {"record_kind": kind, "record_id": record_id, "title": title, "snippet": make_snippet(body, terms)}
-        for kind, record_id, title, body in rows
+        for kind, record_id, title, body in session.execute(statement, parameters)
     ]
 
 
