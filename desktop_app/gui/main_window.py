@@ -75,11 +75,6 @@ class MainWindow(QMainWindow):
         self.search_page = SearchPage(context, self)
         self.stack.addWidget(self.search_page)
         self._before_search: str | None = None
-        for key, _label, _icon_name in PAGES:
-            if key == "home":
-                continue
-            page = self._make_page(key)
-            self._add_page(key, page)
         for row, (key, label, icon_name) in enumerate(PAGES):
             item = QListWidgetItem(icon(icon_name), label)
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -133,7 +128,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = PAGES[row][0]
-        page = self.pages[key]
+        page = self.page(key)
         self.stack.setCurrentWidget(page)
         if self.context.db is not None:
             activate = getattr(page, "activate", None)
@@ -141,9 +136,16 @@ class MainWindow(QMainWindow):
                 activate()
         self._update_actions()
 
-    def show_page(self, key: str) -> QWidget:
-        self.nav.setCurrentRow(self._page_rows[key])
+    def page(self, key: str) -> QWidget:
+        """The page of that name, made the first time it is wanted (so the window opens at once)."""
+        if key not in self.pages:
+            self._add_page(key, self._make_page(key))
         return self.pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        page = self.page(key)
+        self.nav.setCurrentRow(self._page_rows[key])
+        return page
 
     def current_key(self) -> str:
         row = self.nav.currentRow()

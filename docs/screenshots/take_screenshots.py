@@ -195,7 +195,7 @@ def main() -> int:
     window.open_record("partnership", ids["partnership"])
     settle()
     shot(window, "partnership")
-    page = window.pages["partnership"]
+    page = window.page("partnership")
     page.detail.setCurrentWidget(page.detail.files)
     settle()
     page.detail.files.preview_current()

@@ -58,7 +58,7 @@ def our_window(app: QApplication, data_dir: Path) -> tuple[float, float, float, 
     ready = time.perf_counter() - start
     lists: dict[str, float] = {}
     for key, _label, _icon in PAGES:
-        page = window.pages[key]
+        page = window.page(key)
         started = time.perf_counter()
         window.show_page(key)
         if isinstance(page, RecordListPage):

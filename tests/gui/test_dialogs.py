@@ -132,7 +132,7 @@ def test_search_box_answers_as_the_clerk_types_and_opens_a_result(qtbot: Any, op
     page.list.setCurrentRow(row)
     qtbot.keyClick(page.list, Qt.Key.Key_Return)
     wait_idle(qtbot, window.context)
-    partnerships = window.pages["partnership"]
+    partnerships = window.page("partnership")
     assert window.stack.currentWidget() is partnerships
     assert partnerships.detail.record["id"] == window.ids["dormant_partnership"]
     window.search.clear()
