@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TextIO
@@ -94,9 +95,10 @@ def build_parser() -> _Parser:
 
 
 def _registrars() -> list[Registrar]:
+    from .cli_backup import register as register_backup
     from .cli_records import register as register_records
 
-    return [register_records]
+    return [register_records, register_backup]
 
 
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -104,6 +106,7 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
     out = out or sys.stdout
     err = err or sys.stderr
     context: Context | None = None
+    args: argparse.Namespace | None = None
     try:
         parser = build_parser()
         args = parser.parse_args(list(argv) if argv is not None else None)
@@ -126,9 +129,17 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
-    except Exception:
+    except Exception as exc:
+        from .crash import describe_for_log
+
         log_path = _log_path()
-        log.exception("unexpected error in command %s", list(argv) if argv is not None else sys.argv[1:])
+        # The command's name only: its arguments and the error's text may hold personal data.
+        log.error(
+            "unexpected error in command %s: %s\n%s",
+            getattr(args, "command", None),
+            describe_for_log(type(exc), exc),
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
         print(
             "Something unexpected went wrong and the command stopped; nothing half-done was saved. "
             f"The details are in the log file {log_path}.",
