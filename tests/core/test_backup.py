@@ -1,4 +1,4 @@
-"""Backups: a checked copy through the online backup API, private files, the backups folder, rotation, automatic ones."""
+"""Backups: checked copies through the online backup API, private files, the backups folder, rotation."""
 
 from __future__ import annotations
 
@@ -54,7 +54,9 @@ def test_a_backup_is_a_checked_private_copy_of_the_committed_records(db: Databas
     assert not list(location.backups_dir.glob("*.partial"))
 
 
-def test_a_backup_taken_during_an_open_write_holds_only_what_was_committed(db: Database, location: DataLocation) -> None:
+def test_a_backup_taken_during_an_open_write_holds_only_what_was_committed(
+    db: Database, location: DataLocation
+) -> None:
     add_partner(db, "Hefei")
     with db.writing() as session:
         records.service.create_in(session, records.kind_named("partner"), {"name": "Not yet committed"}, "clerk")

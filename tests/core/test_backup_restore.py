@@ -1,4 +1,4 @@
-"""Restore: the file is checked first and refused with a sentence, changing nothing; otherwise it replaces the records."""
+"""Restore: the file is checked first and refused with a sentence, changing nothing; or it replaces the records."""
 
 from __future__ import annotations
 

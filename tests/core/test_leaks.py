@@ -35,7 +35,12 @@ def plant_participant(db: Database) -> dict[str, Any]:
     participant = records.create(
         db,
         "participant",
-        {"activity_id": activity["id"], "name": PLANTED_NAME, "role": "student", "visa_category": "J-1 exchange visitor"},
+        {
+            "activity_id": activity["id"],
+            "name": PLANTED_NAME,
+            "role": "student",
+            "visa_category": "J-1 exchange visitor",
+        },
     )
     records.update(db, "participant", participant["id"], {"nationality": "Chinese"})
     return participant
@@ -140,7 +145,7 @@ def test_alembic_does_not_take_over_the_programs_logging(location: DataLocation)
     assert "still logging after migrations" in log_path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("dangerous", ["=1+2", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\")"])
+@pytest.mark.parametrize("dangerous", ["=1+2", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x")'])
 def test_cells_that_a_spreadsheet_would_run_are_quoted(dangerous: str) -> None:
     assert safe_cell(dangerous) == "'" + dangerous
 

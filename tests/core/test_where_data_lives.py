@@ -35,7 +35,9 @@ def test_cloud_synced_folders_are_recognised(path: str, service: str) -> None:
     assert warning is not None and service in warning and "not synced" in warning
 
 
-def test_a_folder_named_by_the_onedrive_variables_is_recognised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_folder_named_by_the_onedrive_variables_is_recognised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OneDriveCommercial", str(tmp_path / "Work Files"))
     assert cloud_sync_service(tmp_path / "Work Files" / "records") == "OneDrive"
     assert cloud_sync_service(tmp_path / "Elsewhere") is None
