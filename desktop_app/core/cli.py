@@ -109,7 +109,10 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
     args: argparse.Namespace | None = None
     try:
         parser = build_parser()
-        args = parser.parse_args(list(argv) if argv is not None else None)
+        try:
+            args = parser.parse_args(list(argv) if argv is not None else None)
+        except SystemExit as exc:  # --help has printed the help; errors raise UserError instead
+            return EXIT_OK if not exc.code else EXIT_BAD_INPUT
         location = resolve_location(args.data_dir, args.database)
         _start_log(location)
         if not getattr(args, "handler", None):
