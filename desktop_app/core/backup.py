@@ -113,13 +113,16 @@ def create_backup(location: DataLocation, destination: Path | None = None, reaso
     if not source.is_file():
         raise UserError(f"There are no records at {source} to back up yet.")
     folder = backups_folder(location)
-    if destination is None:
-        target = _unique(folder / timestamped_name(reason))
-    else:
-        destination = Path(destination).expanduser()
-        target = _unique(destination / timestamped_name(reason)) if destination.is_dir() else destination
-        if target.resolve() == source.resolve():
-            raise UserError("A backup cannot be written over the records themselves; choose another file.")
+    try:
+        if destination is None:
+            target = _unique(folder / timestamped_name(reason))
+        else:
+            destination = Path(destination).expanduser()
+            target = _unique(destination / timestamped_name(reason)) if destination.is_dir() else destination
+            if target.resolve() == source.resolve():
+                raise UserError("A backup cannot be written over the records themselves; choose another file.")
+    except OSError as exc:
+        raise UserError(f"The backup cannot be written to {destination}: {exc.strerror or exc}.") from exc
     online_backup(source, target)
     problem = _not_ours(target, check_pages=False)  # online_backup has just run the full integrity check
     if problem:
@@ -184,12 +187,13 @@ def set_backups_folder(location: DataLocation, folder: Path | None) -> Path:
     if folder is None:
         settings.pop(BACKUPS_FOLDER_KEY, None)
     else:
-        folder = Path(folder).expanduser().resolve()
-        if folder.exists() and not folder.is_dir():
-            raise UserError(f"{folder} is a file, not a folder.")
-        ensure_private_dir(folder)
-        probe = folder / ".write-check"
+        folder = Path(folder).expanduser()
         try:
+            folder = folder.resolve()
+            if folder.exists() and not folder.is_dir():
+                raise UserError(f"{folder} is a file, not a folder.")
+            ensure_private_dir(folder)
+            probe = folder / ".write-check"
             create_private_file(probe)
             probe.unlink()
         except OSError as exc:

@@ -132,6 +132,11 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a file or folder the system refused (a name too long, no room, no right to write)
+        log.warning("command %s: file system error errno %s", getattr(args, "command", None), exc.errno)
+        what = f"{exc.filename}" if exc.filename else "A file or folder"
+        print(f"{what} could not be used: {exc.strerror or 'the system refused it'}; nothing was changed.", file=err)
+        return EXIT_BAD_INPUT
     except Exception as exc:
         from .crash import describe_for_log
 

@@ -43,13 +43,17 @@ def check_backup_file(source: Path) -> tuple[str, int, int]:
     Returns its schema revision, number of audit events and partnerships; raises UserError with the reason.
     """
     source = Path(source).expanduser()
-    if not source.is_file():
-        raise UserError(f"There is no backup file at {source}.")
-    with source.open("rb") as handle:
-        if handle.read(16) != b"SQLite format 3\x00":
-            raise UserError(
-                f"{source.name} is not a Sister City Records backup (it is not a database file); nothing was changed."
-            )
+    try:
+        if not source.is_file():
+            raise UserError(f"There is no backup file at {source}.")
+        with source.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as exc:
+        raise UserError(f"The backup file {source} cannot be read: {exc.strerror or exc}.") from exc
+    if head != b"SQLite format 3\x00":
+        raise UserError(
+            f"{source.name} is not a Sister City Records backup (it is not a database file); nothing was changed."
+        )
     problem = _not_ours(source, check_pages=False)
     if problem:
         raise UserError(f"{source.name} cannot be restored: {problem}; nothing was changed.")
@@ -98,9 +102,9 @@ def restore_backup(location: DataLocation, source: Path) -> RestoreInfo:
     """
     live = _sqlite_file(location)
     source = Path(source).expanduser()
-    check_backup_file(source)
-    if live.exists() and source.resolve() == live.resolve():
+    if _same_file(source, live):
         raise UserError("That file is the records themselves; choose a backup file to restore.")
+    check_backup_file(source)
     ensure_private_dir(live.parent)
     staging = live.with_name(live.name + ".restoring")
     try:
@@ -117,6 +121,13 @@ def restore_backup(location: DataLocation, source: Path) -> RestoreInfo:
     db.dispose()
     log.info("records restored from a backup (revision %s, %d audit events)", revision, events)
     return RestoreInfo(str(live), str(source), safety, revision, events, partnerships)
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.exists() and second.exists() and first.samefile(second)
+    except OSError:
+        return False
 
 
 def _copy_consistently(source: Path, target: Path) -> None:

@@ -52,11 +52,11 @@ def export_csv(db: Database, kind_name: str, path: Path, *, include_personal_dat
     """Writes every record of a kind (not in the trash) to ``path`` as CSV; the file appears whole or not at all."""
     kind = kind_named(kind_name)
     path = Path(path).expanduser()
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; name the CSV file to write.")
     partial = path.with_name(path.name + ".partial")
     count = 0
     try:
+        if path.is_dir():
+            raise UserError(f"{path} is a folder; name the CSV file to write.")
         with partial.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             header: list[str] | None = None
