@@ -57,7 +57,7 @@ def cmd_restore(context: Context) -> int:
 
     with acquire_instance_lock(context.location.data_dir):
         info = restore_backup(context.location, context.args.file)
-    from .cli_records import plural
+    from .wording import plural
 
     context.say(
         f"Restored the records from {info.restored_from}: {plural(info.partnerships, 'partnership')}, "
