@@ -21,6 +21,14 @@ from desktop_app.core.logs import configure_logging
 pytestmark = pytest.mark.usefixtures("sqlite_only")
 
 
+@pytest.fixture(autouse=True)
+def default_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --database alone the program logs to its default data folder: keep that in the test's folder."""
+    from desktop_app.core.paths import ENV_DATA_DIR
+
+    monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "default-data"))
+
+
 def cli(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     status = run(list(argv), out, err)

@@ -69,6 +69,9 @@ def test_the_planted_name_is_in_no_default_export_list_or_log(
         seen.append(target.read_text(encoding="utf-8-sig") + out)
     status, out, _ = cli(location, "list", "audit", "--json")
     seen.append(out)
+    status, out, err = cli(location, "export", str(tmp_path / "records.json"))
+    assert status == 0, err
+    seen.append((tmp_path / "records.json").read_text(encoding="utf-8") + out)
     status, out, _ = cli(location, "verify")
     seen.append(out)
     for text in seen:
@@ -81,6 +84,8 @@ def test_the_planted_name_is_in_no_default_export_list_or_log(
     assert PLANTED_NAME in out
     status, _, _ = cli(location, "export-csv", "participants", str(tmp_path / "p.csv"), "--include-personal-data")
     assert PLANTED_NAME in (tmp_path / "p.csv").read_text(encoding="utf-8-sig")
+    status, _, _ = cli(location, "export", str(tmp_path / "all.json"), "--include-personal-data")
+    assert PLANTED_NAME in (tmp_path / "all.json").read_text(encoding="utf-8")
 
 
 def test_an_unexpected_error_quoting_the_name_does_not_put_it_in_the_log(
