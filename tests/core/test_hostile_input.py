@@ -124,17 +124,20 @@ def xlsx_bytes(draw: st.DrawFn) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     data = buffer.getvalue()
-    damage = draw(st.sampled_from(["none", "none", "truncate", "flip", "strip-workbook"]))
+    # The workbook's bytes hold the time it was written, so damage is placed by fractions, not byte counts.
+    damage = draw(st.sampled_from(["none", "none", "truncate", "flip", "strip-part"]))
+    where = draw(st.floats(0, 1))
     if damage == "truncate":
-        data = data[: draw(st.integers(0, len(data)))]
+        data = data[: int(where * len(data))]
     elif damage == "flip":
-        spot = draw(st.integers(0, len(data) - 1))
+        spot = min(int(where * len(data)), len(data) - 1)
         data = data[:spot] + bytes([data[spot] ^ 0xFF]) + data[spot + 1 :]
-    elif damage == "strip-workbook":
+    elif damage == "strip-part":
+        left_out = draw(st.sampled_from(["xl/worksheets/sheet1.xml", "xl/styles.xml", "xl/workbook.xml"]))
         out = io.BytesIO()
         with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
             for item in source.infolist():
-                if item.filename != draw(st.sampled_from(["xl/worksheets/sheet1.xml", "xl/styles.xml", "[none]"])):
+                if item.filename != left_out:
                     target.writestr(item, source.read(item.filename))
         data = out.getvalue()
     return data
@@ -207,7 +210,7 @@ def mutated_document(draw: st.DrawFn, document: dict[str, Any]) -> bytes:
     text = json.dumps(doc, ensure_ascii=draw(st.booleans()))
     data = text.encode("utf-8")
     if draw(st.integers(0, 5)) == 0:
-        data = data[: draw(st.integers(1, len(data)))]
+        data = data[: max(1, int(draw(st.floats(0, 1)) * len(data)))]
     return data
 
 
