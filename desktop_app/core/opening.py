@@ -32,6 +32,8 @@ def open_database(location: DataLocation, *, create: bool = True) -> tuple[Datab
             raise UserError(f"{sqlite_file} is a folder, not a database file.")
         if not sqlite_file.exists() and not create:
             raise UserError(f"There is no database at {sqlite_file} yet; run 'sister-city-records init' first.")
+        if not create and sqlite_file.is_file() and sqlite_file.stat().st_size == 0:
+            raise UserError(f"{sqlite_file} is empty; run 'sister-city-records init' first.")
         ensure_private_dir(location.data_dir)
         ensure_private_dir(sqlite_file.parent)
         _refuse_non_sqlite_file(sqlite_file)

@@ -97,6 +97,10 @@ def test_a_folder_or_an_address_that_is_not_a_database(tmp_path: Path) -> None:
     assert_sentence(*cli("--database", "mysql://nowhere/records", "list", "partnerships"))
     assert_sentence(*cli("--database", str(tmp_path / "missing.sqlite3"), "list", "partnerships"), "init")
     assert not (tmp_path / "missing.sqlite3").exists()
+    empty = tmp_path / "empty.sqlite3"
+    empty.write_bytes(b"")
+    assert_sentence(*cli("--database", str(empty), "list", "partnerships"), "init")
+    assert empty.read_bytes() == b""
 
 
 # ----- a locked database ---------------------------------------------------------------------------------------
