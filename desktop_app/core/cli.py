@@ -96,9 +96,11 @@ def build_parser() -> _Parser:
 
 def _registrars() -> list[Registrar]:
     from .cli_backup import register as register_backup
+    from .cli_files import register as register_files
     from .cli_records import register as register_records
+    from .cli_reports import register as register_reports
 
-    return [register_records, register_backup]
+    return [register_records, register_files, register_reports, register_backup]
 
 
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
