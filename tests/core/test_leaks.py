@@ -181,3 +181,24 @@ def test_export_csv_refuses_an_unknown_kind_and_a_folder(db: Database, tmp_path:
         export_csv(db, "spaceships", tmp_path / "x.csv")
     with pytest.raises(UserError, match="folder"):
         export_csv(db, "partners", tmp_path)
+
+
+def test_the_planted_name_is_not_in_the_response_letter(db: Database, location: DataLocation, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    participant = plant_participant(db)
+    records.update(db, "participant", participant["id"], {"program_sponsor": "Columbus Sister Cities"})
+    assert cli(location, "home", "Columbus, OH", "--signatory-name", "A. Clerk")[0] == 0
+    for argv in (["respond", "--out", str(tmp_path / "draft.pdf")], ["respond", "--out", str(tmp_path / "issued.pdf")]):
+        status, _out, err = cli(location, *argv, *(["--issue"] if "issued" in argv[-1] else []))
+        assert status == 0, err
+    for name in ("draft.pdf", "issued.pdf"):
+        pdf = tmp_path / name
+        text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+        assert "J-1" in text or "visa" in text.lower()  # the visa question is answered from the participants
+        for probe in (PLANTED_NAME, "Plantedname", "Qiaoyun"):
+            assert probe not in text
+            assert probe.encode() not in pdf.read_bytes()
+            assert probe.encode("utf-16-be") not in pdf.read_bytes()
+    log_text = (location.logs_dir / "sister-city-records.log").read_text(encoding="utf-8")
+    assert PLANTED_NAME not in log_text
