@@ -48,7 +48,8 @@ class BackupInfo:
 def online_backup(source: Path, destination: Path) -> Path:
     """Copies a live database consistently (never a file copy), checks the copy, and returns its path."""
     ensure_private_dir(destination.parent)
-    partial = destination.with_name(destination.name + ".partial")
+    # Named for this process: two copies of the program starting together may both make the automatic backup.
+    partial = destination.with_name(f"{destination.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
     try:
         create_private_file(partial)
