@@ -46,6 +46,14 @@ def plant_participant(db: Database) -> dict[str, Any]:
     return participant
 
 
+@pytest.fixture(autouse=True)
+def default_data_folder(location: DataLocation, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a database server named by --database, the log goes to the default data folder: make it the test's."""
+    from desktop_app.core.paths import ENV_DATA_DIR
+
+    monkeypatch.setenv(ENV_DATA_DIR, str(location.data_dir))
+
+
 def cli(location: DataLocation, *argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     where = ["--database", location.database_url] if not location.is_sqlite else ["--data-dir", str(location.data_dir)]
@@ -115,9 +123,14 @@ def test_a_database_error_does_not_carry_the_values_into_the_log(db: Database, l
         )
     cause = raised.value.__cause__
     assert cause is not None and "INSERT INTO participant" in str(cause)  # the statement, without its values
-    assert PLANTED_NAME not in str(raised.value) and PLANTED_NAME not in str(cause)
-    report_unexpected_error(type(raised.value), raised.value, raised.value.__traceback__)
-    assert PLANTED_NAME not in log_path.read_text(encoding="utf-8")
+    assert PLANTED_NAME not in str(raised.value)
+    if db.is_sqlite:
+        assert PLANTED_NAME not in str(cause)
+    # PostgreSQL's own message quotes the failing row; the log keeps only the error's kind, so not the row.
+    report_unexpected_error(type(cause), cause, cause.__traceback__)
+    logged = log_path.read_text(encoding="utf-8")
+    assert "sqlalchemy.exc.IntegrityError" in logged
+    assert PLANTED_NAME not in logged
 
 
 def test_the_crash_report_logs_the_error_and_says_where_the_log_is(tmp_path: Path) -> None:

@@ -75,7 +75,9 @@ def describe_database_error(exc: BaseException) -> str:
         return "The database file is damaged. Restore the latest backup (see the Help on backups)."
     if "could not connect" in text or "connection refused" in text or "connection" in text:
         return "The database server cannot be reached; check its address and that it is running."
-    return "The database could not complete the operation: " + str(getattr(exc, "orig", exc)).strip() + "."
+    # The first line only: PostgreSQL adds a DETAIL line that quotes the row's values (personal data among them).
+    first_line = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0]
+    return "The database could not complete the operation: " + first_line.rstrip(".") + "."
 
 
 class Database:
