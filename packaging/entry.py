@@ -1,0 +1,60 @@
+"""Entry script of the frozen app: runs desktop_app's main with the package imported absolutely.
+
+PyInstaller runs its entry script as a top-level module, so ``desktop_app/__main__.py`` (which uses relative
+imports) cannot be the script itself; this file only hands over to it.
+
+For the smoke test of a built app, ``SCR_SMOKE_QUIT_AFTER_MS`` closes the window after that many milliseconds
+(unless the window's own code already honours it), and ``SCR_SMOKE_REPORT`` names a file where the titles of
+the windows that were shown are written, so the test can tell a window really opened.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> int:
+    from desktop_app.__main__ import _wants_window
+    from desktop_app.__main__ import main as app_main
+
+    arguments = sys.argv[1:]
+    quit_after = os.environ.get("SCR_SMOKE_QUIT_AFTER_MS", "")
+    if quit_after.isdigit() and _wants_window(arguments):
+        _close_window_after(int(quit_after), os.environ.get("SCR_SMOKE_REPORT", ""))
+    return app_main(arguments)
+
+
+def _close_window_after(milliseconds: int, report_path: str) -> None:
+    """Once the window is up, waits, notes the shown windows, then closes them as a clerk would."""
+    import threading
+
+    from PySide6.QtCore import QObject, Qt, Signal, Slot
+    from PySide6.QtWidgets import QApplication
+
+    class Closer(QObject):
+        close_requested = Signal()
+
+        @Slot()
+        def close_windows(self) -> None:
+            shown = [widget.windowTitle() for widget in QApplication.topLevelWidgets() if widget.isVisible()]
+            if report_path:
+                with open(report_path, "w", encoding="utf-8") as report:
+                    report.write("\n".join(shown) + "\n" if shown else "")
+            QApplication.closeAllWindows()
+            QApplication.quit()
+
+    # Created on the main thread, so the queued call below runs there, inside the window's event loop.
+    closer = Closer()
+    closer.close_requested.connect(closer.close_windows, Qt.ConnectionType.QueuedConnection)
+    _close_window_after.closer = closer  # type: ignore[attr-defined]  # kept alive for the program's lifetime
+
+    def wait_then_close() -> None:
+        threading.Event().wait(milliseconds / 1000)
+        closer.close_requested.emit()
+
+    threading.Thread(target=wait_then_close, name="smoke-test-closer", daemon=True).start()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
