@@ -10,6 +10,7 @@ from . import records
 from .cli import EXIT_OK, CheckFailed, Context
 from .errors import UserError
 from .records.kinds import kind_named
+from .wording import plural
 
 LIST_KINDS = (
     "partnerships",
@@ -80,13 +81,6 @@ def register(commands: Any) -> None:
     command.set_defaults(handler=cmd_verify)
 
 
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """'1 partnership', '3 partnerships'; with a plural form given, just the right word ('was', 'were')."""
-    if plural_form is not None:
-        return f"{count} {singular if count == 1 else plural_form}"
-    return f"{count} {singular if count == 1 else singular + 's'}"
-
-
 def cmd_version(context: Context) -> int:
     context.say(f"sister-city-records {__version__}")
     return EXIT_OK
@@ -114,7 +108,7 @@ def cmd_sample_data(context: Context) -> int:
     scope = f"for {context.args.city}" if context.args.city else "from the bundled public list"
     context.say(
         f"Loaded {plural(result.added, 'partnership')} {scope}, marked unconfirmed; "
-        f"{plural(result.already_present, 'was', 'were')} already in the records."
+        f"{result.already_present} {'was' if result.already_present == 1 else 'were'} already in the records."
     )
     context.say("Please confirm each one against the city's own records. About this list:")
     for caveat in result.caveats:

@@ -147,7 +147,9 @@ def iter_content(session: Session, sha256: str) -> Iterator[bytes]:
     while True:
         data = (
             session.connection()
-            .execute(select(models.BlobChunk.data).where(models.BlobChunk.blob_id == blob_id, models.BlobChunk.seq == seq))
+            .execute(
+                select(models.BlobChunk.data).where(models.BlobChunk.blob_id == blob_id, models.BlobChunk.seq == seq)
+            )
             .scalar()
         )
         if data is None:
