@@ -3,6 +3,7 @@
 Usage, from any folder, with the project installed: pip install -e '.[packaging]'
     python packaging/build.py               build dist/ and run the smoke test
     python packaging/build.py --installer   also make the Windows installer (Inno Setup) or the macOS .dmg
+    python packaging/build.py --installer --unsigned-dmg   macOS: a .dmg without signing (for testing only)
     python packaging/build.py --no-smoke-test
 Installs nothing itself; says what is missing and stops. Exit status 0 when everything passed, 1 otherwise.
 """
@@ -110,7 +111,7 @@ def folder_size(path: Path) -> int:
     return sum(entry.stat().st_size for entry in path.rglob("*") if entry.is_file() and not entry.is_symlink())
 
 
-def make_installer(version: str) -> float:
+def make_installer(version: str, *, unsigned_dmg: bool) -> float:
     if sys.platform == "win32":
         iscc = find_iscc()
         return run_step(
@@ -126,7 +127,10 @@ def make_installer(version: str) -> float:
             ],
         )
     if sys.platform == "darwin":
-        return run_step("Disk image", ["bash", str(PACKAGING / "macos" / "sign_and_notarize.sh"), str(APP_BUNDLE)])
+        script = ["bash", str(PACKAGING / "macos" / "sign_and_notarize.sh")]
+        if unsigned_dmg:
+            script.append("--unsigned")
+        return run_step("Disk image", [*script, str(APP_BUNDLE)])
     say("No installer is made on this platform; the folder dist/sister-city-records is the build.")
     return 0.0
 
@@ -159,6 +163,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Build the frozen Sister City Records app and smoke-test it.")
     parser.add_argument("--no-smoke-test", action="store_true", help="build only")
     parser.add_argument("--installer", action="store_true", help="also make the Windows installer or the macOS .dmg")
+    parser.add_argument(
+        "--unsigned-dmg",
+        action="store_true",
+        help="macOS: make the .dmg without signing or notarising (for testing; clerks need the signed one)",
+    )
     args = parser.parse_args()
     started = time.monotonic()
     try:
@@ -173,7 +182,7 @@ def main() -> int:
         else:
             run_step("Smoke test", [sys.executable, str(PACKAGING / "smoke_test.py"), "--app", str(app)])
         if args.installer:
-            make_installer(info["version"])
+            make_installer(info["version"], unsigned_dmg=args.unsigned_dmg)
     except BuildFailed as exc:
         print(f"[build] FAILED: {exc}", file=sys.stderr, flush=True)
         return 1

@@ -46,8 +46,8 @@ DisableDirPage=auto
 UsePreviousAppDir=yes
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
-; Qt 6 runs on Windows 10 and later.
-MinVersion=10.0
+; Qt 6.12 supports Windows 10 version 1809 and later.
+MinVersion=10.0.17763
 OutputDir={#OutputDir}
 OutputBaseFilename=SisterCityRecords-{#AppVersion}-setup
 SetupIconFile={#IconFile}
