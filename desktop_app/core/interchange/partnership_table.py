@@ -225,11 +225,12 @@ def _write_rows(session: Session, path: Path, parsed: list[ParsedRow], report: T
         _key(p.name, p.country_name, p.region): p.id
         for p in session.scalars(select(models.Partner).where(models.Partner.deleted_at.is_(None)))
     }
-    existing = set(
-        session.execute(
+    existing = {
+        (row.jurisdiction_id, row.partner_id, row.kind)
+        for row in session.execute(
             select(models.Partnership.jurisdiction_id, models.Partnership.partner_id, models.Partnership.kind)
-        ).tuples()
-    )
+        )
+    }
     new_jurisdictions: dict[tuple[str, ...], ParsedRow] = {}
     new_partners: dict[tuple[str, ...], dict[str, Any]] = {}
     for row in parsed:
