@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 
 def main() -> int:
@@ -19,10 +20,41 @@ def main() -> int:
     from desktop_app.__main__ import main as app_main
 
     arguments = sys.argv[1:]
-    quit_after = os.environ.get("SCR_SMOKE_QUIT_AFTER_MS", "")
-    if quit_after.isdigit() and _wants_window(arguments):
-        _close_window_after(int(quit_after), os.environ.get("SCR_SMOKE_REPORT", ""))
-    return app_main(arguments)
+    try:
+        quit_after = os.environ.get("SCR_SMOKE_QUIT_AFTER_MS", "")
+        if quit_after.isdigit() and _wants_window(arguments):
+            _close_window_after(int(quit_after), os.environ.get("SCR_SMOKE_REPORT", ""))
+        return app_main(arguments)
+    except Exception:  # the command line and the window handle their own errors; this is the last resort
+        return _report_crash(arguments)
+
+
+def _report_crash(arguments: list[str]) -> int:
+    """Logs what stopped the program in the data folder's log and tells the clerk in one sentence where it is."""
+    import logging
+
+    from desktop_app.core.logs import configure_logging
+    from desktop_app.core.paths import default_data_dir
+
+    data_dir = default_data_dir()
+    for index, argument in enumerate(arguments):
+        if argument == "--data-dir" and index + 1 < len(arguments):
+            data_dir = Path(arguments[index + 1]).expanduser()
+        elif argument.startswith("--data-dir="):
+            data_dir = Path(argument.split("=", 1)[1]).expanduser()
+    log_path = configure_logging(data_dir / "logs")
+    logging.getLogger("desktop_app.entry").exception("the program stopped unexpectedly (arguments %s)", arguments)
+    message = (
+        "Sister City Records stopped unexpectedly; everything saved before is kept. "
+        f"The details are in the log file {log_path}."
+    )
+    if sys.stderr is not None:
+        print(message, file=sys.stderr)
+    if sys.platform == "win32" and sys.stdout is None:  # the windowed program: no console to print to
+        import ctypes
+
+        ctypes.windll.user32.MessageBoxW(None, message, "Sister City Records", 0x10)
+    return 2
 
 
 def _close_window_after(milliseconds: int, report_path: str) -> None:

@@ -181,6 +181,13 @@ def check_pdf(path: Path) -> None:
         raise CheckFailed(f"the response PDF does not quote the question: {missing[0]}")
 
 
+def log_tail(data_dir: Path, lines: int = 40) -> str:
+    log = data_dir / "logs" / "sister-city-records.log"
+    if not log.is_file():
+        return "(no log file)"
+    return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+
 def gui_in_checkout() -> bool:
     """Whether the window's code exists in this source tree, so the build must open a window."""
     return (ROOT / "desktop_app" / "gui" / "launch.py").is_file()
@@ -242,6 +249,7 @@ def smoke_test(app: FrozenApp, work: Path) -> Report:
         if result.returncode != 0:
             raise CheckFailed(
                 f"the window exited with status {result.returncode}\n--- stderr ---\n{result.stderr.strip()}"
+                f"\n--- end of the program's log ---\n{log_tail(data_dir)}"
             )
         expect_quiet_stderr(result, "(window)")
         titles = shown.read_text(encoding="utf-8").split("\n") if shown.is_file() else []
