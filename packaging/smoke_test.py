@@ -142,6 +142,8 @@ def expect_success(result: subprocess.CompletedProcess[str]) -> str:
             f"--- stdout ---\n{result.stdout.strip()}\n--- stderr ---\n{result.stderr.strip()}"
         )
     expect_quiet_stderr(result, command)
+    if "\ufffd" in result.stdout:
+        raise CheckFailed(f"'{command}' printed text that is not UTF-8:\n{result.stdout.strip()}")
     return result.stdout
 
 
