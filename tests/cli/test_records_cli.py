@@ -168,3 +168,12 @@ def test_a_database_of_a_newer_program(run_cli: RunCli, data_dir: Path) -> None:
     result = run_cli("list", "partnerships")
     assert_plain_failure(result)
     assert "newer version" in result.stderr
+
+
+def test_home_sets_the_clerks_own_city(run_cli: RunCli) -> None:
+    result = run_cli("home", "Dayton, OH", "--signatory-name", "A. Mayor", "--signatory-title", "Mayor")
+    assert result.returncode == 0, result.stderr
+    assert "Dayton, OH" in result.stdout
+    homes = [row for row in json.loads(run_cli("list", "jurisdictions", "--json").stdout) if row["is_home"]]
+    assert [(row["name"], row["signatory_name"]) for row in homes] == [("Dayton", "A. Mayor")]
+    assert_plain_failure(run_cli("home", "Dayton"))

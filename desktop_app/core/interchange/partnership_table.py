@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from ..clock import current_actor, today, utc_now_text
@@ -127,39 +127,70 @@ _PARTNERSHIP_COLUMNS = (
     "council_resolution_on",
 )
 _PARTNER_COLUMNS = ("native_name", "region", "country_name", "country_code")
+_PARTNER_NAME = PARTNER.field("name")
+_PARTNER_FIELDS = tuple((column, PARTNER.field(column)) for column in _PARTNER_COLUMNS)
+_PARTNERSHIP_FIELDS = tuple((column, PARTNERSHIP.field(column)) for column in _PARTNERSHIP_COLUMNS)
+_DEFAULT_CHOICES = {"kind": "sister_city", "status": "active"}
 _STATE_FIELD = Field("us_state", "text", "US state", max_length=2)
 _CITY_FIELD = Field("us_city", "text", "US city", max_length=200)
 
 
-def _parse_row(number: int, cells: dict[str, str], has_city: bool) -> tuple[ParsedRow | None, list[str]]:
-    problems: list[str] = []
+class _RowParser:
+    """Checks rows one by one, remembering the values it has already checked (a table repeats them a lot)."""
 
-    def take(field_spec: Field, raw: str) -> Any:
-        value, problem = parse_value(field_spec, raw)
-        if problem:
-            problems.append(f"row {number}: {problem}")
-        return value
+    def __init__(self, columns: set[str]) -> None:
+        self.has_city = "us_city" in columns
+        self._seen: dict[tuple[str, str], tuple[Any, str | None]] = {}
+        # Only the columns the table has are read; the others take their empty value once.
+        self._partner_fields = [(c, f) for c, f in _PARTNER_FIELDS if c in columns]
+        self._partner_blank = {c: parse_value(f, "")[0] for c, f in _PARTNER_FIELDS if c not in columns}
+        self._partnership_fields = [(c, f) for c, f in _PARTNERSHIP_FIELDS if c in columns]
+        self._partnership_blank = {
+            c: _DEFAULT_CHOICES.get(c, parse_value(f, "")[0]) for c, f in _PARTNERSHIP_FIELDS if c not in columns
+        }
 
-    partner_name = take(PARTNER.field("name"), cells.get("partner_name", ""))
-    partner = {"name": partner_name}
-    for column in _PARTNER_COLUMNS:
-        partner[column] = take(PARTNER.field(column), cells.get(column, ""))
-    if partner["country_code"]:
-        partner["country_code"] = str(partner["country_code"]).upper()
-    partnership: dict[str, Any] = {}
-    for column in _PARTNERSHIP_COLUMNS:
-        raw = cells.get(column, "")
-        if column in ("kind", "status") and not raw.strip():
-            partnership[column] = "sister_city" if column == "kind" else "active"
-            continue
-        partnership[column] = take(PARTNERSHIP.field(column), raw)
-    city = take(_CITY_FIELD, cells.get("us_city", "")) if has_city else ""
-    state = take(_STATE_FIELD, cells.get("us_state", "")) or ""
-    if has_city and not city:
-        problems.append(f"row {number}: the US city is empty.")
-    if problems:
-        return None, problems
-    return ParsedRow(number, city, str(state).upper(), partner, partnership), []
+    def _value(self, field_spec: Field, raw: str) -> tuple[Any, str | None]:
+        if field_spec.type in ("text", "longtext") and len(raw) <= 200 and raw.isprintable():
+            stripped = raw.strip()
+            fits = field_spec.max_length is None or len(stripped) <= field_spec.max_length
+            if (stripped or not field_spec.required) and fits:
+                return stripped, None
+        key = (field_spec.name, raw)
+        found = self._seen.get(key)
+        if found is None:
+            found = parse_value(field_spec, raw)
+            if len(self._seen) < 100_000:
+                self._seen[key] = found
+        return found
+
+    def parse(self, number: int, cells: dict[str, str]) -> tuple[ParsedRow | None, list[str]]:
+        problems: list[str] = []
+
+        def take(field_spec: Field, raw: str) -> Any:
+            value, problem = self._value(field_spec, raw)
+            if problem:
+                problems.append(f"row {number}: {problem}")
+            return value
+
+        partner = {"name": take(_PARTNER_NAME, cells.get("partner_name", "")), **self._partner_blank}
+        for column, field_spec in self._partner_fields:
+            partner[column] = take(field_spec, cells[column])
+        if partner["country_code"]:
+            partner["country_code"] = str(partner["country_code"]).upper()
+        partnership: dict[str, Any] = dict(self._partnership_blank)
+        for column, field_spec in self._partnership_fields:
+            raw = cells[column]
+            if column in _DEFAULT_CHOICES and not raw.strip():
+                partnership[column] = _DEFAULT_CHOICES[column]
+            else:
+                partnership[column] = take(field_spec, raw)
+        city = take(_CITY_FIELD, cells.get("us_city", "")) if self.has_city else ""
+        state = take(_STATE_FIELD, cells.get("us_state", "")) or ""
+        if self.has_city and not city:
+            problems.append(f"row {number}: the US city is empty.")
+        if problems:
+            return None, problems
+        return ParsedRow(number, city, str(state).upper(), partner, partnership), []
 
 
 def read_table(path: Path, kind: str) -> tuple[list[ParsedRow], TableImportReport, list[str]]:
@@ -170,13 +201,13 @@ def read_table(path: Path, kind: str) -> tuple[list[ParsedRow], TableImportRepor
         raise UserError(
             f"{path.name} has no column naming the partner community (expected a header such as {expected})."
         )
-    has_city = "us_city" in by_index.values()
     report = TableImportReport(path.name, dry_run=False, columns_used=used, columns_ignored=ignored)
     parsed: list[ParsedRow] = []
     problems: list[str] = []
+    parser = _RowParser(set(by_index.values()))
     for number, cells in _non_empty(rows):
         values = {column: (cells[index] if index < len(cells) else "") for index, column in by_index.items()}
-        row, row_problems = _parse_row(number, values, has_city)
+        row, row_problems = parser.parse(number, values)
         report.rows += 1
         if row is None:
             problems.extend(row_problems)
@@ -239,10 +270,11 @@ def _write_rows(session: Session, path: Path, parsed: list[ParsedRow], report: T
         partner_key = _key(row.partner["name"], row.partner["country_name"], row.partner["region"])
         if partner_key not in partners:
             new_partners.setdefault(partner_key, row.partner)
-    for key, row in new_jurisdictions.items():
-        jurisdictions[key] = _insert_returning_id(
-            session,
-            models.Jurisdiction,
+    jurisdiction_keys = list(new_jurisdictions)
+    jurisdiction_ids = _insert_many(
+        session,
+        models.Jurisdiction,
+        [
             {
                 "name": row.city,
                 "state": row.state,
@@ -250,12 +282,18 @@ def _write_rows(session: Session, path: Path, parsed: list[ParsedRow], report: T
                 "is_home": False,
                 "created_at": now,
                 "updated_at": now,
-            },
-        )
-    for key, partner in new_partners.items():
-        partners[key] = _insert_returning_id(
-            session, models.Partner, {**partner, "level": "city", "created_at": now, "updated_at": now}
-        )
+            }
+            for row in new_jurisdictions.values()
+        ],
+    )
+    jurisdictions.update(zip(jurisdiction_keys, jurisdiction_ids, strict=True))
+    partner_keys = list(new_partners)
+    partner_ids = _insert_many(
+        session,
+        models.Partner,
+        [{**partner, "level": "city", "created_at": now, "updated_at": now} for partner in new_partners.values()],
+    )
+    partners.update(zip(partner_keys, partner_ids, strict=True))
     to_insert = []
     for row in parsed:
         jurisdiction_id = jurisdictions[_key(row.city, row.state)] if row.city else home.id  # type: ignore[union-attr]
@@ -297,20 +335,37 @@ def _write_rows(session: Session, path: Path, parsed: list[ParsedRow], report: T
     )
 
 
-def _insert_returning_id(session: Session, model: type[models.Base], values: dict[str, Any]) -> int:
+def _insert_many(session: Session, model: type[models.Base], rows: list[dict[str, Any]]) -> list[int]:
+    """Inserts rows with ids taken after the highest in the table, in batches; returns the ids in order.
+
+    The import holds the write lock (BEGIN IMMEDIATE on SQLite, a table lock on PostgreSQL), so no one else can
+    take those ids meanwhile; numbering here lets the driver insert a whole batch in one call.
+    """
     table: Any = model.__table__
-    result = session.execute(insert(table).returning(table.c.id), values)
-    return int(result.scalar_one())
+    if not rows:
+        return []
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        session.execute(text(f"LOCK TABLE {table.name} IN EXCLUSIVE MODE"))
+    first = int(session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
+    ids = list(range(first, first + len(rows)))
+    for start in range(0, len(rows), BATCH):
+        batch = [
+            {**row, "id": row_id}
+            for row, row_id in zip(rows[start : start + BATCH], ids[start : start + BATCH], strict=True)
+        ]
+        session.execute(insert(table), batch)
+    if postgresql:
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), {ids[-1]})"))
+    return ids
 
 
 def _bulk_insert_partnerships(session: Session, rows: list[dict[str, Any]], now: str) -> list[int]:
     ids: list[int] = []
-    table: Any = models.Partnership.__table__
     history: Any = models.StatusChange.__table__
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
-        result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), batch)
-        batch_ids = [int(value) for value in result.scalars()]
+        batch_ids = _insert_many(session, models.Partnership, batch)
         session.execute(
             insert(history),
             [

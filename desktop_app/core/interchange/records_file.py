@@ -413,13 +413,9 @@ def _insert_section(session: Session, kind: Kind, rows: list[dict[str, Any]]) ->
             continue
         session.execute(insert(model.__table__), values)
         if questions:
-            session.execute(
-                insert(models.InquiryQuestion), [{**q, "inquiry_id": values["id"]} for q in questions]
-            )
+            session.execute(insert(models.InquiryQuestion), [{**q, "inquiry_id": values["id"]} for q in questions])
         if answers:
-            session.execute(
-                insert(models.ResponseAnswer), [{**a, "response_id": values["id"]} for a in answers]
-            )
+            session.execute(insert(models.ResponseAnswer), [{**a, "response_id": values["id"]} for a in answers])
         count += 1
     return count
 

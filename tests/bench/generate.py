@@ -1,0 +1,278 @@
+"""Deterministic generator of the large database, the 100,000-row CSV and the 1 GiB file the benchmarks use."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import random
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from desktop_app.core import vocab
+from desktop_app.core.clock import utc_now_text
+from desktop_app.core.db import models
+from desktop_app.core.db.engine import Database
+from desktop_app.core.opening import open_database
+from desktop_app.core.paths import resolve_location
+from desktop_app.core.records.audit import append_event
+
+SIZES = {
+    "partnerships": 10_000,
+    "oversight": 200_000,
+    "activities": 50_000,
+    "participants_per_activity": 2,
+    "attachments": 5_000,
+}
+SYLLABLES = (
+    "an",
+    "bei",
+    "chang",
+    "du",
+    "feng",
+    "guang",
+    "hai",
+    "he",
+    "jiang",
+    "kun",
+    "lan",
+    "ming",
+    "nan",
+    "ning",
+    "qing",
+    "shan",
+    "tai",
+    "wu",
+    "xi",
+    "yang",
+    "zhou",
+)
+HAN = "安北长都丰广海合江昆兰明南宁青山泰武西阳州肥"
+STATES = (
+    "AL",
+    "AZ",
+    "CA",
+    "CO",
+    "FL",
+    "GA",
+    "IA",
+    "IL",
+    "IN",
+    "KS",
+    "MD",
+    "MI",
+    "MN",
+    "MO",
+    "NY",
+    "OH",
+    "OR",
+    "PA",
+    "TX",
+    "WA",
+)
+WORDS = (
+    "review",
+    "delegation",
+    "agreement",
+    "exchange",
+    "council",
+    "briefing",
+    "contract",
+    "visa",
+    "student",
+    "trade",
+    "security",
+    "gift",
+    "publication",
+    "transparency",
+    "sponsor",
+    "itinerary",
+    "finding",
+    "minutes",
+)
+
+
+def _name(rng: random.Random) -> tuple[str, str]:
+    count = rng.randint(2, 3)
+    parts = [rng.randrange(len(SYLLABLES)) for _ in range(count)]
+    return "".join(SYLLABLES[p] for p in parts).capitalize(), "".join(HAN[p] for p in parts)
+
+
+def _sentence(rng: random.Random, words: int = 12) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def _date(rng: random.Random, start_year: int = 1985, end_year: int = 2026) -> dt.date:
+    start = dt.date(start_year, 1, 1).toordinal()
+    return dt.date.fromordinal(rng.randint(start, dt.date(end_year, 11, 1).toordinal()))
+
+
+def _insert(db: Database, model: type[models.Base], rows: list[dict[str, Any]], batch: int = 5000) -> None:
+    with db.writing() as session:
+        for start in range(0, len(rows), batch):
+            session.execute(insert(model), rows[start : start + batch])
+
+
+def generate_large_database(data_dir: Path, *, seed: int = 2020, scale: float = 1.0) -> Path:
+    """Fills a new data folder with the large database of the quality bars (or a fraction of it)."""
+    rng = random.Random(seed)
+    db, _ = open_database(resolve_location(data_dir))
+    now = utc_now_text()
+    stamp = {"created_at": now, "updated_at": now}
+    n_partnerships = int(SIZES["partnerships"] * scale)
+    jurisdictions = [
+        {"id": i + 1, "name": f"{_name(rng)[0]} City", "state": rng.choice(STATES), "is_home": i == 0, **stamp}
+        for i in range(max(1, n_partnerships // 4))
+    ]
+    partners = []
+    for i in range(n_partnerships):
+        name, native = _name(rng)
+        partners.append(
+            {
+                "id": i + 1,
+                "name": f"{name} {i}",
+                "native_name": native,
+                "region": _name(rng)[0],
+                "country_name": "China",
+                "country_code": "CN",
+                **stamp,
+            }
+        )
+    statuses = list(vocab.PARTNERSHIP_STATUSES)
+    partnerships = [
+        {
+            "id": i + 1,
+            "jurisdiction_id": 1 if i < 40 else rng.randint(1, len(jurisdictions)),
+            "partner_id": i + 1,
+            "kind": "sister_city",
+            "status": rng.choice(statuses),
+            "established_on": _date(rng),
+            "notes": _sentence(rng),
+            **stamp,
+        }
+        for i in range(n_partnerships)
+    ]
+    _insert(db, models.Jurisdiction, jurisdictions)
+    _insert(db, models.Partner, partners)
+    _insert(db, models.Partnership, partnerships)
+    _insert(
+        db,
+        models.StatusChange,
+        [
+            {
+                "partnership_id": p["id"],
+                "changed_on": p["established_on"],
+                "to_status": p["status"],
+                "reason": "Generated.",
+                "recorded_at": now,
+            }
+            for p in partnerships
+        ],
+    )
+    topics = list(vocab.TOPICS)
+    oversight = [
+        {
+            "partnership_id": rng.randint(1, n_partnerships) if rng.random() > 0.05 else None,
+            "kind": rng.choice(list(vocab.OVERSIGHT_KINDS)),
+            "action_on": _date(rng, 2015),
+            "officer": f"Officer {rng.randint(1, 40)}",
+            "topics": vocab.join_words(rng.sample(topics, 2)),
+            "finding": _sentence(rng, 20),
+            "risk_level": rng.choice(list(vocab.RISK_LEVELS)),
+            "status": rng.choice(list(vocab.OVERSIGHT_STATUSES)),
+            **stamp,
+        }
+        for _ in range(int(SIZES["oversight"] * scale))
+    ]
+    _insert(db, models.OversightAction, oversight)
+    n_activities = int(SIZES["activities"] * scale)
+    activities = [
+        {
+            "id": i + 1,
+            "partnership_id": rng.randint(1, n_partnerships),
+            "kind": rng.choice(list(vocab.ACTIVITY_KINDS)),
+            "title": _sentence(rng, 4),
+            "starts_on": _date(rng, 2000),
+            "participant_count": 2,
+            **stamp,
+        }
+        for i in range(n_activities)
+    ]
+    _insert(db, models.Activity, activities)
+    participants = [
+        {
+            "activity_id": a["id"],
+            "role": rng.choice(list(vocab.PARTICIPANT_ROLES)),
+            "visa_category": rng.choice(list(vocab.VISA_CATEGORIES)),
+            "vetting_steps": vocab.join_words(rng.sample(list(vocab.VETTING_STEPS), 2)),
+            **stamp,
+        }
+        for a in activities
+        for _ in range(SIZES["participants_per_activity"])
+    ]
+    _insert(db, models.Participant, participants)
+    with db.writing() as session:
+        append_event(
+            session,
+            actor="benchmark generator",
+            action="generate",
+            record_kind="database",
+            record_id=None,
+            after={"seed": seed, "scale": scale},
+        )
+    db.dispose()
+    return data_dir
+
+
+def generate_csv(path: Path, rows: int = 100_000, *, seed: int = 2020) -> Path:
+    """A partnership table of ``rows`` distinct rows, as a clerk's spreadsheet would have it."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["City", "State", "Partner City", "Province", "Country", "Year", "Status", "Native name"])
+        for number in range(rows):
+            name, native = _name(rng)
+            writer.writerow(
+                [
+                    f"{_name(rng)[0]} City",
+                    rng.choice(STATES),
+                    f"{name} {number}",
+                    _name(rng)[0],
+                    "China",
+                    rng.randint(1975, 2024),
+                    rng.choice(list(vocab.PARTNERSHIP_STATUSES)),
+                    native,
+                ]
+            )
+    return path
+
+
+def generate_big_file(path: Path, size: int = 1024**3, *, seed: int = 2020) -> Path:
+    """A file of ``size`` pseudo-random bytes, written a chunk at a time."""
+    rng = random.Random(seed)
+    block = rng.randbytes(4 * 1024 * 1024)
+    with path.open("wb") as handle:
+        written = 0
+        while written < size:
+            piece = block[: min(len(block), size - written)]
+            handle.write(piece)
+            written += len(piece)
+            block = block[1:] + block[:1]
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("folder", type=Path, help="where to write the generated data")
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size (default 1)")
+    args = parser.parse_args()
+    args.folder.mkdir(parents=True, exist_ok=True)
+    generate_large_database(args.folder / "large", scale=args.scale)
+    generate_csv(args.folder / "partnerships-100k.csv", int(100_000 * args.scale))
+    print(f"Generated the large database and the CSV in {args.folder}.")
+
+
+if __name__ == "__main__":
+    main()
