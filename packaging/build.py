@@ -132,7 +132,14 @@ def make_installer(version: str, *, unsigned_dmg: bool) -> float:
         script = ["bash", str(PACKAGING / "macos" / "sign_and_notarize.sh")]
         if unsigned_dmg:
             script.append("--unsigned")
-        return run_step("Disk image", [*script, str(APP_BUNDLE)])
+        seconds = run_step("Disk image", [*script, str(APP_BUNDLE)])
+        if not unsigned_dmg:
+            # The hardened runtime can stop a signed app that ran unsigned; the signed app must pass as well.
+            seconds += run_step(
+                "Smoke test of the signed app",
+                [sys.executable, str(PACKAGING / "smoke_test.py"), "--app", str(APP_BUNDLE)],
+            )
+        return seconds
     say("No installer is made on this platform; the folder dist/sister-city-records is the build.")
     return 0.0
 
