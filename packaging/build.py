@@ -28,6 +28,7 @@ DIST = ROOT / "dist"
 WORK = ROOT / "build"
 APP_FOLDER = DIST / "sister-city-records"
 APP_BUNDLE = DIST / "Sister City Records.app"
+ICON_ICO = WORK / "icons" / "app.ico"  # rendered by the spec from resources/icons/app.svg
 PINNED_PYINSTALLER = "6.22.3"
 
 
@@ -116,13 +117,15 @@ def folder_size(path: Path) -> int:
 def make_installer(version: str, *, unsigned_dmg: bool) -> float:
     if sys.platform == "win32":
         iscc = find_iscc()
+        if not ICON_ICO.is_file():
+            raise BuildFailed(f"The installer's icon {ICON_ICO} is missing; it is made by the PyInstaller step.")
         return run_step(
             "Inno Setup",
             [
                 iscc,
                 f"/DAppVersion={version}",
                 f"/DAppNumericVersion={numeric_version(version)}",
-                f"/DIconFile={WORK / 'icons' / 'app.ico'}",
+                f"/DIconFile={ICON_ICO}",
                 f"/DSourceDir={APP_FOLDER}",
                 f"/DOutputDir={DIST}",
                 str(PACKAGING / "windows" / "installer.iss"),
