@@ -94,9 +94,11 @@ def build_parser() -> _Parser:
 
 
 def _registrars() -> list[Registrar]:
+    from .cli_files import register as register_files
     from .cli_records import register as register_records
+    from .cli_reports import register as register_reports
 
-    return [register_records]
+    return [register_records, register_files, register_reports]
 
 
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:

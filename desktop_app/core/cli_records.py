@@ -199,6 +199,12 @@ def _one_line(kind_name: str, row: dict[str, Any]) -> str:
     try:
         kind = kind_named(kind_name)
     except UserError:
+        if "text_state_label" in row:
+            pages = f", {plural(row['page_count'], 'page')}" if row.get("page_count") else ""
+            return (
+                f"{row['id']:>6}  {row['display_name'] if row['title'] == row['original_name'] else row['title']}  "
+                f"[{row['media_label']}, {row['size_text']}{pages}; {row['text_state_label']}]"
+            )
         return f"{row.get('id', ''):>6}  {row.get('title') or row.get('original_name', '')}"
     detail = []
     for key in ("status", "kind", "action_on", "starts_on", "adopted_on", "visa_category"):
@@ -228,23 +234,9 @@ def _audit_rows(context: Context) -> list[dict[str, Any]]:
 
 
 def _attachment_rows(context: Context) -> list[dict[str, Any]]:
-    from sqlalchemy import select
+    from .files import list_attachments
 
-    from .db.models import Attachment
-
-    with context.database().reading() as session:
-        return [
-            {
-                "id": a.id,
-                "title": a.title,
-                "original_name": a.original_name,
-                "sha256": a.sha256,
-                "size": a.size,
-                "media_type": a.media_type,
-                "text_state": a.text_state,
-            }
-            for a in session.scalars(select(Attachment).where(Attachment.deleted_at.is_(None)).order_by(Attachment.id))
-        ]
+    return list_attachments(context.database(), in_trash=context.args.trash)
 
 
 def cmd_verify(context: Context) -> int:

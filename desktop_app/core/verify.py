@@ -1,4 +1,4 @@
-"""The full check of the records: the database's own integrity check and the audit chain."""
+"""The full check of the records: the database's own integrity check, every stored file, and the audit chain."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 
 from .db.engine import Database
+from .files.fixity import fixity_problems
 from .records.audit import count_events, verify_chain
 
 
@@ -52,6 +53,7 @@ def verify_database(db: Database) -> VerifyReport:
     report = VerifyReport()
     report.checks["Database integrity"] = integrity_problems(db)
     with db.reading() as session:
+        report.checks["Stored files"], report.counts["Stored files"] = fixity_problems(session)
         report.checks["Audit trail"] = [problem.message for problem in verify_chain(session)]
         report.counts["Audit trail"] = count_events(session)
     return report

@@ -217,3 +217,27 @@ def test_an_invalid_records_file_names_the_place(db: Database, tmp_path: Path) -
     with pytest.raises(UserError, match="refers to partner 999"):
         import_file(db, bad)
     assert count(db, "partnerships") == 0
+
+
+def test_imported_partnerships_are_found_by_search(db: Database, tmp_path: Path) -> None:
+    from desktop_app.core.search import search
+
+    table = tmp_path / "partnerships.csv"
+    table.write_text(CSV_TEXT, encoding="utf-8")
+    import_file(db, table)
+    found = search(db, "合肥")
+    assert [result["record_kind"] for result in found] == ["partnership"]
+    assert search(db, "nanjing")[0]["title"].startswith("Dayton, OH")
+
+
+def test_a_records_file_read_back_is_searchable(tmp_path: Path) -> None:
+    from desktop_app.core.search import search
+
+    source = _filled(resolve_location(tmp_path / "one"))
+    path = tmp_path / "records.json"
+    export_records_file(source, path)
+    source.dispose()
+    target, _ = open_database(resolve_location(tmp_path / "two"))
+    import_file(target, path)
+    assert any(result["record_kind"] == "oversight" for result in search(target, "concerns"))
+    target.dispose()

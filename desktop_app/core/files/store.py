@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -16,48 +16,92 @@ from ..clock import utc_now_text
 from ..db import models
 from ..errors import UserError
 from ..records.audit import append_event
+from .detect import HEAD_SIZE
 
 CHUNK_SIZE = 1024 * 1024
 DEFAULT_SIZE_LIMIT = 2 * 1024**3
 
 
-def store_stream(session: Session, stream: BinaryIO, *, size_limit: int = DEFAULT_SIZE_LIMIT) -> tuple[str, int]:
+class Cancelled(UserError):
+    """The user cancelled an import; nothing of it was kept."""
+
+    def __init__(self) -> None:
+        super().__init__("Attaching was cancelled; nothing was stored.")
+
+
+def store_stream(
+    session: Session,
+    stream: BinaryIO,
+    *,
+    size_limit: int = DEFAULT_SIZE_LIMIT,
+    cancel: Callable[[], bool] | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+) -> tuple[str, int]:
     """Writes a stream's bytes as a blob, chunk by chunk; returns (sha256, size).
 
     Memory stays at one chunk whatever the size. When the same content is already stored, the new
     chunks are dropped and the existing blob is used.
     """
+    sha256, size, _ = store_stream_with_head(session, stream, size_limit=size_limit, cancel=cancel, on_bytes=on_bytes)
+    return sha256, size
+
+
+def store_stream_with_head(
+    session: Session,
+    stream: BinaryIO,
+    *,
+    size_limit: int = DEFAULT_SIZE_LIMIT,
+    cancel: Callable[[], bool] | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+) -> tuple[str, int, bytes]:
+    """As store_stream, also returning the first bytes (for telling the media type)."""
     blob = models.Blob(sha256=None, size=0, chunk_count=0, stored_at=utc_now_text())
     session.add(blob)
     session.flush()
     digest = hashlib.sha256()
     size = 0
     seq = 0
+    head = b""
     connection = session.connection()
     while True:
+        if cancel is not None and cancel():
+            raise Cancelled()
         chunk = stream.read(CHUNK_SIZE)
         if not chunk:
             break
+        if not head:
+            head = chunk[:HEAD_SIZE]
         size += len(chunk)
         if size > size_limit:
-            raise UserError(
-                f"The file is larger than the limit of {size_limit / 1024**3:.1f} GiB, so it was not stored."
-            )
+            raise UserError(f"The file is larger than the limit of {describe_size(size_limit)}, so it was not stored.")
         digest.update(chunk)
         connection.execute(insert(models.BlobChunk), {"blob_id": blob.id, "seq": seq, "data": chunk})
         seq += 1
+        if on_bytes is not None:
+            on_bytes(len(chunk))
     sha256 = digest.hexdigest()
     existing = session.execute(select(models.Blob.id).where(models.Blob.sha256 == sha256)).scalar()
     if existing is not None:
         connection.execute(delete(models.BlobChunk).where(models.BlobChunk.blob_id == blob.id))
         session.delete(blob)
         session.flush()
-        return sha256, size
+        return sha256, size, head
     blob.sha256 = sha256
     blob.size = size
     blob.chunk_count = seq
     session.flush()
-    return sha256, size
+    return sha256, size, head
+
+
+def describe_size(size: int) -> str:
+    """A size as a clerk reads it: 2 GiB, 15.3 MiB, 812 bytes."""
+    if size >= 1024**3:
+        return f"{size / 1024**3:.3g} GiB"
+    if size >= 1024**2:
+        return f"{size / 1024**2:.3g} MiB"
+    if size >= 1024:
+        return f"{size / 1024:.3g} KiB"
+    return f"{size} bytes"
 
 
 def store_bytes(session: Session, data: bytes) -> tuple[str, int]:
@@ -170,7 +214,10 @@ def write_out_in(session: Session, sha256: str, destination: Path) -> Path:
     """Writes stored content to a file, refusing (and leaving no file) when it no longer matches its SHA-256."""
     digest = hashlib.sha256()
     destination = Path(destination)
-    descriptor, partial_name = tempfile.mkstemp(prefix=".partial-", dir=destination.parent)
+    try:
+        descriptor, partial_name = tempfile.mkstemp(prefix=".partial-", dir=destination.parent)
+    except OSError as exc:
+        raise UserError(f"The file could not be written to {destination}: {exc.strerror or exc}.") from exc
     partial = Path(partial_name)
     try:
         with os.fdopen(descriptor, "wb") as handle:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
+from .. import search
 from ..clock import current_actor, today, utc_now_text
 from ..db import models
 from ..errors import UserError
@@ -314,6 +315,7 @@ def _write_rows(session: Session, path: Path, parsed: list[ParsedRow], report: T
             }
         )
     partnership_ids = _bulk_insert_partnerships(session, to_insert, now)
+    search.index_new_records_in(session, "partnership", partnership_ids)
     report.partnerships_added = len(partnership_ids)
     report.jurisdictions_added = len(new_jurisdictions)
     report.partners_added = len(new_partners)

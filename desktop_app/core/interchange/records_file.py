@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from ... import __version__
+from .. import search
 from ..clock import current_actor
 from ..db import models
 from ..db.engine import Database
@@ -377,6 +378,7 @@ def import_records_file(session: Session, path: Path, *, dry_run: bool) -> Recor
         session.execute(insert(history), changes)
     report.counts["status_changes"] = len(changes)
     _advance_sequences(session)
+    search.rebuild_in(session)
     append_event(
         session,
         actor=current_actor(),

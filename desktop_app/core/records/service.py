@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import vocab
+from .. import search, vocab
 from ..clock import current_actor, today, utc_now_text
 from ..db import models
 from ..db.engine import Database
@@ -184,6 +184,7 @@ def create_in(session: Session, kind: Kind, values: Mapping[str, Any], actor: st
     append_event(
         session, actor=actor, action="create", record_kind=kind.name, record_id=obj.id, after=audit_snapshot(kind, obj)
     )
+    search.index_record_in(session, kind.name, obj.id)
     return obj
 
 
@@ -229,6 +230,7 @@ def update_in(session: Session, kind: Kind, record_id: int, changes: Mapping[str
         before=before,
         after=audit_snapshot(kind, obj),
     )
+    search.index_record_in(session, kind.name, obj.id)
     return obj
 
 
@@ -304,6 +306,7 @@ def change_status_in(
             },
         },
     )
+    search.index_record_in(session, "partnership", obj.id)
     return change
 
 
@@ -324,6 +327,7 @@ def trash_in(session: Session, kind: Kind, record_id: int, actor: str) -> Any:
         before=before,
         after=audit_snapshot(kind, obj),
     )
+    search.index_record_in(session, kind.name, obj.id)
     return obj
 
 
@@ -343,6 +347,7 @@ def restore_in(session: Session, kind: Kind, record_id: int, actor: str) -> Any:
         before=before,
         after=audit_snapshot(kind, obj),
     )
+    search.index_record_in(session, kind.name, obj.id)
     return obj
 
 
@@ -361,6 +366,7 @@ def purge_in(session: Session, kind: Kind, record_id: int, actor: str) -> None:
             f"{kind.label} {record_id} cannot be purged while other records refer to it; purge or change those first."
         ) from exc
     append_event(session, actor=actor, action="purge", record_kind=kind.name, record_id=record_id, before=before)
+    search.drop_record_in(session, kind.name, record_id)
 
 
 def _delete_dependents(session: Session, kind: Kind, record_id: int) -> None:

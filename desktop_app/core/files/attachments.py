@@ -1,0 +1,562 @@
+"""Attachments as the window and the command line use them: attach, list, read back, version, declare a record.
+
+Every function takes the Database and returns plain data (dicts); each change is one transaction with its
+audit event and its search index entry.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import search
+from ..clock import current_actor, utc_now_text
+from ..db import models
+from ..db.engine import Database
+from ..errors import UserError
+from ..records.audit import append_event
+from ..records.kinds import KINDS, kind_named
+from . import detect
+from .extract import state_label
+from .names import display_name, original_name_of, safe_file_name
+from .pool import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT_S, ExtractionPool
+from .store import (
+    DEFAULT_SIZE_LIMIT,
+    Cancelled,
+    add_attachment_in,
+    describe_size,
+    link_in,
+    store_stream_with_head,
+    write_out_in,
+)
+
+# Files larger than this are stored but not given to the text reader.
+MAX_EXTRACT_BYTES = 256 * 1024 * 1024
+SIZE_LIMIT_SETTING = "attachments.size_limit_bytes"
+LINKABLE_KINDS = tuple(kind.name for kind in KINDS)
+
+# progress(done, total, what): ``what`` is a short sentence such as "Storing report.pdf".
+Progress = Callable[[int, int, str], None]
+Cancel = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path
+    name: str
+    size: int
+
+
+# ----- plain data ------------------------------------------------------------------------------------------
+
+
+def to_plain(session: Session, attachment: models.Attachment) -> dict[str, Any]:
+    links = session.execute(
+        select(models.AttachmentLink.record_kind, models.AttachmentLink.record_id, models.AttachmentLink.role)
+        .where(models.AttachmentLink.attachment_id == attachment.id)
+        .order_by(models.AttachmentLink.id)
+    ).all()
+    return {
+        "id": attachment.id,
+        "title": attachment.title,
+        "original_name": attachment.original_name,
+        "display_name": display_name(attachment.original_name),
+        "sha256": attachment.sha256,
+        "size": attachment.size,
+        "size_text": describe_size(attachment.size),
+        "media_type": attachment.media_type,
+        "media_label": detect.describe_media_type(attachment.media_type),
+        "text_state": attachment.text_state,
+        "text_state_label": state_label(attachment.text_state),
+        "text_note": attachment.text_note,
+        "page_count": attachment.page_count,
+        "text_length": len(attachment.extracted_text or ""),
+        "is_record": attachment.is_record,
+        "supersedes_id": attachment.supersedes_id,
+        "superseded_by_id": attachment.superseded_by_id,
+        "added_by": attachment.added_by,
+        "created_at": attachment.created_at,
+        "updated_at": attachment.updated_at,
+        "deleted_at": attachment.deleted_at,
+        "links": [{"record_kind": kind, "record_id": record_id, "role": role} for kind, record_id, role in links],
+    }
+
+
+# ----- checking what the user gave -------------------------------------------------------------------------
+
+
+def size_limit_of(db: Database) -> int:
+    """The largest file that may be attached: the setting when the clerk set one, else 2 GiB."""
+    with db.reading() as session:
+        value = session.get(models.Setting, SIZE_LIMIT_SETTING)
+    if value is not None and value.value.strip().isdigit():
+        return int(value.value.strip())
+    return DEFAULT_SIZE_LIMIT
+
+
+def check_source(path: str | os.PathLike[str], size_limit: int) -> _Source:
+    """Refuses, with a sentence, anything that is not a readable regular file within the size limit.
+
+    Only ``os.stat`` is used here, so a FIFO, a device or a folder is refused without ever being opened.
+    """
+    file_path = Path(path)
+    shown = display_name(str(path))
+    try:
+        info = os.stat(file_path)
+    except FileNotFoundError:
+        raise UserError(f"There is no file {shown}.") from None
+    except OSError as exc:
+        raise UserError(f"The file {shown} cannot be read: {exc.strerror or exc}.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UserError(f"{shown} is a folder, not a file; choose the files inside it.")
+    if not stat.S_ISREG(info.st_mode):
+        raise UserError(f"{shown} is not an ordinary file (it is a pipe, a device or a socket), so it was not read.")
+    if info.st_size > size_limit:
+        raise UserError(
+            f"The file {shown} ({describe_size(info.st_size)}) is larger than the limit of "
+            f"{describe_size(size_limit)}, so it was not stored."
+        )
+    if info.st_size == 0:
+        raise UserError(f"The file {shown} is empty (0 bytes), so there is nothing to store.")
+    if not os.access(file_path, os.R_OK):
+        raise UserError(f"The file {shown} cannot be read (permission denied).")
+    return _Source(file_path, original_name_of(file_path), info.st_size)
+
+
+def _open_regular(source: _Source) -> Any:
+    """Opens without blocking (a file swapped for a FIFO after the check cannot hang) and re-checks it."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    shown = display_name(str(source.path))
+    try:
+        descriptor = os.open(source.path, flags)
+    except OSError as exc:
+        raise UserError(f"The file {shown} cannot be read: {exc.strerror or exc}.") from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise UserError(f"{shown} is not an ordinary file, so it was not read.")
+    return os.fdopen(descriptor, "rb", buffering=0)
+
+
+def _target(session: Session, record_kind: str, record_id: int) -> tuple[str, str]:
+    """The kind's name and the record's description; refuses a missing or trashed record."""
+    from ..records.service import describe
+    from ..records.service import to_plain as record_plain
+
+    if record_kind in ("attachment", "attachments"):
+        attachment = session.get(models.Attachment, record_id)
+        if attachment is None:
+            raise UserError(f"There is no attachment with number {record_id}.")
+        return "attachment", attachment.title
+    kind = kind_named(record_kind)
+    obj: Any = session.get(kind.model, record_id)
+    if obj is None:
+        raise UserError(f"There is no {kind.label.lower()} with number {record_id}.")
+    if obj.deleted_at:
+        raise UserError(f"{kind.label} {record_id} is in the trash; restore it before attaching files to it.")
+    return kind.name, describe(kind, record_plain(kind, obj))
+
+
+# ----- attaching -------------------------------------------------------------------------------------------
+
+
+def attach_files(
+    db: Database,
+    paths: Sequence[str | os.PathLike[str]],
+    to_kind: str,
+    to_id: int,
+    title: str | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    *,
+    actor: str | None = None,
+    size_limit: int | None = None,
+    extract_timeout: float = DEFAULT_TIMEOUT_S,
+    extract_memory_limit: int = DEFAULT_MEMORY_LIMIT,
+) -> list[dict[str, Any]]:
+    """Stores the files, links them to a record and reads their text, all in one transaction.
+
+    Every path is checked before anything is stored; one bad path refuses the whole set. Content already
+    stored as an attachment is linked again, not stored twice (its dict has ``already_stored`` True).
+    Text is read in child processes while the files are being stored. ``cancel()`` turning true stops
+    everything and keeps nothing (raises Cancelled). Returns one dict per path, in order.
+    """
+    if not paths:
+        raise UserError("Name at least one file to attach.")
+    limit = size_limit if size_limit is not None else size_limit_of(db)
+    sources = [check_source(path, limit) for path in paths]
+    actor = actor or current_actor()
+    total = len(sources)
+    done = 0
+    lock = threading.Lock()
+
+    def step(what: str) -> None:
+        nonlocal done
+        with lock:
+            done += 1
+            current = done
+        if progress is not None:
+            progress(current, total * 2, what)
+
+    pool = ExtractionPool(
+        timeout=extract_timeout,
+        memory_limit=extract_memory_limit,
+        on_result=lambda job, _result: step(f"Read the text of {display_name(sources[job].name)}"),
+    )
+    jobs = [(index, str(source.path)) for index, source in enumerate(sources) if source.size <= MAX_EXTRACT_BYTES]
+    pool.start(jobs)
+    try:
+        with db.writing() as session:
+            kind_name, _ = _target(session, to_kind, to_id)
+            stored = []
+            for source in sources:
+                one_title = title if total == 1 else None
+                stored.append(_store_one(session, source, kind_name, to_id, one_title, actor, limit, cancel))
+                step(f"Stored {display_name(source.name)}")
+            results = pool.wait(cancel)
+            if cancel is not None and cancel():
+                raise Cancelled()
+            for _ in range(total - len(jobs)):
+                step("Skipped reading the text of a very large file")
+            now = utc_now_text()
+            for index, (attachment, is_new) in enumerate(stored):
+                if is_new:
+                    _apply_text(session, attachment, results.get(index), sources[index], now)
+                    search.index_record_in(session, "attachment", attachment.id)
+            return [{**to_plain(session, attachment), "already_stored": not is_new} for attachment, is_new in stored]
+    finally:
+        pool.stop()
+
+
+def _store_one(
+    session: Session,
+    source: _Source,
+    kind_name: str,
+    record_id: int,
+    title: str | None,
+    actor: str,
+    size_limit: int,
+    cancel: Cancel | None,
+) -> tuple[models.Attachment, bool]:
+    with _open_regular(source) as stream:
+        try:
+            sha256, size, head = store_stream_with_head(session, stream, size_limit=size_limit, cancel=cancel)
+        except OSError as exc:
+            raise UserError(
+                f"The file {display_name(source.name)} could not be read to the end: {exc.strerror or exc}."
+            ) from None
+    existing = session.scalars(
+        select(models.Attachment)
+        .where(
+            models.Attachment.sha256 == sha256,
+            models.Attachment.deleted_at.is_(None),
+            models.Attachment.superseded_by_id.is_(None),
+        )
+        .order_by(models.Attachment.id)
+    ).first()
+    if existing is not None:
+        link_in(session, existing.id, kind_name, record_id, actor)
+        return existing, False
+    attachment = add_attachment_in(
+        session,
+        sha256=sha256,
+        size=size,
+        original_name=source.name,
+        title=(title or "").strip() or source.name,
+        media_type=detect.media_type_of(head),
+        actor=actor,
+    )
+    link_in(session, attachment.id, kind_name, record_id, actor)
+    return attachment, True
+
+
+def _apply_text(
+    session: Session, attachment: models.Attachment, result: dict[str, Any] | None, source: _Source, now: str
+) -> None:
+    if result is None:
+        attachment.text_state = "not_read"
+        attachment.text_note = (
+            f"The file is larger than {describe_size(MAX_EXTRACT_BYTES)}, so its text was not read; it is stored whole."
+        )
+    elif result.get("sha256") and result["sha256"] != attachment.sha256:
+        attachment.text_state = "unreadable"
+        attachment.text_note = (
+            "The file changed on disk while it was being attached, so its text was not kept; "
+            "the content stored is what was read first."
+        )
+    else:
+        attachment.text_state = result["state"]
+        attachment.text_note = result.get("note", "")
+        attachment.page_count = result.get("page_count")
+        attachment.extracted_text = (result.get("text") or "").replace("\x00", "")
+        if result.get("media_type") and attachment.media_type in (detect.ZIP, detect.OCTET_STREAM):
+            attachment.media_type = result["media_type"]
+        _flag_misnamed(attachment, source.name)
+    attachment.updated_at = now
+    session.flush()
+
+
+_NAMED_TYPES = {".pdf": detect.PDF, ".docx": detect.DOCX}
+
+
+def _flag_misnamed(attachment: models.Attachment, name: str) -> None:
+    """A file named .pdf or .docx whose content is something else is flagged, not silently kept as unknown."""
+    suffix = Path(name).suffix.lower()
+    expected = _NAMED_TYPES.get(suffix)
+    if expected is not None and attachment.media_type != expected and attachment.text_state in ("not_read", "no_text"):
+        attachment.text_state = "unreadable"
+        attachment.text_note = (
+            f"The file is named {suffix} but its content is not a {detect.describe_media_type(expected)} "
+            f"(it looks like a {detect.describe_media_type(attachment.media_type)}); it is stored as received."
+        )
+
+
+# ----- reading -------------------------------------------------------------------------------------------
+
+
+def _load(session: Session, attachment_id: int) -> models.Attachment:
+    attachment = session.get(models.Attachment, attachment_id)
+    if attachment is None:
+        raise UserError(f"There is no attachment with number {attachment_id}.")
+    return attachment
+
+
+def get_attachment(db: Database, attachment_id: int, *, with_text: bool = False) -> dict[str, Any]:
+    """One attachment as plain data; with_text adds its extracted text."""
+    with db.reading() as session:
+        attachment = _load(session, attachment_id)
+        plain = to_plain(session, attachment)
+        if with_text:
+            plain["text"] = attachment.extracted_text
+        return plain
+
+
+def list_attachments(
+    db: Database,
+    record_kind: str | None = None,
+    record_id: int | None = None,
+    *,
+    in_trash: bool = False,
+    include_superseded: bool = True,
+) -> list[dict[str, Any]]:
+    """All attachments, or those of one record, oldest first."""
+    statement = select(models.Attachment).order_by(models.Attachment.id)
+    statement = statement.where(
+        models.Attachment.deleted_at.is_not(None) if in_trash else models.Attachment.deleted_at.is_(None)
+    )
+    if not include_superseded:
+        statement = statement.where(models.Attachment.superseded_by_id.is_(None))
+    if record_kind is not None:
+        kind_name = "attachment" if record_kind in ("attachment", "attachments") else kind_named(record_kind).name
+        linked = select(models.AttachmentLink.attachment_id).where(models.AttachmentLink.record_kind == kind_name)
+        if record_id is not None:
+            linked = linked.where(models.AttachmentLink.record_id == record_id)
+        statement = statement.where(models.Attachment.id.in_(linked))
+    with db.reading() as session:
+        return [to_plain(session, attachment) for attachment in session.scalars(statement)]
+
+
+def write_attachment(db: Database, attachment_id: int, destination: str | os.PathLike[str]) -> Path:
+    """Writes an attachment's content to a file (or into a folder, under its original name), SHA-256 checked.
+
+    Nothing is written when the stored content no longer matches its fingerprint.
+    """
+    target = Path(destination)
+    with db.reading() as session:
+        attachment = _load(session, attachment_id)
+        if target.is_dir():
+            target = target / safe_file_name(attachment.original_name, f"attachment-{attachment_id}")
+        if not target.parent.is_dir():
+            raise UserError(f"The folder {display_name(str(target.parent))} does not exist.")
+        return write_out_in(session, attachment.sha256, target)
+
+
+def open_copy_for_viewer(db: Database, attachment_id: int) -> Path:
+    """A private copy (in a new folder only the user can read, file mode 0600) to open in the system's viewer."""
+    with db.reading() as session:
+        attachment = _load(session, attachment_id)
+        folder = Path(tempfile.mkdtemp(prefix="sister-city-records-"))
+        target = folder / safe_file_name(attachment.original_name, f"attachment-{attachment_id}")
+        written = write_out_in(session, attachment.sha256, target)
+    os.chmod(written, 0o600)
+    return written
+
+
+# ----- versions and records --------------------------------------------------------------------------------
+
+
+def add_version(
+    db: Database,
+    attachment_id: int,
+    path: str | os.PathLike[str],
+    title: str | None = None,
+    *,
+    actor: str | None = None,
+    extract_timeout: float = DEFAULT_TIMEOUT_S,
+) -> dict[str, Any]:
+    """Stores a new version that supersedes the attachment; the old one stays, and its links carry over."""
+    actor = actor or current_actor()
+    limit = size_limit_of(db)
+    source = check_source(path, limit)
+    pool = ExtractionPool(timeout=extract_timeout)
+    pool.start([(0, str(source.path))] if source.size <= MAX_EXTRACT_BYTES else [])
+    try:
+        with db.writing() as session:
+            old = _load(session, attachment_id)
+            if old.deleted_at:
+                raise UserError(f"Attachment {attachment_id} is in the trash; restore it before adding a version.")
+            if old.superseded_by_id is not None:
+                raise UserError(
+                    f"Attachment {attachment_id} is already superseded by attachment {old.superseded_by_id}; "
+                    "add the new version to that one."
+                )
+            with _open_regular(source) as stream:
+                sha256, size, head = store_stream_with_head(session, stream, size_limit=limit)
+            if sha256 == old.sha256:
+                raise UserError("The new version is the same file as the current one, so nothing was changed.")
+            new = add_attachment_in(
+                session,
+                sha256=sha256,
+                size=size,
+                original_name=source.name,
+                title=(title or "").strip() or old.title,
+                media_type=detect.media_type_of(head),
+                actor=actor,
+            )
+            new.supersedes_id = old.id
+            old.superseded_by_id = new.id
+            old.updated_at = utc_now_text()
+            for kind, record_id, role in session.execute(
+                select(
+                    models.AttachmentLink.record_kind, models.AttachmentLink.record_id, models.AttachmentLink.role
+                ).where(models.AttachmentLink.attachment_id == old.id)
+            ).all():
+                link_in(session, new.id, kind, record_id, actor, role)
+            append_event(
+                session,
+                actor=actor,
+                action="supersede",
+                record_kind="attachment",
+                record_id=old.id,
+                after={"superseded_by_id": new.id, "sha256": sha256},
+            )
+            _apply_text(session, new, pool.wait().get(0), source, utc_now_text())
+            search.index_record_in(session, "attachment", new.id)
+            return to_plain(session, new)
+    finally:
+        pool.stop()
+
+
+def declare_record(db: Database, attachment_id: int, *, actor: str | None = None) -> dict[str, Any]:
+    """Declares the attachment a record: from now on its content can never be replaced, only superseded."""
+    with db.writing() as session:
+        attachment = _load(session, attachment_id)
+        if attachment.deleted_at:
+            raise UserError(f"Attachment {attachment_id} is in the trash; restore it first.")
+        if not attachment.is_record:
+            attachment.is_record = True
+            attachment.updated_at = utc_now_text()
+            session.flush()
+            append_event(
+                session,
+                actor=actor or current_actor(),
+                action="declare_record",
+                record_kind="attachment",
+                record_id=attachment.id,
+                before={"is_record": False},
+                after={"is_record": True, "sha256": attachment.sha256},
+            )
+        return to_plain(session, attachment)
+
+
+def replace_content(
+    db: Database, attachment_id: int, path: str | os.PathLike[str], *, actor: str | None = None
+) -> dict[str, Any]:
+    """Replaces the content of an attachment that is not a declared record (a wrong scan, say), audited."""
+    actor = actor or current_actor()
+    limit = size_limit_of(db)
+    source = check_source(path, limit)
+    pool = ExtractionPool()
+    pool.start([(0, str(source.path))] if source.size <= MAX_EXTRACT_BYTES else [])
+    try:
+        with db.writing() as session:
+            attachment = _load(session, attachment_id)
+            if attachment.is_record:
+                raise UserError(
+                    f"Attachment {attachment_id} is a declared record: its content can never be replaced. "
+                    "Add a new version instead; the record stays as it is."
+                )
+            if attachment.superseded_by_id is not None:
+                raise UserError(f"Attachment {attachment_id} is an old version; change the current version instead.")
+            with _open_regular(source) as stream:
+                sha256, size, head = store_stream_with_head(session, stream, size_limit=limit)
+            before = {"sha256": attachment.sha256, "size": attachment.size, "original_name": attachment.original_name}
+            attachment.sha256, attachment.size, attachment.original_name = sha256, size, source.name
+            attachment.media_type = detect.media_type_of(head)
+            attachment.page_count = None
+            _apply_text(session, attachment, pool.wait().get(0), source, utc_now_text())
+            append_event(
+                session,
+                actor=actor,
+                action="replace_content",
+                record_kind="attachment",
+                record_id=attachment.id,
+                before=before,
+                after={"sha256": sha256, "size": size, "original_name": source.name},
+            )
+            search.index_record_in(session, "attachment", attachment.id)
+            return to_plain(session, attachment)
+    finally:
+        pool.stop()
+
+
+def link_attachment(
+    db: Database, attachment_id: int, record_kind: str, record_id: int, *, actor: str | None = None
+) -> dict[str, Any]:
+    """Links an attachment already stored to another record."""
+    with db.writing() as session:
+        attachment = _load(session, attachment_id)
+        kind_name, _ = _target(session, record_kind, record_id)
+        link_in(session, attachment.id, kind_name, record_id, actor or current_actor())
+        return to_plain(session, attachment)
+
+
+def trash_attachment(db: Database, attachment_id: int, *, actor: str | None = None) -> dict[str, Any]:
+    """Moves an attachment to the trash (its content stays stored and it can be restored)."""
+    return _set_trashed(db, attachment_id, True, actor)
+
+
+def restore_attachment(db: Database, attachment_id: int, *, actor: str | None = None) -> dict[str, Any]:
+    return _set_trashed(db, attachment_id, False, actor)
+
+
+def _set_trashed(db: Database, attachment_id: int, trashed: bool, actor: str | None) -> dict[str, Any]:
+    with db.writing() as session:
+        attachment = _load(session, attachment_id)
+        if bool(attachment.deleted_at) != trashed:
+            before = {"deleted_at": attachment.deleted_at}
+            attachment.deleted_at = utc_now_text() if trashed else None
+            session.flush()
+            append_event(
+                session,
+                actor=actor or current_actor(),
+                action="trash" if trashed else "restore",
+                record_kind="attachment",
+                record_id=attachment.id,
+                before=before,
+                after={"deleted_at": attachment.deleted_at},
+            )
+            search.index_record_in(session, "attachment", attachment.id)
+        return to_plain(session, attachment)
+
+
+def attachments_of_blob(session: Session, sha256: str) -> Iterable[models.Attachment]:
+    return session.scalars(select(models.Attachment).where(models.Attachment.sha256 == sha256))

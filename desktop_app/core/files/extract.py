@@ -1,0 +1,335 @@
+"""Reads the text of one stored file (PDF, Word .docx, plain text); meant to run in a child process."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import warnings
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+from xml.etree import ElementTree
+
+from . import detect
+
+# What a clerk is told about each text state.
+TEXT_STATES: dict[str, str] = {
+    "pending": "text not read yet",
+    "extracted": "text extracted",
+    "no_text": "no text layer (a scan or an image)",
+    "encrypted": "encrypted: stored, but the text needs a password and was not read",
+    "unreadable": "unreadable: damaged or incomplete, stored as received",
+    "not_read": "text not read (this kind of file has no text the program reads)",
+}
+
+MAX_TEXT_CHARS = 2_000_000
+MAX_DOCX_XML_BYTES = 64 * 1024 * 1024
+MAX_PLAIN_TEXT_BYTES = 16 * 1024 * 1024
+READ_BLOCK = 1024 * 1024
+_WORD_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@dataclass
+class Extraction:
+    """What reading a file gave: its state, a note for the clerk, pages, the text, and what was read."""
+
+    state: str
+    note: str = ""
+    page_count: int | None = None
+    text: str = ""
+    media_type: str = detect.OCTET_STREAM
+    sha256: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def state_label(state: str) -> str:
+    return TEXT_STATES.get(state, state)
+
+
+def extract_path(path: str) -> dict[str, Any]:
+    """Reads one file and returns its Extraction as a dict (plain data crosses the process boundary)."""
+    file_path = Path(path)
+    try:
+        sha256, head = _fingerprint(file_path)
+    except OSError as exc:
+        return Extraction(
+            "unreadable", f"The file could not be read again for its text: {exc.strerror or exc}."
+        ).as_dict()
+    media_type = detect.media_type_of(head)
+    try:
+        result = _extract_by_type(file_path, media_type)
+    except MemoryError:
+        result = Extraction("unreadable", "Reading its text needed more memory than allowed; the file is kept as is.")
+    except RecursionError:
+        result = Extraction("unreadable", "Its structure refers to itself without end, so its text was not read.")
+    result.sha256 = sha256
+    if result.media_type == detect.OCTET_STREAM:
+        result.media_type = media_type
+    result.text = result.text[:MAX_TEXT_CHARS]
+    return result.as_dict()
+
+
+def _fingerprint(path: Path) -> tuple[str, bytes]:
+    digest = hashlib.sha256()
+    head = b""
+    with path.open("rb") as handle:
+        while block := handle.read(READ_BLOCK):
+            if not head:
+                head = block[: detect.HEAD_SIZE]
+            digest.update(block)
+    return digest.hexdigest(), head
+
+
+def _extract_by_type(path: Path, media_type: str) -> Extraction:
+    if media_type == detect.PDF:
+        return _extract_pdf(path)
+    if media_type == detect.ZIP:
+        return _extract_zip(path)
+    if media_type == detect.PLAIN_TEXT:
+        return _extract_plain_text(path)
+    if media_type.startswith("image/"):
+        return Extraction("no_text", "An image: it has no text layer.", media_type=media_type)
+    return Extraction(
+        "not_read", f"A {detect.describe_media_type(media_type)}: its text is not read.", media_type=media_type
+    )
+
+
+# ----- PDF -------------------------------------------------------------------------------------------------
+
+
+class _RepairLog(logging.Handler):
+    """Collects what pypdf says it had to repair, so the clerk can be told the file has faults."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Only the reader's repairs (a broken cross-reference table, say) are faults of the file.
+        if record.name.startswith("pypdf._reader"):
+            self.count += 1
+
+
+def _extract_pdf(path: Path) -> Extraction:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    warnings.simplefilter("ignore")
+    repairs = _RepairLog()
+    pypdf_log = logging.getLogger("pypdf")
+    pypdf_log.addHandler(repairs)
+    pypdf_log.propagate = False
+    try:
+        with path.open("rb") as handle:
+            truncated = not _ends_like_pdf(handle)
+            try:
+                reader = PdfReader(handle, strict=False)
+                if reader.is_encrypted and not _opens_without_password(reader):
+                    return Extraction(
+                        "encrypted",
+                        "The PDF is protected by a password; it is stored as received but its text was not read.",
+                        media_type=detect.PDF,
+                    )
+                page_count = len(reader.pages)
+                text, pages_read, failed_pages = _pdf_text(reader, page_count)
+            except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
+                return Extraction("unreadable", _pdf_problem(exc, truncated), media_type=detect.PDF)
+            except Exception as exc:  # pypdf raises many internal error types on damaged files
+                return Extraction("unreadable", _pdf_problem(exc, truncated), media_type=detect.PDF)
+    finally:
+        pypdf_log.removeHandler(repairs)
+    if truncated:
+        kept = " The text of the pages that could be read is kept for searching." if text.strip() else ""
+        return Extraction(
+            "unreadable",
+            "The PDF is incomplete (it stops before its end, as a cut-off download does); it is stored as received."
+            + kept,
+            page_count=page_count or None,
+            text=text,
+            media_type=detect.PDF,
+        )
+    if page_count == 0:
+        return Extraction("unreadable", "The PDF has no pages; it is stored as received.", media_type=detect.PDF)
+    if failed_pages == page_count:
+        return Extraction(
+            "unreadable",
+            "No page of the PDF could be read; it is stored as received.",
+            page_count,
+            media_type=detect.PDF,
+        )
+    notes = []
+    if failed_pages:
+        notes.append(f"{failed_pages} of {page_count} pages could not be read.")
+    if repairs.count and not failed_pages:
+        notes.append("The PDF has faults that were worked around while reading it.")
+    if pages_read < page_count:
+        notes.append(f"Only the text of the first {pages_read} pages was read (the text limit was reached).")
+    if not text.strip():
+        return Extraction(
+            "no_text",
+            "The PDF has no text layer (it looks like a scan); its words cannot be searched.",
+            page_count,
+            media_type=detect.PDF,
+        )
+    if _fonts_cannot_be_decoded(reader, min(page_count, 20)):
+        return Extraction(
+            "no_text",
+            "The PDF's text is written in fonts without a table of their characters, so its words cannot be "
+            "read or searched (it shows correctly only on a computer that has those fonts).",
+            page_count,
+            media_type=detect.PDF,
+        )
+    return Extraction("extracted", " ".join(notes), page_count, text, media_type=detect.PDF)
+
+
+def _fonts_cannot_be_decoded(reader: Any, pages: int) -> bool:
+    """True when every font of the first pages is a composite font with identity encoding and no ToUnicode map.
+
+    Text drawn in such fonts is glyph numbers only; read as characters it is nonsense.
+    """
+    fonts = 0
+    for number in range(pages):
+        try:
+            resources = reader.pages[number].get("/Resources")
+            font_dict = resources.get_object().get("/Font") if resources is not None else None
+            entries = list(font_dict.get_object().values()) if font_dict is not None else []
+            for entry in entries:
+                font = entry.get_object()
+                fonts += 1
+                encoding = str(font.get("/Encoding", ""))
+                if not (
+                    font.get("/Subtype") == "/Type0" and encoding.startswith("/Identity") and "/ToUnicode" not in font
+                ):
+                    return False
+        except Exception:  # a damaged resource dictionary: trust the text that was read
+            return False
+    return fonts > 0
+
+
+def _ends_like_pdf(handle: BinaryIO) -> bool:
+    """True when the file ends with the %%EOF mark, as a complete PDF does."""
+    handle.seek(0, 2)
+    size = handle.tell()
+    handle.seek(max(0, size - 2048))
+    tail = handle.read()
+    handle.seek(0)
+    return b"%%EOF" in tail
+
+
+def _opens_without_password(reader: Any) -> bool:
+    """Tries the empty user password (files that only restrict printing or copying open with it)."""
+    from pypdf import PasswordType
+
+    try:
+        return bool(reader.decrypt("") != PasswordType.NOT_DECRYPTED)
+    except Exception:  # an unsupported cipher, or a damaged encryption dictionary
+        return False
+
+
+def _pdf_text(reader: Any, page_count: int) -> tuple[str, int, int]:
+    parts: list[str] = []
+    length = 0
+    failed = 0
+    read = 0
+    for number in range(page_count):
+        if length >= MAX_TEXT_CHARS:
+            break
+        read += 1
+        try:
+            page_text = reader.pages[number].extract_text() or ""
+        except (MemoryError, RecursionError):
+            raise
+        except Exception:  # one bad page must not lose the others
+            failed += 1
+            continue
+        parts.append(page_text)
+        length += len(page_text)
+    return "\n\f\n".join(parts), read, failed
+
+
+def _pdf_problem(exc: BaseException, truncated: bool) -> str:
+    if truncated:
+        return "The PDF is incomplete (it stops before its end, as a cut-off download does); it is stored as received."
+    return "The file is named or marked as a PDF but cannot be read as one (it is damaged); it is stored as received."
+
+
+# ----- Word .docx and other ZIP-based files --------------------------------------------------------------
+
+
+def _extract_zip(path: Path) -> Extraction:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            media_type = detect.zip_media_type(names)
+            if media_type != detect.DOCX:
+                return Extraction(
+                    "not_read",
+                    f"A {detect.describe_media_type(media_type)}: its text is not read.",
+                    media_type=media_type,
+                )
+            info = archive.getinfo("word/document.xml")
+            if info.file_size > MAX_DOCX_XML_BYTES:
+                return Extraction(
+                    "unreadable",
+                    "The Word document's text part is too large to read safely; it is stored as received.",
+                    media_type=media_type,
+                )
+            with archive.open(info) as member:
+                text = _docx_text(member)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, OSError, ValueError, NotImplementedError):
+        return Extraction(
+            "unreadable", "The file looks like a ZIP or Word document but is damaged; it is stored as received."
+        )
+    if not text.strip():
+        return Extraction("no_text", "The Word document holds no text.", media_type=detect.DOCX)
+    return Extraction("extracted", "", None, text, media_type=detect.DOCX)
+
+
+def _docx_text(member: IO[bytes]) -> str:
+    """The paragraphs of word/document.xml, read as a stream; stops at the text limit."""
+    parts: list[str] = []
+    length = 0
+    for _event, element in ElementTree.iterparse(member, events=("end",)):
+        tag = element.tag
+        if tag == _WORD_NS + "t" and element.text:
+            parts.append(element.text)
+            length += len(element.text)
+        elif tag == _WORD_NS + "tab":
+            parts.append("\t")
+        elif tag in (_WORD_NS + "br", _WORD_NS + "cr", _WORD_NS + "p"):
+            parts.append("\n")
+            if tag == _WORD_NS + "p":
+                element.clear()
+        if length > MAX_TEXT_CHARS:
+            break
+    return "".join(parts)
+
+
+# ----- plain text ------------------------------------------------------------------------------------------
+
+
+def _extract_plain_text(path: Path) -> Extraction:
+    with path.open("rb") as handle:
+        data = handle.read(MAX_PLAIN_TEXT_BYTES + 1)
+    note = ""
+    if len(data) > MAX_PLAIN_TEXT_BYTES:
+        data = data[:MAX_PLAIN_TEXT_BYTES]
+        note = "Only the first 16 MiB of the text was read."
+    text = _decode(data)
+    if not text.strip():
+        return Extraction("no_text", "The text file holds only blank space.", media_type=detect.PLAIN_TEXT)
+    return Extraction("extracted", note, None, text, media_type=detect.PLAIN_TEXT)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")

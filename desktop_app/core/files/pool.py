@@ -1,0 +1,184 @@
+"""Runs text extraction in child processes, each bounded in time and memory, on all cores."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+DEFAULT_TIMEOUT_S = 20.0
+DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024
+MAX_WORKERS = 4
+
+Result = dict[str, Any]
+
+
+def _worker_main(connection: Connection, memory_limit: int) -> None:
+    """A child's loop: receive a path, send back what extract_path found; stop on None."""
+    _limit_memory(memory_limit)
+    from .extract import extract_path
+
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if job is None:
+            return
+        job_id, path = job
+        result = extract_path(path)
+        connection.send((job_id, result))
+        if "more memory" in result.get("note", ""):
+            return  # after a MemoryError the child's heap is not to be trusted
+
+
+def _limit_memory(limit: int) -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: the time limit still applies
+        return
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _failure(note: str) -> Result:
+    return {"state": "unreadable", "note": note, "page_count": None, "text": "", "media_type": "", "sha256": ""}
+
+
+@dataclass
+class _Worker:
+    process: Any
+    connection: Connection
+    job_id: int | None = None
+    deadline: float = 0.0
+
+
+@dataclass
+class ExtractionPool:
+    """Reads the text of many files at once, each in a child process that is killed when it overruns.
+
+    ``start`` returns at once; ``wait`` gives the results by job id. A file whose reading takes longer than
+    ``timeout`` seconds or needs more than ``memory_limit`` bytes comes back as unreadable with a note.
+    """
+
+    timeout: float = DEFAULT_TIMEOUT_S
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
+    workers: int = 0
+    on_result: Callable[[int, Result], None] | None = None
+    results: dict[int, Result] = field(default_factory=dict)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    _error: BaseException | None = None
+
+    def start(self, jobs: Sequence[tuple[int, str]]) -> None:
+        count = self.workers or min(MAX_WORKERS, os.cpu_count() or 1)
+        count = max(1, min(count, len(jobs)))
+        self._thread = threading.Thread(
+            target=self._supervise, args=(list(jobs), count), name="text-extraction", daemon=True
+        )
+        self._thread.start()
+
+    def wait(self, cancel: Callable[[], bool] | None = None) -> dict[int, Result]:
+        """Blocks until every job is done (or ``cancel()`` turns true, which stops the children)."""
+        if self._thread is None:
+            return self.results
+        while self._thread.is_alive():
+            if cancel is not None and cancel():
+                self.stop()
+                break
+            self._thread.join(0.05)
+        if self._error is not None:
+            raise self._error
+        return self.results
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _supervise(self, jobs: list[tuple[int, str]], count: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        pending = deque(jobs)
+        workers: list[_Worker] = []
+        try:
+            for _ in range(count):
+                workers.append(self._spawn(context))
+            while (pending or any(w.job_id is not None for w in workers)) and not self._stop.is_set():
+                for worker in workers:
+                    if worker.job_id is None and pending:
+                        job_id, path = pending.popleft()
+                        worker.job_id, worker.deadline = job_id, time.monotonic() + self.timeout
+                        worker.connection.send((job_id, path))
+                busy = [w for w in workers if w.job_id is not None]
+                if not busy:
+                    continue
+                next_deadline = min(w.deadline for w in busy)
+                ready = wait([w.connection for w in busy], timeout=max(0.0, min(0.2, next_deadline - time.monotonic())))
+                for index, worker in enumerate(workers):
+                    if worker.job_id is None:
+                        continue
+                    if worker.connection in ready:
+                        dead = False
+                        try:
+                            _, result = worker.connection.recv()
+                        except (EOFError, OSError):
+                            dead = True
+                            result = _failure(
+                                "Reading its text stopped unexpectedly (it may need more memory than allowed); "
+                                "the file is stored as received."
+                            )
+                        self._finish(worker.job_id, result)
+                        worker.job_id = None
+                        worker.process.join(0.05 if "more memory" in result.get("note", "") else 0)
+                        if dead or not worker.process.is_alive():
+                            workers[index] = self._replace(context, worker)
+                    elif time.monotonic() > worker.deadline:
+                        self._finish(
+                            worker.job_id,
+                            _failure(
+                                f"Reading its text took longer than {self.timeout:.0f} seconds and was stopped; "
+                                "the file is stored as received."
+                            ),
+                        )
+                        worker.job_id = None
+                        workers[index] = self._replace(context, worker)
+        except BaseException as exc:  # handed to the caller of wait()
+            self._error = exc
+        finally:
+            for worker in workers:
+                self._end(worker)
+
+    def _finish(self, job_id: int, result: Result) -> None:
+        self.results[job_id] = result
+        if self.on_result is not None:
+            self.on_result(job_id, result)
+
+    def _spawn(self, context: Any) -> _Worker:
+        parent_end, child_end = context.Pipe()
+        process = context.Process(target=_worker_main, args=(child_end, self.memory_limit), daemon=True)
+        process.start()
+        child_end.close()
+        return _Worker(process, parent_end)
+
+    def _replace(self, context: Any, worker: _Worker) -> _Worker:
+        self._end(worker)
+        return self._spawn(context)
+
+    @staticmethod
+    def _end(worker: _Worker) -> None:
+        if worker.process.is_alive():
+            if worker.job_id is None:
+                with contextlib.suppress(OSError):
+                    worker.connection.send(None)
+                worker.process.join(0.5)
+            if worker.process.is_alive():
+                worker.process.kill()
+        worker.process.join(5)
+        worker.connection.close()

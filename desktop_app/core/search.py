@@ -1,0 +1,450 @@
+"""One full-text index over the records' text and the attachments' text, kept in step by the same transactions.
+
+SQLite uses an FTS5 table (unicode61 tokenizer, diacritics removed); PostgreSQL a ``tsvector`` column with the
+'simple' configuration over text folded here (lower case, diacritics removed), so no server extension is needed.
+Chinese, Japanese and Korean characters are indexed one character per token and a run of them in a query is
+searched as a phrase, so a two-character name such as 合肥 is found wherever those characters stand together.
+The engine's query is always built here from the words of the user's text; the user's text itself never reaches
+the engine, so stray quotes, AND, NEAR(, * or - can only ever be words or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.orm import Session
+
+from . import vocab
+from .db import models
+from .db.engine import Database
+from .errors import UserError
+
+SEGMENT_CHARS = 20_000
+DEFAULT_LIMIT = 20
+MIN_PREFIX_CHARS = 3
+# The kinds that are results of their own; partners and jurisdictions are found through their partnerships.
+INDEXED_KINDS = ("partnership", "agreement", "activity", "policy", "oversight", "inquiry", "response", "attachment")
+
+_CJK = (
+    "\u3040-\u30ff"  # hiragana, katakana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs
+    "\uac00-\ud7af"  # hangul syllables
+    "\U00020000-\U0002ffff"
+)
+_CJK_CHAR = re.compile(f"([{_CJK}])")
+# A zero-width space: a separator for the tokenizers, invisible, and removed again for display.
+_CJK_SEPARATOR = "\u200b"
+_TOKEN = re.compile(r"[^\W_]+")
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+# ----- text preparation ------------------------------------------------------------------------------------
+
+
+def fold(value: str) -> str:
+    """Lower case without diacritics: 'Zürich' and 'ZURICH' both become 'zurich'."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def space_cjk(value: str) -> str:
+    """Puts an invisible separator around each CJK character so that each is a token of its own."""
+    return _CJK_CHAR.sub(_CJK_SEPARATOR + r"\1" + _CJK_SEPARATOR, value)
+
+
+def unspace_cjk(value: str) -> str:
+    """Undoes space_cjk for display."""
+    return value.replace(_CJK_SEPARATOR, "")
+
+
+def tokens(value: str) -> list[str]:
+    """The folded words of a text, each CJK character a word of its own."""
+    return _TOKEN.findall(space_cjk(fold(value)))
+
+
+@dataclass(frozen=True)
+class Term:
+    """One searched item: a word, or several that must stand together (a phrase)."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+def parse_query(query: str) -> list[Term]:
+    """The user's text as terms: quoted parts and hyphenated or CJK runs are phrases, other words plain words."""
+    terms: list[Term] = []
+    rest = _QUOTED.sub(lambda match: _collect(match.group(1), terms, " ") or " ", query)
+    for chunk in rest.split():
+        _collect(chunk, terms, "")
+    if terms and not query.rstrip().endswith('"'):
+        last = terms[-1]
+        if len(last.words) == 1 and len(last.words[0]) >= MIN_PREFIX_CHARS and not _CJK_CHAR.search(last.words[0]):
+            terms[-1] = Term(last.words, prefix=True)
+    return terms
+
+
+def _collect(chunk: str, terms: list[Term], result: str) -> str:
+    words = tuple(tokens(chunk))
+    if words:
+        terms.append(Term(words))
+    return result
+
+
+# ----- what a record puts in the index ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    body: str
+
+
+def document_for(session: Session, kind_name: str, record_id: int) -> Document | None:
+    """The title and text a record puts in the index, or None when it is not (or no longer) searchable."""
+    from .records.kinds import kind_named
+    from .records.service import describe, to_plain
+
+    if kind_name == "attachment":
+        attachment = session.get(models.Attachment, record_id)
+        if attachment is None or attachment.deleted_at:
+            return None
+        names = (
+            attachment.title
+            if attachment.title == attachment.original_name
+            else (f"{attachment.title}\n{attachment.original_name}")
+        )
+        return Document(attachment.title or attachment.original_name, f"{names}\n{attachment.extracted_text}")
+    kind = kind_named(kind_name)
+    obj: Any = session.get(kind.model, record_id)
+    if obj is None or obj.deleted_at:
+        return None
+    parts = [str(getattr(obj, f.name) or "") for f in kind.fields if f.searchable and not f.personal]
+    record = to_plain(kind, obj)
+    title = describe(kind, record)
+    if kind_name == "partnership":
+        parts[:0] = [
+            obj.partner.name,
+            obj.partner.native_name,
+            obj.partner.region,
+            obj.partner.country_name,
+            f"{obj.jurisdiction.name}, {obj.jurisdiction.state}",
+        ]
+    elif kind_name == "oversight":
+        title = f"{vocab.label(vocab.OVERSIGHT_KINDS, obj.kind)} of {obj.action_on} (oversight action {obj.id})"
+    elif kind_name == "inquiry":
+        parts.extend(question.text for question in obj.questions)
+    elif kind_name == "response":
+        title = f"Response {obj.id}"
+        parts.extend(
+            session.scalars(
+                select(models.ResponseAnswer.narrative).where(models.ResponseAnswer.response_id == record_id)
+            )
+        )
+    return Document(title, "\n".join(part for part in parts if part))
+
+
+def _segments(body: str) -> Iterator[str]:
+    """The body in pieces of about SEGMENT_CHARS, cut at white space, so rows and snippets stay small."""
+    start = 0
+    while True:
+        end = start + SEGMENT_CHARS
+        if end >= len(body):
+            yield body[start:]
+            return
+        cut = body.rfind(" ", start + SEGMENT_CHARS // 2, end)
+        end = cut if cut > 0 else end
+        yield body[start:end]
+        start = end
+
+
+# ----- keeping the index in step ---------------------------------------------------------------------------
+
+
+def index_record_in(session: Session, kind_name: str, record_id: int) -> None:
+    """(Re)writes a record's entry, inside the caller's transaction; drops it when the record is trashed or gone.
+
+    Changing a partner or a jurisdiction rewrites the partnerships that show its name.
+    """
+    if kind_name in ("partner", "jurisdiction"):
+        column = models.Partnership.partner_id if kind_name == "partner" else models.Partnership.jurisdiction_id
+        for partnership_id in session.scalars(select(models.Partnership.id).where(column == record_id)).all():
+            index_record_in(session, "partnership", partnership_id)
+        return
+    if kind_name not in INDEXED_KINDS:
+        return
+    drop_record_in(session, kind_name, record_id)
+    document = document_for(session, kind_name, record_id)
+    if document is not None:
+        _write(session, kind_name, record_id, document)
+
+
+def drop_record_in(session: Session, kind_name: str, record_id: int) -> None:
+    """Removes a record's entry (all its segments)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            text(
+                "DELETE FROM search_text WHERE rowid IN "
+                "(SELECT id FROM search_entry WHERE record_kind = :kind AND record_id = :id)"
+            ),
+            {"kind": kind_name, "id": record_id},
+        )
+    session.execute(
+        text("DELETE FROM search_entry WHERE record_kind = :kind AND record_id = :id"),
+        {"kind": kind_name, "id": record_id},
+    )
+
+
+def _write(session: Session, kind_name: str, record_id: int, document: Document) -> None:
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for segment, body in enumerate(_segments(document.body)):
+        if sqlite:
+            entry_id = session.execute(
+                text(
+                    "INSERT INTO search_entry (record_kind, record_id, segment) VALUES (:kind, :id, :segment) "
+                    "RETURNING id"
+                ),
+                {"kind": kind_name, "id": record_id, "segment": segment},
+            ).scalar_one()
+            session.execute(
+                text("INSERT INTO search_text (rowid, title, body) VALUES (:rowid, :title, :body)"),
+                {"rowid": entry_id, "title": space_cjk(document.title), "body": space_cjk(body)},
+            )
+        else:
+            session.execute(
+                text(
+                    "INSERT INTO search_entry (record_kind, record_id, segment, title, body, document) VALUES "
+                    "(:kind, :id, :segment, :title, :body, "
+                    "setweight(to_tsvector('simple', :title_words), 'A') || to_tsvector('simple', :body_words))"
+                ),
+                {
+                    "kind": kind_name,
+                    "id": record_id,
+                    "segment": segment,
+                    "title": document.title,
+                    "body": body,
+                    "title_words": " ".join(tokens(document.title)),
+                    "body_words": " ".join(tokens(body)),
+                },
+            )
+
+
+def index_new_records_in(session: Session, kind_name: str, record_ids: list[int], batch: int = 2000) -> None:
+    """Indexes many records that have no entry yet (an import), loading and writing them a batch at a time."""
+    from .records.kinds import kind_named
+
+    if kind_name not in INDEXED_KINDS or not record_ids:
+        return
+    model: Any = models.Attachment if kind_name == "attachment" else kind_named(kind_name).model
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for start in range(0, len(record_ids), batch):
+        ids = record_ids[start : start + batch]
+        # Loading the batch at once puts its records in the session, so document_for finds them without a query.
+        session.scalars(select(model).where(model.id.in_(ids))).unique().all()
+        rows: list[tuple[int, int, str, str]] = []
+        for record_id in ids:
+            document = document_for(session, kind_name, record_id)
+            if document is not None:
+                rows.extend(
+                    (record_id, segment, document.title, body) for segment, body in enumerate(_segments(document.body))
+                )
+        if not rows:
+            continue
+        if sqlite:
+            first = int(session.execute(text("SELECT COALESCE(MAX(id), 0) + 1 FROM search_entry")).scalar_one())
+            session.execute(
+                text(
+                    "INSERT INTO search_entry (id, record_kind, record_id, segment) "
+                    "VALUES (:entry, :kind, :id, :segment)"
+                ),
+                [
+                    {"entry": first + n, "kind": kind_name, "id": row[0], "segment": row[1]}
+                    for n, row in enumerate(rows)
+                ],
+            )
+            session.execute(
+                text("INSERT INTO search_text (rowid, title, body) VALUES (:rowid, :title, :body)"),
+                [
+                    {"rowid": first + n, "title": space_cjk(row[2]), "body": space_cjk(row[3])}
+                    for n, row in enumerate(rows)
+                ],
+            )
+        else:
+            session.execute(
+                text(
+                    "INSERT INTO search_entry (record_kind, record_id, segment, title, body, document) VALUES "
+                    "(:kind, :id, :segment, :title, :body, "
+                    "setweight(to_tsvector('simple', :title_words), 'A') || to_tsvector('simple', :body_words))"
+                ),
+                [
+                    {
+                        "kind": kind_name,
+                        "id": row[0],
+                        "segment": row[1],
+                        "title": row[2],
+                        "body": row[3],
+                        "title_words": " ".join(tokens(row[2])),
+                        "body_words": " ".join(tokens(row[3])),
+                    }
+                    for row in rows
+                ],
+            )
+        session.expunge_all()
+
+
+def rebuild_in(session: Session) -> int:
+    """Empties the index and fills it from every record; returns how many records went in."""
+    from .records.kinds import kind_named
+
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("DELETE FROM search_text"))
+    session.execute(text("DELETE FROM search_entry"))
+    count = 0
+    for kind_name in INDEXED_KINDS:
+        model: Any = models.Attachment if kind_name == "attachment" else kind_named(kind_name).model
+        for record_id in session.scalars(select(model.id).where(model.deleted_at.is_(None)).order_by(model.id)).all():
+            document = document_for(session, kind_name, record_id)
+            if document is not None:
+                _write(session, kind_name, record_id, document)
+                count += 1
+    return count
+
+
+# ----- searching -------------------------------------------------------------------------------------------
+
+
+def search(db: Database, query: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> list[dict[str, Any]]:
+    """The records and attachments whose text holds every word of the query, best first, with a snippet.
+
+    Each result is plain data: record_kind, record_id, title, snippet (matches between « and »), rank, and for an
+    attachment the records it belongs to (belongs_to). A query without any word raises UserError.
+    """
+    terms = parse_query(query)
+    if not terms:
+        raise UserError("Type one or more words to search for.")
+    wanted = max(1, limit) + max(0, offset)
+    with db.reading() as session:
+        if db.is_sqlite:
+            rows = _search_sqlite(session, terms, wanted * 2)
+        else:
+            rows = _search_postgresql(session, terms, wanted * 2)
+        results = _one_per_record(rows)[offset : offset + limit]
+        _add_belongs_to(session, results)
+    for position, result in enumerate(results, start=offset + 1):
+        result["rank"] = position
+    return results
+
+
+def fts5_query(terms: Iterable[Term]) -> str:
+    """The FTS5 MATCH expression: each term a quoted string of word characters only."""
+    return " ".join(f'"{" ".join(term.words)}"' + ("*" if term.prefix else "") for term in terms)
+
+
+def tsquery(terms: Iterable[Term]) -> str:
+    """The PostgreSQL tsquery text: each word a quoted lexeme of word characters only."""
+    parts = []
+    for term in terms:
+        lexemes = [f"'{word}'" for word in term.words]
+        if term.prefix:
+            lexemes[-1] += ":*"
+        parts.append(" <-> ".join(lexemes) if len(lexemes) > 1 else lexemes[0])
+    return " & ".join(parts)
+
+
+def _search_sqlite(session: Session, terms: list[Term], limit: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        text(
+            "SELECT e.record_kind, e.record_id, t.title, "
+            "snippet(search_text, 1, '«', '»', '…', 24) AS snippet "
+            "FROM search_text AS t JOIN search_entry AS e ON e.id = t.rowid "
+            "WHERE search_text MATCH :match ORDER BY bm25(search_text, 10.0, 1.0) LIMIT :limit"
+        ),
+        {"match": fts5_query(terms), "limit": limit},
+    )
+    return [
+        {
+            "record_kind": kind,
+            "record_id": record_id,
+            "title": unspace_cjk(title),
+            "snippet": _tidy(unspace_cjk(snippet)),
+        }
+        for kind, record_id, title, snippet in rows
+    ]
+
+
+def _search_postgresql(session: Session, terms: list[Term], limit: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        text(
+            "SELECT record_kind, record_id, title, body FROM search_entry, to_tsquery('simple', :query) AS q "
+            "WHERE document @@ q ORDER BY ts_rank_cd(document, q) DESC, id LIMIT :limit"
+        ),
+        {"query": tsquery(terms), "limit": limit},
+    )
+    return [
+        {"record_kind": kind, "record_id": record_id, "title": title, "snippet": make_snippet(body, terms)}
+        for kind, record_id, title, body in rows
+    ]
+
+
+def make_snippet(body: str, terms: list[Term], width: int = 160) -> str:
+    """A short piece of the body around the first word found, the words found between « and »."""
+    words = sorted({word for term in terms for word in term.words}, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    match = pattern.search(body)
+    source = body
+    if match is None:  # the body has the word with diacritics: show the folded text around it
+        source = fold(body)
+        match = pattern.search(source)
+    if match is None:
+        return _tidy(body[:width] + ("…" if len(body) > width else ""))
+    start = max(0, match.start() - width // 3)
+    end = min(len(source), start + width)
+    piece = pattern.sub(lambda found: f"«{found.group(0)}»", source[start:end])
+    return _tidy(("…" if start else "") + piece + ("…" if end < len(source) else ""))
+
+
+def _tidy(snippet: str) -> str:
+    return " ".join(snippet.split())
+
+
+def _one_per_record(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[tuple[str, int]] = set()
+    results = []
+    for row in rows:
+        key = (row["record_kind"], row["record_id"])
+        if key not in seen:
+            seen.add(key)
+            results.append(row)
+    return results
+
+
+def _add_belongs_to(session: Session, results: list[dict[str, Any]]) -> None:
+    """For an attachment, the records it is linked to, with their titles as the index holds them."""
+    attachment_ids = [result["record_id"] for result in results if result["record_kind"] == "attachment"]
+    links: dict[int, list[dict[str, Any]]] = {}
+    if attachment_ids:
+        statement = select(
+            models.AttachmentLink.attachment_id, models.AttachmentLink.record_kind, models.AttachmentLink.record_id
+        ).where(models.AttachmentLink.attachment_id.in_(bindparam("ids", expanding=True)))
+        for attachment_id, kind, record_id in session.execute(statement, {"ids": attachment_ids}):
+            links.setdefault(attachment_id, []).append(
+                {"record_kind": kind, "record_id": record_id, "title": _indexed_title(session, kind, record_id)}
+            )
+    for result in results:
+        result["belongs_to"] = links.get(result["record_id"], []) if result["record_kind"] == "attachment" else []
+
+
+def _indexed_title(session: Session, kind: str, record_id: int) -> str:
+    if session.get_bind().dialect.name == "sqlite":
+        statement = text(
+            "SELECT t.title FROM search_entry AS e JOIN search_text AS t ON t.rowid = e.id "
+            "WHERE e.record_kind = :kind AND e.record_id = :id AND e.segment = 0"
+        )
+    else:
+        statement = text("SELECT title FROM search_entry WHERE record_kind = :kind AND record_id = :id AND segment = 0")
+    title = session.execute(statement, {"kind": kind, "id": record_id}).scalar()
+    return unspace_cjk(title) if title else f"{kind} {record_id}"

@@ -1,0 +1,110 @@
+"""The respond command: a draft letter, issuing with its fingerprint, refusing changes, superseding, checking."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from .conftest import RunCli, assert_plain_failure
+
+TODAY = {"SISTER_CITY_RECORDS_TODAY": "2026-11-28"}
+
+
+def text_of(path: Path) -> str:
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
+
+
+def test_without_a_home_jurisdiction_it_says_how_to_set_one(run_cli: RunCli, tmp_path: Path) -> None:
+    assert run_cli("init").returncode == 0
+    result = run_cli("respond", "--out", str(tmp_path / "r.pdf"))
+    assert_plain_failure(result)
+    assert 'home "NAME, ST"' in result.stderr
+    assert not (tmp_path / "r.pdf").exists()
+    assert "Response" not in run_cli("list", "responses").stdout
+
+
+def test_respond_needs_somewhere_to_write(run_cli: RunCli) -> None:
+    assert_plain_failure(run_cli("respond"))
+
+
+def test_draft_issue_refuse_check_supersede(run_cli: RunCli, tmp_path: Path) -> None:
+    assert run_cli("sample-data", "--city", "Kansas City, MO").returncode == 0
+    draft = tmp_path / "draft.pdf"
+    result = run_cli("respond", "--out", str(draft), env=TODAY)
+    assert result.returncode == 0, result.stderr
+    text = text_of(draft)
+    for partner in ("Changsha", "Xi'an", "Yan'an"):
+        assert partner in text
+    for title in ("1. Transparency", "2. Freedom of expression", "3. Espionage and economic coercion", "4. Visa"):
+        assert title in text
+    assert "Partnerships on record as of 28 November 2026: 3 (active: 3;" in text
+
+    unsigned = run_cli("respond", "--out", str(tmp_path / "issued.pdf"), "--issue", env=TODAY)
+    assert_plain_failure(unsigned)
+    assert "signatory" in unsigned.stderr
+
+    issued_path = tmp_path / "issued.pdf"
+    issued = run_cli(
+        "respond",
+        "--out",
+        str(issued_path),
+        "--issue",
+        "--signatory-name",
+        "A. Clerk",
+        "--signatory-title",
+        "City Clerk",
+        env=TODAY,
+    )
+    assert issued.returncode == 0, issued.stderr
+    fingerprint = hashlib.sha256(issued_path.read_bytes()).hexdigest()
+    assert fingerprint in issued.stdout
+
+    checked = run_cli("respond", "--check", "1", env=TODAY)
+    assert checked.returncode == 0, checked.stderr
+    assert fingerprint in checked.stdout
+
+    again = tmp_path / "again.pdf"
+    assert run_cli("respond", "--out", str(again), env=TODAY).returncode == 0
+    assert again.read_bytes() == issued_path.read_bytes()
+
+    refused = run_cli("respond", "--out", str(tmp_path / "x.pdf"), "--issue", env=TODAY)
+    assert_plain_failure(refused)
+    assert "--supersede 1" in refused.stderr
+    assert_plain_failure(run_cli("respond", "--out", str(tmp_path / "x.pdf"), "--signatory-name", "B", env=TODAY))
+
+    superseded = run_cli("respond", "--supersede", "1", "--out", str(tmp_path / "new.pdf"), env=TODAY)
+    assert superseded.returncode == 0, superseded.stderr
+    assert "supersedes response 1" in superseded.stdout
+    assert "DRAFT" in text_of(tmp_path / "new.pdf")
+    assert run_cli("respond", "--check", "1", env=TODAY).returncode == 0
+
+
+def test_the_check_exits_1_when_records_changed(run_cli: RunCli, data_dir: Path, tmp_path: Path) -> None:
+    from desktop_app.core import records
+    from desktop_app.core.opening import open_database
+    from desktop_app.core.paths import resolve_location
+
+    assert run_cli("sample-data", "--city", "Kansas City, MO").returncode == 0
+    out = str(tmp_path / "issued.pdf")
+    assert run_cli("respond", "--out", out, "--issue", "--signatory-name", "A. Clerk", env=TODAY).returncode == 0
+    assert run_cli("respond", "--check", "1", env=TODAY).returncode == 0
+    db, _ = open_database(resolve_location(data_dir))
+    try:
+        records.create(db, "policy", {"kind": "procedure", "title": "Gift register", "topics": "economic_coercion"})
+    finally:
+        db.dispose()
+    changed = run_cli("respond", "--check", "1", env=TODAY)
+    assert_plain_failure(changed, exit_status=1)
+    assert "records have changed" in changed.stderr
+
+
+def test_checking_a_draft_is_a_plain_failure(run_cli: RunCli, tmp_path: Path) -> None:
+    assert run_cli("sample-data", "--city", "Kansas City, MO").returncode == 0
+    assert run_cli("respond", "--out", str(tmp_path / "d.pdf")).returncode == 0
+    assert_plain_failure(run_cli("respond", "--check", "1"))
+    assert_plain_failure(run_cli("respond", "--check", "99"))
