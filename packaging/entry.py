@@ -16,6 +16,12 @@ from pathlib import Path
 
 
 def main() -> int:
+    # A child process started by the text extraction pool ('spawn') re-runs this executable; this hands it over
+    # to multiprocessing before anything of the program runs.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
+
     from desktop_app.__main__ import _wants_window
     from desktop_app.__main__ import main as app_main
 

@@ -8,6 +8,7 @@ Exit status 0 when every check passed, 1 when one failed, 2 when the app is not 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ EXE_NAME = "sister-city-records"
 CLI_EXE_NAME = "sister-city-records-cli"
 APP_BUNDLE_NAME = "Sister City Records.app"
 SMOKE_CITY = "Kansas City, MO"
+SEARCH_MARKER = "smoketestmarker"
 STEP_TIMEOUT_S = 180
 WINDOW_SECONDS = 4
 
@@ -190,6 +192,18 @@ def log_tail(data_dir: Path, lines: int = 40) -> str:
     return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
 
+def make_text_pdf(path: Path, text: str) -> Path:
+    """A one-page PDF with a text layer, made with ReportLab (a dependency of the program)."""
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), pagesize=LETTER)
+    canvas.drawString(72, 700, text)
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
 def gui_in_checkout() -> bool:
     """Whether the window's code exists in this source tree, so the build must open a window."""
     return (ROOT / "desktop_app" / "gui" / "launch.py").is_file()
@@ -240,6 +254,22 @@ def smoke_test(app: FrozenApp, work: Path) -> Report:
         expect_success(run(app.cli, *location, "respond", "--out", str(pdf), environment=environment, cwd=work))
         check_pdf(pdf)
 
+    def attached_pdf_is_searchable() -> None:
+        # Text extraction runs in child processes ('spawn'), which re-run the frozen executable: this proves they work.
+        pdf = make_text_pdf(work / "evidence.pdf", f"Annual review of the partnership, reference {SEARCH_MARKER}.")
+        expect_success(
+            run(app.cli, *location, "attach", "--to", "partnership:1", str(pdf), environment=environment, cwd=work)
+        )
+        output = expect_success(
+            run(app.cli, *location, "search", SEARCH_MARKER, "--json", environment=environment, cwd=work)
+        )
+        try:
+            hits = json.loads(output)
+        except json.JSONDecodeError as exc:
+            raise CheckFailed(f"search --json printed something that is not JSON:\n{output}") from exc
+        if not any(hit.get("record_kind") == "attachment" for hit in hits):
+            raise CheckFailed(f"the attached PDF's text is not found by search (was it extracted?):\n{output}")
+
     def window_opens_and_closes() -> None:
         shown = work / "windows-shown.txt"
         window_environment = {
@@ -268,6 +298,13 @@ def smoke_test(app: FrozenApp, work: Path) -> Report:
         report.run("respond --out writes the 2020 letter's response PDF", respond_writes_letter)
     else:
         report.skip("respond --out", "this build has no 'respond' command yet (not listed by --help)")
+    if help_text and re.search(r"^\s+attach\b", help_text[0], re.MULTILINE) and "search" in help_text[0]:
+        report.run(
+            "attach a PDF, its text extracted in a child process, then search finds it", attached_pdf_is_searchable
+        )
+        report.run("verify passes with the attachment", verify_passes)
+    else:
+        report.skip("attach and search", "this build has no 'attach' or 'search' command (not listed by --help)")
     if gui_in_checkout():
         report.run(f"the window opens offscreen and closes after {WINDOW_SECONDS} s", window_opens_and_closes)
     else:
