@@ -70,15 +70,24 @@ def resolve_location(data_dir: str | os.PathLike[str] | None = None, database: s
 
 
 def ensure_private_dir(path: Path) -> None:
-    """Creates a folder readable by its owner only (POSIX); on Windows the user profile already is private."""
+    """Creates a folder (and its missing parents) readable by its owner only on POSIX.
+
+    A folder that already exists keeps its rights: it may be one the user chose and shares, or a system folder.
+    """
+    missing = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
     try:
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise UserError(f"The folder {path} cannot be created: {exc.strerror or exc}.") from exc
     if os.name == "posix":
-        # A folder we do not own (e.g. a shared one chosen by the user) keeps its own rights.
-        with contextlib.suppress(OSError):
-            path.chmod(0o700)
+        for created in missing:
+            # mkdir's mode is reduced by the umask, and parents are made with default rights: set them here.
+            with contextlib.suppress(OSError):
+                created.chmod(0o700)
 
 
 def make_private_file(path: Path) -> None:

@@ -87,3 +87,18 @@ def test_sqlite_pragmas_are_set(db: Database, sqlite_only: None) -> None:
         assert session.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
         assert session.execute(text("PRAGMA synchronous")).scalar_one() == 2
         assert session.execute(text("PRAGMA busy_timeout")).scalar_one() >= 5000
+
+
+def test_an_existing_folder_keeps_its_rights(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    db, _ = open_database(resolve_location(tmp_path / "data", str(shared / "records.sqlite3")))
+    db.dispose()
+    assert shared.stat().st_mode & 0o777 == 0o755
+    assert (shared / "records.sqlite3").stat().st_mode & 0o077 == 0
+    created = tmp_path / "new" / "deeper"
+    db, _ = open_database(resolve_location(created))
+    db.dispose()
+    assert created.stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "new").stat().st_mode & 0o777 == 0o700
