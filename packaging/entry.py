@@ -64,7 +64,11 @@ def _report_crash(arguments: list[str]) -> int:
 
 
 def _close_window_after(milliseconds: int, report_path: str) -> None:
-    """Once the window is up, waits, notes the shown windows, then closes them as a clerk would."""
+    """Once the window is up, waits, notes the shown windows, then closes them as a clerk would.
+
+    The request is repeated every second, so a dialog that opens before the main event loop runs cannot keep the
+    program open.
+    """
     import threading
 
     from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -72,13 +76,16 @@ def _close_window_after(milliseconds: int, report_path: str) -> None:
 
     class Closer(QObject):
         close_requested = Signal()
+        reported = False
 
         @Slot()
         def close_windows(self) -> None:
-            shown = [widget.windowTitle() for widget in QApplication.topLevelWidgets() if widget.isVisible()]
-            if report_path:
-                with open(report_path, "w", encoding="utf-8") as report:
-                    report.write("\n".join(shown) + "\n" if shown else "")
+            if not self.reported:
+                self.reported = True
+                shown = [widget.windowTitle() for widget in QApplication.topLevelWidgets() if widget.isVisible()]
+                if report_path:
+                    with open(report_path, "w", encoding="utf-8") as report:
+                        report.write("\n".join(shown) + "\n" if shown else "")
             QApplication.closeAllWindows()
             QApplication.quit()
 
@@ -88,8 +95,11 @@ def _close_window_after(milliseconds: int, report_path: str) -> None:
     _close_window_after.closer = closer  # type: ignore[attr-defined]  # kept alive for the program's lifetime
 
     def wait_then_close() -> None:
-        threading.Event().wait(milliseconds / 1000)
-        closer.close_requested.emit()
+        waiting = threading.Event()
+        waiting.wait(milliseconds / 1000)
+        for _ in range(60):
+            closer.close_requested.emit()
+            waiting.wait(1.0)
 
     threading.Thread(target=wait_then_close, name="smoke-test-closer", daemon=True).start()
 
