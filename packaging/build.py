@@ -28,7 +28,7 @@ DIST = ROOT / "dist"
 WORK = ROOT / "build"
 APP_FOLDER = DIST / "sister-city-records"
 APP_BUNDLE = DIST / "Sister City Records.app"
-ICON_ICO = WORK / "icons" / "app.ico"  # rendered by the spec from resources/icons/app.svg
+ICON_ICO = WORK / "icons" / "app.ico"  # rendered by the spec from resources/icons/app-emblem.svg
 PINNED_PYINSTALLER = "6.22.3"
 
 
