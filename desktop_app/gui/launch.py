@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from .. import APP_NAME, __version__
 from ..core.errors import UserError
+from ..core.instance_lock import acquire_instance_lock
 from ..core.logs import configure_logging
 from ..core.paths import DataLocation, resolve_location
 from . import dialogs
@@ -68,6 +69,11 @@ def launch_window(argv: Sequence[str]) -> int:
     except UserError as error:
         dialogs.warn(None, APP_NAME, error.message)
         return 2
+    try:
+        lock = acquire_instance_lock(location.data_dir)
+    except UserError as error:  # another copy of the program has this data folder open
+        dialogs.warn(None, APP_NAME, error.message)
+        return 2
     log_path = configure_logging(location.logs_dir)
     log.info("Window started (version %s) on %s", __version__, location.sqlite_path or "a database server")
 
@@ -85,6 +91,7 @@ def launch_window(argv: Sequence[str]) -> int:
         context.runner.shutdown()
         if context.db is not None:
             context.db.dispose()
+        lock.release()
     return int(code)
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from ..core.db.engine import Database
 from ..core.opening import OpenResult, open_database
+from ..core.paths import cloud_sync_warning
 from ..core.records.parties import home_jurisdiction
 from . import dialogs
 from .audit_page import AuditPage
@@ -371,7 +372,12 @@ class MainWindow(QMainWindow):
         message = f"The records are open ({where})."
         if opened.migrated:
             message = f"The records were upgraded; the copy made before is {opened.backup_path}."
+        elif opened.automatic_backup_path:
+            message = f"The records are open; today's backup copy is {opened.automatic_backup_path}."
         self.status_label.setText(message)
+        warning = cloud_sync_warning(self.context.location.sqlite_path or self.context.location.data_dir)
+        if warning:
+            dialogs.warn(self, "The records are in a synced folder", warning)
         self.dashboard.refresh()
         self._nav_changed(self.nav.currentRow())
         self.context.call(home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_known)

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import records
-from ..core.backup import online_backup, timestamped_name
-from ..core.errors import UserError
+from ..core.backup import backups_folder, create_backup, list_backups, set_backups_folder
 from ..core.files.attachments import attach_files
 from ..core.paths import DataLocation
 from ..core.records.parties import home_jurisdiction
@@ -31,11 +30,18 @@ from .launch import DATA_DIR_SETTING
 
 
 def back_up_now(location: DataLocation) -> Path:
-    """A consistent copy of the database in the backups folder."""
-    source = location.sqlite_path
-    if source is None:
-        raise UserError("The records are on a database server; back them up with the server's own tools.")
-    return online_backup(source, location.backups_dir / timestamped_name("manual"))
+    """A consistent, checked copy of the database in the backups folder (manual copies are never rotated away)."""
+    return Path(create_backup(location).path)
+
+
+def describe_backups(location: DataLocation) -> str:
+    """Where backups go, how many there are and when the newest was made, in one sentence."""
+    folder = backups_folder(location)
+    found = list_backups(location)
+    if not found:
+        return f"Backups go to {folder}. There is none yet; one is made each day the program opens the records."
+    newest = found[0].created_at[:16].replace("T", " ")
+    return f"Backups go to {folder}: {len(found)} kept, the newest made {newest} (UTC)."
 
 
 def set_letterhead(db: Any, path: Path, home_id: int) -> dict[str, Any]:
@@ -76,9 +82,7 @@ class SettingsDialog(QDialog):
 
         backup_box = QGroupBox("Backups")
         backup_layout = QVBoxLayout(backup_box)
-        self.backup_text = QLabel(
-            f"A copy of the records is made before every upgrade. Copies are kept in {location.backups_dir}."
-        )
+        self.backup_text = QLabel("Reading the backups…")
         self.backup_text.setWordWrap(True)
         self.backup_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         backup_layout.addWidget(self.backup_text)
@@ -90,6 +94,11 @@ class SettingsDialog(QDialog):
         self.backup_button.setAccessibleName("Make a backup copy of the records now")
         self.backup_button.clicked.connect(self.back_up)
         self.backup_button.setEnabled(location.sqlite_path is not None)
+        self.backup_folder_button = QPushButton("Choose the backups folder…")
+        self.backup_folder_button.setAccessibleName("Choose the folder backups go to")
+        self.backup_folder_button.clicked.connect(self.choose_backups_folder)
+        self.backup_folder_button.setEnabled(location.sqlite_path is not None)
+        row.addWidget(self.backup_folder_button)
         row.addWidget(self.backup_button)
         backup_layout.addLayout(row)
         layout.addWidget(backup_box)
@@ -132,6 +141,7 @@ class SettingsDialog(QDialog):
         self.resize(self.fontMetrics().horizontalAdvance("M") * 46, self.sizeHint().height())
         if context.db is not None:
             context.call(home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_read)
+        self.refresh_backups()
 
     def _home_read(self, home: dict[str, Any] | None) -> None:
         self._home = home
@@ -153,6 +163,31 @@ class SettingsDialog(QDialog):
         QSettings().setValue(DATA_DIR_SETTING, folder)
         self.data_note.setText(f"From the next start the records will be read from {folder}.")
 
+    def refresh_backups(self) -> None:
+        if self._context.location.sqlite_path is None:
+            self.backup_text.setText("The records are on a database server; back them up with the server's own tools.")
+            return
+        self._context.runner.run(
+            lambda _control: describe_backups(self._context.location),
+            label="Reading the backups…",
+            on_done=self.backup_text.setText,
+        )
+
+    def choose_backups_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose the backups folder", str(backups_folder(self._context.location))
+        )
+        if folder:
+            self.use_backups_folder(Path(folder))
+
+    def use_backups_folder(self, folder: Path) -> None:
+        self._context.runner.run(
+            lambda _control: set_backups_folder(self._context.location, folder),
+            label="Choosing the backups folder…",
+            on_done=lambda _folder: self.refresh_backups(),
+            on_error=self._backup_failed,
+        )
+
     def back_up(self) -> None:
         self.backup_button.setEnabled(False)
         self._context.runner.run(
@@ -165,6 +200,7 @@ class SettingsDialog(QDialog):
     def _backed_up(self, path: Path) -> None:
         self.backup_button.setEnabled(True)
         self.backup_result.setText(f"Backed up to {path.name}.")
+        self.refresh_backups()
         self._context.runner.busy_changed.emit(f"Backed up the records to {path}.")
 
     def _backup_failed(self, error: BaseException) -> None:

@@ -79,6 +79,13 @@ def test_settings_signatory_letterhead_backup_and_data_folder(qtbot: Any, open_w
     qtbot.mouseClick(dialog.backup_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window.context)
     assert list(window.context.location.backups_dir.glob("*manual*"))
+    assert "kept, the newest made" in dialog.backup_text.text()  # with the daily automatic copy
+    dialog.use_backups_folder(tmp_path / "copies")
+    wait_idle(qtbot, window.context)
+    assert str(tmp_path / "copies") in dialog.backup_text.text()
+    qtbot.mouseClick(dialog.backup_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window.context)
+    assert list((tmp_path / "copies").glob("*manual*"))
     dialog.remember_data_folder(str(tmp_path / "elsewhere"))
     assert QSettings().value(launch.DATA_DIR_SETTING) == str(tmp_path / "elsewhere")
     assert launch.choose_location(None, None).data_dir == tmp_path / "elsewhere"
@@ -216,3 +223,27 @@ def test_launch_opens_the_records_and_closes_cleanly(qtbot: Any, tmp_path: Path,
     assert (tmp_path / "data" / "records.sqlite3").exists()
     assert (tmp_path / "data" / "logs").is_dir()
     assert seen["title"].startswith("Sister City Records")
+
+
+def test_a_second_copy_on_the_same_data_folder_is_refused(tmp_path: Path, dialog_log: Any) -> None:
+    from desktop_app.core.instance_lock import acquire_instance_lock
+
+    with acquire_instance_lock(tmp_path / "data"):
+        assert launch.launch_window(["--data-dir", str(tmp_path / "data")]) == 2
+    assert "already open in another copy" in dialog_log.texts()[-1]
+
+
+def test_records_in_a_synced_folder_are_warned_about(qtbot: Any, tmp_path: Path, dialog_log: Any) -> None:
+    from desktop_app.core.paths import resolve_location
+    from desktop_app.gui.context import AppContext
+    from desktop_app.gui.main_window import MainWindow
+    from desktop_app.gui.tasks import TaskRunner
+
+    context = AppContext(location=resolve_location(tmp_path / "Dropbox" / "records"), runner=TaskRunner())
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.open_records()
+    qtbot.waitUntil(lambda: context.db is not None, timeout=20000)
+    wait_idle(qtbot, context)
+    assert any("Dropbox" in text for text in dialog_log.texts())
+    window.close()
