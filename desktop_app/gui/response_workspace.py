@@ -115,10 +115,22 @@ class ResponseWorkspace(QWidget):
         self.signatory_title.setAccessibleName("Title of who signs the letter")
         self.copy_to = QCheckBox("Also address the inquiry's optional recipients")
         self.copy_to.setAccessibleName("Also address the optional recipients")
+        self.introduction = QPlainTextEdit()
+        self.introduction.setAccessibleName("Introduction of the letter")
+        self.introduction.setPlaceholderText("empty: the standard introduction")
+        self.closing = QPlainTextEdit()
+        self.closing.setAccessibleName("Closing of the letter")
+        self.closing.setPlaceholderText("empty: the standard closing")
+        for box in (self.introduction, self.closing):
+            box.setTabChangesFocus(True)
+            box.setMaximumHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+            box.textChanged.connect(self._letter_text_edited)
         letter_form.addRow("Dated", self.letter_date)
         letter_form.addRow("Signed by", self.signatory_name)
         letter_form.addRow("Title", self.signatory_title)
         letter_form.addRow("", self.copy_to)
+        letter_form.addRow("Introduction", self.introduction)
+        letter_form.addRow("Closing", self.closing)
         for line in (self.letter_date, self.signatory_name, self.signatory_title):
             line.editingFinished.connect(self.save_letter)
         self.copy_to.toggled.connect(lambda _on: self.save_letter())
@@ -169,6 +181,10 @@ class ResponseWorkspace(QWidget):
         splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
 
+        self._letter_timer = QTimer(self)
+        self._letter_timer.setSingleShot(True)
+        self._letter_timer.setInterval(SAVE_DELAY_MS)
+        self._letter_timer.timeout.connect(self.save_letter)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
@@ -238,6 +254,8 @@ class ResponseWorkspace(QWidget):
             self.signatory_name.setText(response.get("signatory_name") or "")
             self.signatory_title.setText(response.get("signatory_title") or "")
             self.copy_to.setChecked(bool(response.get("include_optional_recipients")))
+            self.introduction.setPlainText(response.get("introduction") or "")
+            self.closing.setPlainText(response.get("closing") or "")
             for answer in response["answers"]:
                 title = answer["short_title"] or answer["question"][:50]
                 item = QListWidgetItem(f"{answer['position']}. {title}")
@@ -381,6 +399,10 @@ class ResponseWorkspace(QWidget):
         else:
             self._context.runner.unhandled_error.emit(error)
 
+    def _letter_text_edited(self) -> None:
+        if not self._filling:
+            self._letter_timer.start()
+
     def save_letter(self) -> None:
         if self._filling or self.response is None or self.response["status"] != "draft":
             return
@@ -389,6 +411,8 @@ class ResponseWorkspace(QWidget):
             "signatory_name": self.signatory_name.text(),
             "signatory_title": self.signatory_title.text(),
             "include_optional_recipients": self.copy_to.isChecked(),
+            "introduction": self.introduction.toPlainText(),
+            "closing": self.closing.toPlainText(),
         }
         self.problem.show_problem("")
         self._context.call(

@@ -54,6 +54,13 @@ def test_answer_preview_save_print_and_issue_the_2020_letter(
     stored = responses.get_response(context.database(), page.response["id"])
     assert stored["answers"][0]["excluded_evidence"] == [checkable[0].data(Qt.ItemDataRole.UserRole)]
 
+    # The letter's own introduction is kept with the draft.
+    page.introduction.setPlainText("{jurisdiction_name} answers the four questions below.")
+    qtbot.wait(SAVE_DELAY_MS + 100)
+    wait_idle(qtbot, context)
+    stored = responses.get_response(context.database(), page.response["id"])
+    assert stored["introduction"] == "{jurisdiction_name} answers the four questions below."
+
     # A name that is not a named value is refused beside the editor.
     page.questions.setCurrentRow(1)
     qtbot.keyClicks(page.narrative, "See {no_such_value}.")
