@@ -121,9 +121,9 @@ class ResponseWorkspace(QWidget):
         self.closing = QPlainTextEdit()
         self.closing.setAccessibleName("Closing of the letter")
         self.closing.setPlaceholderText("empty: the standard closing")
-        for box in (self.introduction, self.closing):
+        for box, lines in ((self.introduction, 4), (self.closing, 3)):
             box.setTabChangesFocus(True)
-            box.setMaximumHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+            box.setFixedHeight(self._text_height(box, lines))
             box.textChanged.connect(self._letter_text_edited)
         letter_form.addRow("Dated", self.letter_date)
         letter_form.addRow("Signed by", self.signatory_name)
@@ -138,7 +138,7 @@ class ResponseWorkspace(QWidget):
 
         self.questions = QListWidget()
         self.questions.setAccessibleName("Questions of the inquiry")
-        self.questions.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
+        self.questions.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 8)
         self.questions.currentRowChanged.connect(self._question_chosen)
         left_layout.addWidget(self.questions)
 
@@ -191,6 +191,12 @@ class ResponseWorkspace(QWidget):
         self._save_timer.timeout.connect(self.save_narrative)
         context.bus.changed.connect(self._records_changed)
         self._show_state()
+
+    @staticmethod
+    def _text_height(box: QPlainTextEdit, lines: int) -> int:
+        """Tall enough for whole lines of text, with the frame and the document's margin."""
+        margin = int(box.document().documentMargin() * 2) + box.frameWidth() * 2
+        return box.fontMetrics().lineSpacing() * lines + margin + 2
 
     def _button(self, icon_name: str, text: str, accessible: str, slot: Any) -> QPushButton:
         button = QPushButton(icon(icon_name), text)
