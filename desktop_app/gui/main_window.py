@@ -25,7 +25,7 @@ from ..core.db.engine import Database
 from ..core.opening import OpenResult, open_database
 from ..core.paths import cloud_sync_warning
 from ..core.records.parties import home_jurisdiction
-from . import dialogs
+from . import dialogs, safekeeping
 from .audit_page import AuditPage
 from .context import AppContext
 from .dashboard import DashboardPage
@@ -198,10 +198,16 @@ class MainWindow(QMainWindow):
         )
         self.about_action = self._action("&About Sister City Records", "app", None, self.about)
         self.quit_action = self._action("&Quit", None, QKeySequence.StandardKey.Quit, self.close)
+        self.backup_action = self._action("&Back up now…", None, None, lambda: safekeeping.back_up_now(self))
+        self.restore_action = self._action("&Restore a backup…", None, None, lambda: safekeeping.restore_a_backup(self))
+        self.verify_action = self._action("&Check the records", None, None, lambda: safekeeping.check_the_records(self))
 
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         for action in (self.new_action, self.save_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (self.backup_action, self.restore_action, self.verify_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
@@ -378,6 +384,7 @@ class MainWindow(QMainWindow):
         warning = cloud_sync_warning(self.context.location.sqlite_path or self.context.location.data_dir)
         if warning:
             dialogs.warn(self, "The records are in a synced folder", warning)
+        safekeeping.check_at_start(self)
         self.dashboard.refresh()
         self._nav_changed(self.nav.currentRow())
         self.context.call(home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_known)

@@ -1,0 +1,109 @@
+"""The File menu's safekeeping commands: back up now, restore a backup, check the records; and the start check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QFileDialog
+
+from ..core.backup import backups_folder, create_backup, latest_good_backup
+from ..core.restore import restore_backup
+from ..core.verify import startup_check, verify_database
+from . import dialogs
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+BACKUP_FILTER = "Sister City Records backups (*.sqlite3);;All files (*)"
+
+
+def check_at_start(window: MainWindow) -> None:
+    """Runs the quick integrity check on the worker; a damaged file gets a plain dialog naming the latest good copy."""
+    location = window.context.location
+    if location.sqlite_path is None:
+        return
+
+    def checked(problems: list[str]) -> None:
+        if not problems:
+            return
+        good = latest_good_backup(location)
+        advice = (
+            f"The latest good backup is {good.path} (made {good.created_at[:16].replace('T', ' ')} UTC). "
+            "Choose File > Restore a backup… to put it back."
+            if good is not None
+            else "No good backup was found; copy the data folder somewhere safe before changing anything."
+        )
+        dialogs.warn(window, "The records failed their check", " ".join(problems[:3]) + "\n\n" + advice)
+
+    window.context.call(startup_check, label="Checking the records…", on_done=checked)
+
+
+def back_up_now(window: MainWindow) -> None:
+    """Asks where to write a copy (the backups folder is offered) and writes it on the worker."""
+    location = window.context.location
+    suggested = str(backups_folder(location) / "records-backup.sqlite3")
+    path, _ = QFileDialog.getSaveFileName(window, "Back up the records", suggested, BACKUP_FILTER)
+    if not path:
+        return
+    window.context.runner.run(
+        lambda _control: create_backup(location, Path(path)),
+        label="Writing a backup copy…",
+        on_done=lambda info: dialogs.inform(
+            window, "Backup written", f"A checked copy of the records is in {info.path}."
+        ),
+        on_error=window.show_error,
+    )
+
+
+def restore_a_backup(window: MainWindow) -> None:
+    """Asks for a backup file, confirms, closes the records, restores on the worker and opens them again."""
+    location = window.context.location
+    if location.sqlite_path is None:
+        dialogs.inform(window, "Restore", "Records kept on a database server are restored with the server's tools.")
+        return
+    path, _ = QFileDialog.getOpenFileName(window, "Restore a backup", str(backups_folder(location)), BACKUP_FILTER)
+    if not path or not confirm_restore(window, Path(path)):
+        return
+    context = window.context
+
+    def work(_control: Any) -> Any:
+        if context.db is not None:
+            context.db.dispose()
+        return restore_backup(location, Path(path))
+
+    def restored(info: Any) -> None:
+        context.db = None
+        kept = f" The records it replaced are kept as {info.safety_backup}." if info.safety_backup else ""
+        dialogs.inform(window, "Backup restored", f"The records were restored from {info.restored_from}.{kept}")
+        window.open_records()
+
+    def failed(error: BaseException) -> None:
+        window.show_error(error)
+        window.open_records()
+
+    window.setEnabled_for_records(False)
+    context.runner.run(work, label="Restoring the backup…", on_done=restored, on_error=failed)
+
+
+def confirm_restore(window: MainWindow, path: Path) -> bool:
+    return dialogs.confirm(
+        window,
+        "Restore a backup",
+        f"Replace the records with the copy in {path.name}? The file is checked first and nothing changes if it is "
+        "not a sound backup. The current records are kept as a backup copy before they are replaced.",
+        "Restore",
+    )
+
+
+def check_the_records(window: MainWindow) -> None:
+    """Runs the full check (database, every stored file's fingerprint, audit trail) and shows what it found."""
+
+    def done(report: Any) -> None:
+        text = "\n".join(report.lines())
+        if report.ok:
+            dialogs.inform(window, "The records passed every check", text)
+        else:
+            dialogs.warn(window, "The check found problems", text)
+
+    window.context.call(verify_database, label="Checking every record, file and audit entry…", on_done=done)
