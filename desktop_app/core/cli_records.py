@@ -219,23 +219,9 @@ def _one_line(kind_name: str, row: dict[str, Any]) -> str:
 
 
 def _audit_rows(context: Context) -> list[dict[str, Any]]:
-    from sqlalchemy import select
+    from .listing import audit_page
 
-    from .db.models import AuditEvent
-
-    with context.database().reading() as session:
-        return [
-            {
-                "seq": event.seq,
-                "occurred_at": event.occurred_at,
-                "actor": event.actor,
-                "action": event.action,
-                "record_kind": event.record_kind,
-                "record_id": event.record_id,
-                "hash": event.hash,
-            }
-            for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq))
-        ]
+    return audit_page(context.database(), limit=None, descending=False)
 
 
 def _attachment_rows(context: Context) -> list[dict[str, Any]]:

@@ -21,14 +21,14 @@ def audit_page(
     db: Database,
     *,
     offset: int = 0,
-    limit: int = 200,
+    limit: int | None = 200,
     order_by: str = "seq",
     descending: bool = True,
     record_kind: str = "",
     record_id: int | None = None,
     text: str = "",
 ) -> list[dict[str, Any]]:
-    """One window of audit events (newest first by default), filtered in the database."""
+    """One window of audit events, newest first by default (all of them with limit=None), filtered in the database."""
     column = getattr(models.AuditEvent, order_by if order_by in AUDIT_ORDER else "seq")
     statement = select(models.AuditEvent)
     if record_kind:

@@ -311,37 +311,27 @@ def change_status_in(
 
 
 def trash_in(session: Session, kind: Kind, record_id: int, actor: str) -> Any:
-    obj = load(session, kind, record_id)
-    _refuse_if_frozen(kind, obj)
-    if obj.deleted_at:
-        return obj
-    before = audit_snapshot(kind, obj)
-    obj.deleted_at = utc_now_text()
-    session.flush()
-    append_event(
-        session,
-        actor=actor,
-        action="trash",
-        record_kind=kind.name,
-        record_id=obj.id,
-        before=before,
-        after=audit_snapshot(kind, obj),
-    )
-    search.index_record_in(session, kind.name, obj.id)
-    return obj
+    return _set_trashed(session, kind, record_id, actor, trashed=True)
 
 
 def restore_in(session: Session, kind: Kind, record_id: int, actor: str) -> Any:
+    return _set_trashed(session, kind, record_id, actor, trashed=False)
+
+
+def _set_trashed(session: Session, kind: Kind, record_id: int, actor: str, *, trashed: bool) -> Any:
+    """Moves a record to the trash or back, with its audit event and its search entry; nothing when already so."""
     obj = load(session, kind, record_id)
-    if not obj.deleted_at:
+    if trashed:
+        _refuse_if_frozen(kind, obj)
+    if bool(obj.deleted_at) == trashed:
         return obj
     before = audit_snapshot(kind, obj)
-    obj.deleted_at = None
+    obj.deleted_at = utc_now_text() if trashed else None
     session.flush()
     append_event(
         session,
         actor=actor,
-        action="restore",
+        action="trash" if trashed else "restore",
         record_kind=kind.name,
         record_id=obj.id,
         before=before,
