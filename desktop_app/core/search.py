@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import bindparam, select, text
@@ -54,6 +55,8 @@ def fold(value: str) -> str:
 
 def space_cjk(value: str) -> str:
     """Puts an invisible separator around each CJK character so that each is a token of its own."""
+    if not _CJK_CHAR.search(value):
+        return value
     return _CJK_CHAR.sub(_CJK_SEPARATOR + r"\1" + _CJK_SEPARATOR, value)
 
 
@@ -106,23 +109,26 @@ class Document:
 
 def document_for(session: Session, kind_name: str, record_id: int) -> Document | None:
     """The title and text a record puts in the index, or None when it is not (or no longer) searchable."""
+    return document_of(session, kind_name, session.get(_model_of(kind_name), record_id))
+
+
+def _model_of(kind_name: str) -> Any:
+    from .records.kinds import kind_named
+
+    return models.Attachment if kind_name == "attachment" else kind_named(kind_name).model
+
+
+def document_of(session: Session, kind_name: str, obj: Any) -> Document | None:
+    """As document_for, for a record already loaded (or None)."""
     from .records.kinds import kind_named
     from .records.service import describe, to_plain
 
-    if kind_name == "attachment":
-        attachment = session.get(models.Attachment, record_id)
-        if attachment is None or attachment.deleted_at:
-            return None
-        names = (
-            attachment.title
-            if attachment.title == attachment.original_name
-            else (f"{attachment.title}\n{attachment.original_name}")
-        )
-        return Document(attachment.title or attachment.original_name, f"{names}\n{attachment.extracted_text}")
-    kind = kind_named(kind_name)
-    obj: Any = session.get(kind.model, record_id)
     if obj is None or obj.deleted_at:
         return None
+    if kind_name == "attachment":
+        names = obj.title if obj.title == obj.original_name else (f"{obj.title}\n{obj.original_name}")
+        return Document(obj.title or obj.original_name, f"{names}\n{obj.extracted_text}")
+    kind = kind_named(kind_name)
     parts = [str(getattr(obj, f.name) or "") for f in kind.fields if f.searchable and not f.personal]
     record = to_plain(kind, obj)
     title = describe(kind, record)
@@ -141,9 +147,7 @@ def document_for(session: Session, kind_name: str, record_id: int) -> Document |
     elif kind_name == "response":
         title = f"Response {obj.id}"
         parts.extend(
-            session.scalars(
-                select(models.ResponseAnswer.narrative).where(models.ResponseAnswer.response_id == record_id)
-            )
+            session.scalars(select(models.ResponseAnswer.narrative).where(models.ResponseAnswer.response_id == obj.id))
         )
     return Document(title, "\n".join(part for part in parts if part))
 
@@ -233,24 +237,26 @@ def _write(session: Session, kind_name: str, record_id: int, document: Document)
             )
 
 
-def index_new_records_in(session: Session, kind_name: str, record_ids: list[int], batch: int = 2000) -> None:
-    """Indexes many records that have no entry yet (an import), loading and writing them a batch at a time."""
-    from .records.kinds import kind_named
+def index_new_records_in(session: Session, kind_name: str, record_ids: list[int], batch: int = 2000) -> int:
+    """Indexes many records that have no entry yet (an import), loading and writing them a batch at a time.
 
+    Returns how many records went in (trashed ones do not).
+    """
+    count = 0
     if kind_name not in INDEXED_KINDS or not record_ids:
-        return
-    model: Any = models.Attachment if kind_name == "attachment" else kind_named(kind_name).model
+        return count
+    model = _model_of(kind_name)
     sqlite = session.get_bind().dialect.name == "sqlite"
     for start in range(0, len(record_ids), batch):
         ids = record_ids[start : start + batch]
-        # Loading the batch at once puts its records in the session, so document_for finds them without a query.
-        session.scalars(select(model).where(model.id.in_(ids))).unique().all()
+        loaded = _load_for_index(session, kind_name, model, ids)
         rows: list[tuple[int, int, str, str]] = []
-        for record_id in ids:
-            document = document_for(session, kind_name, record_id)
+        for obj in loaded:
+            document = document_of(session, kind_name, obj)
             if document is not None:
+                count += 1
                 rows.extend(
-                    (record_id, segment, document.title, body) for segment, body in enumerate(_segments(document.body))
+                    (obj.id, segment, document.title, body) for segment, body in enumerate(_segments(document.body))
                 )
         if not rows:
             continue
@@ -293,24 +299,56 @@ def index_new_records_in(session: Session, kind_name: str, record_ids: list[int]
                     for row in rows
                 ],
             )
-        session.expunge_all()
+    return count
+
+
+def _load_for_index(session: Session, kind_name: str, model: Any, ids: list[int]) -> list[Any]:
+    """The records of a batch as document_of reads them, in id order.
+
+    Rows are read through SQLAlchemy Core as plain attribute holders, with a partnership's partner and jurisdiction
+    beside it: building ORM objects cost most of an import's indexing time. Inquiries and responses, which are
+    few and read related rows, are loaded as ORM objects.
+    """
+    if kind_name in ("inquiry", "response"):
+        return list(session.scalars(select(model).where(model.id.in_(ids)).order_by(model.id)))
+    table = model.__table__
+    rows = [
+        SimpleNamespace(**row)
+        for row in session.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id)).mappings()
+    ]
+    if kind_name == "partnership":
+        partners = _rows_by_id(session, models.Partner, {row.partner_id for row in rows}, _PARTNER_COLUMNS)
+        jurisdictions = _rows_by_id(
+            session, models.Jurisdiction, {row.jurisdiction_id for row in rows}, ("name", "state")
+        )
+        for row in rows:
+            row.partner = partners[row.partner_id]
+            row.jurisdiction = jurisdictions[row.jurisdiction_id]
+    return rows
+
+
+# What a partnership's document and plain form read of its partner.
+_PARTNER_COLUMNS = ("name", "native_name", "region", "country_name", "country_code")
+
+
+def _rows_by_id(session: Session, model: Any, ids: set[int], columns: tuple[str, ...]) -> dict[int, Any]:
+    table = model.__table__
+    statement = select(table.c.id, *(table.c[name] for name in columns)).where(
+        table.c.id.in_(bindparam("ids", expanding=True))
+    )
+    return {row.id: row for row in session.execute(statement, {"ids": list(ids)})}
 
 
 def rebuild_in(session: Session) -> int:
     """Empties the index and fills it from every record; returns how many records went in."""
-    from .records.kinds import kind_named
-
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("DELETE FROM search_text"))
     session.execute(text("DELETE FROM search_entry"))
     count = 0
     for kind_name in INDEXED_KINDS:
-        model: Any = models.Attachment if kind_name == "attachment" else kind_named(kind_name).model
-        for record_id in session.scalars(select(model.id).where(model.deleted_at.is_(None)).order_by(model.id)).all():
-            document = document_for(session, kind_name, record_id)
-            if document is not None:
-                _write(session, kind_name, record_id, document)
-                count += 1
+        model = _model_of(kind_name)
+        ids = list(session.scalars(select(model.id).where(model.deleted_at.is_(None)).order_by(model.id)))
+        count += index_new_records_in(session, kind_name, ids)
     return count
 
 
