@@ -56,6 +56,13 @@ class EvidenceItem:
     rows: tuple[tuple[str, ...], ...]  # its row(s) in the letter's table
     attachment_ids: tuple[int, ...] = ()
     excluded: bool = False
+    on: dt.date | None = None  # its date, for choosing the most recent when a section is summarised
+    facets: tuple[tuple[str, str], ...] = ()  # (what, value) pairs a summarised section counts, e.g. ("Status", "Open")
+
+
+# A section with more items than this is summarised: counts of all its items and only the most recent listed.
+LIST_IN_FULL_UP_TO = 60
+MOST_RECENT_LISTED = 40
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,46 @@ class Section:
     @property
     def shown(self) -> tuple[EvidenceItem, ...]:
         return tuple(item for item in self.items if not item.excluded)
+
+    @property
+    def summarised(self) -> bool:
+        """True when the section has too many items to list them all in a letter."""
+        return len(self.shown) > LIST_IN_FULL_UP_TO
+
+    @property
+    def listed(self) -> tuple[EvidenceItem, ...]:
+        """The items the letter lists: all of them, or the most recent ones of a summarised section, in order."""
+        shown = self.shown
+        if not self.summarised:
+            return shown
+        by_date = sorted(range(len(shown)), key=lambda index: (shown[index].on or dt.date.min, index))
+        keep = set(by_date[-MOST_RECENT_LISTED:])
+        return tuple(item for index, item in enumerate(shown) if index in keep)
+
+    @property
+    def facet_counts(self) -> tuple[tuple[str, str, int], ...]:
+        """(what, value, number of items) over every shown item, by what in order of appearance, most first."""
+        counts: Counter[tuple[str, str]] = Counter(facet for item in self.shown for facet in item.facets)
+        order: dict[str, int] = {}
+        for what, _ in counts:
+            order.setdefault(what, len(order))
+        ranked = sorted(counts.items(), key=lambda entry: (order[entry[0][0]], -entry[1], entry[0][1]))
+        return tuple((what, value, number) for (what, value), number in ranked)
+
+    @property
+    def summary_note(self) -> str:
+        """The sentence that says plainly how much a summarised section leaves out; empty when it lists all."""
+        if not self.summarised:
+            return ""
+        total, listed = len(self.shown), len(self.listed)
+        names = list(dict.fromkeys(what.lower() for what, _, _ in self.facet_counts))
+        counted = " and ".join(filter(None, (", ".join(names[:-1]), names[-1]))) if names else ""
+        counted_part = f"they are all counted below by {counted}, and " if counted else ""
+        return (
+            f"The records hold {total:,} {self.what}, too many to list in this letter: {counted_part}the {listed} "
+            f"most recent are listed. The other {total - listed:,} are held in the records and can be provided on "
+            "request."
+        )
 
 
 @dataclass(frozen=True)
@@ -544,6 +591,8 @@ class _Builder:
                     rows=(tuple(row),),
                     attachment_ids=self.agreement_links.get(agreement.id, ()),
                     excluded=ref in excluded,
+                    on=agreement.signed_on,
+                    facets=(("Kind", vocab.label(vocab.AGREEMENT_KINDS, agreement.kind)),),
                 )
             )
         title = "Agreements and their clauses" if clause_topics else "Agreements and their publication"
@@ -573,6 +622,8 @@ class _Builder:
                     ),
                     attachment_ids=self.policy_links.get(policy.id, ()),
                     excluded=ref in excluded,
+                    on=policy.adopted_on,
+                    facets=(("Kind", vocab.label(vocab.POLICY_KINDS, policy.kind)),),
                 )
             )
         return Section(
@@ -613,6 +664,12 @@ class _Builder:
                     ),
                     attachment_ids=self.oversight_links.get(action.id, ()),
                     excluded=ref in excluded,
+                    on=action.action_on,
+                    facets=(
+                        ("Kind", kind),
+                        ("Status", vocab.label(vocab.OVERSIGHT_STATUSES, action.status)),
+                        ("Risk", vocab.label(vocab.RISK_LEVELS, action.risk_level) if action.risk_level else "None"),
+                    ),
                 )
             )
         return Section(
@@ -651,6 +708,8 @@ class _Builder:
                     ),
                     attachment_ids=self.activity_links.get(activity.id, ()),
                     excluded=ref in excluded,
+                    on=activity.starts_on,
+                    facets=(("Kind", kind),),
                 )
             )
         return Section(
@@ -842,7 +901,7 @@ def _enclosures(session: Session, answers: Sequence[Answer], builder: _Builder) 
     linked_to: dict[int, str] = {}
     for answer in answers:
         for section in answer.sections:
-            for item in section.shown:
+            for item in section.listed:
                 for attachment_id in item.attachment_ids:
                     if attachment_id not in linked_to:
                         order.append(attachment_id)
