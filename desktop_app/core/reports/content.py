@@ -6,7 +6,8 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -76,7 +77,7 @@ class Section:
     items: tuple[EvidenceItem, ...]
     what: str  # what it lists, as in "The City's records hold no {what} ..."
 
-    @property
+    @cached_property
     def shown(self) -> tuple[EvidenceItem, ...]:
         return tuple(item for item in self.items if not item.excluded)
 
@@ -85,7 +86,7 @@ class Section:
         """True when the section has too many items to list them all in a letter."""
         return len(self.shown) > LIST_IN_FULL_UP_TO
 
-    @property
+    @cached_property
     def listed(self) -> tuple[EvidenceItem, ...]:
         """The items the letter lists: all of them, or the most recent ones of a summarised section, in order."""
         shown = self.shown
@@ -95,7 +96,7 @@ class Section:
         keep = set(by_date[-MOST_RECENT_LISTED:])
         return tuple(item for index, item in enumerate(shown) if index in keep)
 
-    @property
+    @cached_property
     def facet_counts(self) -> tuple[tuple[str, str, int], ...]:
         """(what, value, number of items) over every shown item, by what in order of appearance, most first."""
         counts: Counter[tuple[str, str]] = Counter(facet for item in self.shown for facet in item.facets)
@@ -487,6 +488,7 @@ class _Builder:
                 if attachment is not None and not attachment.deleted_at:
                     self.partnership_links[partnership_id] = (*self.partnership_links.get(partnership_id, ()), evidence)
         self.activity_links = _links(session, "activity", [a.id for a in records.activities])
+        self._oversight_cache: list[tuple[set[str], EvidenceItem]] | None = None
 
     def _partnership_label(self, partnership_id: int | None, *, cell: bool = False) -> str:
         if partnership_id is None:
@@ -635,43 +637,49 @@ class _Builder:
             "policies",
         )
 
-    def _oversight_section(self, topics: set[str], excluded: set[str]) -> Section:
-        items = []
+    def _oversight_items(self) -> list[tuple[set[str], EvidenceItem]]:
+        """Each oversight action's topics and evidence item, built once for all the questions."""
+        if self._oversight_cache is not None:
+            return self._oversight_cache
+        built = []
         for action in self.records.oversight:
-            if not topics & set(vocab.split_words(action.topics)):
-                continue
             finding = action.finding.strip() or "–"
             if action.risk_level and action.risk_level != "none":
                 finding += f" Risk: {vocab.label(vocab.RISK_LEVELS, action.risk_level).lower()}."
             status = vocab.label(vocab.OVERSIGHT_STATUSES, action.status)
             if action.due_on and action.status != "closed":
                 status += f", due {short_date(action.due_on)}"
-            ref = f"oversight:{action.id}"
             kind = vocab.label(vocab.OVERSIGHT_KINDS, action.kind)
-            items.append(
-                EvidenceItem(
-                    ref=ref,
-                    description=f"{kind} of {short_date(action.action_on)}: "
-                    f"{self._partnership_label(action.partnership_id)}",
-                    rows=(
-                        (
-                            short_date(action.action_on),
-                            kind,
-                            self._partnership_label(action.partnership_id, cell=True),
-                            finding,
-                            status,
-                        ),
+            item = EvidenceItem(
+                ref=f"oversight:{action.id}",
+                description=f"{kind} of {short_date(action.action_on)}: "
+                f"{self._partnership_label(action.partnership_id)}",
+                rows=(
+                    (
+                        short_date(action.action_on),
+                        kind,
+                        self._partnership_label(action.partnership_id, cell=True),
+                        finding,
+                        status,
                     ),
-                    attachment_ids=self.oversight_links.get(action.id, ()),
-                    excluded=ref in excluded,
-                    on=action.action_on,
-                    facets=(
-                        ("Kind", kind),
-                        ("Status", vocab.label(vocab.OVERSIGHT_STATUSES, action.status)),
-                        ("Risk", vocab.label(vocab.RISK_LEVELS, action.risk_level) if action.risk_level else "None"),
-                    ),
-                )
+                ),
+                attachment_ids=self.oversight_links.get(action.id, ()),
+                on=action.action_on,
+                facets=(
+                    ("Kind", kind),
+                    ("Status", vocab.label(vocab.OVERSIGHT_STATUSES, action.status)),
+                    ("Risk", vocab.label(vocab.RISK_LEVELS, action.risk_level) if action.risk_level else "None"),
+                ),
             )
+            built.append((set(vocab.split_words(action.topics)), item))
+        self._oversight_cache = built
+        return built
+
+    def _oversight_section(self, topics: set[str], excluded: set[str]) -> Section:
+        items = []
+        for action_topics, item in self._oversight_items():
+            if topics & action_topics:
+                items.append(replace(item, excluded=True) if item.ref in excluded else item)
         return Section(
             "oversight",
             "Oversight actions",
