@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Text extraction runs in child processes; a frozen app must let them start here.
+    multiprocessing.freeze_support()
     arguments = list(sys.argv[1:] if argv is None else argv)
     if _wants_window(arguments):
         from .gui.launch import launch_window

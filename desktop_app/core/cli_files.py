@@ -81,10 +81,11 @@ def cmd_save_attachment(context: Context) -> int:
 
 
 def cmd_search(context: Context) -> int:
-    from .search import search
+    from .search import RANK_LIMIT, search_page
 
     query = " ".join(context.args.query)
-    results = search(context.database(), query, limit=max(1, context.args.limit))
+    page = search_page(context.database(), query, limit=max(1, context.args.limit))
+    results = page["results"]
     if context.args.json:
         context.print_json(results)
         return EXIT_OK
@@ -99,4 +100,9 @@ def cmd_search(context: Context) -> int:
             context.say(f"     {display_name(result['snippet'])}")
         for owner in result["belongs_to"]:
             context.say(f"     belongs to {owner['record_kind']} {owner['record_id']}: {display_name(owner['title'])}")
+    if page["ordered_by"] == "newest":
+        context.say(
+            f"More than {RANK_LIMIT} entries hold these words, so the newest are shown first; "
+            "add words to narrow the search."
+        )
     return EXIT_OK

@@ -27,7 +27,8 @@ from .errors import UserError
 
 SEGMENT_CHARS = 20_000
 DEFAULT_LIMIT = 20
-MIN_PREFIX_CHARS = 3
+# Above this many matches, ranking every one would be slow: the newest matches are shown instead.
+RANK_LIMIT = 300
 # The kinds that are results of their own; partners and jurisdictions are found through their partnerships.
 INDEXED_KINDS = ("partnership", "agreement", "activity", "policy", "oversight", "inquiry", "response", "attachment")
 
@@ -75,19 +76,17 @@ class Term:
     """One searched item: a word, or several that must stand together (a phrase)."""
 
     words: tuple[str, ...]
-    prefix: bool = False
 
 
 def parse_query(query: str) -> list[Term]:
-    """The user's text as terms: quoted parts and hyphenated or CJK runs are phrases, other words plain words."""
+    """The user's text as terms: quoted parts and hyphenated or CJK runs are phrases, other words plain words.
+
+    Words match whole words only: a prefix search over a large index cannot be kept within the time bar.
+    """
     terms: list[Term] = []
     rest = _QUOTED.sub(lambda match: _collect(match.group(1), terms, " ") or " ", query)
     for chunk in rest.split():
         _collect(chunk, terms, "")
-    if terms and not query.rstrip().endswith('"'):
-        last = terms[-1]
-        if len(last.words) == 1 and len(last.words[0]) >= MIN_PREFIX_CHARS and not _CJK_CHAR.search(last.words[0]):
-            terms[-1] = Term(last.words, prefix=True)
     return terms
 
 
@@ -109,30 +108,30 @@ class Document:
 
 def document_for(session: Session, kind_name: str, record_id: int) -> Document | None:
     """The title and text a record puts in the index, or None when it is not (or no longer) searchable."""
-    return document_of(session, kind_name, session.get(_model_of(kind_name), record_id))
+    model = _model(kind_name)
+    obj = session.get(model, record_id)
+    if obj is None or obj.deleted_at:
+        return None
+    return _document_of(session, kind_name, obj)
 
 
-def _model_of(kind_name: str) -> Any:
+def _model(kind_name: str) -> Any:
     from .records.kinds import kind_named
 
     return models.Attachment if kind_name == "attachment" else kind_named(kind_name).model
 
 
-def document_of(session: Session, kind_name: str, obj: Any) -> Document | None:
-    """As document_for, for a record already loaded (or None)."""
+def _document_of(session: Session, kind_name: str, obj: Any) -> Document:
     from .records.kinds import kind_named
     from .records.service import describe, to_plain
 
-    if obj is None or obj.deleted_at:
-        return None
     if kind_name == "attachment":
-        names = obj.title if obj.title == obj.original_name else (f"{obj.title}\n{obj.original_name}")
+        names = obj.title if obj.title == obj.original_name else f"{obj.title}\n{obj.original_name}"
         return Document(obj.title or obj.original_name, f"{names}\n{obj.extracted_text}")
     kind = kind_named(kind_name)
     parts = [str(getattr(obj, f.name) or "") for f in kind.fields if f.searchable and not f.personal]
-    record = to_plain(kind, obj)
-    title = describe(kind, record)
     if kind_name == "partnership":
+        title = describe(kind, to_plain(kind, obj))
         parts[:0] = [
             obj.partner.name,
             obj.partner.native_name,
@@ -142,13 +141,15 @@ def document_of(session: Session, kind_name: str, obj: Any) -> Document | None:
         ]
     elif kind_name == "oversight":
         title = f"{vocab.label(vocab.OVERSIGHT_KINDS, obj.kind)} of {obj.action_on} (oversight action {obj.id})"
-    elif kind_name == "inquiry":
-        parts.extend(question.text for question in obj.questions)
     elif kind_name == "response":
         title = f"Response {obj.id}"
         parts.extend(
             session.scalars(select(models.ResponseAnswer.narrative).where(models.ResponseAnswer.response_id == obj.id))
         )
+    else:
+        title = describe(kind, {name: getattr(obj, name, None) for name in ("id", "title", "subject", "name")})
+        if kind_name == "inquiry":
+            parts.extend(question.text for question in obj.questions)
     return Document(title, "\n".join(part for part in parts if part))
 
 
@@ -204,118 +205,70 @@ def drop_record_in(session: Session, kind_name: str, record_id: int) -> None:
 
 
 def _write(session: Session, kind_name: str, record_id: int, document: Document) -> None:
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    for segment, body in enumerate(_segments(document.body)):
-        if sqlite:
-            entry_id = session.execute(
-                text(
-                    "INSERT INTO search_entry (record_kind, record_id, segment) VALUES (:kind, :id, :segment) "
-                    "RETURNING id"
-                ),
-                {"kind": kind_name, "id": record_id, "segment": segment},
-            ).scalar_one()
-            session.execute(
-                text("INSERT INTO search_text (rowid, title, body) VALUES (:rowid, :title, :body)"),
-                {"rowid": entry_id, "title": space_cjk(document.title), "body": space_cjk(body)},
-            )
-        else:
-            session.execute(
-                text(
-                    "INSERT INTO search_entry (record_kind, record_id, segment, title, body, document) VALUES "
-                    "(:kind, :id, :segment, :title, :body, "
-                    "setweight(to_tsvector('simple', :title_words), 'A') || to_tsvector('simple', :body_words))"
-                ),
-                {
-                    "kind": kind_name,
-                    "id": record_id,
-                    "segment": segment,
-                    "title": document.title,
-                    "body": body,
-                    "title_words": " ".join(tokens(document.title)),
-                    "body_words": " ".join(tokens(body)),
-                },
-            )
+    _write_many(session, [(kind_name, record_id, document)])
 
 
-def index_new_records_in(session: Session, kind_name: str, record_ids: list[int], batch: int = 2000) -> int:
-    """Indexes many records that have no entry yet (an import), loading and writing them a batch at a time.
+def _write_many(session: Session, entries: list[tuple[str, int, Document]]) -> None:
+    rows: list[dict[str, Any]] = [
+        {"kind": kind_name, "id": record_id, "segment": segment, "title": document.title, "body": body}
+        for kind_name, record_id, document in entries
+        for segment, body in enumerate(_segments(document.body))
+    ]
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "sqlite":
+        next_id = int(session.execute(text("SELECT coalesce(max(id), 0) + 1 FROM search_entry")).scalar_one())
+        for offset, row in enumerate(rows):
+            row["rowid"] = next_id + offset
+            row["title"] = space_cjk(row["title"])
+            row["body"] = space_cjk(row["body"])
+        session.execute(
+            text(
+                "INSERT INTO search_entry (id, record_kind, record_id, segment) VALUES (:rowid, :kind, :id, :segment)"
+            ),
+            rows,
+        )
+        session.execute(text("INSERT INTO search_text (rowid, title, body) VALUES (:rowid, :title, :body)"), rows)
+        return
+    for row in rows:
+        row["title_words"] = " ".join(tokens(row["title"]))
+        row["body_words"] = " ".join(tokens(row["body"]))
+    session.execute(
+        text(
+            "INSERT INTO search_entry (record_kind, record_id, segment, title, body, document) VALUES "
+            "(:kind, :id, :segment, :title, :body, "
+            "setweight(to_tsvector('simple', :title_words), 'A') || to_tsvector('simple', :body_words))"
+        ),
+        rows,
+    )
 
-    Returns how many records went in (trashed ones do not).
-    """
-    count = 0
+
+def index_new_records_in(session: Session, kind_name: str, record_ids: list[int], batch: int = 2000) -> None:
+    """Indexes many records that have no entry yet (an import), loading and writing them a batch at a time."""
     if kind_name not in INDEXED_KINDS or not record_ids:
-        return count
-    model = _model_of(kind_name)
-    sqlite = session.get_bind().dialect.name == "sqlite"
+        return
+    model = _model(kind_name)
     for start in range(0, len(record_ids), batch):
-        ids = record_ids[start : start + batch]
-        loaded = _load_for_index(session, kind_name, model, ids)
-        rows: list[tuple[int, int, str, str]] = []
-        for obj in loaded:
-            document = document_of(session, kind_name, obj)
-            if document is not None:
-                count += 1
-                rows.extend(
-                    (obj.id, segment, document.title, body) for segment, body in enumerate(_segments(document.body))
-                )
-        if not rows:
-            continue
-        if sqlite:
-            first = int(session.execute(text("SELECT COALESCE(MAX(id), 0) + 1 FROM search_entry")).scalar_one())
-            session.execute(
-                text(
-                    "INSERT INTO search_entry (id, record_kind, record_id, segment) "
-                    "VALUES (:entry, :kind, :id, :segment)"
-                ),
-                [
-                    {"entry": first + n, "kind": kind_name, "id": row[0], "segment": row[1]}
-                    for n, row in enumerate(rows)
-                ],
-            )
-            session.execute(
-                text("INSERT INTO search_text (rowid, title, body) VALUES (:rowid, :title, :body)"),
-                [
-                    {"rowid": first + n, "title": space_cjk(row[2]), "body": space_cjk(row[3])}
-                    for n, row in enumerate(rows)
-                ],
-            )
-        else:
-            session.execute(
-                text(
-                    "INSERT INTO search_entry (record_kind, record_id, segment, title, body, document) VALUES "
-                    "(:kind, :id, :segment, :title, :body, "
-                    "setweight(to_tsvector('simple', :title_words), 'A') || to_tsvector('simple', :body_words))"
-                ),
-                [
-                    {
-                        "kind": kind_name,
-                        "id": row[0],
-                        "segment": row[1],
-                        "title": row[2],
-                        "body": row[3],
-                        "title_words": " ".join(tokens(row[2])),
-                        "body_words": " ".join(tokens(row[3])),
-                    }
-                    for row in rows
-                ],
-            )
-    return count
+        objects = _load_for_index(session, kind_name, model, record_ids[start : start + batch])
+        _write_many(
+            session,
+            [(kind_name, obj.id, _document_of(session, kind_name, obj)) for obj in objects if not obj.deleted_at],
+        )
+        session.expunge_all()
 
 
 def _load_for_index(session: Session, kind_name: str, model: Any, ids: list[int]) -> list[Any]:
-    """The records of a batch as document_of reads them, in id order.
+    """The records of a batch as _document_of reads them, in id order.
 
     Rows are read through SQLAlchemy Core as plain attribute holders, with a partnership's partner and jurisdiction
     beside it: building ORM objects cost most of an import's indexing time. Inquiries and responses, which are
     few and read related rows, are loaded as ORM objects.
     """
     if kind_name in ("inquiry", "response"):
-        return list(session.scalars(select(model).where(model.id.in_(ids)).order_by(model.id)))
+        return list(session.scalars(select(model).where(model.id.in_(ids)).order_by(model.id)).unique())
     table = model.__table__
-    rows = [
-        SimpleNamespace(**row)
-        for row in session.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id)).mappings()
-    ]
+    statement = select(table).where(table.c.id.in_(bindparam("ids", expanding=True))).order_by(table.c.id)
+    rows = [SimpleNamespace(**row) for row in session.execute(statement, {"ids": ids}).mappings()]
     if kind_name == "partnership":
         partners = _rows_by_id(session, models.Partner, {row.partner_id for row in rows}, _PARTNER_COLUMNS)
         jurisdictions = _rows_by_id(
@@ -339,16 +292,31 @@ def _rows_by_id(session: Session, model: Any, ids: set[int], columns: tuple[str,
     return {row.id: row for row in session.execute(statement, {"ids": list(ids)})}
 
 
-def rebuild_in(session: Session) -> int:
-    """Empties the index and fills it from every record; returns how many records went in."""
+def rebuild_in(session: Session, batch: int = 2000) -> int:
+    """Empties the index and fills it from every record, a batch at a time; returns how many records went in."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("DELETE FROM search_text"))
     session.execute(text("DELETE FROM search_entry"))
     count = 0
     for kind_name in INDEXED_KINDS:
-        model = _model_of(kind_name)
-        ids = list(session.scalars(select(model.id).where(model.deleted_at.is_(None)).order_by(model.id)))
-        count += index_new_records_in(session, kind_name, ids)
+        model = _model(kind_name)
+        last_id = 0
+        while True:
+            ids = list(
+                session.scalars(
+                    select(model.id)
+                    .where(model.deleted_at.is_(None), model.id > last_id)
+                    .order_by(model.id)
+                    .limit(batch)
+                )
+            )
+            objects = _load_for_index(session, kind_name, model, ids) if ids else []
+            if not objects:
+                break
+            _write_many(session, [(kind_name, obj.id, _document_of(session, kind_name, obj)) for obj in objects])
+            count += len(objects)
+            last_id = objects[-1].id
+            session.expunge_all()
     return count
 
 
@@ -361,25 +329,50 @@ def search(db: Database, query: str, *, limit: int = DEFAULT_LIMIT, offset: int 
     Each result is plain data: record_kind, record_id, title, snippet (matches between « and »), rank, and for an
     attachment the records it belongs to (belongs_to). A query without any word raises UserError.
     """
+    results: list[dict[str, Any]] = search_page(db, query, limit=limit, offset=offset)["results"]
+    return results
+
+
+def search_page(db: Database, query: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> dict[str, Any]:
+    """As search, with ``ordered_by``: "relevance", or "newest" when more than RANK_LIMIT entries match."""
     terms = parse_query(query)
     if not terms:
         raise UserError("Type one or more words to search for.")
     wanted = max(1, limit) + max(0, offset)
     with db.reading() as session:
-        if db.is_sqlite:
-            rows = _search_sqlite(session, terms, wanted * 2)
+        candidates = _candidates(session, terms)
+        many = len(candidates) > RANK_LIMIT
+        if not candidates:
+            rows = []
+        elif db.is_sqlite:
+            rows = _search_sqlite(session, terms, candidates, wanted * 2, many)
         else:
-            rows = _search_postgresql(session, terms, wanted * 2)
+            rows = _search_postgresql(session, terms, candidates, wanted * 2, many)
         results = _one_per_record(rows)[offset : offset + limit]
         _add_belongs_to(session, results)
     for position, result in enumerate(results, start=offset + 1):
         result["rank"] = position
-    return results
+    return {"results": results, "ordered_by": "newest" if many else "relevance"}
+
+
+def _candidates(session: Session, terms: list[Term]) -> list[int]:
+    """The newest matching entries, one more than RANK_LIMIT at most (cheap: no ranking)."""
+    if session.get_bind().dialect.name == "sqlite":
+        statement = text(
+            "SELECT rowid FROM search_text WHERE search_text MATCH :query ORDER BY rowid DESC LIMIT :limit"
+        )
+        parameters: dict[str, Any] = {"query": fts5_query(terms), "limit": RANK_LIMIT + 1}
+    else:
+        statement = text(
+            "SELECT id FROM search_entry WHERE document @@ to_tsquery('simple', :query) ORDER BY id DESC LIMIT :limit"
+        )
+        parameters = {"query": tsquery(terms), "limit": RANK_LIMIT + 1}
+    return [int(row[0]) for row in session.execute(statement, parameters)]
 
 
 def fts5_query(terms: Iterable[Term]) -> str:
     """The FTS5 MATCH expression: each term a quoted string of word characters only."""
-    return " ".join(f'"{" ".join(term.words)}"' + ("*" if term.prefix else "") for term in terms)
+    return " ".join(f'"{" ".join(term.words)}"' for term in terms)
 
 
 def tsquery(terms: Iterable[Term]) -> str:
@@ -387,22 +380,23 @@ def tsquery(terms: Iterable[Term]) -> str:
     parts = []
     for term in terms:
         lexemes = [f"'{word}'" for word in term.words]
-        if term.prefix:
-            lexemes[-1] += ":*"
         parts.append(" <-> ".join(lexemes) if len(lexemes) > 1 else lexemes[0])
     return " & ".join(parts)
 
 
-def _search_sqlite(session: Session, terms: list[Term], limit: int) -> list[dict[str, Any]]:
-    rows = session.execute(
-        text(
-            "SELECT e.record_kind, e.record_id, t.title, "
-            "snippet(search_text, 1, '«', '»', '…', 24) AS snippet "
-            "FROM search_text AS t JOIN search_entry AS e ON e.id = t.rowid "
-            "WHERE search_text MATCH :match ORDER BY bm25(search_text, 10.0, 1.0) LIMIT :limit"
-        ),
-        {"match": fts5_query(terms), "limit": limit},
+def _search_sqlite(
+    session: Session, terms: list[Term], candidates: list[int], limit: int, many: bool
+) -> list[dict[str, Any]]:
+    columns = (
+        "SELECT e.record_kind, e.record_id, t.title, snippet(search_text, 1, '«', '»', '…', 24) AS snippet "
+        "FROM search_text AS t JOIN search_entry AS e ON e.id = t.rowid WHERE search_text MATCH :match "
     )
+    if many:  # newest first: FTS5 walks the matches from the end and stops at the limit
+        statement = text(columns + "ORDER BY t.rowid DESC LIMIT :limit")
+        parameters: dict[str, Any] = {"match": fts5_query(terms), "limit": limit}
+    else:
+        statement = text(columns + "AND t.rowid >= :first ORDER BY bm25(search_text, 10.0, 1.0) LIMIT :limit")
+        parameters = {"match": fts5_query(terms), "first": min(candidates), "limit": limit}
     return [
         {
             "record_kind": kind,
@@ -410,21 +404,28 @@ def _search_sqlite(session: Session, terms: list[Term], limit: int) -> list[dict
             "title": unspace_cjk(title),
             "snippet": _tidy(unspace_cjk(snippet)),
         }
-        for kind, record_id, title, snippet in rows
+        for kind, record_id, title, snippet in session.execute(statement, parameters)
     ]
 
 
-def _search_postgresql(session: Session, terms: list[Term], limit: int) -> list[dict[str, Any]]:
-    rows = session.execute(
-        text(
-            "SELECT record_kind, record_id, title, body FROM search_entry, to_tsquery('simple', :query) AS q "
-            "WHERE document @@ q ORDER BY ts_rank_cd(document, q) DESC, id LIMIT :limit"
-        ),
-        {"query": tsquery(terms), "limit": limit},
-    )
+def _search_postgresql(
+    session: Session, terms: list[Term], candidates: list[int], limit: int, many: bool
+) -> list[dict[str, Any]]:
+    if many:  # newest first, straight from the index
+        statement = text(
+            "SELECT record_kind, record_id, title, body FROM search_entry "
+            "WHERE document @@ to_tsquery('simple', :query) ORDER BY id DESC LIMIT :limit"
+        )
+        parameters: dict[str, Any] = {"query": tsquery(terms), "limit": limit}
+    else:
+        statement = text(
+            "SELECT record_kind, record_id, title, body FROM search_entry WHERE id IN :ids "
+            "ORDER BY ts_rank_cd(document, to_tsquery('simple', :query)) DESC, id LIMIT :limit"
+        ).bindparams(bindparam("ids", expanding=True))
+        parameters = {"query": tsquery(terms), "ids": candidates, "limit": limit}
     return [
         {"record_kind": kind, "record_id": record_id, "title": title, "snippet": make_snippet(body, terms)}
-        for kind, record_id, title, body in rows
+        for kind, record_id, title, body in session.execute(statement, parameters)
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -221,9 +222,16 @@ def test_cancel_keeps_nothing(db: Database, partnership: dict[str, Any], tmp_pat
 def test_progress_reaches_the_end(db: Database, partnership: dict[str, Any], tmp_path: Path) -> None:
     paths = [file_samples.text_pdf(tmp_path / f"f{n}.pdf", [f"File {n}"]) for n in range(3)]
     seen: list[tuple[int, int]] = []
-    attach_files(db, paths, "partnership", partnership["id"], progress=lambda d, t, _w: seen.append((d, t)))
+    threads: set[int] = set()
+
+    def progress(done: int, total: int, _what: str) -> None:
+        seen.append((done, total))
+        threads.add(threading.get_ident())
+
+    attach_files(db, paths, "partnership", partnership["id"], progress=progress)
     assert seen[-1] == (6, 6)
-    assert sorted(done for done, _ in seen) == list(range(1, 7))
+    assert [done for done, _ in seen] == list(range(1, 7))
+    assert threads == {threading.get_ident()}  # the caller's thread only, so a window can update from it
 
 
 def test_extraction_overrunning_its_time_is_stopped(db: Database, partnership: dict[str, Any], tmp_path: Path) -> None:
@@ -340,3 +348,27 @@ def test_versions_and_declared_records(db: Database, partnership: dict[str, Any]
     assert [a["id"] for a in list_attachments(db, in_trash=True)] == [new["id"]]
     with db.reading() as session:
         assert verify_chain(session) == []
+
+
+def test_generated_pdf_kept_with_the_low_level_store_can_be_read(db: Database, partnership: dict[str, Any]) -> None:
+    from desktop_app.core.files import read_text_in
+    from desktop_app.core.files.store import add_attachment_in, link_in
+    from desktop_app.core.search import search
+
+    data = file_samples.text_pdf_bytes(["Response to the inquiry of the senators"])
+    with db.writing() as session:
+        sha256, size = store_bytes(session, data)
+        attachment = add_attachment_in(
+            session,
+            sha256=sha256,
+            size=size,
+            original_name="response.pdf",
+            title="Issued response",
+            media_type="application/pdf",
+            actor="clerk",
+        )
+        link_in(session, attachment.id, "partnership", partnership["id"], "clerk")
+        read_text_in(session, attachment.id)
+    stored = get_attachment(db, attachment.id)
+    assert stored["text_state"] == "extracted"
+    assert [hit["record_id"] for hit in search(db, "senators")] == [attachment.id]

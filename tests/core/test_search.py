@@ -46,7 +46,7 @@ def test_chinese_names_are_found_by_their_characters(db: Database) -> None:
 
 def test_case_and_diacritics_do_not_matter(db: Database) -> None:
     partnership = make_partnership(db, "Zürich", "", notes="Délégation reçue à l'Hôtel de Ville")
-    for query in ("zurich", "ZÜRICH", "delegation recue", "HOTEL", "Déléga"):
+    for query in ("zurich", "ZÜRICH", "delegation recue", "HOTEL", "Délégation"):
         assert found(db, query) == [("partnership", partnership["id"])], query
 
 
@@ -156,7 +156,6 @@ def test_query_parsing() -> None:
     assert tokens("Zürich, 合肥市!") == ["zurich", "合", "肥", "市"]
     terms = parse_query('"sister city" 合肥 e-mail hef')
     assert [term.words for term in terms] == [("sister", "city"), ("合", "肥"), ("e", "mail"), ("hef",)]
-    assert terms[-1].prefix
 
 
 def test_attachment_text_is_searchable(db: Database, tmp_path: Path) -> None:
@@ -229,3 +228,18 @@ def test_upgrade_fills_the_index_from_existing_records(location: DataLocation) -
         assert found(db, "lantern") == [("partnership", 1)]
     finally:
         db.dispose()
+
+
+def test_very_many_matches_come_newest_first(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.core import search as search_module
+
+    monkeypatch.setattr(search_module, "RANK_LIMIT", 3)
+    made = [
+        records.create(db, "policy", {"kind": "ordinance", "title": f"Rule {n}", "summary": "lanterns"})
+        for n in range(5)
+    ]
+    page = search_module.search_page(db, "lanterns")
+    assert page["ordered_by"] == "newest"
+    newest = [record["id"] for record in reversed(made)]
+    assert [result["record_id"] for result in page["results"]] == newest
+    assert search_module.search_page(db, "rule 2")["ordered_by"] == "relevance"

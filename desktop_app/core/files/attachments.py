@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -186,25 +185,25 @@ def attach_files(
 
     Every path is checked before anything is stored; one bad path refuses the whole set. Content already
     stored as an attachment is linked again, not stored twice (its dict has ``already_stored`` True).
-    Text is read in child processes while the files are being stored. ``cancel()`` turning true stops
-    everything and keeps nothing (raises Cancelled). Returns one dict per path, in order.
+    Text is read in child processes while the files are being stored. ``progress`` and ``cancel`` are called
+    in the caller's thread; ``cancel()`` turning true stops everything and keeps nothing (raises Cancelled).
+    Returns one dict per path, in order.
     """
     if not paths:
         raise UserError("Name at least one file to attach.")
     limit = size_limit if size_limit is not None else size_limit_of(db)
     sources = [check_source(path, limit) for path in paths]
+    with db.reading() as session:
+        _target(session, to_kind, to_id)  # refuse a wrong record before starting any reader
     actor = actor or current_actor()
     total = len(sources)
     done = 0
-    lock = threading.Lock()
 
     def step(what: str) -> None:
         nonlocal done
-        with lock:
-            done += 1
-            current = done
+        done += 1
         if progress is not None:
-            progress(current, total * 2, what)
+            progress(done, total * 2, what)
 
     pool = ExtractionPool(
         timeout=extract_timeout,
@@ -221,6 +220,7 @@ def attach_files(
                 one_title = title if total == 1 else None
                 stored.append(_store_one(session, source, kind_name, to_id, one_title, actor, limit, cancel))
                 step(f"Stored {display_name(source.name)}")
+                pool.drain()
             results = pool.wait(cancel)
             if cancel is not None and cancel():
                 raise Cancelled()
@@ -558,5 +558,26 @@ def _set_trashed(db: Database, attachment_id: int, trashed: bool, actor: str | N
         return to_plain(session, attachment)
 
 
-def attachments_of_blob(session: Session, sha256: str) -> Iterable[models.Attachment]:
-    return session.scalars(select(models.Attachment).where(models.Attachment.sha256 == sha256))
+def read_text_in(session: Session, attachment_id: int, *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+    """Reads (or reads again) the text of an attachment already stored, inside the caller's transaction.
+
+    For content stored with store_bytes and add_attachment_in (a generated PDF, say): the content is written to
+    a private temporary file, read by a child process like any attached file, and the index entry is rewritten.
+    """
+    attachment = _load(session, attachment_id)
+    folder = Path(tempfile.mkdtemp(prefix="sister-city-records-"))
+    copy = folder / "content"
+    try:
+        write_out_in(session, attachment.sha256, copy)
+        pool = ExtractionPool(timeout=timeout)
+        pool.start([(0, str(copy))] if attachment.size <= MAX_EXTRACT_BYTES else [])
+        try:
+            result = pool.wait().get(0)
+        finally:
+            pool.stop()
+        source = _Source(copy, attachment.original_name, attachment.size)
+        _apply_text(session, attachment, result, source, utc_now_text())
+        search.index_record_in(session, "attachment", attachment.id)
+    finally:
+        copy.unlink(missing_ok=True)
+        folder.rmdir()

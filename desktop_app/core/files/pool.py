@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import queue
 import threading
 import time
 from collections import deque
@@ -71,8 +72,9 @@ class ExtractionPool:
     timeout: float = DEFAULT_TIMEOUT_S
     memory_limit: int = DEFAULT_MEMORY_LIMIT
     workers: int = 0
-    on_result: Callable[[int, Result], None] | None = None
+    on_result: Callable[[int, Result], None] | None = None  # called in the caller's thread, from drain/wait
     results: dict[int, Result] = field(default_factory=dict)
+    _finished: queue.SimpleQueue[int] = field(default_factory=queue.SimpleQueue)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _error: BaseException | None = None
@@ -90,13 +92,25 @@ class ExtractionPool:
         if self._thread is None:
             return self.results
         while self._thread.is_alive():
+            self.drain()
             if cancel is not None and cancel():
                 self.stop()
                 break
             self._thread.join(0.05)
+        self.drain()
         if self._error is not None:
             raise self._error
         return self.results
+
+    def drain(self) -> None:
+        """Reports the jobs finished since the last call to on_result, in the calling thread."""
+        while True:
+            try:
+                job_id = self._finished.get_nowait()
+            except queue.Empty:
+                return
+            if self.on_result is not None:
+                self.on_result(job_id, self.results[job_id])
 
     def stop(self) -> None:
         self._stop.set()
@@ -157,8 +171,7 @@ class ExtractionPool:
 
     def _finish(self, job_id: int, result: Result) -> None:
         self.results[job_id] = result
-        if self.on_result is not None:
-            self.on_result(job_id, result)
+        self._finished.put(job_id)
 
     def _spawn(self, context: Any) -> _Worker:
         parent_end, child_end = context.Pipe()

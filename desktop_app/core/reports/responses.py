@@ -15,6 +15,7 @@ from ..clock import current_actor, today
 from ..db import models
 from ..db.engine import Database
 from ..errors import UserError
+from ..files.attachments import read_text_in
 from ..files.store import add_attachment_in, content_sha256, iter_content, link_in, store_bytes
 from ..records.audit import append_event
 from ..records.inquiries import builtin_inquiry_id
@@ -340,6 +341,7 @@ def issue(db: Database, response_id: int, actor: str | None = None) -> Record:
         )
         attachment.is_record = True
         link_in(session, attachment.id, "response", response.id, actor, role="issued_letter")
+        read_text_in(session, attachment.id)
         response.pdf_attachment_id = attachment.id
         response.pdf_sha256 = sha256
         session.flush()
