@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TextIO
@@ -94,11 +95,12 @@ def build_parser() -> _Parser:
 
 
 def _registrars() -> list[Registrar]:
+    from .cli_backup import register as register_backup
     from .cli_files import register as register_files
     from .cli_records import register as register_records
     from .cli_reports import register as register_reports
 
-    return [register_records, register_files, register_reports]
+    return [register_records, register_files, register_reports, register_backup]
 
 
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -106,9 +108,13 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
     out = out or sys.stdout
     err = err or sys.stderr
     context: Context | None = None
+    args: argparse.Namespace | None = None
     try:
         parser = build_parser()
-        args = parser.parse_args(list(argv) if argv is not None else None)
+        try:
+            args = parser.parse_args(list(argv) if argv is not None else None)
+        except SystemExit as exc:  # --help has printed the help; errors raise UserError instead
+            return EXIT_OK if not exc.code else EXIT_BAD_INPUT
         location = resolve_location(args.data_dir, args.database)
         _start_log(location)
         if not getattr(args, "handler", None):
@@ -128,9 +134,22 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
-    except Exception:
+    except OSError as exc:  # a file or folder the system refused (a name too long, no room, no right to write)
+        log.warning("command %s: file system error errno %s", getattr(args, "command", None), exc.errno)
+        what = f"{exc.filename}" if exc.filename else "A file or folder"
+        print(f"{what} could not be used: {exc.strerror or 'the system refused it'}; nothing was changed.", file=err)
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        from .crash import describe_for_log
+
         log_path = _log_path()
-        log.exception("unexpected error in command %s", list(argv) if argv is not None else sys.argv[1:])
+        # The command's name only: its arguments and the error's text may hold personal data.
+        log.error(
+            "unexpected error in command %s: %s\n%s",
+            getattr(args, "command", None),
+            describe_for_log(type(exc), exc),
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
         print(
             "Something unexpected went wrong and the command stopped; nothing half-done was saved. "
             f"The details are in the log file {log_path}.",

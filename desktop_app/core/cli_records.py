@@ -98,6 +98,11 @@ def cmd_init(context: Context) -> int:
         context.say(f"Upgraded the records at {where}; the copy made before is {result.backup_path}.")
     else:
         context.say(f"The records at {where} are up to date.")
+    from .paths import cloud_sync_warning
+
+    warning = cloud_sync_warning(context.location.sqlite_path or context.location.data_dir)
+    if warning:
+        context.say("Warning: " + warning)
     return EXIT_OK
 
 

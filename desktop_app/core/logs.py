@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
+import os
 from pathlib import Path
 
 from .paths import ensure_private_dir, make_private_file
 
 LOG_FILE_NAME = "sister-city-records.log"
 _handler: logging.Handler | None = None
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files are created readable by their owner only, and whose failures stay silent."""
+
+    def _open(self) -> io.TextIOWrapper:
+        descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        return io.TextIOWrapper(io.FileIO(descriptor, "a"), encoding=self.encoding, errors=self.errors)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        # A full disk must not print a traceback to the user; the program carries on without the log line.
+        pass
+
+
+def current_log_path() -> Path | None:
+    """The log file in use, or None when logging has not been set up (or cannot be written)."""
+    name = getattr(_handler, "baseFilename", None)
+    return Path(name) if name else None
 
 
 def configure_logging(logs_dir: Path) -> Path:
@@ -21,7 +41,7 @@ def configure_logging(logs_dir: Path) -> Path:
         return log_path
     try:
         ensure_private_dir(logs_dir)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        handler: logging.Handler = PrivateRotatingFileHandler(
             log_path, maxBytes=1_048_576, backupCount=5, encoding="utf-8", delay=False
         )
         make_private_file(log_path)

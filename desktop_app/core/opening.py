@@ -6,11 +6,11 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .backup import online_backup, timestamped_name
+from .backup import automatic_backup_if_due, backups_folder, online_backup, timestamped_name
 from .db.engine import Database
-from .db.migrate import check_not_newer, upgrade_database
+from .db.migrate import check_not_newer, head_revision, upgrade_database
 from .errors import UserError
-from .paths import DataLocation, ensure_private_dir, make_private_file
+from .paths import DataLocation, create_private_file, ensure_private_dir, make_private_file
 from .records.inquiries import builtin_inquiries_missing, ensure_builtin_inquiries
 
 
@@ -21,6 +21,7 @@ class OpenResult:
     created: bool
     migrated: bool
     backup_path: str | None
+    automatic_backup_path: str | None = None
 
 
 def open_database(location: DataLocation, *, create: bool = True) -> tuple[Database, OpenResult]:
@@ -31,9 +32,13 @@ def open_database(location: DataLocation, *, create: bool = True) -> tuple[Datab
             raise UserError(f"{sqlite_file} is a folder, not a database file.")
         if not sqlite_file.exists() and not create:
             raise UserError(f"There is no database at {sqlite_file} yet; run 'sister-city-records init' first.")
+        if not create and sqlite_file.is_file() and sqlite_file.stat().st_size == 0:
+            raise UserError(f"{sqlite_file} is empty; run 'sister-city-records init' first.")
         ensure_private_dir(location.data_dir)
         ensure_private_dir(sqlite_file.parent)
         _refuse_non_sqlite_file(sqlite_file)
+        if not sqlite_file.exists():
+            _create_private_database_file(sqlite_file)
     db = Database(location.database_url)
     try:
         created, migrated, backup_path = _migrate(db, location, create)
@@ -48,7 +53,8 @@ def open_database(location: DataLocation, *, create: bool = True) -> tuple[Datab
     except BaseException:
         db.dispose()
         raise
-    return db, OpenResult(created, migrated, backup_path)
+    automatic = None if created else automatic_backup_if_due(location)
+    return db, OpenResult(created, migrated, backup_path, automatic.path if automatic else None)
 
 
 def _migrate(db: Database, location: DataLocation, create: bool) -> tuple[bool, bool, str | None]:
@@ -60,10 +66,21 @@ def _migrate(db: Database, location: DataLocation, create: bool) -> tuple[bool, 
     def backup_before(old_revision: str) -> None:
         if location.sqlite_path is not None:
             name = timestamped_name(f"before-upgrade-from-{old_revision}")
-            backups.append(str(online_backup(location.sqlite_path, location.backups_dir / name)))
+            backups.append(str(online_backup(location.sqlite_path, backups_folder(location) / name)))
 
-    migrated = upgrade_database(db.engine, backup_before)
+    if revision == head_revision():
+        return False, False, None
+    # The write engine takes the write lock first, so two copies opening a new database at once queue.
+    migrated = upgrade_database(db.write_engine, backup_before)
     return revision is None, migrated and revision is not None, backups[0] if backups else None
+
+
+def _create_private_database_file(path: Path) -> None:
+    """An empty file SQLite takes as a new database, created readable by its owner only (so are its -wal/-shm)."""
+    try:
+        create_private_file(path)
+    except OSError as exc:
+        raise UserError(f"The database file {path} cannot be created: {exc.strerror or exc}.") from exc
 
 
 def _refuse_non_sqlite_file(path: Path) -> None:

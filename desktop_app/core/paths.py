@@ -95,3 +95,86 @@ def make_private_file(path: Path) -> None:
     if os.name == "posix" and path.exists():
         with contextlib.suppress(OSError):
             path.chmod(0o600)
+
+
+def create_private_file(path: Path) -> None:
+    """Creates ``path`` empty (if missing) readable by its owner only, before anything else writes to it."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(descriptor)
+    make_private_file(path)
+
+
+# Folder names that sync services put in a path, lower-cased; a SQLite file synced while open gets damaged.
+_CLOUD_FOLDERS = {
+    "onedrive": "OneDrive",
+    "dropbox": "Dropbox",
+    "icloud drive": "iCloud Drive",
+    "icloud~": "iCloud Drive",
+    "mobile documents": "iCloud Drive",
+    "com~apple~clouddocs": "iCloud Drive",
+    "google drive": "Google Drive",
+    "googledrive": "Google Drive",
+    "my drive": "Google Drive",
+    "box": "Box",
+    "box sync": "Box",
+    "pcloud drive": "pCloud",
+    "pclouddrive": "pCloud",
+    "nextcloud": "Nextcloud",
+    "owncloud": "ownCloud",
+    "mega": "MEGA",
+    "megasync": "MEGA",
+    "yandex.disk": "Yandex Disk",
+}
+_CLOUD_PREFIXES = (("onedrive - ", "OneDrive"), ("onedrive-", "OneDrive"), ("googledrive-", "Google Drive"))
+_CLOUD_ENV_VARS = {
+    "OneDrive": "OneDrive",
+    "OneDriveCommercial": "OneDrive",
+    "OneDriveConsumer": "OneDrive",
+}
+
+
+def cloud_sync_service(path: str | os.PathLike[str]) -> str | None:
+    """The name of the sync service whose folder holds ``path``, or None."""
+    full = Path(path).expanduser()
+    with contextlib.suppress(OSError, RuntimeError):
+        full = full.resolve()
+    for variable, service in _CLOUD_ENV_VARS.items():
+        root = os.environ.get(variable)
+        if root and _is_within(full, Path(root)):
+            return service
+    for part in full.parts:
+        lowered = part.lower()
+        named = _CLOUD_FOLDERS.get(lowered)
+        if named:
+            return named
+        for prefix, prefixed_service in _CLOUD_PREFIXES:
+            if lowered.startswith(prefix):
+                return prefixed_service
+    return None
+
+
+def _is_within(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root.expanduser())
+    except ValueError:
+        return False
+    return True
+
+
+def cloud_sync_warning(path: str | os.PathLike[str]) -> str | None:
+    """A warning sentence when ``path`` sits in a cloud-synced folder (where database files get damaged)."""
+    service = cloud_sync_service(path)
+    if service is None:
+        return None
+    return (
+        f"The records are in a folder synced by {service} ({path}). Syncing can damage a database that is open; "
+        "please keep the records in a folder that is not synced and let the program's backups go to the synced "
+        "folder instead."
+    )
+
+
+def sqlite_readonly_uri(path: Path) -> str:
+    """A SQLite URI opening ``path`` read-only, safe for any characters in the name."""
+    from urllib.parse import quote
+
+    return "file:" + quote(str(Path(path).resolve())) + "?mode=ro"

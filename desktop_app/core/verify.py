@@ -57,3 +57,13 @@ def verify_database(db: Database) -> VerifyReport:
         report.checks["Audit trail"] = [problem.message for problem in verify_chain(session)]
         report.counts["Audit trail"] = count_events(session)
     return report
+
+
+def startup_check(db: Database) -> list[str]:
+    """The quick integrity check run at every start: problems as sentences, empty when the file is sound."""
+    from .errors import UserError
+
+    try:
+        return integrity_problems(db, quick=True)
+    except UserError as exc:
+        return [exc.message]

@@ -21,10 +21,11 @@ def create_database_engine(url: str) -> Engine:
     """An engine for a SQLite file (with the pragmas) or a PostgreSQL URL."""
     try:
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            # hide_parameters: an error's text (which may be logged) never carries the values, e.g. a name.
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, hide_parameters=True)
             _configure_sqlite(engine)
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise UserError(f"The database address {url!r} is not one the program can open.") from exc
     return engine
@@ -74,7 +75,9 @@ def describe_database_error(exc: BaseException) -> str:
         return "The database file is damaged. Restore the latest backup (see the Help on backups)."
     if "could not connect" in text or "connection refused" in text or "connection" in text:
         return "The database server cannot be reached; check its address and that it is running."
-    return "The database could not complete the operation: " + str(getattr(exc, "orig", exc)).strip() + "."
+    # The first line only: PostgreSQL adds a DETAIL line that quotes the row's values (personal data among them).
+    first_line = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0]
+    return "The database could not complete the operation: " + first_line.rstrip(".") + "."
 
 
 class Database:
@@ -90,6 +93,11 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    @property
+    def write_engine(self) -> Engine:
+        """The engine whose transactions begin by taking the write lock (BEGIN IMMEDIATE on SQLite)."""
+        return self._write_engine
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

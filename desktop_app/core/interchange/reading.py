@@ -46,9 +46,13 @@ def sniff_kind(path: Path) -> FileKind:
         raise UserError(f"The file {path} cannot be read: {exc.strerror or exc}.") from exc
     if head.startswith(b"PK\x03\x04"):
         if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                if "xl/workbook.xml" in archive.namelist():
-                    return "xlsx"
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    names = archive.namelist()
+            except (zipfile.BadZipFile, OSError, ValueError):
+                raise UserError(f"{path.name} is a damaged compressed file, not a readable Excel workbook.") from None
+            if "xl/workbook.xml" in names:
+                return "xlsx"
         raise UserError(f"{path.name} is a compressed file but not an Excel workbook (.xlsx).")
     text_head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if text_head.startswith(b"{"):

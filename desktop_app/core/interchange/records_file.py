@@ -372,7 +372,8 @@ def import_records_file(session: Session, path: Path, *, dry_run: bool) -> Recor
         report.counts[name] = _insert_section(session, kind, records[name])
     history: Any = models.StatusChange.__table__
     changes = [
-        _dated(change, ("changed_on",)) | {"evidence_attachment_id": None} for change in records["status_changes"]
+        _dated(change, ("changed_on",)) | {"evidence_attachment_id": None}
+        for change in records.get("status_changes", [])
     ]
     if changes:
         session.execute(insert(history), changes)
@@ -465,7 +466,7 @@ def _check_references(records: dict[str, list[dict[str, Any]]]) -> None:
                         f"The records file is inconsistent: response {row['id']} answers question "
                         f"{answer['question_id']}, which is not in the file."
                     )
-    for change in records["status_changes"]:
+    for change in records.get("status_changes", []):
         if change["partnership_id"] not in ids["partnerships"]:
             raise UserError(
                 f"The records file is inconsistent: status change {change['id']} belongs to "

@@ -494,11 +494,20 @@ class ListQuery:
     include_personal: bool = True
 
 
+# Filters of a partnership list that look at its partner community.
+PARTNER_FILTERS = ("country_code", "country_name")
+
+
 def _list_statement(kind: Kind, query: ListQuery) -> Select[Any]:
     model: Any = kind.model
     statement = select(model)
     statement = statement.where(model.deleted_at.is_not(None) if query.in_trash else model.deleted_at.is_(None))
     for name, value in (query.filters or {}).items():
+        if kind is PARTNERSHIP and name in PARTNER_FILTERS:
+            if value:
+                partners = select(models.Partner.id).where(getattr(models.Partner, name) == value)
+                statement = statement.where(model.partner_id.in_(partners))
+            continue
         if name not in kind.field_names:
             raise UserError(f"A {kind.label.lower()} list cannot be filtered by {name!r}.")
         field = kind.field(name)
@@ -521,8 +530,21 @@ def _list_statement(kind: Kind, query: ListQuery) -> Select[Any]:
         text_columns = [
             getattr(model, f.name) for f in kind.fields if f.type in ("text", "longtext") and not f.personal
         ]
-        if text_columns:
-            statement = statement.where(or_(*(column.ilike(pattern) for column in text_columns)))
+        conditions = [column.ilike(pattern) for column in text_columns]
+        if kind is PARTNERSHIP:
+            # A clerk looks a partnership up by the names of its two sides.
+            partners = select(models.Partner.id).where(
+                or_(
+                    models.Partner.name.ilike(pattern),
+                    models.Partner.native_name.ilike(pattern),
+                    models.Partner.region.ilike(pattern),
+                    models.Partner.country_name.ilike(pattern),
+                )
+            )
+            jurisdictions = select(models.Jurisdiction.id).where(models.Jurisdiction.name.ilike(pattern))
+            conditions += [model.partner_id.in_(partners), model.jurisdiction_id.in_(jurisdictions)]
+        if conditions:
+            statement = statement.where(or_(*conditions))
     return statement
 
 

@@ -1,0 +1,427 @@
+"""The main window: navigation by record kind, the pages, menus and shortcuts, and a status bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QWidget,
+)
+
+from .. import APP_NAME
+from ..core.db.engine import Database
+from ..core.opening import OpenResult, open_database
+from ..core.records.parties import home_jurisdiction
+from . import dialogs
+from .audit_page import AuditPage
+from .context import AppContext
+from .dashboard import DashboardPage
+from .files_page import FilesPage
+from .icons import icon
+from .list_page import RecordListPage
+from .response_workspace import ResponseWorkspace
+from .search_page import SearchPage
+from .trash_page import TrashPage
+
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("home", "Home", "home"),
+    ("partnership", "Partnerships", "partnership"),
+    ("partner", "Partner communities", "partner"),
+    ("jurisdiction", "US jurisdictions", "jurisdiction"),
+    ("agreement", "Agreements", "agreement"),
+    ("activity", "Activities", "activity"),
+    ("participant", "Participants", "participant"),
+    ("policy", "Policies", "policy"),
+    ("oversight", "Oversight", "oversight"),
+    ("inquiry", "Inquiries", "inquiry"),
+    ("response", "Responses", "response"),
+    ("files", "Files", "files"),
+    ("audit", "Audit trail", "audit"),
+    ("trash", "Trash", "trash"),
+)
+SEARCH_DEBOUNCE_MS = 300
+
+
+class MainWindow(QMainWindow):
+    """Holds the pages; every database call goes through the context's worker."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(icon("app"))
+        self.pages: dict[str, QWidget] = {}
+        self._page_rows: dict[str, int] = {}
+
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Record kinds")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setSpacing(1)
+        self.stack = QStackedWidget()
+        self.dashboard = DashboardPage(context, self)
+        self._add_page("home", self.dashboard)
+        self.search_page = SearchPage(context, self)
+        self.stack.addWidget(self.search_page)
+        self._before_search: str | None = None
+        for row, (key, label, icon_name) in enumerate(PAGES):
+            item = QListWidgetItem(icon(icon_name), label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, label)
+            self.nav.addItem(item)
+            self._page_rows[key] = row
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setFixedWidth(self._nav_width())
+        self.nav.currentRowChanged.connect(self._nav_changed)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._make_actions()
+        self._make_status_bar()
+        context.runner.busy_changed.connect(self._busy)
+        context.runner.progress.connect(self._progress)
+        context.runner.unhandled_error.connect(self.show_error)
+        self.setEnabled_for_records(False)
+        self.nav.setCurrentRow(0)
+        self._restore_layout()
+
+    # --- pages ----------------------------------------------------------------------------------------------
+
+    def _make_page(self, key: str) -> QWidget:
+        if key == "files":
+            return FilesPage(self.context, self)
+        if key == "audit":
+            return AuditPage(self.context)
+        if key == "trash":
+            return TrashPage(self.context)
+        if key == "response":
+            return ResponseWorkspace(self.context)
+        return RecordListPage(self.context, self, key)
+
+    def _nav_width(self) -> int:
+        """Wide enough for the longest label beside its icon, at any font size or scale."""
+        widest = max(self.nav.fontMetrics().horizontalAdvance(label) for _key, label, _icon in PAGES)
+        return widest + self.nav.iconSize().width() + self.nav.frameWidth() * 2 + 28
+
+    def _add_page(self, key: str, page: QWidget) -> None:
+        self.pages[key] = page
+        self.stack.addWidget(page)
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = PAGES[row][0]
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        if self.context.db is not None:
+            activate = getattr(page, "activate", None)
+            if activate is not None:
+                activate()
+        self._update_actions()
+
+    def page(self, key: str) -> QWidget:
+        """The page of that name, made the first time it is wanted (so the window opens at once)."""
+        if key not in self.pages:
+            self._add_page(key, self._make_page(key))
+        return self.pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        page = self.page(key)
+        self.nav.setCurrentRow(self._page_rows[key])
+        return page
+
+    def current_key(self) -> str:
+        row = self.nav.currentRow()
+        return PAGES[row][0] if row >= 0 else "home"
+
+    # Navigator ----------------------------------------------------------------------------------------------
+
+    def open_record(self, kind_name: str, record_id: int) -> None:
+        if kind_name not in self._page_rows:
+            kind_name = "files" if kind_name == "attachment" else kind_name
+        page = self.show_page(kind_name)
+        if isinstance(page, RecordListPage) and record_id:
+            page.open_record(record_id)
+
+    def new_record(self, kind_name: str, defaults: dict[str, Any]) -> None:
+        page = self.show_page(kind_name)
+        if isinstance(page, RecordListPage):
+            page.new_record(defaults)
+
+    # --- actions --------------------------------------------------------------------------------------------
+
+    def _action(self, text: str, icon_name: str | None, shortcut: Any, slot: Any, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip or text.replace("&", "").replace("…", ""))
+        action.setStatusTip(tip or text.replace("&", "").replace("…", ""))
+        action.triggered.connect(slot)
+        return action
+
+    def _make_actions(self) -> None:
+        stack = self.context.undo_stack
+        self.new_action = self._action("&New record", "new", QKeySequence.StandardKey.New, self.new_in_page)
+        self.save_action = self._action("&Save", "save", QKeySequence.StandardKey.Save, self.save_in_page)
+        self.delete_action = self._action(
+            "Move to &trash", "trash", QKeySequence.StandardKey.Delete, self.delete_in_page
+        )
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setIcon(icon("undo"))
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setIcon(icon("redo"))
+        self.redo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
+        self.find_action = self._action("&Find…", "search", QKeySequence.StandardKey.Find, self.focus_search)
+        self.settings_action = self._action(
+            "S&ettings…", "settings", QKeySequence.StandardKey.Preferences, self.settings
+        )
+        self.about_action = self._action("&About Sister City Records", "app", None, self.about)
+        self.quit_action = self._action("&Quit", None, QKeySequence.StandardKey.Quit, self.close)
+
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        for action in (self.new_action, self.save_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = menus.addMenu("&Edit")
+        for action in (self.undo_action, self.redo_action):
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.delete_action)
+        edit_menu.addAction(self.find_action)
+        go_menu = menus.addMenu("&Go")
+        for row, (key, label, icon_name) in enumerate(PAGES):
+            action = self._action(
+                label, icon_name, f"Ctrl+{row + 1}" if row < 9 else None, lambda _c=False, k=key: self.show_page(k)
+            )
+            go_menu.addAction(action)
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setAccessibleName("Main toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.new_action, self.save_action, self.delete_action, self.undo_action, self.redo_action):
+            toolbar.addAction(action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search the records…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search the records")
+        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 18)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self.run_search)
+        self.search.textEdited.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self.run_search)
+        toolbar.addWidget(self.search)
+        toolbar.addAction(self.settings_action)
+        for action in toolbar.actions():
+            button = toolbar.widgetForAction(action)
+            if button is not None and action.text():
+                button.setAccessibleName(action.text().replace("&", "").replace("…", ""))
+
+    def _update_actions(self) -> None:
+        page = self.stack.currentWidget()
+        is_list = isinstance(page, RecordListPage)
+        has_records = self.context.db is not None
+        self.new_action.setEnabled(has_records and is_list)
+        self.save_action.setEnabled(has_records and hasattr(page, "save_current"))
+        self.delete_action.setEnabled(has_records and is_list)
+
+    def new_in_page(self) -> None:
+        page = self.stack.currentWidget()
+        if isinstance(page, RecordListPage):
+            page.new_record({})
+
+    def save_in_page(self) -> None:
+        save = getattr(self.stack.currentWidget(), "save_current", None)
+        if save is not None:
+            save()
+
+    def delete_in_page(self) -> None:
+        page = self.stack.currentWidget()
+        if isinstance(page, RecordListPage):
+            page.trash_current()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def run_search(self) -> None:
+        """Searches every record and file for the words typed; clearing the box goes back to the page before."""
+        text = self.search.text().strip()
+        if not text:
+            if self.stack.currentWidget() is self.search_page:
+                self.show_page(self._before_search or "home")
+            return
+        if self.stack.currentWidget() is not self.search_page:
+            self._before_search = self.current_key()
+            self.nav.blockSignals(True)
+            self.nav.clearSelection()
+            self.nav.setCurrentRow(-1)
+            self.nav.blockSignals(False)
+            self.stack.setCurrentWidget(self.search_page)
+            self._update_actions()
+        self.search_page.run(text)
+
+    def settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.context, self)
+        dialog.open()
+
+    def about(self) -> None:
+        from .about import show_about
+
+        show_about(self, self.context)
+
+    # --- status bar -----------------------------------------------------------------------------------------
+
+    def _make_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_label = QLabel("Opening the records…")
+        self.status_label.setAccessibleName("What the program is doing")
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Progress")
+        self.progress.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 14)
+        self.progress.hide()
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setAccessibleName("Stop the work in progress")
+        self.stop_button.clicked.connect(self.context.runner.cancel_all)
+        self.stop_button.hide()
+        bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.stop_button)
+
+    def _busy(self, text: str) -> None:
+        if text:
+            self.status_label.setText(text)
+        else:
+            self.progress.hide()
+            self.stop_button.hide()
+            if self.status_label.text().endswith("…"):
+                self.status_label.setText("Ready.")
+
+    def _progress(self, label: str, done: int, total: int) -> None:
+        self.progress.show()
+        self.stop_button.show()
+        self.progress.setMaximum(max(1, total))
+        self.progress.setValue(min(done, total))
+        self.status_label.setText(label)
+
+    def show_error(self, error: object) -> None:
+        assert isinstance(error, BaseException)
+        dialogs.show_error(self, error, self.context.log_path)
+
+    # --- opening the records --------------------------------------------------------------------------------
+
+    def setEnabled_for_records(self, enabled: bool) -> None:
+        self.nav.setEnabled(enabled)
+        self.stack.setEnabled(enabled)
+        self.search.setEnabled(enabled)
+        for action in (self.new_action, self.save_action, self.delete_action):
+            action.setEnabled(enabled)
+        if enabled:
+            self._update_actions()
+
+    def open_records(self) -> None:
+        """Opens (creating or upgrading) the database on the worker; the window stays responsive meanwhile."""
+        location = self.context.location
+        self.context.runner.run(
+            lambda _control: open_database(location),
+            label="Opening the records…",
+            on_done=self._opened,
+            on_error=self._open_failed,
+        )
+
+    def _opened(self, result: tuple[Database, OpenResult]) -> None:
+        db, opened = result
+        self.context.db = db
+        self.setEnabled_for_records(True)
+        where = self.context.location.sqlite_path or "the database server"
+        message = f"The records are open ({where})."
+        if opened.migrated:
+            message = f"The records were upgraded; the copy made before is {opened.backup_path}."
+        self.status_label.setText(message)
+        self.dashboard.refresh()
+        self._nav_changed(self.nav.currentRow())
+        self.context.call(home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_known)
+
+    def _home_known(self, home: dict[str, Any] | None) -> None:
+        if home is None:
+            from .first_run import FirstRunDialog
+
+            dialog = FirstRunDialog(self.context, self)
+            dialog.finished.connect(lambda _code: self.context.bus.changed.emit(""))
+            dialog.open()
+            self.first_run_dialog = dialog
+        else:
+            self.setWindowTitle(f"{APP_NAME} – {home['name']}{', ' + home['state'] if home.get('state') else ''}")
+
+    def _open_failed(self, error: BaseException) -> None:
+        self.status_label.setText("The records could not be opened.")
+        self.show_error(error)
+
+    # --- layout and closing ---------------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            em = self.fontMetrics().horizontalAdvance("M")
+            self.resize(em * 95, self.fontMetrics().height() * 48)
+        state = settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Saves the layout, stops waiting work, lets a running write finish, then closes the records."""
+        for page in self.pages.values():
+            if isinstance(page, RecordListPage) and not page.may_discard_changes():
+                self.show_page(page.kind.name)
+                event.ignore()
+                return
+        self.save_layout()
+        if not self.context.runner.idle:
+            self.status_label.setText("Finishing the work in progress before closing…")
+        self.context.runner.shutdown()
+        if self.context.db is not None:
+            self.context.db.dispose()
+            self.context.db = None
+        event.accept()

@@ -1,0 +1,218 @@
+"""First run, settings, about, the status change dialog, launching, and closing while work runs."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from desktop_app.core import records
+from desktop_app.core.interchange.sample_data import sample_cities
+from desktop_app.core.records.parties import home_jurisdiction
+from desktop_app.gui import launch
+from desktop_app.gui.about import about_text
+from desktop_app.gui.dialogs import error_text
+from desktop_app.gui.first_run import split_city
+from desktop_app.gui.settings_dialog import SettingsDialog
+from desktop_app.gui.status_dialog import StatusChangeDialog
+
+from .conftest import make_pdf, wait_idle
+
+
+def test_first_run_finds_the_city_and_loads_its_partnerships(qtbot: Any, open_window: Any, dialog_log: Any) -> None:
+    window = open_window(home=False)
+    dialog = window.first_run_dialog
+    wait_idle(qtbot, window.context)
+    city = next(name for name in sample_cities() if name.startswith("Kansas City"))
+    qtbot.keyClicks(dialog.city, city)
+    assert dialog.load_sample.isEnabled() and dialog.load_sample.isChecked()
+    qtbot.keyClicks(dialog.signatory_name, "Quinton Lucas")
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window.context)
+    assert not dialog.isVisible()
+    db = window.context.database()
+    home = home_jurisdiction(db)
+    assert home is not None and home["name"] == "Kansas City" and home["signatory_name"] == "Quinton Lucas"
+    loaded = records.list_records(db, "partnership")
+    assert loaded and all(not row["confirmed"] for row in loaded)
+    assert "Kansas City" in window.windowTitle()
+    assert "marked unconfirmed" in dialog_log.texts()[-1] and "About this list" in dialog_log.texts()[-1]
+
+
+def test_first_run_explains_where_data_lives_and_refuses_a_city_without_state(qtbot: Any, open_window: Any) -> None:
+    window = open_window(home=False)
+    dialog = window.first_run_dialog
+    texts = " ".join(label.text() for label in dialog.findChildren(type(dialog.found)))
+    assert str(window.context.location.backups_dir) in texts
+    qtbot.keyClicks(dialog.city, "Springfield")
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "two letters" in dialog.problem.text.text()
+    assert home_jurisdiction(window.context.database()) is None
+
+
+def test_split_city() -> None:
+    assert split_city(" Kansas City , mo ") == ("Kansas City", "MO")
+    with pytest.raises(Exception, match="two letters"):
+        split_city("Kansas City")
+
+
+def test_settings_signatory_letterhead_backup_and_data_folder(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
+    window = open_window()
+    dialog = SettingsDialog(window.context, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_idle(qtbot, window.context)
+    assert dialog.save_signatory.isEnabled()
+    dialog.signatory_name.setText("Alex Poe")
+    qtbot.mouseClick(dialog.save_signatory, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window.context)
+    assert home_jurisdiction(window.context.database())["signatory_name"] == "Alex Poe"
+    image = tmp_path / "seal.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    dialog.use_letterhead(image)
+    wait_idle(qtbot, window.context)
+    assert home_jurisdiction(window.context.database())["logo_attachment_id"] is not None
+    qtbot.mouseClick(dialog.backup_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window.context)
+    assert list(window.context.location.backups_dir.glob("*manual*"))
+    dialog.remember_data_folder(str(tmp_path / "elsewhere"))
+    assert QSettings().value(launch.DATA_DIR_SETTING) == str(tmp_path / "elsewhere")
+    assert launch.choose_location(None, None).data_dir == tmp_path / "elsewhere"
+
+
+def test_about_names_version_and_data_folder(open_window: Any) -> None:
+    window = open_window()
+    text = about_text(window.context)
+    assert "Sister City Records" in text and str(window.context.location.data_dir) in text
+    assert "Log file" not in text or str(window.context.log_path) in text
+
+
+def test_status_change_asks_date_reason_basis_and_evidence(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
+    window = open_window(filled=True)
+    context = window.context
+    partnership_id = window.ids["partnership"]
+    pdf = tmp_path / "resolution.pdf"
+    pdf.write_bytes(make_pdf("Council resolution ending the partnership"))
+    from desktop_app.core.files.attachments import attach_files
+
+    attach_files(context.database(), [pdf], "partnership", partnership_id)
+    partnership = records.get(context.database(), "partnership", partnership_id)
+    dialog = StatusChangeDialog(context, partnership, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_idle(qtbot, context)
+    dialog.status.setCurrentIndex(dialog.status.findData("terminated"))
+    dialog.changed_on.setText("2024-06-01")
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, context)
+    assert dialog.problems["reason"].isVisible()
+    qtbot.keyClicks(dialog.reason, "State law ends the partnership.")
+    dialog.legal_basis.setText("Tex. Gov't Code ch. 795")
+    dialog.evidence.setCurrentIndex(1)
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, context)
+    history = records.status_history(context.database(), partnership_id)
+    assert history[-1]["to_status"] == "terminated" and history[-1]["legal_basis"] == "Tex. Gov't Code ch. 795"
+    assert history[-1]["evidence_attachment_id"] is not None
+
+
+def test_search_box_answers_as_the_clerk_types_and_opens_a_result(qtbot: Any, open_window: Any) -> None:
+    window = open_window(filled=True)
+    qtbot.keyClicks(window.search, "Kumamoto")
+    page = window.search_page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is page and page.query == "Kumamoto", timeout=5000)
+    wait_idle(qtbot, window.context)
+    kinds = [(result["record_kind"], result["record_id"]) for result in page.results]
+    assert ("partnership", window.ids["dormant_partnership"]) in kinds
+    row = kinds.index(("partnership", window.ids["dormant_partnership"]))
+    page.list.setCurrentRow(row)
+    qtbot.keyClick(page.list, Qt.Key.Key_Return)
+    wait_idle(qtbot, window.context)
+    partnerships = window.page("partnership")
+    assert window.stack.currentWidget() is partnerships
+    assert partnerships.detail.record["id"] == window.ids["dormant_partnership"]
+    window.search.clear()
+    window.run_search()
+    assert window.stack.currentWidget() is partnerships
+
+
+def test_search_says_plainly_when_nothing_is_found(qtbot: Any, open_window: Any) -> None:
+    window = open_window(filled=True)
+    window.search.setText('"zzzqqq')
+    window.run_search()
+    wait_idle(qtbot, window.context)
+    assert "Nothing in the records" in window.search_page.summary.text()
+
+
+def test_closing_while_work_runs_waits_for_it(qtbot: Any, open_window: Any) -> None:
+    window = open_window()
+    started, finished = threading.Event(), threading.Event()
+
+    def slow(_control: Any) -> None:
+        started.set()
+        time.sleep(0.3)
+        finished.set()
+
+    window.context.runner.run(slow, label="Writing…")
+    started.wait(5)
+    window.close()
+    assert finished.is_set()
+    assert not window.context.runner._worker.isRunning()
+
+
+def test_errors_read_as_sentences(tmp_path: Path) -> None:
+    from desktop_app.core.errors import UserError
+
+    assert error_text(UserError("The file is empty."), None) == ("Sister City Records", "The file is empty.")
+    _title, text = error_text(KeyError("x"), tmp_path / "log.txt")
+    assert "Nothing already saved was lost" in text and str(tmp_path / "log.txt") in text
+
+
+def test_launch_refuses_unknown_options(dialog_log: Any) -> None:
+    assert launch.launch_window(["--colour", "blue"]) == 2
+    assert "--data-dir" in dialog_log.texts()[-1]
+
+
+def test_launch_opens_the_records_and_closes_cleanly(qtbot: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    import sys
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.gui.main_window import MainWindow
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # launch installs its own; put it back afterwards
+    seen: dict[str, Any] = {}
+
+    def close_when_open() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        if windows and windows[0].context.db is not None and windows[0].context.runner.idle:
+            seen["title"] = windows[0].windowTitle()
+            seen["status"] = windows[0].status_label.text()
+            windows[0].close()
+        else:
+            QTimer.singleShot(50, close_when_open)
+
+    import logging
+
+    logger = logging.getLogger("desktop_app")
+    handlers, propagate, level = list(logger.handlers), logger.propagate, logger.level
+    QTimer.singleShot(50, close_when_open)
+    try:
+        assert launch.launch_window(["--data-dir", str(tmp_path / "data")]) == 0
+    finally:  # the log file handler belongs to that run only
+        for handler in logger.handlers:
+            if handler not in handlers:
+                logger.removeHandler(handler)
+                handler.close()
+        logger.propagate, logger.level = propagate, level
+        import desktop_app.core.logs as logs
+
+        logs._handler = None
+    assert (tmp_path / "data" / "records.sqlite3").exists()
+    assert (tmp_path / "data" / "logs").is_dir()
+    assert seen["title"].startswith("Sister City Records")
