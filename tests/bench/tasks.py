@@ -71,8 +71,6 @@ def task_window(mode: str, started: str, data_dir: str = "") -> dict[str, Any]:
 
     Never returns: the figures are printed and the process ends as soon as the window is ready.
     """
-    import threading
-
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QAbstractItemView, QApplication, QMainWindow
 
@@ -89,10 +87,16 @@ def task_window(mode: str, started: str, data_dir: str = "") -> dict[str, Any]:
                 continue
             if mode == "bare":
                 ready({})
+            # The program's first screen is its dashboard, filled from the records by a background task.
+            dashboard = getattr(widget, "dashboard", None)
+            if dashboard is not None and getattr(dashboard, "summary", None) is not None:
+                ready({"first_screen": "dashboard"})
             for view in widget.findChildren(QAbstractItemView):
                 model = view.model()
-                if view.isVisible() and model is not None and (model.rowCount() > 0 or mode == "empty"):
-                    ready({"rows": model.rowCount()})
+                if view.isVisible() and model is not None and model.columnCount() > 1 and model.rowCount() > 0:
+                    ready({"first_screen": "list", "rows": model.rowCount()})
+        if time.time() - t0 > 120:
+            ready({"error": "not ready after 120 s"})
 
     def start_polling() -> None:
         timer = QTimer(QApplication.instance())
@@ -108,13 +112,14 @@ def task_window(mode: str, started: str, data_dir: str = "") -> dict[str, Any]:
         app.exec()
         return {}
 
-    def install_when_app_exists() -> None:
-        # The program creates its own QApplication; the poller is handed to the GUI thread once it exists.
-        while QApplication.instance() is None:
-            time.sleep(0.001)
-        QTimer.singleShot(0, QApplication.instance(), start_polling)
+    # The program creates its own QApplication; the poller starts when the program enters its event loop.
+    original_exec = QApplication.exec
 
-    threading.Thread(target=install_when_app_exists, daemon=True).start()
+    def exec_with_polling(app: QApplication) -> int:
+        start_polling()
+        return int(original_exec(app))
+
+    QApplication.exec = exec_with_polling  # type: ignore[method-assign,assignment]
     from desktop_app.gui.launch import launch_window
 
     launch_window(["--data-dir", data_dir])
