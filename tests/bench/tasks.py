@@ -71,8 +71,8 @@ def task_window(mode: str, started: str, data_dir: str = "") -> dict[str, Any]:
 
     Never returns: the figures are printed and the process ends as soon as the window is ready.
     """
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QAbstractItemView, QApplication, QMainWindow
+    from PySide6.QtCore import QModelIndex, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
     t0 = float(started)
 
@@ -82,6 +82,12 @@ def task_window(mode: str, started: str, data_dir: str = "") -> dict[str, Any]:
         os._exit(0)
 
     def poll() -> None:
+        try:
+            check()
+        except Exception as problem:  # the program's error dialog would hide a fault of the probe
+            ready({"error": f"the probe failed: {problem!r}"})
+
+    def check() -> None:
         for widget in QApplication.topLevelWidgets():
             if not isinstance(widget, QMainWindow) or not widget.isVisible():
                 continue
@@ -91,10 +97,10 @@ def task_window(mode: str, started: str, data_dir: str = "") -> dict[str, Any]:
             dashboard = getattr(widget, "dashboard", None)
             if dashboard is not None and getattr(dashboard, "summary", None) is not None:
                 ready({"first_screen": "dashboard"})
-            for view in widget.findChildren(QAbstractItemView):
+            for view in widget.findChildren(QTableView):
                 model = view.model()
-                if view.isVisible() and model is not None and model.columnCount() > 1 and model.rowCount() > 0:
-                    ready({"first_screen": "list", "rows": model.rowCount()})
+                if view.isVisible() and model is not None and model.rowCount(QModelIndex()) > 0:
+                    ready({"first_screen": "list", "rows": model.rowCount(QModelIndex())})
         if time.time() - t0 > 120:
             ready({"error": "not ready after 120 s"})
 
@@ -117,7 +123,7 @@ def task_window(mode: str, started: str, data_dir: str = "") -> dict[str, Any]:
 
     def exec_with_polling(app: QApplication) -> int:
         start_polling()
-        return int(original_exec(app))
+        return int(original_exec())
 
     QApplication.exec = exec_with_polling  # type: ignore[method-assign,assignment]
     from desktop_app.gui.launch import launch_window
