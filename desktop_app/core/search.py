@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import bindparam, select, text
@@ -55,6 +56,8 @@ def fold(value: str) -> str:
 
 def space_cjk(value: str) -> str:
     """Puts an invisible separator around each CJK character so that each is a token of its own."""
+    if not _CJK_CHAR.search(value):
+        return value
     return _CJK_CHAR.sub(_CJK_SEPARATOR + r"\1" + _CJK_SEPARATOR, value)
 
 
@@ -246,12 +249,47 @@ def index_new_records_in(session: Session, kind_name: str, record_ids: list[int]
         return
     model = _model(kind_name)
     for start in range(0, len(record_ids), batch):
-        objects = list(session.scalars(select(model).where(model.id.in_(record_ids[start : start + batch]))).unique())
+        objects = _load_for_index(session, kind_name, model, record_ids[start : start + batch])
         _write_many(
             session,
             [(kind_name, obj.id, _document_of(session, kind_name, obj)) for obj in objects if not obj.deleted_at],
         )
         session.expunge_all()
+
+
+def _load_for_index(session: Session, kind_name: str, model: Any, ids: list[int]) -> list[Any]:
+    """The records of a batch as _document_of reads them, in id order.
+
+    Rows are read through SQLAlchemy Core as plain attribute holders, with a partnership's partner and jurisdiction
+    beside it: building ORM objects cost most of an import's indexing time. Inquiries and responses, which are
+    few and read related rows, are loaded as ORM objects.
+    """
+    if kind_name in ("inquiry", "response"):
+        return list(session.scalars(select(model).where(model.id.in_(ids)).order_by(model.id)).unique())
+    table = model.__table__
+    statement = select(table).where(table.c.id.in_(bindparam("ids", expanding=True))).order_by(table.c.id)
+    rows = [SimpleNamespace(**row) for row in session.execute(statement, {"ids": ids}).mappings()]
+    if kind_name == "partnership":
+        partners = _rows_by_id(session, models.Partner, {row.partner_id for row in rows}, _PARTNER_COLUMNS)
+        jurisdictions = _rows_by_id(
+            session, models.Jurisdiction, {row.jurisdiction_id for row in rows}, ("name", "state")
+        )
+        for row in rows:
+            row.partner = partners[row.partner_id]
+            row.jurisdiction = jurisdictions[row.jurisdiction_id]
+    return rows
+
+
+# What a partnership's document and plain form read of its partner.
+_PARTNER_COLUMNS = ("name", "native_name", "region", "country_name", "country_code")
+
+
+def _rows_by_id(session: Session, model: Any, ids: set[int], columns: tuple[str, ...]) -> dict[int, Any]:
+    table = model.__table__
+    statement = select(table.c.id, *(table.c[name] for name in columns)).where(
+        table.c.id.in_(bindparam("ids", expanding=True))
+    )
+    return {row.id: row for row in session.execute(statement, {"ids": list(ids)})}
 
 
 def rebuild_in(session: Session, batch: int = 2000) -> int:
@@ -264,11 +302,15 @@ def rebuild_in(session: Session, batch: int = 2000) -> int:
         model = _model(kind_name)
         last_id = 0
         while True:
-            objects = list(
+            ids = list(
                 session.scalars(
-                    select(model).where(model.deleted_at.is_(None), model.id > last_id).order_by(model.id).limit(batch)
-                ).unique()
+                    select(model.id)
+                    .where(model.deleted_at.is_(None), model.id > last_id)
+                    .order_by(model.id)
+                    .limit(batch)
+                )
             )
+            objects = _load_for_index(session, kind_name, model, ids) if ids else []
             if not objects:
                 break
             _write_many(session, [(kind_name, obj.id, _document_of(session, kind_name, obj)) for obj in objects])

@@ -1,4 +1,4 @@
-"""Deterministic generator of the large database, the 100,000-row CSV and the 1 GiB file the benchmarks use."""
+"""Deterministic generator of the large database, the 100,000-row CSV, the 1 GiB file and the benchmark PDFs."""
 
 from __future__ import annotations
 
@@ -6,15 +6,17 @@ import argparse
 import csv
 import datetime as dt
 import random
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
-from desktop_app.core import vocab
+from desktop_app.core import search, vocab
 from desktop_app.core.clock import utc_now_text
 from desktop_app.core.db import models
 from desktop_app.core.db.engine import Database
+from desktop_app.core.files import attach_files
 from desktop_app.core.opening import open_database
 from desktop_app.core.paths import resolve_location
 from desktop_app.core.records.audit import append_event
@@ -214,6 +216,12 @@ def generate_large_database(data_dir: Path, *, seed: int = 2020, scale: float = 
     ]
     _insert(db, models.Participant, participants)
     with db.writing() as session:
+        for kind, model in (("partnership", models.Partnership), ("oversight", models.OversightAction)):
+            ids = list(session.scalars(select(model.id).order_by(model.id)))
+            search.index_new_records_in(session, kind, ids)
+        search.index_new_records_in(session, "activity", [a["id"] for a in activities])
+    _attach_generated_files(db, rng, int(SIZES["attachments"] * scale), n_partnerships)
+    with db.writing() as session:
         append_event(
             session,
             actor="benchmark generator",
@@ -224,6 +232,58 @@ def generate_large_database(data_dir: Path, *, seed: int = 2020, scale: float = 
         )
     db.dispose()
     return data_dir
+
+
+def _attach_generated_files(
+    db: Database, rng: random.Random, count: int, n_partnerships: int, batch: int = 250
+) -> None:
+    """Attaches ``count`` small files (nine in ten plain text, one in ten a one-page PDF) through core.files."""
+    with tempfile.TemporaryDirectory() as folder:
+        for start in range(0, count, batch):
+            paths = []
+            for number in range(start, min(count, start + batch)):
+                body = "\n".join(_sentence(rng, 16) for _ in range(rng.randint(4, 30)))
+                if number % 10 == 9:
+                    paths.append(write_text_pdf(Path(folder) / f"evidence-{number}.pdf", [body]))
+                else:
+                    path = Path(folder) / f"evidence-{number}.txt"
+                    path.write_text(f"Evidence {number}\n{body}\n", encoding="utf-8")
+                    paths.append(path)
+            attach_files(db, paths, "partnership", rng.randint(1, n_partnerships), actor="benchmark generator")
+            for path in paths:
+                path.unlink()
+
+
+def write_text_pdf(path: Path, pages: list[str]) -> Path:
+    """A PDF with one page of plain text per item of ``pages``, made with ReportLab."""
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), pagesize=LETTER, invariant=True)
+    for page in pages:
+        text = canvas.beginText(72, 720)
+        text.setFont("Helvetica", 11)
+        for line in page.splitlines():
+            for start in range(0, len(line), 90):
+                text.textLine(line[start : start + 90])
+        canvas.drawText(text)
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def generate_pdfs(folder: Path, count: int = 1000, *, pages: int = 3, seed: int = 2020) -> list[Path]:
+    """``count`` distinct text PDFs of ``pages`` pages each, for the batch-attach benchmark."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(count):
+        texts = [
+            f"Report {number}, page {page + 1}\n" + "\n".join(_sentence(rng, 14) for _ in range(40))
+            for page in range(pages)
+        ]
+        paths.append(write_text_pdf(folder / f"report-{number:04d}.pdf", texts))
+    return paths
 
 
 def generate_csv(path: Path, rows: int = 100_000, *, seed: int = 2020) -> Path:

@@ -6,7 +6,8 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -56,6 +57,13 @@ class EvidenceItem:
     rows: tuple[tuple[str, ...], ...]  # its row(s) in the letter's table
     attachment_ids: tuple[int, ...] = ()
     excluded: bool = False
+    on: dt.date | None = None  # its date, for choosing the most recent when a section is summarised
+    facets: tuple[tuple[str, str], ...] = ()  # (what, value) pairs a summarised section counts, e.g. ("Status", "Open")
+
+
+# A section with more items than this is summarised: counts of all its items and only the most recent listed.
+LIST_IN_FULL_UP_TO = 60
+MOST_RECENT_LISTED = 40
 
 
 @dataclass(frozen=True)
@@ -69,9 +77,49 @@ class Section:
     items: tuple[EvidenceItem, ...]
     what: str  # what it lists, as in "The City's records hold no {what} ..."
 
-    @property
+    @cached_property
     def shown(self) -> tuple[EvidenceItem, ...]:
         return tuple(item for item in self.items if not item.excluded)
+
+    @property
+    def summarised(self) -> bool:
+        """True when the section has too many items to list them all in a letter."""
+        return len(self.shown) > LIST_IN_FULL_UP_TO
+
+    @cached_property
+    def listed(self) -> tuple[EvidenceItem, ...]:
+        """The items the letter lists: all of them, or the most recent ones of a summarised section, in order."""
+        shown = self.shown
+        if not self.summarised:
+            return shown
+        by_date = sorted(range(len(shown)), key=lambda index: (shown[index].on or dt.date.min, index))
+        keep = set(by_date[-MOST_RECENT_LISTED:])
+        return tuple(item for index, item in enumerate(shown) if index in keep)
+
+    @cached_property
+    def facet_counts(self) -> tuple[tuple[str, str, int], ...]:
+        """(what, value, number of items) over every shown item, by what in order of appearance, most first."""
+        counts: Counter[tuple[str, str]] = Counter(facet for item in self.shown for facet in item.facets)
+        order: dict[str, int] = {}
+        for what, _ in counts:
+            order.setdefault(what, len(order))
+        ranked = sorted(counts.items(), key=lambda entry: (order[entry[0][0]], -entry[1], entry[0][1]))
+        return tuple((what, value, number) for (what, value), number in ranked)
+
+    @property
+    def summary_note(self) -> str:
+        """The sentence that says plainly how much a summarised section leaves out; empty when it lists all."""
+        if not self.summarised:
+            return ""
+        total, listed = len(self.shown), len(self.listed)
+        names = list(dict.fromkeys(what.lower() for what, _, _ in self.facet_counts))
+        counted = " and ".join(filter(None, (", ".join(names[:-1]), names[-1]))) if names else ""
+        counted_part = f"they are all counted below by {counted}, and " if counted else ""
+        return (
+            f"The records hold {total:,} {self.what}, too many to list in this letter: {counted_part}the {listed} "
+            f"most recent are listed. The other {total - listed:,} are held in the records and can be provided on "
+            "request."
+        )
 
 
 @dataclass(frozen=True)
@@ -440,6 +488,7 @@ class _Builder:
                 if attachment is not None and not attachment.deleted_at:
                     self.partnership_links[partnership_id] = (*self.partnership_links.get(partnership_id, ()), evidence)
         self.activity_links = _links(session, "activity", [a.id for a in records.activities])
+        self._oversight_cache: list[tuple[set[str], EvidenceItem]] | None = None
 
     def _partnership_label(self, partnership_id: int | None, *, cell: bool = False) -> str:
         if partnership_id is None:
@@ -544,6 +593,8 @@ class _Builder:
                     rows=(tuple(row),),
                     attachment_ids=self.agreement_links.get(agreement.id, ()),
                     excluded=ref in excluded,
+                    on=agreement.signed_on,
+                    facets=(("Kind", vocab.label(vocab.AGREEMENT_KINDS, agreement.kind)),),
                 )
             )
         title = "Agreements and their clauses" if clause_topics else "Agreements and their publication"
@@ -573,6 +624,8 @@ class _Builder:
                     ),
                     attachment_ids=self.policy_links.get(policy.id, ()),
                     excluded=ref in excluded,
+                    on=policy.adopted_on,
+                    facets=(("Kind", vocab.label(vocab.POLICY_KINDS, policy.kind)),),
                 )
             )
         return Section(
@@ -584,37 +637,49 @@ class _Builder:
             "policies",
         )
 
-    def _oversight_section(self, topics: set[str], excluded: set[str]) -> Section:
-        items = []
+    def _oversight_items(self) -> list[tuple[set[str], EvidenceItem]]:
+        """Each oversight action's topics and evidence item, built once for all the questions."""
+        if self._oversight_cache is not None:
+            return self._oversight_cache
+        built = []
         for action in self.records.oversight:
-            if not topics & set(vocab.split_words(action.topics)):
-                continue
             finding = action.finding.strip() or "–"
             if action.risk_level and action.risk_level != "none":
                 finding += f" Risk: {vocab.label(vocab.RISK_LEVELS, action.risk_level).lower()}."
             status = vocab.label(vocab.OVERSIGHT_STATUSES, action.status)
             if action.due_on and action.status != "closed":
                 status += f", due {short_date(action.due_on)}"
-            ref = f"oversight:{action.id}"
             kind = vocab.label(vocab.OVERSIGHT_KINDS, action.kind)
-            items.append(
-                EvidenceItem(
-                    ref=ref,
-                    description=f"{kind} of {short_date(action.action_on)}: "
-                    f"{self._partnership_label(action.partnership_id)}",
-                    rows=(
-                        (
-                            short_date(action.action_on),
-                            kind,
-                            self._partnership_label(action.partnership_id, cell=True),
-                            finding,
-                            status,
-                        ),
+            item = EvidenceItem(
+                ref=f"oversight:{action.id}",
+                description=f"{kind} of {short_date(action.action_on)}: "
+                f"{self._partnership_label(action.partnership_id)}",
+                rows=(
+                    (
+                        short_date(action.action_on),
+                        kind,
+                        self._partnership_label(action.partnership_id, cell=True),
+                        finding,
+                        status,
                     ),
-                    attachment_ids=self.oversight_links.get(action.id, ()),
-                    excluded=ref in excluded,
-                )
+                ),
+                attachment_ids=self.oversight_links.get(action.id, ()),
+                on=action.action_on,
+                facets=(
+                    ("Kind", kind),
+                    ("Status", vocab.label(vocab.OVERSIGHT_STATUSES, action.status)),
+                    ("Risk", vocab.label(vocab.RISK_LEVELS, action.risk_level) if action.risk_level else "None"),
+                ),
             )
+            built.append((set(vocab.split_words(action.topics)), item))
+        self._oversight_cache = built
+        return built
+
+    def _oversight_section(self, topics: set[str], excluded: set[str]) -> Section:
+        items = []
+        for action_topics, item in self._oversight_items():
+            if topics & action_topics:
+                items.append(replace(item, excluded=True) if item.ref in excluded else item)
         return Section(
             "oversight",
             "Oversight actions",
@@ -651,6 +716,8 @@ class _Builder:
                     ),
                     attachment_ids=self.activity_links.get(activity.id, ()),
                     excluded=ref in excluded,
+                    on=activity.starts_on,
+                    facets=(("Kind", kind),),
                 )
             )
         return Section(
@@ -842,7 +909,7 @@ def _enclosures(session: Session, answers: Sequence[Answer], builder: _Builder) 
     linked_to: dict[int, str] = {}
     for answer in answers:
         for section in answer.sections:
-            for item in section.shown:
+            for item in section.listed:
                 for attachment_id in item.attachment_ids:
                     if attachment_id not in linked_to:
                         order.append(attachment_id)

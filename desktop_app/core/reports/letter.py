@@ -222,14 +222,16 @@ def _answer(answer: Answer, sheet: StyleSheet1) -> list[Flowable]:
 
 
 def _section(section: Section, sheet: StyleSheet1) -> list[Flowable]:
-    rows = [row for item in section.shown for row in item.rows]
+    rows = [row for item in section.listed for row in item.rows]
     # Room for the heading, the table's header row and a row or two; a table longer than that splits.
-    return [
-        CondPageBreak(1.1 * inch),
-        Paragraph(markup(section.title), sheet["EvidenceHeading"]),
-        _table(section.headers, rows, section.widths, sheet),
-        Spacer(1, 8),
-    ]
+    flow: list[Flowable] = [CondPageBreak(1.1 * inch), Paragraph(markup(section.title), sheet["EvidenceHeading"])]
+    if section.summarised:
+        flow.append(Paragraph(markup(section.summary_note), sheet["Body"]))
+        counts = [(what, value, f"{number:,}") for what, value, number in section.facet_counts]
+        if counts:
+            flow += [_table(("Counted by", "Value", "Number"), counts, (0.25, 0.55, 0.2), sheet), Spacer(1, 8)]
+    flow += [_table(section.headers, rows, section.widths, sheet), Spacer(1, 8)]
+    return flow
 
 
 def _closing(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
