@@ -24,6 +24,7 @@ from ..db.engine import Database
 from ..errors import UserError
 from ..records.audit import append_event
 from ..records.kinds import KINDS, kind_named
+from ..user_files import regular_file_size
 from . import detect
 from .extract import state_label
 from .names import display_name, original_name_of, safe_file_name
@@ -109,26 +110,17 @@ def check_source(path: str | os.PathLike[str], size_limit: int) -> _Source:
     """
     file_path = Path(path)
     shown = display_name(str(path))
-    try:
-        info = os.stat(file_path)
-    except FileNotFoundError:
-        raise UserError(f"There is no file {shown}.") from None
-    except OSError as exc:
-        raise UserError(f"The file {shown} cannot be read: {exc.strerror or exc}.") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise UserError(f"{shown} is a folder, not a file; choose the files inside it.")
-    if not stat.S_ISREG(info.st_mode):
-        raise UserError(f"{shown} is not an ordinary file (it is a pipe, a device or a socket), so it was not read.")
-    if info.st_size > size_limit:
+    size = regular_file_size(file_path, shown=shown, folder_advice="; choose the files inside it")
+    if size > size_limit:
         raise UserError(
-            f"The file {shown} ({describe_size(info.st_size)}) is larger than the limit of "
+            f"The file {shown} ({describe_size(size)}) is larger than the limit of "
             f"{describe_size(size_limit)}, so it was not stored."
         )
-    if info.st_size == 0:
+    if size == 0:
         raise UserError(f"The file {shown} is empty (0 bytes), so there is nothing to store.")
     if not os.access(file_path, os.R_OK):
         raise UserError(f"The file {shown} cannot be read (permission denied).")
-    return _Source(file_path, original_name_of(file_path), info.st_size)
+    return _Source(file_path, original_name_of(file_path), size)
 
 
 def _open_regular(source: _Source) -> Any:

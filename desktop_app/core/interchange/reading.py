@@ -4,37 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
-import stat
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 from ..errors import UserError
+from ..user_files import regular_file_size
 
 FileKind = Literal["csv", "xlsx", "json"]
 MAX_TABLE_FILE_BYTES = 512 * 1024 * 1024
 MAX_CELL_CHARACTERS = 100_000
 
 
-def check_regular_file(path: Path) -> int:
-    """Returns the file's size; refuses a missing file, a folder, a pipe or device, with a sentence."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise UserError(f"There is no file at {path}.") from None
-    except OSError as exc:
-        raise UserError(f"The file {path} cannot be read: {exc.strerror or exc}.") from exc
-    if stat.S_ISDIR(info.st_mode):
-        raise UserError(f"{path} is a folder, not a file.")
-    if not stat.S_ISREG(info.st_mode):
-        raise UserError(f"{path} is not an ordinary file (it may be a pipe or a device), so it was not read.")
-    return info.st_size
-
-
 def sniff_kind(path: Path) -> FileKind:
     """CSV, XLSX or JSON, from the first bytes; a sentence for anything else."""
-    size = check_regular_file(path)
+    size = regular_file_size(path)
     if size == 0:
         raise UserError(f"{path.name} is empty.")
     if size > MAX_TABLE_FILE_BYTES:
