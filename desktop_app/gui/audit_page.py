@@ -10,7 +10,7 @@ from ..core.listing import audit_page
 from ..core.verify import verify_database
 from .context import AppContext
 from .list_table import ListTable
-from .table_model import Column, PagedTableModel
+from .table_model import Column, PagedTableModel, text_filtered_source
 
 ACTIONS = {
     "create": "Added",
@@ -80,14 +80,7 @@ class AuditPage(QWidget):
     def reload(self) -> None:
         if not self._started:
             return
-        text = self.filter.text()
-
-        def page(db: Any, offset: int, limit: int, order_by: str | None, descending: bool) -> list[dict[str, Any]]:
-            return audit_page(
-                db, offset=offset, limit=limit, order_by=order_by or "seq", descending=descending, text=text
-            )
-
-        self.model.set_source(page)
+        self.model.set_source(text_filtered_source(audit_page, "seq", self.filter.text()))
 
     def verify(self) -> None:
         self.verify_button.setEnabled(False)

@@ -23,7 +23,7 @@ from .icons import icon
 from .list_table import ListTable
 from .pdf_preview import PdfPreview
 from .related import Navigator
-from .table_model import Column, PagedTableModel
+from .table_model import Column, PagedTableModel, text_filtered_source
 
 FILE_COLUMNS = [
     Column("id", "No.", lambda row: str(row["id"]), "id"),
@@ -105,14 +105,7 @@ class FilesPage(QWidget):
     def reload(self) -> None:
         if not self._started:
             return
-        text = self.filter.text()
-
-        def page(db: Any, offset: int, limit: int, order_by: str | None, descending: bool) -> list[dict[str, Any]]:
-            return attachments_page(
-                db, offset=offset, limit=limit, order_by=order_by or "id", descending=descending, text=text
-            )
-
-        self.model.set_source(page)
+        self.model.set_source(text_filtered_source(attachments_page, "id", self.filter.text()))
 
     def _changed(self, kind_name: str) -> None:
         if kind_name in ("", "attachment"):

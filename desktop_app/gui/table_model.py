@@ -15,6 +15,19 @@ PAGE_SIZE = 200
 Row = dict[str, Any]
 # (db, offset, limit, order_by, descending) -> rows
 PageSource = Callable[[Any, int, int, str | None, bool], list[Row]]
+
+
+def text_filtered_source(listing: Callable[..., list[Row]], default_order: str, text: str) -> PageSource:
+    """A page source over one of core's listing functions, filtered in the database by the text a clerk typed."""
+
+    def page(db: Any, offset: int, limit: int, order_by: str | None, descending: bool) -> list[Row]:
+        return listing(
+            db, offset=offset, limit=limit, order_by=order_by or default_order, descending=descending, text=text
+        )
+
+    return page
+
+
 Index = QModelIndex | QPersistentModelIndex
 
 
