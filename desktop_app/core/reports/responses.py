@@ -122,6 +122,29 @@ def _resolve_inquiry(db: Database, inquiry_id: int | None) -> int:
     return builtin
 
 
+def _audit_answers(
+    session: Session,
+    response: models.Response,
+    actor: str,
+    *,
+    before: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """The audit event of a response's answers; nothing when an edit left them as they were."""
+    after = {**(extra or {}), "answers": _answers_snapshot(response)}
+    if before is not None and after == before:
+        return
+    append_event(
+        session,
+        actor=actor,
+        action="set_answers",
+        record_kind="response",
+        record_id=response.id,
+        before=before,
+        after=after,
+    )
+
+
 def create_draft_in(session: Session, inquiry_id: int, actor: str) -> models.Response:
     require_home(session)
     inquiry: models.Inquiry = load(session, INQUIRY, inquiry_id)
@@ -140,14 +163,7 @@ def create_draft_in(session: Session, inquiry_id: int, actor: str) -> models.Res
             )
         )
     session.flush()
-    append_event(
-        session,
-        actor=actor,
-        action="set_answers",
-        record_kind="response",
-        record_id=response.id,
-        after={"answers": _answers_snapshot(response)},
-    )
+    _audit_answers(session, response, actor)
     return response
 
 
@@ -275,17 +291,7 @@ def set_answer(
         if refs is not None:
             answer.excluded_evidence = " ".join(refs)
         session.flush()
-        after = {"answers": _answers_snapshot(response)}
-        if after != before:
-            append_event(
-                session,
-                actor=actor,
-                action="set_answers",
-                record_kind="response",
-                record_id=response.id,
-                before=before,
-                after=after,
-            )
+        _audit_answers(session, response, actor, before=before)
         return response_plain(response)
 
 
@@ -385,14 +391,7 @@ def supersede(db: Database, response_id: int, actor: str | None = None) -> Recor
             before=before,
             after={**to_plain(RESPONSE, old), "superseded_by": new.id},
         )
-        append_event(
-            session,
-            actor=actor,
-            action="set_answers",
-            record_kind="response",
-            record_id=new.id,
-            after={"supersedes_id": old.id, "answers": _answers_snapshot(new), **to_plain(RESPONSE, new)},
-        )
+        _audit_answers(session, new, actor, extra={"supersedes_id": old.id, **to_plain(RESPONSE, new)})
         return response_plain(new)
 
 
