@@ -1,4 +1,7 @@
-"""Oversight actions for the letter, counted and picked in the database: a city may hold tens of thousands of them."""
+"""Oversight actions for the letter, counted and picked in the database: a city may hold tens of thousands of them.
+
+Plain column selects run on the session's connection: the ORM's row handling would cost more than the query.
+"""
 
 from __future__ import annotations
 
@@ -110,7 +113,7 @@ def overview(session: Session, partnership_ids: Sequence[int]) -> Overview:
     columns = (_ACTION.partnership_id, _ACTION.topics, _ACTION.kind, _ACTION.status, _ACTION.risk_level)
     groups: list[Group] = []
     for scope in scopes(partnership_ids):
-        rows = session.execute(
+        rows = session.connection().execute(
             select(*columns, func.count(), func.max(_ACTION.action_on)).where(scope.condition).group_by(*columns)
         )
         groups += [Group(*row) for row in rows]
@@ -137,7 +140,7 @@ def tally(session: Session, seen: Overview, topics: set[str], excluded_ids: set[
     if excluded_ids:
         columns = (_ACTION.topics, _ACTION.kind, _ACTION.status, _ACTION.risk_level)
         for scope in scopes(seen.partnership_ids):
-            for words, kind, status, risk_level in session.execute(
+            for words, kind, status, risk_level in session.connection().execute(
                 select(*columns).where(scope.condition, _ACTION.id.in_(sorted(excluded_ids)))
             ):
                 if topics & set(vocab.split_words(words)):
@@ -170,12 +173,14 @@ def most_recent(
         if scope.program_wide:
             # One index range in (action_on, id) order: the database stops after the latest few.
             ordered = statement.order_by(_ACTION.action_on.desc(), _ACTION.id.desc()).limit(number)
-            chosen += [(on, action_id) for on, action_id in session.execute(ordered)]
+            chosen += [(on, action_id) for on, action_id in session.connection().execute(ordered)]
         else:
             # Ordering the actions of many partnerships would make SQLite walk the whole table in date order;
             # their dates and ids are read instead and the latest picked here.
-            chosen += heapq.nlargest(number, ((on, action_id) for on, action_id in session.execute(statement)))
+            chosen += heapq.nlargest(
+                number, ((on, action_id) for on, action_id in session.connection().execute(statement))
+            )
     latest = sorted(heapq.nlargest(number, chosen))
     ids = [action_id for _, action_id in latest]
-    found = {row.id: row for row in session.execute(select(*ITEM_COLUMNS).where(_ACTION.id.in_(ids)))}
+    found = {row.id: row for row in session.connection().execute(select(*ITEM_COLUMNS).where(_ACTION.id.in_(ids)))}
     return [found[action_id] for action_id in ids]
