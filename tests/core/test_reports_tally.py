@@ -16,13 +16,13 @@ from desktop_app.core.records.parties import home_jurisdiction_in
 from desktop_app.core.reports import responses
 from desktop_app.core.reports.content import (
     MOST_RECENT_LISTED,
-    REVIEW_KINDS,
     _Builder,
     _load_records,
     excluded_refs,
     gather_letter,
     long_date,
 )
+from desktop_app.core.reports.oversight import REVIEW_KINDS
 
 from .report_records import build_city
 

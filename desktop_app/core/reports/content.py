@@ -21,7 +21,6 @@ from . import named_values, oversight
 from .narratives import default_closing, default_introduction
 
 CLAUSE_TOPICS = ("free_expression", "espionage", "economic_coercion")
-REVIEW_KINDS = oversight.REVIEW_KINDS
 MONTHS = (
     "January",
     "February",
