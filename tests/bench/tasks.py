@@ -265,7 +265,7 @@ def task_plain_pdf(data_dir: str) -> dict[str, Any]:
 
         letter = gather_letter(session, session.get(models.Response, response_id), today())
     rows = [
-        row for answer in letter.answers for section in answer.sections for item in section.shown for row in item.rows
+        row for answer in letter.answers for section in answer.sections for item in section.listed for row in item.rows
     ]
     rows += [tuple(vars(row).values()) for row in letter.partnerships]
     figures: dict[str, Any] = {"rows": len(rows)}

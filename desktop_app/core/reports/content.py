@@ -17,11 +17,10 @@ from ..db import models
 from ..errors import UserError
 from ..files.store import iter_content
 from ..records.parties import home_jurisdiction_in
-from . import named_values
+from . import named_values, oversight
 from .narratives import default_closing, default_introduction
 
 CLAUSE_TOPICS = ("free_expression", "espionage", "economic_coercion")
-REVIEW_KINDS = ("annual_review", "risk_assessment", "legal_review", "audit", "termination_review")
 MONTHS = (
     "January",
     "February",
@@ -76,21 +75,34 @@ class Section:
     widths: tuple[float, ...]  # fractions of the text width
     items: tuple[EvidenceItem, ...]
     what: str  # what it lists, as in "The City's records hold no {what} ..."
+    # Counts taken in the database; when given, items are only those the letter lists, none left out.
+    tally: oversight.Tally | None = None
 
     @cached_property
     def shown(self) -> tuple[EvidenceItem, ...]:
+        """The items at hand the clerk has not left out (of a tallied section: the listed ones)."""
         return tuple(item for item in self.items if not item.excluded)
+
+    @property
+    def held_count(self) -> int:
+        """How many items the records hold, those left out included."""
+        return self.tally.held if self.tally else len(self.items)
+
+    @property
+    def shown_count(self) -> int:
+        """How many items the letter speaks of: all those not left out, listed or only counted."""
+        return self.tally.shown if self.tally else len(self.shown)
 
     @property
     def summarised(self) -> bool:
         """True when the section has too many items to list them all in a letter."""
-        return len(self.shown) > LIST_IN_FULL_UP_TO
+        return self.shown_count > LIST_IN_FULL_UP_TO
 
     @cached_property
     def listed(self) -> tuple[EvidenceItem, ...]:
         """The items the letter lists: all of them, or the most recent ones of a summarised section, in order."""
         shown = self.shown
-        if not self.summarised:
+        if self.tally or not self.summarised:
             return shown
         by_date = sorted(range(len(shown)), key=lambda index: (shown[index].on or dt.date.min, index))
         keep = set(by_date[-MOST_RECENT_LISTED:])
@@ -99,6 +111,8 @@ class Section:
     @cached_property
     def facet_counts(self) -> tuple[tuple[str, str, int], ...]:
         """(what, value, number of items) over every shown item, by what in order of appearance, most first."""
+        if self.tally:
+            return self.tally.facet_counts
         counts: Counter[tuple[str, str]] = Counter(facet for item in self.shown for facet in item.facets)
         order: dict[str, int] = {}
         for what, _ in counts:
@@ -111,7 +125,7 @@ class Section:
         """The sentence that says plainly how much a summarised section leaves out; empty when it lists all."""
         if not self.summarised:
             return ""
-        total, listed = len(self.shown), len(self.listed)
+        total, listed = self.shown_count, len(self.listed)
         names = list(dict.fromkeys(what.lower() for what, _, _ in self.facet_counts))
         counted = " and ".join(filter(None, (", ".join(names[:-1]), names[-1]))) if names else ""
         counted_part = f"they are all counted below by {counted}, and " if counted else ""
@@ -192,7 +206,7 @@ class _Records:
     partnerships: list[models.Partnership]
     agreements: list[models.Agreement]
     policies: list[models.Policy]
-    oversight: list[models.OversightAction]
+    oversight: oversight.Overview
     activities: list[models.Activity]
     # (activity_id, visa_category, program_sponsor, vetting_steps): never the name.
     participants: list[tuple[int, str, str, str]]
@@ -221,11 +235,12 @@ def _load_records(session: Session) -> _Records:
         key=lambda p: (natural_key(p.partner.name), p.kind, p.id),
     )
     ids = [p.id for p in partnerships]
+    # No ORDER BY in these selects: SQLite would then read the table in that order rather than by partnership.
     agreements = list(
         session.scalars(
-            select(models.Agreement)
-            .where(models.Agreement.partnership_id.in_(ids), models.Agreement.deleted_at.is_(None))
-            .order_by(models.Agreement.id)
+            select(models.Agreement).where(
+                models.Agreement.partnership_id.in_(ids), models.Agreement.deleted_at.is_(None)
+            )
         )
     )
     order = {pid: index for index, pid in enumerate(ids)}
@@ -234,22 +249,12 @@ def _load_records(session: Session) -> _Records:
         session.scalars(select(models.Policy).where(models.Policy.deleted_at.is_(None)).order_by(models.Policy.id))
     )
     policies.sort(key=lambda p: (p.adopted_on or dt.date.min, p.id))
-    oversight = list(
+    activities = sorted(
         session.scalars(
-            select(models.OversightAction)
-            .where(
-                models.OversightAction.deleted_at.is_(None),
-                (models.OversightAction.partnership_id.in_(ids)) | (models.OversightAction.partnership_id.is_(None)),
-            )
-            .order_by(models.OversightAction.action_on, models.OversightAction.id)
-        )
-    )
-    activities = list(
-        session.scalars(
-            select(models.Activity)
-            .where(models.Activity.partnership_id.in_(ids), models.Activity.deleted_at.is_(None))
-            .order_by(models.Activity.starts_on, models.Activity.id)
-        )
+            select(models.Activity).where(models.Activity.partnership_id.in_(ids), models.Activity.deleted_at.is_(None))
+        ),
+        # Undated first, as SQLite orders them.
+        key=lambda a: (a.starts_on is not None, a.starts_on or dt.date.min, a.id),
     )
     activity_ids = [a.id for a in activities]
     participants = [
@@ -260,9 +265,7 @@ def _load_records(session: Session) -> _Records:
                 models.Participant.visa_category,
                 models.Participant.program_sponsor,
                 models.Participant.vetting_steps,
-            )
-            .where(models.Participant.activity_id.in_(activity_ids), models.Participant.deleted_at.is_(None))
-            .order_by(models.Participant.id)
+            ).where(models.Participant.activity_id.in_(activity_ids), models.Participant.deleted_at.is_(None))
         )
     ]
     status_since: dict[int, models.StatusChange] = {}
@@ -272,7 +275,8 @@ def _load_records(session: Session) -> _Records:
         .order_by(models.StatusChange.changed_on, models.StatusChange.id)
     ):
         status_since[change.partnership_id] = change
-    return _Records(home, partnerships, agreements, policies, oversight, activities, participants, status_since)
+    summary = oversight.overview(session, ids)
+    return _Records(home, partnerships, agreements, policies, summary, activities, participants, status_since)
 
 
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -383,7 +387,7 @@ def jurisdiction_display(home: models.Jurisdiction) -> str:
 
 def _values(records: _Records, letter_date: dt.date, inquiry: models.Inquiry, signatory: str) -> dict[str, str]:
     statuses = Counter(p.status for p in records.partnerships)
-    reviews = [o.action_on for o in records.oversight if o.kind in REVIEW_KINDS and o.status != "planned"]
+    reviews = list(records.oversight.latest_reviews.values())
     reviews += [p.last_reviewed_on for p in records.partnerships if p.last_reviewed_on]
     countries = sorted({p.partner.country_name for p in records.partnerships if p.partner.country_name})
     published = sum(1 for a in records.agreements if _is_published(a))
@@ -406,8 +410,8 @@ def _values(records: _Records, letter_date: dt.date, inquiry: models.Inquiry, si
         "agreements_published": str(published),
         "agreements_unpublished": str(len(records.agreements) - published),
         "policies_total": str(len(records.policies)),
-        "oversight_actions_total": str(len(records.oversight)),
-        "open_oversight_actions": str(sum(1 for o in records.oversight if o.status in ("planned", "open"))),
+        "oversight_actions_total": str(records.oversight.total),
+        "open_oversight_actions": str(records.oversight.still_open),
         "last_review_date": long_date(max(reviews)) if reviews else "none recorded",
         "activities_total": str(len(records.activities)),
         "participants_total": str(len(records.participants)),
@@ -472,14 +476,19 @@ def _count_rows(counter: Counter[str], labels: dict[str, str] | None = None) -> 
 
 
 class _Builder:
-    """Builds the evidence sections of each question from the loaded records."""
+    """Builds the evidence sections of each question from the loaded records.
 
-    def __init__(self, session: Session, records: _Records) -> None:
+    For a letter (``whole=False``) oversight actions are counted in the database and only those the letter lists
+    are read; the evidence checklist (``whole=True``) reads every one.
+    """
+
+    def __init__(self, session: Session, records: _Records, *, whole: bool) -> None:
+        self.session = session
+        self.whole = whole
         self.records = records
         self.partnership_by_id = {p.id: p for p in records.partnerships}
         self.agreement_links = _links(session, "agreement", [a.id for a in records.agreements])
         self.policy_links = _links(session, "policy", [p.id for p in records.policies])
-        self.oversight_links = _links(session, "oversight", [o.id for o in records.oversight])
         self.partnership_links = _links(session, "partnership", [p.id for p in records.partnerships])
         for partnership_id, change in records.status_since.items():
             evidence = change.evidence_attachment_id
@@ -637,57 +646,68 @@ class _Builder:
             "policies",
         )
 
+    def _oversight_item(self, action: oversight.ActionRow, links: dict[int, tuple[int, ...]]) -> EvidenceItem:
+        """The evidence item of one oversight action, from the columns of oversight.ITEM_COLUMNS."""
+        finding = action.finding.strip() or "–"
+        if action.risk_level and action.risk_level != "none":
+            finding += f" Risk: {vocab.label(vocab.RISK_LEVELS, action.risk_level).lower()}."
+        status = vocab.label(vocab.OVERSIGHT_STATUSES, action.status)
+        if action.due_on and action.status != "closed":
+            status += f", due {short_date(action.due_on)}"
+        kind = vocab.label(vocab.OVERSIGHT_KINDS, action.kind)
+        return EvidenceItem(
+            ref=f"oversight:{action.id}",
+            description=f"{kind} of {short_date(action.action_on)}: {self._partnership_label(action.partnership_id)}",
+            rows=(
+                (
+                    short_date(action.action_on),
+                    kind,
+                    self._partnership_label(action.partnership_id, cell=True),
+                    finding,
+                    status,
+                ),
+            ),
+            attachment_ids=links.get(action.id, ()),
+            on=action.action_on,
+            facets=oversight.facets(action.kind, action.status, action.risk_level),
+        )
+
     def _oversight_items(self) -> list[tuple[set[str], EvidenceItem]]:
-        """Each oversight action's topics and evidence item, built once for all the questions."""
+        """Every oversight action's topics and evidence item, read once for all the questions of the checklist."""
         if self._oversight_cache is not None:
             return self._oversight_cache
-        built = []
-        for action in self.records.oversight:
-            finding = action.finding.strip() or "–"
-            if action.risk_level and action.risk_level != "none":
-                finding += f" Risk: {vocab.label(vocab.RISK_LEVELS, action.risk_level).lower()}."
-            status = vocab.label(vocab.OVERSIGHT_STATUSES, action.status)
-            if action.due_on and action.status != "closed":
-                status += f", due {short_date(action.due_on)}"
-            kind = vocab.label(vocab.OVERSIGHT_KINDS, action.kind)
-            item = EvidenceItem(
-                ref=f"oversight:{action.id}",
-                description=f"{kind} of {short_date(action.action_on)}: "
-                f"{self._partnership_label(action.partnership_id)}",
-                rows=(
-                    (
-                        short_date(action.action_on),
-                        kind,
-                        self._partnership_label(action.partnership_id, cell=True),
-                        finding,
-                        status,
-                    ),
-                ),
-                attachment_ids=self.oversight_links.get(action.id, ()),
-                on=action.action_on,
-                facets=(
-                    ("Kind", kind),
-                    ("Status", vocab.label(vocab.OVERSIGHT_STATUSES, action.status)),
-                    ("Risk", vocab.label(vocab.RISK_LEVELS, action.risk_level) if action.risk_level else "None"),
-                ),
-            )
-            built.append((set(vocab.split_words(action.topics)), item))
-        self._oversight_cache = built
-        return built
+        actions: list[oversight.ActionRow] = []
+        for scope in oversight.scopes([p.id for p in self.records.partnerships]):
+            actions += self.session.execute(select(*oversight.ITEM_COLUMNS).where(scope.condition)).all()
+        actions.sort(key=lambda action: (action.action_on, action.id))
+        links = _links(self.session, "oversight", [action.id for action in actions])
+        self._oversight_cache = [
+            (set(vocab.split_words(action.topics)), self._oversight_item(action, links)) for action in actions
+        ]
+        return self._oversight_cache
 
     def _oversight_section(self, topics: set[str], excluded: set[str]) -> Section:
+        headers = ("Date", "Kind", "Partnership", "Finding", "Status")
+        widths = (0.14, 0.15, 0.19, 0.38, 0.14)
+        if not self.whole:
+            return self._tallied_oversight_section(topics, excluded, headers, widths)
         items = []
         for action_topics, item in self._oversight_items():
             if topics & action_topics:
                 items.append(replace(item, excluded=True) if item.ref in excluded else item)
-        return Section(
-            "oversight",
-            "Oversight actions",
-            ("Date", "Kind", "Partnership", "Finding", "Status"),
-            (0.14, 0.15, 0.19, 0.38, 0.14),
-            tuple(items),
-            "oversight actions",
-        )
+        return Section("oversight", "Oversight actions", headers, widths, tuple(items), "oversight actions")
+
+    def _tallied_oversight_section(
+        self, topics: set[str], excluded: set[str], headers: tuple[str, ...], widths: tuple[float, ...]
+    ) -> Section:
+        """The section as a letter shows it, counted in the database with only the listed actions read."""
+        excluded_ids = {int(ref.split(":", 1)[1]) for ref in excluded if re.fullmatch(r"oversight:[1-9][0-9]*", ref)}
+        tally = oversight.tally(self.session, self.records.oversight, topics, excluded_ids)
+        listing = tally.shown if tally.shown <= LIST_IN_FULL_UP_TO else MOST_RECENT_LISTED
+        actions = oversight.most_recent(self.session, self.records.oversight, topics, excluded_ids, listing)
+        links = _links(self.session, "oversight", [action.id for action in actions])
+        items = tuple(self._oversight_item(action, links) for action in actions)
+        return Section("oversight", "Oversight actions", headers, widths, items, "oversight actions", tally)
 
     def _activities_section(self, excluded: set[str]) -> Section:
         counts = Counter(activity_id for activity_id, _, _, _ in self.records.participants)
@@ -772,7 +792,7 @@ def _nothing_held(sections: Sequence[Section], kind_label: str, topics: Sequence
     empty: list[str] = []
     for section in sections:
         # Evidence the clerk left out is still held: only a kind with nothing on record is said to be missing.
-        if not section.items and section.what not in empty:
+        if not section.held_count and section.what not in empty:
             empty.append(section.what)
     if not empty:
         return ""
@@ -838,7 +858,7 @@ def gather_letter(session: Session, response: models.Response, today: dt.date) -
     signatory_name, signatory_title = _signatory(response, records.home)
     values = _values(records, letter_date, inquiry, signatory_name)
     kind_label = values["jurisdiction_kind"]
-    builder = _Builder(session, records)
+    builder = _Builder(session, records, whole=False)
     stored = answers_by_question(response)
     answers: list[Answer] = []
     for question in inquiry.questions:
@@ -847,8 +867,8 @@ def gather_letter(session: Session, response: models.Response, today: dt.date) -
         sections = builder.sections(set(topics), excluded_refs(answer))
         question_values = {
             **values,
-            "question_policies": str(sum(len(s.shown) for s in sections if s.key == "policies")),
-            "question_oversight_actions": str(sum(len(s.shown) for s in sections if s.key == "oversight")),
+            "question_policies": str(sum(s.shown_count for s in sections if s.key == "policies")),
+            "question_oversight_actions": str(sum(s.shown_count for s in sections if s.key == "oversight")),
         }
         narrative = named_values.fill(answer.narrative if answer else "", question_values)
         answers.append(
@@ -859,7 +879,7 @@ def gather_letter(session: Session, response: models.Response, today: dt.date) -
                 question=question.text,
                 topics=tuple(topics),
                 narrative=narrative,
-                sections=tuple(s for s in sections if s.shown),
+                sections=tuple(s for s in sections if s.shown_count),
                 nothing_held=_nothing_held(sections, kind_label, topics, letter_date),
             )
         )
@@ -935,11 +955,11 @@ def _enclosures(session: Session, answers: Sequence[Answer], builder: _Builder) 
 def _last_reviews(records: _Records) -> dict[int, dt.date]:
     """Each partnership's latest review: its recorded date, or a later review, assessment or audit."""
     latest = {p.id: p.last_reviewed_on for p in records.partnerships if p.last_reviewed_on}
-    for action in records.oversight:
-        if action.partnership_id is not None and action.kind in REVIEW_KINDS and action.status != "planned":
-            known = latest.get(action.partnership_id)
-            if known is None or action.action_on > known:
-                latest[action.partnership_id] = action.action_on
+    for partnership_id, reviewed_on in records.oversight.latest_reviews.items():
+        if partnership_id is not None:
+            known = latest.get(partnership_id)
+            if known is None or reviewed_on > known:
+                latest[partnership_id] = reviewed_on
     return latest
 
 
@@ -980,7 +1000,7 @@ def evidence_catalogue(session: Session, response: models.Response) -> list[dict
     inquiry = session.get(models.Inquiry, response.inquiry_id)
     if inquiry is None:
         raise UserError(f"There is no inquiry with number {response.inquiry_id}.")
-    builder = _Builder(session, records)
+    builder = _Builder(session, records, whole=True)
     stored = answers_by_question(response)
     result: list[dict[str, object]] = []
     for question in inquiry.questions:

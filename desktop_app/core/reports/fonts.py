@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from xml.sax.saxutils import escape
 
@@ -17,30 +18,52 @@ SERIF_BOLD = "LetterSerif-Bold"
 SERIF_ITALIC = "LetterSerif-Italic"
 CJK = "LetterCJK"
 
-_FILES = {
+_SERIF_FILES = {
     SERIF: "DejaVuSerif.ttf",
     SERIF_BOLD: "DejaVuSerif-Bold.ttf",
     SERIF_ITALIC: "DejaVuSerif-Italic.ttf",
-    CJK: "DroidSansFallbackFull.ttf",
 }
+_CJK_FILE = "DroidSansFallbackFull.ttf"
+# Control characters (NUL, escape, form feed...) have no place in a letter; line breaks are kept.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _register(name: str, file_name: str) -> None:
+    path = resource_path("fonts", file_name)
+    if not path.is_file():
+        raise UserError(f"The font file {file_name} is missing; please reinstall Sister City Records.")
+    pdfmetrics.registerFont(TTFont(name, str(path)))
 
 
 @cache
 def register_fonts() -> None:
-    """Registers the shipped TrueType fonts with ReportLab once; they are embedded as subsets."""
-    for name, file_name in _FILES.items():
-        path = resource_path("fonts", file_name)
-        if not path.is_file():
-            raise UserError(f"The font file {file_name} is missing; please reinstall Sister City Records.")
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+    """Registers the serif faces with ReportLab once; they are embedded as subsets.
+
+    The CJK face waits for the first text that needs it (``register_cjk``): reading its 4 MB file takes longer
+    than laying out many pages, and most letters never use it.
+    """
+    for name, file_name in _SERIF_FILES.items():
+        _register(name, file_name)
     # <b> and <i> in paragraph text map to these faces; there is no bold italic, bold stands in for it.
     addMapping(SERIF, 0, 0, SERIF)
     addMapping(SERIF, 1, 0, SERIF_BOLD)
     addMapping(SERIF, 0, 1, SERIF_ITALIC)
     addMapping(SERIF, 1, 1, SERIF_BOLD)
+
+
+@cache
+def register_cjk() -> None:
+    """Registers the CJK fallback face once, with every style mapped to it."""
+    _register(CJK, _CJK_FILE)
     for bold in (0, 1):
         for italic in (0, 1):
             addMapping(CJK, bold, italic, CJK)
+
+
+@cache
+def _ascii_is_serif() -> bool:
+    """True when the serif face draws every printable ASCII character, so ASCII text needs no fallback."""
+    return all(ord(character) in _serif_characters() for character in map(chr, range(0x20, 0x7F)))
 
 
 @cache
@@ -57,6 +80,8 @@ def needs_fallback(character: str) -> bool:
 
 def markup(text: str) -> str:
     """Paragraph markup for plain text: XML-escaped, with runs the serif face cannot draw set in the CJK face."""
+    if text.isascii() and _ascii_is_serif():
+        return escape(_CONTROL.sub("", text))
     parts: list[str] = []
     run: list[str] = []
     run_is_cjk = False
@@ -82,7 +107,10 @@ def _is_control(character: str) -> bool:
 
 def _finish(run: list[str], is_cjk: bool) -> str:
     text = escape("".join(run))
-    return f'<font name="{CJK}">{text}</font>' if is_cjk else text
+    if not is_cjk:
+        return text
+    register_cjk()
+    return f'<font name="{CJK}">{text}</font>'
 
 
 def multiline_markup(text: str) -> str:

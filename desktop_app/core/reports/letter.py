@@ -23,11 +23,11 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as PlatypusParagraph
 
 from ..errors import UserError
 from .content import Answer, Letter, Section, long_date
@@ -44,6 +44,24 @@ RULE = colors.HexColor("#9a9a9a")
 HEADER_FILL = colors.HexColor("#e9ecef")
 # A table cell: plain text, or flowables laid out by the caller.
 Cell: TypeAlias = str | Flowable | list[Flowable]
+
+
+class Paragraph(PlatypusParagraph):  # type: ignore[misc]
+    """A paragraph that keeps its lines for the width it was last wrapped to.
+
+    A table wraps every cell again each time it is split across a page, and again when the cell is drawn; the
+    lines for one width never change, so breaking them once is enough.
+    """
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # split() may drop the lines (blPara) to push the paragraph on: then they are broken again.
+        if self._wrapped is not None and self._wrapped[0] == availWidth and hasattr(self, "blPara"):
+            return self._wrapped[1]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size)
+        return size
 
 
 def style_sheet() -> StyleSheet1:
