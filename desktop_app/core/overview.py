@@ -192,6 +192,7 @@ def _unreviewed(connection: Connection, as_of: dt.date) -> tuple[int, tuple[Unre
     o, p = OVERSIGHT.c, PARTNERSHIP.c
 
     def reviews() -> list[ColumnElement[bool]]:
+        # Each partnership's reviews are read from its own entries of the review index (partnership, date, kind).
         return [o.partnership_id == p.id, _live(OVERSIGHT), o.kind.in_(REVIEW_KINDS)]
 
     recent_review = select(o.id).where(*reviews(), o.action_on >= since).exists()
@@ -279,16 +280,21 @@ def dashboard_summary(db: Database, as_of: dt.date | None = None) -> DashboardSu
     o, p = OVERSIGHT.c, PARTNERSHIP.c
     with db.reading_rows() as connection:
         record_counts = _record_counts(connection)
-        unconfirmed = _count(connection, PARTNERSHIP, _live(PARTNERSHIP), p.confirmed.is_(False))
+        statuses: dict[str, int] = {}
+        unconfirmed = 0
+        for status, confirmed, count in connection.execute(
+            select(p.status, p.confirmed, func.count()).where(_live(PARTNERSHIP)).group_by(p.status, p.confirmed)
+        ):
+            statuses[str(status)] = statuses.get(str(status), 0) + int(count)
+            unconfirmed += int(count) if confirmed is False else 0
         overdue_count, overdue = _follow_ups(connection, o.due_on < as_of)
         soon = as_of + dt.timedelta(days=FOLLOW_UP_WINDOW_DAYS)
         due_soon_count, due_soon = _follow_ups(connection, and_(o.due_on >= as_of, o.due_on <= soon))
         unreviewed_count, unreviewed = _unreviewed(connection, as_of)
-        statuses = connection.execute(select(p.status, func.count()).where(_live(PARTNERSHIP)).group_by(p.status)).all()
         inquiry = _open_inquiry(connection)
         return DashboardSummary(
             as_of=as_of,
-            partnership_status_counts={str(status): int(count) for status, count in statuses},
+            partnership_status_counts=statuses,
             record_counts=record_counts,
             unconfirmed_partnerships=unconfirmed,
             overdue_count=overdue_count,
