@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # Text extraction runs in child processes; a frozen app must let them start here.
-    multiprocessing.freeze_support()
+    # Text extraction runs in child processes; a frozen app must let them start here. Only a frozen program needs
+    # it, so an ordinary start does not pay for loading multiprocessing.
+    if getattr(sys, "frozen", False):
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     arguments = list(sys.argv[1:] if argv is None else argv)
     if _wants_window(arguments):
         from .gui.launch import launch_window

@@ -1,4 +1,8 @@
-"""Opens the records: creates the data folder, migrates (backing up first), and adds the built-in inquiry."""
+"""Opens the records: creates the data folder, migrates (backing up first), and adds the built-in inquiry.
+
+A database already at the program's schema is opened without loading Alembic or the record layer: a window
+starting over current records pays only for what it shows.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,13 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .backup import automatic_backup_if_due, backups_folder, online_backup, timestamped_name
-from .db.engine import Database
-from .db.migrate import check_not_newer, head_revision, upgrade_database
+from sqlalchemy import text
+
+from .builtin_keys import BUILTIN_INQUIRY_KEYS
+from .db.engine import Database, translate_database_errors
+from .db.revision import schema_is_current
 from .errors import UserError
 from .paths import DataLocation, create_private_file, ensure_private_dir, make_private_file
-from .records.inquiries import builtin_inquiries_missing, ensure_builtin_inquiries
 
 
 @dataclass(frozen=True)
@@ -24,8 +29,14 @@ class OpenResult:
     automatic_backup_path: str | None = None
 
 
-def open_database(location: DataLocation, *, create: bool = True) -> tuple[Database, OpenResult]:
-    """Opens (and if allowed creates or upgrades) the database at ``location``."""
+def open_database(
+    location: DataLocation, *, create: bool = True, automatic_backup: bool = True
+) -> tuple[Database, OpenResult]:
+    """Opens (and if allowed creates or upgrades) the database at ``location``.
+
+    With ``automatic_backup`` the daily backup copy is made here when due; the window makes it after it has shown
+    the records instead (``automatic_backup_if_due``), so that a large file does not delay its first screen.
+    """
     sqlite_file = location.sqlite_path
     if sqlite_file is not None:
         if sqlite_file.is_dir():
@@ -45,19 +56,35 @@ def open_database(location: DataLocation, *, create: bool = True) -> tuple[Datab
         if sqlite_file is not None:
             for suffix in ("", "-wal", "-shm"):
                 make_private_file(sqlite_file.with_name(sqlite_file.name + suffix))
-        with db.reading() as session:
-            missing_builtin = builtin_inquiries_missing(session)
-        if missing_builtin:
+        if _builtin_inquiries_missing(db):
+            from .records.inquiries import ensure_builtin_inquiries
+
             with db.writing() as session:
                 ensure_builtin_inquiries(session)
     except BaseException:
         db.dispose()
         raise
-    automatic = None if created else automatic_backup_if_due(location)
+    automatic = None
+    if automatic_backup and not created:
+        from .backup import automatic_backup_if_due
+
+        automatic = automatic_backup_if_due(location)
     return db, OpenResult(created, migrated, backup_path, automatic.path if automatic else None)
 
 
+def _builtin_inquiries_missing(db: Database) -> bool:
+    with translate_database_errors(), db.engine.connect() as connection:
+        rows = connection.execute(text("SELECT builtin_key FROM inquiry WHERE builtin_key IS NOT NULL"))
+        present = {str(row[0]) for row in rows}
+    return not present.issuperset(BUILTIN_INQUIRY_KEYS)
+
+
 def _migrate(db: Database, location: DataLocation, create: bool) -> tuple[bool, bool, str | None]:
+    if schema_is_current(db.engine):
+        return False, False, None
+    from .backup import backups_folder, online_backup, timestamped_name
+    from .db.migrate import check_not_newer, head_revision, upgrade_database
+
     revision = check_not_newer(db.engine)
     if revision is None and not create:
         raise UserError("The database is empty; run 'sister-city-records init' first.")

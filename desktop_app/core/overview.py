@@ -1,4 +1,8 @@
-"""The home summary a clerk sees first: counts by status, follow-ups, reviews due, evidence per question."""
+"""The home summary a clerk sees first: counts by status, follow-ups, reviews due, evidence per question.
+
+Computed with SQL expressions over the few columns it reads (no ORM), so that the window can show it before the
+record layer is loaded; every figure is a COUNT or an aggregate the database answers from an index.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Boolean, ColumnElement, Connection, Date, Integer, and_, column, func, or_, select, table
+from sqlalchemy.sql import TableClause
 
 from . import vocab
 from .clock import today
-from .db import models
 from .db.engine import Database
 
 FOLLOW_UP_WINDOW_DAYS = 30
@@ -63,7 +66,6 @@ class DashboardSummary:
     as_of: dt.date
     partnership_status_counts: dict[str, int]
     record_counts: dict[str, int]
-    oversight_status_counts: dict[str, int]
     unconfirmed_partnerships: int
     overdue_count: int
     due_soon_count: int
@@ -76,40 +78,106 @@ class DashboardSummary:
     questions: tuple[QuestionEvidence, ...] = field(default=())
 
 
-def _live(model: Any) -> ColumnElement[bool]:
-    result: ColumnElement[bool] = model.deleted_at.is_(None)
+def _record_table(name: str, *columns: Any) -> TableClause:
+    return table(name, column("id", Integer), column("deleted_at"), *columns)
+
+
+# The columns the summary reads (a test checks them against the models).
+PARTNERSHIP = _record_table(
+    "partnership",
+    column("jurisdiction_id", Integer),
+    column("partner_id", Integer),
+    column("status"),
+    column("confirmed", Boolean),
+    column("last_reviewed_on", Date),
+)
+PARTNER = _record_table("partner", column("name"), column("native_name"), column("country_name"))
+JURISDICTION = _record_table("jurisdiction", column("name"))
+OVERSIGHT = _record_table(
+    "oversight_action",
+    column("partnership_id", Integer),
+    column("kind"),
+    column("action_on", Date),
+    column("status"),
+    column("due_on", Date),
+    column("topics"),
+)
+POLICY = _record_table("policy", column("topics"))
+AGREEMENT = _record_table("agreement", column("topics"))
+INQUIRY = _record_table("inquiry", column("builtin_key"), column("received_on", Date), column("subject"))
+QUESTION = table(
+    "inquiry_question",
+    column("inquiry_id", Integer),
+    column("position", Integer),
+    column("text"),
+    column("topics"),
+    column("short_title"),
+)
+RESPONSE = _record_table("response", column("inquiry_id", Integer), column("status"))
+COUNTED = (
+    ("partnerships", PARTNERSHIP),
+    ("agreements", AGREEMENT),
+    ("activities", _record_table("activity")),
+    ("participants", _record_table("participant")),
+    ("policies", POLICY),
+    ("oversight", OVERSIGHT),
+    ("inquiries", INQUIRY),
+    ("responses", RESPONSE),
+    ("attachments", _record_table("attachment")),
+)
+SUMMARY_TABLES = (PARTNERSHIP, PARTNER, JURISDICTION, OVERSIGHT, POLICY, AGREEMENT, INQUIRY, QUESTION, RESPONSE)
+
+
+def _live(records: TableClause) -> ColumnElement[bool]:
+    result: ColumnElement[bool] = records.c.deleted_at.is_(None)
     return result
 
 
-def _count_by(session: Session, model: Any, column: Any) -> dict[str, int]:
-    rows = session.execute(select(column, func.count()).where(_live(model)).group_by(column)).all()
-    return {str(value): int(count) for value, count in rows}
+def _count(connection: Connection, records: TableClause, *conditions: ColumnElement[bool]) -> int:
+    return int(connection.execute(select(func.count()).select_from(records).where(*conditions)).scalar_one())
 
 
-def _partnership_name(partnership: models.Partnership) -> str:
-    partner = partnership.partner
-    native = f" ({partner.native_name})" if partner.native_name else ""
-    return f"{partnership.jurisdiction.name} – {partner.name}{native}, {partner.country_name}"
+def _record_counts(connection: Connection) -> dict[str, int]:
+    """Live records of every kind, in one statement."""
+    counts = [
+        select(func.count()).select_from(records).where(_live(records)).scalar_subquery().label(name)
+        for name, records in COUNTED
+    ]
+    row = connection.execute(select(*counts)).one()
+    return {name: int(row[number]) for number, (name, _records) in enumerate(COUNTED)}
 
 
-def _follow_ups(session: Session, condition: ColumnElement[bool]) -> tuple[int, tuple[FollowUp, ...]]:
-    base = and_(
-        _live(models.OversightAction),
-        models.OversightAction.status != "closed",
-        models.OversightAction.due_on.is_not(None),
-        condition,
+def _partnership_names(connection: Connection, ids: Sequence[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    p, partner, place = PARTNERSHIP.c, PARTNER.c, JURISDICTION.c
+    rows = connection.execute(
+        select(p.id, place.name, partner.name, partner.native_name, partner.country_name)
+        .select_from(
+            PARTNERSHIP.join(PARTNER, partner.id == p.partner_id).join(JURISDICTION, place.id == p.jurisdiction_id)
+        )
+        .where(p.id.in_(sorted(set(ids))))
     )
-    count = int(session.execute(select(func.count()).select_from(models.OversightAction).where(base)).scalar_one())
-    actions = session.scalars(
-        select(models.OversightAction)
-        .where(base)
-        .order_by(models.OversightAction.due_on, models.OversightAction.id)
-        .limit(LISTED_AT_MOST)
+    names = {}
+    for partnership_id, place_name, partner_name, native_name, country in rows:
+        native = f" ({native_name})" if native_name else ""
+        names[int(partnership_id)] = f"{place_name} – {partner_name}{native}, {country}"
+    return names
+
+
+def _follow_ups(connection: Connection, condition: ColumnElement[bool]) -> tuple[int, tuple[FollowUp, ...]]:
+    o = OVERSIGHT.c
+    base = (_live(OVERSIGHT), o.due_on.is_not(None), condition, o.status != "closed")
+    count = _count(connection, OVERSIGHT, *base)
+    if not count:
+        return 0, ()
+    actions = connection.execute(
+        select(o.id, o.kind, o.due_on, o.partnership_id).where(*base).order_by(o.due_on, o.id).limit(LISTED_AT_MOST)
     ).all()
-    partnerships = _partnerships_by_id(session, [a.partnership_id for a in actions if a.partnership_id])
+    partnerships = _partnership_names(connection, [a.partnership_id for a in actions if a.partnership_id])
     listed = tuple(
         FollowUp(
-            oversight_id=action.id,
+            oversight_id=int(action.id),
             kind_label=vocab.label(vocab.OVERSIGHT_KINDS, action.kind),
             due_on=action.due_on or dt.date.min,
             partnership=partnerships.get(action.partnership_id or 0, "Program-wide"),
@@ -119,73 +187,64 @@ def _follow_ups(session: Session, condition: ColumnElement[bool]) -> tuple[int, 
     return count, listed
 
 
-def _partnerships_by_id(session: Session, ids: Sequence[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = session.scalars(select(models.Partnership).where(models.Partnership.id.in_(set(ids))))
-    return {row.id: _partnership_name(row) for row in rows}
-
-
-def _unreviewed(session: Session, as_of: dt.date) -> tuple[int, tuple[UnreviewedPartnership, ...]]:
+def _unreviewed(connection: Connection, as_of: dt.date) -> tuple[int, tuple[UnreviewedPartnership, ...]]:
     since = as_of - dt.timedelta(days=REVIEW_INTERVAL_DAYS)
-    oversight = models.OversightAction
-    recent_review = (
-        select(oversight.id)
-        .where(
-            oversight.partnership_id == models.Partnership.id,
-            _live(oversight),
-            oversight.kind.in_(REVIEW_KINDS),
-            oversight.action_on >= since,
-        )
-        .exists()
-    )
+    o, p = OVERSIGHT.c, PARTNERSHIP.c
+
+    def reviews() -> list[ColumnElement[bool]]:
+        # Each partnership's reviews are read from its own entries of the review index (partnership, date, kind).
+        return [o.partnership_id == p.id, _live(OVERSIGHT), o.kind.in_(REVIEW_KINDS)]
+
+    recent_review = select(o.id).where(*reviews(), o.action_on >= since).exists()
     condition = and_(
-        _live(models.Partnership),
-        models.Partnership.status.in_(("active", "proposed", "dormant", "suspended")),
-        or_(models.Partnership.last_reviewed_on.is_(None), models.Partnership.last_reviewed_on < since),
+        _live(PARTNERSHIP),
+        p.status.in_(("active", "proposed", "dormant", "suspended")),
+        or_(p.last_reviewed_on.is_(None), p.last_reviewed_on < since),
         ~recent_review,
     )
-    count = int(session.execute(select(func.count()).select_from(models.Partnership).where(condition)).scalar_one())
+    count = _count(connection, PARTNERSHIP, condition)
+    if not count:
+        return 0, ()
+    last_review = select(func.max(o.action_on)).where(*reviews()).scalar_subquery()
+    rows = connection.execute(
+        select(p.id, p.last_reviewed_on, last_review.label("reviewed_on"))
+        .where(condition)
+        .order_by(p.id)
+        .limit(LISTED_AT_MOST)
+    ).all()
+    names = _partnership_names(connection, [row.id for row in rows])
     listed = []
-    for partnership in session.scalars(
-        select(models.Partnership).where(condition).order_by(models.Partnership.id).limit(LISTED_AT_MOST)
-    ):
-        reviewed_on = session.execute(
-            select(func.max(oversight.action_on)).where(
-                oversight.partnership_id == partnership.id, _live(oversight), oversight.kind.in_(REVIEW_KINDS)
-            )
-        ).scalar()
-        candidates = [d for d in (partnership.last_reviewed_on, reviewed_on) if d is not None]
-        listed.append(
-            UnreviewedPartnership(partnership.id, _partnership_name(partnership), max(candidates, default=None))
-        )
+    for row in rows:
+        candidates = [d for d in (row.last_reviewed_on, row.reviewed_on) if d is not None]
+        listed.append(UnreviewedPartnership(int(row.id), names.get(row.id, ""), max(candidates, default=None)))
     return count, tuple(listed)
 
 
-def _has_any_topic(column: Any, topics: Sequence[str]) -> ColumnElement[bool]:
-    padded = literal(" ") + column + literal(" ")
-    return or_(*(padded.like(f"% {topic} %") for topic in topics))
+def _count_per_question(connection: Connection, records: TableClause, questions: Sequence[Sequence[str]]) -> list[int]:
+    """For each question's topics, how many live records carry any of them.
+
+    The database counts the records per distinct set of topics (few: the topics are a small vocabulary, stored
+    sorted); which sets answer which question is decided here.
+    """
+    topics = records.c.topics
+    rows = connection.execute(select(topics, func.count()).where(_live(records)).group_by(topics)).all()
+    totals = [0] * len(questions)
+    for stored, count in rows:
+        words = set(vocab.split_words(stored))
+        for number, wanted in enumerate(questions):
+            if words.intersection(wanted):
+                totals[number] += int(count)
+    return totals
 
 
-def _count_per_question(session: Session, model: Any, questions: Sequence[Sequence[str]]) -> list[int]:
-    """For each question's topics, how many live records carry any of them, in one pass over the table."""
-    columns = [
-        func.coalesce(func.sum(case((_has_any_topic(model.topics, topics), 1), else_=0)), 0) if topics else literal(0)
-        for topics in questions
-    ]
-    if not columns:
-        return []
-    row = session.execute(select(*columns).select_from(model).where(_live(model))).one()
-    return [int(value or 0) for value in row]
-
-
-def _open_inquiry(session: Session) -> models.Inquiry | None:
+def _open_inquiry(connection: Connection) -> Any:
     """The inquiry still to answer: the latest received without an issued response, else the built-in letter."""
-    issued = select(models.Response.inquiry_id).where(models.Response.status == "issued", _live(models.Response))
-    candidates = session.scalars(
-        select(models.Inquiry)
-        .where(_live(models.Inquiry), models.Inquiry.id.not_in(issued))
-        .order_by(models.Inquiry.received_on.desc(), models.Inquiry.id.desc())
+    i, r = INQUIRY.c, RESPONSE.c
+    issued = select(r.inquiry_id).where(r.status == "issued", _live(RESPONSE))
+    candidates = connection.execute(
+        select(i.id, i.subject, i.builtin_key)
+        .where(_live(INQUIRY), i.id.not_in(issued))
+        .order_by(i.received_on.desc(), i.id.desc())
     ).all()
     unanswered = [inquiry for inquiry in candidates if inquiry.builtin_key is None]
     if unanswered:
@@ -193,15 +252,18 @@ def _open_inquiry(session: Session) -> models.Inquiry | None:
     return candidates[0] if candidates else None
 
 
-def question_evidence(session: Session, inquiry: models.Inquiry) -> tuple[QuestionEvidence, ...]:
-    questions = list(inquiry.questions)
+def question_evidence(connection: Connection, inquiry_id: int) -> tuple[QuestionEvidence, ...]:
+    q = QUESTION.c
+    questions = connection.execute(
+        select(q.position, q.text, q.topics, q.short_title).where(q.inquiry_id == inquiry_id).order_by(q.position)
+    ).all()
     topics = [vocab.split_words(question.topics) for question in questions]
-    policies = _count_per_question(session, models.Policy, topics)
-    oversight = _count_per_question(session, models.OversightAction, topics)
-    agreements = _count_per_question(session, models.Agreement, topics)
+    policies = _count_per_question(connection, POLICY, topics)
+    oversight = _count_per_question(connection, OVERSIGHT, topics)
+    agreements = _count_per_question(connection, AGREEMENT, topics)
     return tuple(
         QuestionEvidence(
-            position=question.position,
+            position=int(question.position),
             short_title=question.short_title or question.text[:60],
             topic_labels=tuple(vocab.label(vocab.TOPICS, topic) for topic in topics[number]),
             policies=policies[number],
@@ -213,45 +275,27 @@ def question_evidence(session: Session, inquiry: models.Inquiry) -> tuple[Questi
 
 
 def dashboard_summary(db: Database, as_of: dt.date | None = None) -> DashboardSummary:
-    """The home page's figures, computed in the database (no table is read whole)."""
+    """The home page's figures, computed in the database (no table is read whole) in one read transaction."""
     as_of = as_of or today()
-    with db.reading() as session:
-        record_counts = {
-            name: int(session.execute(select(func.count()).select_from(model).where(_live(model))).scalar_one())
-            for name, model in (
-                ("partnerships", models.Partnership),
-                ("agreements", models.Agreement),
-                ("activities", models.Activity),
-                ("participants", models.Participant),
-                ("policies", models.Policy),
-                ("oversight", models.OversightAction),
-                ("inquiries", models.Inquiry),
-                ("responses", models.Response),
-                ("attachments", models.Attachment),
-            )
-        }
-        unconfirmed = int(
-            session.execute(
-                select(func.count())
-                .select_from(models.Partnership)
-                .where(_live(models.Partnership), models.Partnership.confirmed.is_(False))
-            ).scalar_one()
-        )
-        overdue_count, overdue = _follow_ups(session, models.OversightAction.due_on < as_of)
-        due_soon_count, due_soon = _follow_ups(
-            session,
-            and_(
-                models.OversightAction.due_on >= as_of,
-                models.OversightAction.due_on <= as_of + dt.timedelta(days=FOLLOW_UP_WINDOW_DAYS),
-            ),
-        )
-        unreviewed_count, unreviewed = _unreviewed(session, as_of)
-        inquiry = _open_inquiry(session)
+    o, p = OVERSIGHT.c, PARTNERSHIP.c
+    with db.reading_rows() as connection:
+        record_counts = _record_counts(connection)
+        statuses: dict[str, int] = {}
+        unconfirmed = 0
+        for status, confirmed, count in connection.execute(
+            select(p.status, p.confirmed, func.count()).where(_live(PARTNERSHIP)).group_by(p.status, p.confirmed)
+        ):
+            statuses[str(status)] = statuses.get(str(status), 0) + int(count)
+            unconfirmed += int(count) if confirmed is False else 0
+        overdue_count, overdue = _follow_ups(connection, o.due_on < as_of)
+        soon = as_of + dt.timedelta(days=FOLLOW_UP_WINDOW_DAYS)
+        due_soon_count, due_soon = _follow_ups(connection, and_(o.due_on >= as_of, o.due_on <= soon))
+        unreviewed_count, unreviewed = _unreviewed(connection, as_of)
+        inquiry = _open_inquiry(connection)
         return DashboardSummary(
             as_of=as_of,
-            partnership_status_counts=_count_by(session, models.Partnership, models.Partnership.status),
+            partnership_status_counts=statuses,
             record_counts=record_counts,
-            oversight_status_counts=_count_by(session, models.OversightAction, models.OversightAction.status),
             unconfirmed_partnerships=unconfirmed,
             overdue_count=overdue_count,
             due_soon_count=due_soon_count,
@@ -259,7 +303,7 @@ def dashboard_summary(db: Database, as_of: dt.date | None = None) -> DashboardSu
             due_soon=due_soon,
             unreviewed_count=unreviewed_count,
             unreviewed=unreviewed,
-            inquiry_id=inquiry.id if inquiry else None,
+            inquiry_id=int(inquiry.id) if inquiry else None,
             inquiry_subject=inquiry.subject if inquiry else "",
-            questions=question_evidence(session, inquiry) if inquiry else (),
+            questions=question_evidence(connection, int(inquiry.id)) if inquiry else (),
         )

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from ..core.db.engine import Database
 from ..core.errors import UserError
 from ..core.paths import DataLocation
 from .tasks import SynchronousRunner, TaskControl, TaskRunner
+
+if TYPE_CHECKING:
+    from ..core.db.engine import Database
 
 
 class ChangeBus(QObject):

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
 
 from ..core import vocab
-from ..core.overview import DashboardSummary, FollowUp, dashboard_summary
 from .context import AppContext
-from .related import Navigator
+
+if TYPE_CHECKING:
+    from ..core.db.engine import Database
+    from ..core.overview import DashboardSummary, FollowUp
+    from .related import Navigator
 
 THIN_EVIDENCE = 2  # below this many records, a question's answer is called thin
 
@@ -103,7 +107,7 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         if self._context.db is None:
             return
-        self._context.call(dashboard_summary, label="Summing up the records…", on_done=self.show_summary)
+        self._context.call(_summary, label="Summing up the records…", on_done=self.show_summary)
 
     # --- showing --------------------------------------------------------------------------------------------
 
@@ -193,6 +197,13 @@ class DashboardPage(QWidget):
             self.evidence_layout.addWidget(bar, row, 1)
             self.evidence_layout.addWidget(detail, row, 2)
             self.evidence_layout.addWidget(thin, row, 3)
+
+
+def _summary(db: Database) -> DashboardSummary:
+    # Imported on the worker, so the window is shown before the database layer is loaded.
+    from ..core.overview import dashboard_summary
+
+    return dashboard_summary(db)
 
 
 def _plural(count: int, singular: str) -> str:

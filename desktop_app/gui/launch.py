@@ -12,7 +12,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication
 
-from .. import APP_NAME, __version__
+from .. import APP_NAME
 from ..core.errors import UserError
 from ..core.instance_lock import acquire_instance_lock
 from ..core.logs import configure_logging
@@ -43,7 +43,6 @@ def parse_window_arguments(argv: Sequence[str]) -> argparse.Namespace:
 def configure_application(app: QCoreApplication) -> None:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
     if isinstance(app, QApplication):
         app.setApplicationDisplayName(APP_NAME)
         app.setWindowIcon(icon("app"))
@@ -75,7 +74,7 @@ def launch_window(argv: Sequence[str]) -> int:
         dialogs.warn(None, APP_NAME, error.message)
         return 2
     log_path = configure_logging(location.logs_dir)
-    log.info("Window started (version %s) on %s", __version__, location.sqlite_path or "a database server")
+    log.info("Window started on %s", location.sqlite_path or "a database server")
 
     from .main_window import MainWindow
 

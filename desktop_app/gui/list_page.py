@@ -25,6 +25,8 @@ from .undo import TrashCommand
 class RecordListPage(QWidget):
     """The list of one kind of record, filtered and sorted in the database."""
 
+    is_record_list = True  # how the main window tells a list page without importing this module
+
     def __init__(self, context: AppContext, navigator: Navigator, kind_name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self._context = context

@@ -1,12 +1,18 @@
-"""The main window: navigation by record kind, the pages, menus and shortcuts, and a status bar."""
+"""The main window: navigation by record kind, the pages, menus and shortcuts, and a status bar.
+
+It is shown before the records are open: the database is opened and the home summary computed on the worker,
+and every other page (with what it imports) is made the first time it is visited.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,20 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
-from ..core.db.engine import Database
-from ..core.opening import OpenResult, open_database
 from ..core.paths import cloud_sync_warning
-from ..core.records.parties import home_jurisdiction
 from . import dialogs, safekeeping
-from .audit_page import AuditPage
 from .context import AppContext
 from .dashboard import DashboardPage
-from .files_page import FilesPage
 from .icons import icon
-from .list_page import RecordListPage
-from .response_workspace import ResponseWorkspace
-from .search_page import SearchPage
-from .trash_page import TrashPage
+
+if TYPE_CHECKING:
+    from ..core.db.engine import Database
+    from ..core.opening import OpenResult
+    from .list_page import RecordListPage
+    from .search_page import SearchPage
 
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("home", "Home", "home"),
@@ -53,6 +56,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("trash", "Trash", "trash"),
 )
 SEARCH_DEBOUNCE_MS = 300
+log = logging.getLogger("desktop_app.gui")
 
 
 class MainWindow(QMainWindow):
@@ -73,8 +77,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.dashboard = DashboardPage(context, self)
         self._add_page("home", self.dashboard)
-        self.search_page = SearchPage(context, self)
-        self.stack.addWidget(self.search_page)
+        self._search_page: SearchPage | None = None
         self._before_search: str | None = None
         for row, (key, label, icon_name) in enumerate(PAGES):
             item = QListWidgetItem(icon(icon_name), label)
@@ -107,14 +110,39 @@ class MainWindow(QMainWindow):
 
     def _make_page(self, key: str) -> QWidget:
         if key == "files":
+            from .files_page import FilesPage
+
             return FilesPage(self.context, self)
         if key == "audit":
+            from .audit_page import AuditPage
+
             return AuditPage(self.context)
         if key == "trash":
+            from .trash_page import TrashPage
+
             return TrashPage(self.context)
         if key == "response":
+            from .response_workspace import ResponseWorkspace
+
             return ResponseWorkspace(self.context)
+        from .list_page import RecordListPage
+
         return RecordListPage(self.context, self, key)
+
+    @property
+    def search_page(self) -> SearchPage:
+        """The search results, made the first time the clerk searches."""
+        if self._search_page is None:
+            from .search_page import SearchPage
+
+            self._search_page = SearchPage(self.context, self)
+            self.stack.addWidget(self._search_page)
+        return self._search_page
+
+    @staticmethod
+    def _as_list(page: QWidget | None) -> RecordListPage | None:
+        """The page when it is a list of records (told without loading the list pages' module before one is made)."""
+        return cast("RecordListPage", page) if getattr(page, "is_record_list", False) else None
 
     def _nav_width(self) -> int:
         """Wide enough for the longest label beside its icon, at any font size or scale."""
@@ -157,13 +185,13 @@ class MainWindow(QMainWindow):
     def open_record(self, kind_name: str, record_id: int) -> None:
         if kind_name not in self._page_rows:
             kind_name = "files" if kind_name == "attachment" else kind_name
-        page = self.show_page(kind_name)
-        if isinstance(page, RecordListPage) and record_id:
+        page = self._as_list(self.show_page(kind_name))
+        if page is not None and record_id:
             page.open_record(record_id)
 
     def new_record(self, kind_name: str, defaults: dict[str, Any]) -> None:
-        page = self.show_page(kind_name)
-        if isinstance(page, RecordListPage):
+        page = self._as_list(self.show_page(kind_name))
+        if page is not None:
             page.new_record(defaults)
 
     # --- actions --------------------------------------------------------------------------------------------
@@ -258,15 +286,15 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         page = self.stack.currentWidget()
-        is_list = isinstance(page, RecordListPage)
+        is_list = self._as_list(page) is not None
         has_records = self.context.db is not None
         self.new_action.setEnabled(has_records and is_list)
         self.save_action.setEnabled(has_records and hasattr(page, "save_current"))
         self.delete_action.setEnabled(has_records and is_list)
 
     def new_in_page(self) -> None:
-        page = self.stack.currentWidget()
-        if isinstance(page, RecordListPage):
+        page = self._as_list(self.stack.currentWidget())
+        if page is not None:
             page.new_record({})
 
     def save_in_page(self) -> None:
@@ -275,8 +303,8 @@ class MainWindow(QMainWindow):
             save()
 
     def delete_in_page(self) -> None:
-        page = self.stack.currentWidget()
-        if isinstance(page, RecordListPage):
+        page = self._as_list(self.stack.currentWidget())
+        if page is not None:
             page.trash_current()
 
     def focus_search(self) -> None:
@@ -287,7 +315,7 @@ class MainWindow(QMainWindow):
         """Searches every record and file for the words typed; clearing the box goes back to the page before."""
         text = self.search.text().strip()
         if not text:
-            if self.stack.currentWidget() is self.search_page:
+            if self._search_page is not None and self.stack.currentWidget() is self._search_page:
                 self.show_page(self._before_search or "home")
             return
         if self.stack.currentWidget() is not self.search_page:
@@ -361,14 +389,18 @@ class MainWindow(QMainWindow):
             self._update_actions()
 
     def open_records(self) -> None:
-        """Opens (creating or upgrading) the database on the worker; the window stays responsive meanwhile."""
+        """Opens (creating or upgrading) the database on the worker; the window stays responsive meanwhile.
+
+        The daily backup and the start check wait until the home summary is shown (see ``_after_first_screen``).
+        """
         location = self.context.location
-        self.context.runner.run(
-            lambda _control: open_database(location),
-            label="Opening the records…",
-            on_done=self._opened,
-            on_error=self._open_failed,
-        )
+
+        def work(_control: object) -> tuple[Database, OpenResult]:
+            from ..core.opening import open_database
+
+            return open_database(location, automatic_backup=False)
+
+        self.context.runner.run(work, label="Opening the records…", on_done=self._opened, on_error=self._open_failed)
 
     def _opened(self, result: tuple[Database, OpenResult]) -> None:
         db, opened = result
@@ -378,16 +410,24 @@ class MainWindow(QMainWindow):
         message = f"The records are open ({where})."
         if opened.migrated:
             message = f"The records were upgraded; the copy made before is {opened.backup_path}."
-        elif opened.automatic_backup_path:
-            message = f"The records are open; today's backup copy is {opened.automatic_backup_path}."
         self.status_label.setText(message)
+        # The worker takes its work in order: the home summary first, then what the clerk does not wait for.
+        self.dashboard.refresh()
+        self._nav_changed(self.nav.currentRow())
+        self.context.call(_home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_known)
+        self.context.runner.run(_program_version, label="Starting…", on_done=self._version_known)
+        safekeeping.check_at_start(self)
+        if not opened.created:
+            safekeeping.backup_if_due(self)
         warning = cloud_sync_warning(self.context.location.sqlite_path or self.context.location.data_dir)
         if warning:
             dialogs.warn(self, "The records are in a synced folder", warning)
-        safekeeping.check_at_start(self)
-        self.dashboard.refresh()
-        self._nav_changed(self.nav.currentRow())
-        self.context.call(home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_known)
+
+    def _version_known(self, version: str) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.setApplicationVersion(version)
+        log.info("The program's version is %s", version)
 
     def _home_known(self, home: dict[str, Any] | None) -> None:
         if home is None:
@@ -425,8 +465,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Saves the layout, stops waiting work, lets a running write finish, then closes the records."""
-        for page in self.pages.values():
-            if isinstance(page, RecordListPage) and not page.may_discard_changes():
+        for each in self.pages.values():
+            page = self._as_list(each)
+            if page is not None and not page.may_discard_changes():
                 self.show_page(page.kind.name)
                 event.ignore()
                 return
@@ -438,3 +479,15 @@ class MainWindow(QMainWindow):
             self.context.db.dispose()
             self.context.db = None
         event.accept()
+
+
+def _program_version(_control: object) -> str:
+    from .. import __version__  # read from the installed package's metadata, which takes a moment
+
+    return __version__
+
+
+def _home_jurisdiction(db: Database) -> dict[str, Any] | None:
+    from ..core.records.parties import home_jurisdiction
+
+    return home_jurisdiction(db)

@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog
 
-from ..core.backup import backups_folder, create_backup, latest_good_backup
-from ..core.restore import restore_backup
-from ..core.verify import startup_check, verify_database
+from ..core.backup import automatic_backup_if_due, backups_folder, create_backup, latest_good_backup
 from . import dialogs
 
 if TYPE_CHECKING:
+    from ..core.db.engine import Database
     from .main_window import MainWindow
 
 BACKUP_FILTER = "Sister City Records backups (*.sqlite3);;All files (*)"
@@ -37,6 +36,21 @@ def check_at_start(window: MainWindow) -> None:
         dialogs.warn(window, "The records failed their check", " ".join(problems[:3]) + "\n\n" + advice)
 
     window.context.call(startup_check, label="Checking the records…", on_done=checked)
+
+
+def backup_if_due(window: MainWindow) -> None:
+    """Makes the daily backup copy on the worker when it is due, and says so in the status bar."""
+    location = window.context.location
+    if location.sqlite_path is None:
+        return
+
+    def made(info: Any) -> None:
+        if info is not None:
+            window.status_label.setText(f"The records are open; today's backup copy is {info.path}.")
+
+    window.context.runner.run(
+        lambda _control: automatic_backup_if_due(location), label="Writing today's backup copy…", on_done=made
+    )
 
 
 def back_up_now(window: MainWindow) -> None:
@@ -68,6 +82,8 @@ def restore_a_backup(window: MainWindow) -> None:
     context = window.context
 
     def work(_control: Any) -> Any:
+        from ..core.restore import restore_backup
+
         if context.db is not None:
             context.db.dispose()
         return restore_backup(location, Path(path))
@@ -107,3 +123,18 @@ def check_the_records(window: MainWindow) -> None:
             dialogs.warn(window, "The check found problems", text)
 
     window.context.call(verify_database, label="Checking every record, file and audit entry…", on_done=done)
+
+
+# The checks load the file and audit layers, which the window does not need before they run.
+
+
+def startup_check(db: Database) -> list[str]:
+    from ..core.verify import startup_check as check
+
+    return check(db)
+
+
+def verify_database(db: Database) -> Any:
+    from ..core.verify import verify_database as verify
+
+    return verify(db)

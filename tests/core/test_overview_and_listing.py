@@ -36,7 +36,7 @@ def test_summary_of_empty_records(db: Database) -> None:
 def test_summary_counts_follow_ups_reviews_and_evidence_by_topic(db: Database) -> None:
     first = _partnership(db, "Hefei")
     second = _partnership(db, "Kumamoto", "Japan", status="dormant")
-    _partnership(db, "Old", status="terminated")
+    _partnership(db, "Old", status="terminated", confirmed=False)
     records.create(db, "policy", {"kind": "procedure", "title": "Visa vetting", "topics": ["visa_programs"]})
     records.create(db, "policy", {"kind": "procedure", "title": "Two", "topics": ["espionage", "transparency"]})
     records.create(
@@ -61,6 +61,9 @@ def test_summary_counts_follow_ups_reviews_and_evidence_by_topic(db: Database) -
     )
     summary = dashboard_summary(db, TODAY)
     assert summary.partnership_status_counts == {"active": 1, "dormant": 1, "terminated": 1}
+    assert summary.unconfirmed_partnerships == 1
+    assert summary.record_counts["partnerships"] == 3 and summary.record_counts["oversight"] == 3
+    assert summary.record_counts["policies"] == 2
     assert summary.overdue_count == 1 and summary.overdue[0].kind_label == "Risk assessment"
     assert "Hefei" in summary.overdue[0].partnership
     assert summary.due_soon_count == 1 and summary.due_soon[0].partnership == "Program-wide"

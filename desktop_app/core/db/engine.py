@@ -5,11 +5,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import UserError
 
@@ -87,8 +89,18 @@ class Database:
         self.url = url
         self.engine = create_database_engine(url)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
-        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
+        self._sessionmakers: tuple[sessionmaker[Session], sessionmaker[Session]] | None = None
+
+    def _sessions(self) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+        """The read and write session factories, made on first use: the ORM is not loaded until a session is."""
+        if self._sessionmakers is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._sessionmakers = (
+                sessionmaker(self.engine, expire_on_commit=False),
+                sessionmaker(self._write_engine, expire_on_commit=False),
+            )
+        return self._sessionmakers
 
     @property
     def is_sqlite(self) -> bool:
@@ -102,16 +114,22 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reading; rolled back at the end."""
-        with translate_database_errors(), self._read_sessions() as session:
+        with translate_database_errors(), self._sessions()[0]() as session:
             try:
                 yield session
             finally:
                 session.rollback()
 
     @contextmanager
+    def reading_rows(self) -> Iterator[Connection]:
+        """A plain connection for reading (SQL expressions, no ORM), in one transaction; rolled back at the end."""
+        with translate_database_errors(), self.engine.connect() as connection:
+            yield connection  # the transaction begun by the first statement is rolled back when the connection closes
+
+    @contextmanager
     def writing(self) -> Iterator[Session]:
         """One transaction that commits at the end, or rolls back whole on any error."""
-        with translate_database_errors(), self._write_sessions() as session, session.begin():
+        with translate_database_errors(), self._sessions()[1]() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

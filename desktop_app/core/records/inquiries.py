@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import vocab
+from ..builtin_keys import BLACKBURN_HAWLEY_KEY as BLACKBURN_HAWLEY_KEY
 from ..clock import current_actor
 from ..db import models
 from ..db.engine import Database
@@ -18,8 +19,6 @@ from .audit import append_event
 from .fields import parse_value, words
 from .kinds import INQUIRY
 from .service import Record, create_in, load, to_plain, update_in
-
-BLACKBURN_HAWLEY_KEY = "blackburn-hawley-2020-10-08"
 
 BLACKBURN_HAWLEY_2020: dict[str, Any] = {
     "subject": "Sister-city partnerships between American and Chinese communities",
