@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
@@ -60,9 +60,9 @@ def fold(value: str) -> str:
 
 def space_cjk(value: str) -> str:
     """Puts an invisible separator around each CJK character so that each is a token of its own."""
-    if value.isascii() or not _CJK_CHAR.search(value):
+    if value.isascii():
         return value
-    return _CJK_RUN.sub(_space_run, value)
+    return _CJK_RUN.sub(_space_run, value)  # the same string when it holds none
 
 
 def _space_run(match: re.Match[str]) -> str:
@@ -109,8 +109,9 @@ def _collect(chunk: str, terms: list[Term], result: str) -> str:
 # ----- what a record puts in the index ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
+    """What a record puts in the index: a title (weighted more) and a body."""
+
     title: str
     body: str
 
@@ -164,9 +165,12 @@ def partnership_document(record: Mapping[str, Any]) -> Document:
         record["partner_region"],
         record["country_name"],
         f"{record['jurisdiction_name']}, {record['jurisdiction_state']}",
-        *(str(record.get(name) or "") for name in searchable),
     ]
-    return Document(describe(kind, record), "\n".join(part for part in parts if part))
+    for name in searchable:
+        value = record.get(name)
+        if value:
+            parts.append(str(value))
+    return Document(describe(kind, record), "\n".join(filter(None, parts)))
 
 
 @functools.cache
@@ -236,13 +240,14 @@ def _write(session: Session, kind_name: str, record_id: int, document: Document)
     _write_many(session, [(kind_name, record_id, document)])
 
 
-def _write_many(session: Session, entries: list[tuple[str, int, Document]]) -> None:
+def _write_many(session: Session, entries: Iterable[tuple[str, int, Document]]) -> None:
     """Adds the entries with one executemany per table (the driver's, with plain tuples)."""
-    rows = [
-        (kind_name, record_id, segment, document.title, body)
-        for kind_name, record_id, document in entries
-        for segment, body in enumerate(_segments(document.body))
-    ]
+    rows: list[tuple[str, int, int, str, str]] = []
+    for kind_name, record_id, (title, body) in entries:
+        if len(body) <= SEGMENT_CHARS:
+            rows.append((kind_name, record_id, 0, title, body))
+        else:
+            rows.extend((kind_name, record_id, segment, title, part) for segment, part in enumerate(_segments(body)))
     if not rows:
         return
     connection = session.connection()
@@ -275,7 +280,7 @@ def _write_many(session: Session, entries: list[tuple[str, int, Document]]) -> N
 
 def index_documents_in(session: Session, kind_name: str, documents: Iterable[tuple[int, Document]]) -> None:
     """Indexes records that have no entry yet from documents the caller built (an import that holds the rows)."""
-    _write_many(session, [(kind_name, record_id, document) for record_id, document in documents])
+    _write_many(session, ((kind_name, record_id, document) for record_id, document in documents))
 
 
 def index_new_records_in(session: Session, kind_name: str, record_ids: list[int], batch: int = 2000) -> None:

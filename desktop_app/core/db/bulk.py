@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 # Dates go to SQLite as ISO text, as SQLAlchemy's Date type stores them (an explicit adapter: the default one is
 # deprecated). Only exact dates: datetimes keep their own conversion.
 sqlite3.register_adapter(dt.date, dt.date.isoformat)
+# Below this many rows an import keeps the indexes up to date row by row.
+DEFER_INDEXES_FROM_ROWS = 10_000
 
 
 def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
@@ -70,3 +72,32 @@ def roomy_cache(session: Session, mebibytes: int) -> Iterator[None]:
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size = {before}")
+
+
+@contextmanager
+def indexes_built_after(session: Session, tables: Sequence[Table], rows: int) -> Iterator[None]:
+    """Drops the secondary indexes of the tables that ``rows`` new rows would more than double, and builds them
+    again once the rows are in: sorting all the rows once costs much less than placing each in every index.
+
+    SQLite only, where this is part of the transaction: if anything fails the rollback brings the indexes back as
+    they were, and no other connection ever sees the tables without them. Unique constraints are kept throughout.
+    """
+    if session.get_bind().dialect.name != "sqlite" or rows < DEFER_INDEXES_FROM_ROWS:
+        yield
+        return
+    connection = session.connection()
+    deferred: list[tuple[str, str]] = []
+    for table in tables:
+        if int(connection.exec_driver_sql(f"SELECT count(*) FROM {table.name}").scalar_one()) >= rows:
+            continue
+        deferred.extend(
+            connection.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                (table.name,),
+            ).all()
+        )
+    for name, _ in deferred:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, statement in deferred:
+        connection.exec_driver_sql(statement)

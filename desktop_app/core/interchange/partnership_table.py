@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from .. import search
 from ..clock import current_actor, today, utc_now_text
 from ..db import models
-from ..db.bulk import insert_rows, reserve_ids, roomy_cache
+from ..db.bulk import indexes_built_after, insert_rows, reserve_ids, roomy_cache
 from ..errors import UserError
 from ..records.audit import append_event
 from ..records.fields import Field, parse_value
@@ -52,8 +53,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 _COLUMN_FOR_HEADER = {synonym: column for column, synonyms in HEADER_SYNONYMS.items() for synonym in synonyms}
 MAX_PROBLEMS_SHOWN = 5
-# The page cache while an import writes: about what 100,000 partnerships with their search entries take.
-BULK_CACHE_MIB = 128
+# The page cache while an import writes (the default is 2 MB); the rows are appended in id order, so a modest one does.
+BULK_CACHE_MIB = 32
 
 
 @dataclass
@@ -156,16 +157,20 @@ class _Problems:
         self._found: list[tuple[int, int, str]] = []
         self._columns = 0
 
-    def check_column(self, field_spec: Field, raws: list[str], default: Any = None) -> list[Any]:
+    def check_column(self, field_spec: Field, raws: Sequence[str], default: Any = None) -> list[Any]:
         """The column's values, each distinct raw value checked once (a table repeats values a lot)."""
-        checked = {raw: _check(field_spec, raw, default) for raw in set(raws)}
+        values: dict[str, Any] = {}
+        problems: dict[str, str] = {}
+        for raw in set(raws):
+            values[raw], problem = _check(field_spec, raw, default)
+            if problem:
+                problems[raw] = problem
         self._columns += 1
-        if any(problem for _, problem in checked.values()):
+        if problems:
             for position, raw in enumerate(raws):
-                problem = checked[raw][1]
-                if problem:
-                    self._found.append((position, self._columns, problem))
-        return [checked[raw][0] for raw in raws]
+                if raw in problems:
+                    self._found.append((position, self._columns, problems[raw]))
+        return list(map(values.__getitem__, raws))
 
     def add(self, position: int, problem: str) -> None:
         self._columns += 1
@@ -190,18 +195,19 @@ def read_table(path: Path, kind: str) -> tuple[ParsedTable, TableImportReport, l
     width = max(by_index) + 1
     for number, cells in rows:
         if any(map(str.strip, cells)):
-            if len(cells) < width:
-                cells = [*cells, *[""] * (width - len(cells))]
+            if len(cells) != width:  # cut or filled up to the last column read
+                cells = [*cells[:width], *[""] * (width - len(cells))]
             numbers.append(number)
             kept.append(cells)
     report.rows = len(kept)
-    raw = {column: [cells[index] for cells in kept] for index, column in by_index.items()}
+    columns = list(zip(*kept, strict=True)) if kept else [() for _ in range(width)]
     del kept
+    raw: dict[str, Sequence[str]] = {column: columns[index] for index, column in by_index.items()}
     table, problems = _check_columns(raw, len(numbers), numbers)
     return table, report, problems
 
 
-def _check_columns(raw: dict[str, list[str]], count: int, numbers: list[int]) -> tuple[ParsedTable, list[str]]:
+def _check_columns(raw: dict[str, Sequence[str]], count: int, numbers: list[int]) -> tuple[ParsedTable, list[str]]:
     problems = _Problems()
     partner = {"name": problems.check_column(_PARTNER_NAME, raw["partner_name"])}
     for column, field_spec in _PARTNER_FIELDS:
@@ -236,7 +242,8 @@ def import_table(session: Session, path: Path, kind: str, *, dry_run: bool) -> T
         raise UserError(f"Nothing was imported from {path.name}: {join_problems(problems, MAX_PROBLEMS_SHOWN)}.")
     if not table.numbers:
         raise UserError(f"{path.name} has a header but no rows to import.")
-    with roomy_cache(session, BULK_CACHE_MIB):
+    tables = [_table(model) for model in (models.Jurisdiction, models.Partner, models.Partnership, models.StatusChange)]
+    with roomy_cache(session, BULK_CACHE_MIB), indexes_built_after(session, tables, len(table.numbers)):
         _write_table(session, path, table, report)
     return report
 
@@ -353,7 +360,7 @@ def _jurisdictions_of_rows(
             select(jurisdiction.id, jurisdiction.name, jurisdiction.state).where(jurisdiction.deleted_at.is_(None))
         )
     }
-    keys = [(city.casefold(), state.casefold()) for city, state in zip(table.cities, table.states, strict=True)]
+    keys = list(zip(map(str.casefold, table.cities), map(str.casefold, table.states), strict=True))
     new: dict[tuple[str, ...], int] = {}  # each new city at the row where it first appears
     for position, key in enumerate(keys):
         if key not in known and key not in new:
@@ -371,7 +378,7 @@ def _jurisdictions_of_rows(
     )
     known.update(zip(new, rows, strict=True))
     report.jurisdictions_added = len(rows)
-    return [known[key] for key in keys]
+    return list(map(known.__getitem__, keys))
 
 
 def _partners_of_rows(
@@ -388,20 +395,14 @@ def _partners_of_rows(
         )
     }
     columns = table.partner
-    keys = [
-        (name.casefold(), country_name.casefold(), region.casefold())
-        for name, country_name, region in zip(columns["name"], columns["country_name"], columns["region"], strict=True)
-    ]
+    keys = list(zip(*(map(str.casefold, columns[name]) for name in ("name", "country_name", "region")), strict=True))
     new: dict[tuple[str, ...], int] = {}
     for position, key in enumerate(keys):
         if key not in known and key not in new:
             new[key] = position
     ids = reserve_ids(session, _table(partner), len(new))
-    values = [columns[column] for column in ("name", *_PARTNER_COLUMNS)]
-    rows = [
-        (record_id, *(column[position] for column in values))
-        for record_id, position in zip(ids, new.values(), strict=True)
-    ]
+    values = list(zip(*(columns[column] for column in ("name", *_PARTNER_COLUMNS)), strict=True))
+    rows = [(record_id, *values[position]) for record_id, position in zip(ids, new.values(), strict=True)]
     insert_rows(
         session,
         _table(partner),
@@ -411,7 +412,7 @@ def _partners_of_rows(
     # (id, name, native name, region, country): the order of _PARTNER_COLUMNS is native, region, country, code.
     known.update((key, row[:5]) for key, row in zip(new, rows, strict=True))
     report.partners_added = len(rows)
-    return [known[key] for key in keys]
+    return list(map(known.__getitem__, keys))
 
 
 def _ranges(ids: list[int]) -> list[list[int]]:
