@@ -79,8 +79,9 @@ def indexes_built_after(session: Session, tables: Sequence[Table], rows: int) ->
     """Drops the secondary indexes of the tables that ``rows`` new rows would more than double, and builds them
     again once the rows are in: sorting all the rows once costs much less than placing each in every index.
 
-    SQLite only, where this is part of the transaction: if anything fails the rollback brings the indexes back as
-    they were, and no other connection ever sees the tables without them. Unique constraints are kept throughout.
+    SQLite only, where this is part of the transaction: no other connection ever sees the tables without them,
+    and unique constraints are kept throughout. When the body raises, the indexes are not built here: the caller's
+    transaction must roll back (``Database.writing`` does), which brings them back as they were.
     """
     if session.get_bind().dialect.name != "sqlite" or rows < DEFER_INDEXES_FROM_ROWS:
         yield
