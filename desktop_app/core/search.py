@@ -10,12 +10,13 @@ the engine, so stray quotes, AND, NEAR(, * or - can only ever be words or nothin
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
@@ -38,7 +39,8 @@ _CJK = (
     "\uac00-\ud7af"  # hangul syllables
     "\U00020000-\U0002ffff"
 )
-_CJK_CHAR = re.compile(f"([{_CJK}])")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_CJK_RUN = re.compile(f"[{_CJK}]+")
 # A zero-width space: a separator for the tokenizers, invisible, and removed again for display.
 _CJK_SEPARATOR = "\u200b"
 _TOKEN = re.compile(r"[^\W_]+")
@@ -50,15 +52,22 @@ _QUOTED = re.compile(r'"([^"]*)"')
 
 def fold(value: str) -> str:
     """Lower case without diacritics: 'Zürich' and 'ZURICH' both become 'zurich'."""
+    if value.isascii():
+        return value.lower()
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def space_cjk(value: str) -> str:
     """Puts an invisible separator around each CJK character so that each is a token of its own."""
-    if not _CJK_CHAR.search(value):
+    if value.isascii():
         return value
-    return _CJK_CHAR.sub(_CJK_SEPARATOR + r"\1" + _CJK_SEPARATOR, value)
+    return _CJK_RUN.sub(_space_run, value)  # the same string when it holds none
+
+
+def _space_run(match: re.Match[str]) -> str:
+    # One call per run of CJK characters rather than per character; the same text as spacing each one.
+    return _CJK_SEPARATOR + (_CJK_SEPARATOR * 2).join(match.group()) + _CJK_SEPARATOR
 
 
 def unspace_cjk(value: str) -> str:
@@ -100,8 +109,9 @@ def _collect(chunk: str, terms: list[Term], result: str) -> str:
 # ----- what a record puts in the index ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
+    """What a record puts in the index: a title (weighted more) and a body."""
+
     title: str
     body: str
 
@@ -129,17 +139,10 @@ def _document_of(session: Session, kind_name: str, obj: Any) -> Document:
         names = obj.title if obj.title == obj.original_name else f"{obj.title}\n{obj.original_name}"
         return Document(obj.title or obj.original_name, f"{names}\n{obj.extracted_text}")
     kind = kind_named(kind_name)
-    parts = [str(getattr(obj, f.name) or "") for f in kind.fields if f.searchable and not f.personal]
     if kind_name == "partnership":
-        title = describe(kind, to_plain(kind, obj))
-        parts[:0] = [
-            obj.partner.name,
-            obj.partner.native_name,
-            obj.partner.region,
-            obj.partner.country_name,
-            f"{obj.jurisdiction.name}, {obj.jurisdiction.state}",
-        ]
-    elif kind_name == "oversight":
+        return partnership_document(to_plain(kind, obj))
+    parts = [str(getattr(obj, f.name) or "") for f in kind.fields if f.searchable and not f.personal]
+    if kind_name == "oversight":
         title = f"{vocab.label(vocab.OVERSIGHT_KINDS, obj.kind)} of {obj.action_on} (oversight action {obj.id})"
     elif kind_name == "response":
         title = f"Response {obj.id}"
@@ -153,8 +156,37 @@ def _document_of(session: Session, kind_name: str, obj: Any) -> Document:
     return Document(title, "\n".join(part for part in parts if part))
 
 
+def partnership_document(record: Mapping[str, Any]) -> Document:
+    """A partnership's title and text, from its plain form (``to_plain``, or an import's row with the same keys)."""
+    kind, describe, searchable = _partnership_kind()
+    parts = [
+        record["partner_name"],
+        record["partner_native_name"],
+        record["partner_region"],
+        record["country_name"],
+        f"{record['jurisdiction_name']}, {record['jurisdiction_state']}",
+    ]
+    for name in searchable:
+        value = record.get(name)
+        if value:
+            parts.append(str(value))
+    return Document(describe(kind, record), "\n".join(filter(None, parts)))
+
+
+@functools.cache
+def _partnership_kind() -> tuple[Any, Callable[[Any, Mapping[str, Any]], str], tuple[str, ...]]:
+    """The partnership kind, describe, and the kind's searchable fields (imported late: records import search)."""
+    from .records.kinds import PARTNERSHIP
+    from .records.service import describe
+
+    return PARTNERSHIP, describe, tuple(f.name for f in PARTNERSHIP.fields if f.searchable and not f.personal)
+
+
 def _segments(body: str) -> Iterator[str]:
     """The body in pieces of about SEGMENT_CHARS, cut at white space, so rows and snippets stay small."""
+    if len(body) <= SEGMENT_CHARS:
+        yield body
+        return
     start = 0
     while True:
         end = start + SEGMENT_CHARS
@@ -208,39 +240,47 @@ def _write(session: Session, kind_name: str, record_id: int, document: Document)
     _write_many(session, [(kind_name, record_id, document)])
 
 
-def _write_many(session: Session, entries: list[tuple[str, int, Document]]) -> None:
-    rows: list[dict[str, Any]] = [
-        {"kind": kind_name, "id": record_id, "segment": segment, "title": document.title, "body": body}
-        for kind_name, record_id, document in entries
-        for segment, body in enumerate(_segments(document.body))
-    ]
+def _write_many(session: Session, entries: Iterable[tuple[str, int, Document]]) -> None:
+    """Adds the entries with one executemany per table (the driver's, with plain tuples)."""
+    rows: list[tuple[str, int, int, str, str]] = []
+    for kind_name, record_id, (title, body) in entries:
+        if len(body) <= SEGMENT_CHARS:
+            rows.append((kind_name, record_id, 0, title, body))
+        else:
+            rows.extend((kind_name, record_id, segment, title, part) for segment, part in enumerate(_segments(body)))
     if not rows:
         return
+    connection = session.connection()
     if session.get_bind().dialect.name == "sqlite":
         next_id = int(session.execute(text("SELECT coalesce(max(id), 0) + 1 FROM search_entry")).scalar_one())
-        for offset, row in enumerate(rows):
-            row["rowid"] = next_id + offset
-            row["title"] = space_cjk(row["title"])
-            row["body"] = space_cjk(row["body"])
-        session.execute(
-            text(
-                "INSERT INTO search_entry (id, record_kind, record_id, segment) VALUES (:rowid, :kind, :id, :segment)"
-            ),
-            rows,
+        connection.exec_driver_sql(
+            "INSERT INTO search_entry (id, record_kind, record_id, segment) VALUES (?, ?, ?, ?)",
+            [
+                (rowid, kind_name, record_id, segment)
+                for rowid, (kind_name, record_id, segment, _, _) in enumerate(rows, start=next_id)
+            ],
         )
-        session.execute(text("INSERT INTO search_text (rowid, title, body) VALUES (:rowid, :title, :body)"), rows)
+        connection.exec_driver_sql(
+            "INSERT INTO search_text (rowid, title, body) VALUES (?, ?, ?)",
+            [
+                (rowid, space_cjk(title), space_cjk(body))
+                for rowid, (_, _, _, title, body) in enumerate(rows, start=next_id)
+            ],
+        )
         return
-    for row in rows:
-        row["title_words"] = " ".join(tokens(row["title"]))
-        row["body_words"] = " ".join(tokens(row["body"]))
-    session.execute(
-        text(
-            "INSERT INTO search_entry (record_kind, record_id, segment, title, body, document) VALUES "
-            "(:kind, :id, :segment, :title, :body, "
-            "setweight(to_tsvector('simple', :title_words), 'A') || to_tsvector('simple', :body_words))"
-        ),
-        rows,
+    connection.exec_driver_sql(
+        "INSERT INTO search_entry (record_kind, record_id, segment, title, body, document) VALUES "
+        "(%s, %s, %s, %s, %s, setweight(to_tsvector('simple', %s), 'A') || to_tsvector('simple', %s))",
+        [
+            (kind_name, record_id, segment, title, body, " ".join(tokens(title)), " ".join(tokens(body)))
+            for kind_name, record_id, segment, title, body in rows
+        ],
     )
+
+
+def index_documents_in(session: Session, kind_name: str, documents: Iterable[tuple[int, Document]]) -> None:
+    """Indexes records that have no entry yet from documents the caller built (an import that holds the rows)."""
+    _write_many(session, ((kind_name, record_id, document) for record_id, document in documents))
 
 
 def index_new_records_in(session: Session, kind_name: str, record_ids: list[int], batch: int = 2000) -> None:

@@ -241,3 +241,152 @@ def test_a_records_file_read_back_is_searchable(tmp_path: Path) -> None:
     import_file(target, path)
     assert any(result["record_kind"] == "oversight" for result in search(target, "concerns"))
     target.dispose()
+
+
+# ----- large tables: written in bulk, with the indexes built after the rows ---------------------------------
+
+
+def _many_rows(count: int) -> str:
+    lines = ["City,State,Partner City,Province,Country,Year,Status,Native name"]
+    for number in range(count):
+        lines.append(f"Town {number % 7},OH,Partner {number},Anhui,China,{1980 + number % 40},active,")
+    return "\n".join(lines) + "\n"
+
+
+def _index_names(db: Database) -> list[str]:
+    from sqlalchemy import text
+
+    with db.reading() as session:
+        return sorted(session.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'")).scalars())
+
+
+def _import_events(db: Database) -> list[dict[str, object]]:
+    from sqlalchemy import select
+
+    from desktop_app.core.db import models
+
+    with db.reading() as session:
+        return [
+            json.loads(after)
+            for after in session.scalars(
+                select(models.AuditEvent.after_json).where(models.AuditEvent.action == "import")
+            )
+        ]
+
+
+@pytest.fixture
+def bulk_from_five_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Takes the bulk path (indexes built after the rows) for small tables too, so that tests stay quick."""
+    from desktop_app.core.db import bulk
+
+    monkeypatch.setattr(bulk, "DEFER_INDEXES_FROM_ROWS", 5)
+
+
+@pytest.mark.usefixtures("bulk_from_five_rows")
+def test_a_large_import_is_found_audited_and_verified(db: Database, tmp_path: Path) -> None:
+    from desktop_app.core.search import search
+    from desktop_app.core.verify import verify_database
+
+    indexes = _index_names(db) if db.is_sqlite else []
+    table = tmp_path / "partnerships.csv"
+    table.write_text(_many_rows(40) + "Springfield,IL,Hefei,Anhui,China,1990,active,合肥\n", encoding="utf-8")
+    report = import_file(db, table)
+    assert "added 41 partnerships" in " ".join(report.lines())
+    assert count(db, "partnerships") == 41
+    (found,) = search(db, "合肥")
+    assert found["record_kind"] == "partnership" and found["title"] == "Springfield, IL – Hefei (合肥), China"
+    assert search(db, "partner 17")[0]["title"].startswith("Town 3, OH – Partner 17")
+    (event,) = _import_events(db)
+    ids = sorted(row["id"] for row in records.list_records(db, "partnerships", records.ListQuery(limit=100)))
+    assert event["partnership_ids"] == [[ids[0], ids[-1]]] and ids == list(range(ids[0], ids[0] + 41))
+    assert event["partnerships_added"] == 41 and event["jurisdictions_added"] == 8 and event["partners_added"] == 41
+    if db.is_sqlite:
+        assert _index_names(db) == indexes
+    assert verify_database(db).ok
+
+
+@pytest.mark.usefixtures("bulk_from_five_rows")
+def test_a_bad_last_row_of_a_large_table_imports_nothing(db: Database, tmp_path: Path) -> None:
+    indexes = _index_names(db) if db.is_sqlite else []
+    table = tmp_path / "partnerships.csv"
+    table.write_text(_many_rows(60) + "Dayton,OH,Augsburg,Bavaria,Germany,1999,someday,\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"row 62: Status must be one of"):
+        import_file(db, table)
+    assert count(db, "partnerships") == count(db, "partners") == count(db, "jurisdictions") == 0
+    assert _import_events(db) == []
+    if db.is_sqlite:
+        assert _index_names(db) == indexes
+
+
+@pytest.mark.usefixtures("bulk_from_five_rows")
+def test_a_large_dry_run_changes_nothing(db: Database, tmp_path: Path) -> None:
+    from desktop_app.core.search import search
+
+    indexes = _index_names(db) if db.is_sqlite else []
+    table = tmp_path / "partnerships.csv"
+    table.write_text(_many_rows(30), encoding="utf-8")
+    report = import_file(db, table, dry_run=True)
+    assert "would add 30 partnerships" in " ".join(report.lines())
+    assert count(db, "partnerships") == 0 and _import_events(db) == []
+    assert search(db, "partner") == []
+    if db.is_sqlite:
+        assert _index_names(db) == indexes
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_from_five_rows: None
+) -> None:
+    from desktop_app.core import search
+
+    def broken(*_args: object) -> None:
+        raise UserError("The disk is full, so the change was not saved; free some space and try again.")
+
+    indexes = _index_names(db) if db.is_sqlite else []
+    monkeypatch.setattr(search, "index_documents_in", broken)
+    table = tmp_path / "partnerships.csv"
+    table.write_text(_many_rows(20), encoding="utf-8")
+    with pytest.raises(UserError, match="disk is full"):
+        import_file(db, table)
+    assert count(db, "partnerships") == count(db, "partners") == count(db, "jurisdictions") == 0
+    if db.is_sqlite:
+        assert _index_names(db) == indexes
+
+
+def test_rows_of_any_width_and_names_already_in_the_records(db: Database, tmp_path: Path) -> None:
+    from desktop_app.core.search import search
+
+    first = tmp_path / "first.csv"
+    first.write_text(
+        "City,State,Partner City,Province,Country,Native name\nColumbus,OH,Hefei,Anhui,China,合肥\n", encoding="utf-8"
+    )
+    import_file(db, first)
+    second = tmp_path / "second.csv"
+    # A short row, a row with extra cells, and names that differ from the stored ones only by case.
+    rows = [
+        "City,State,Partner City,Province,Country",
+        "columbus,oh,HEFEI,anhui,china,extra,cells",
+        "Dayton,OH,Nanjing",
+    ]
+    second.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = import_file(db, second)
+    assert "added 1 partnership (1 already in the records), 1 US jurisdiction and 1 partner community" in " ".join(
+        report.lines()
+    )
+    assert search(db, "nanjing")[0]["title"] == "Dayton, OH – Nanjing, "
+
+
+def test_every_problem_is_named_by_row_in_order(db: Database, tmp_path: Path) -> None:
+    table = tmp_path / "partnerships.csv"
+    table.write_text(
+        "City,State,Partner City,Year,Status\n"
+        "Dayton,OHIO,Augsburg,1990,active\n"
+        ",OH,Hefei,19x0,active\n"
+        "Dayton,OH,,1990,never\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UserError) as raised:
+        import_file(db, table)
+    message = raised.value.message
+    places = [message.index(part) for part in ("row 2: US state", "row 3: Year", "row 3: the US city", "row 4: ")]
+    assert places == sorted(places)
+    assert "row 4: Status must be one of" in message and count(db, "partnerships") == 0

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import search
 from ..clock import current_actor, today, utc_now_text
 from ..db import models
+from ..db.bulk import indexes_built_after, insert_rows, reserve_ids, roomy_cache
 from ..errors import UserError
 from ..records.audit import append_event
 from ..records.fields import Field, parse_value
@@ -52,7 +53,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 _COLUMN_FOR_HEADER = {synonym: column for column, synonyms in HEADER_SYNONYMS.items() for synonym in synonyms}
 MAX_PROBLEMS_SHOWN = 5
-BATCH = 2000
+# The page cache while an import writes (the default is 2 MB); the rows are appended in id order, so a modest one does.
+BULK_CACHE_MIB = 32
 
 
 @dataclass
@@ -106,15 +108,15 @@ def map_headers(headers: list[str]) -> tuple[dict[int, str], dict[str, str], lis
     return by_index, used, ignored
 
 
-@dataclass(frozen=True)
-class ParsedRow:
-    """One table row, checked: the jurisdiction, the partner and the partnership's fields."""
+@dataclass
+class ParsedTable:
+    """The checked rows of a table, column by column (a table of 100,000 rows is checked a column at a time)."""
 
-    number: int
-    city: str
-    state: str
-    partner: dict[str, Any]
-    partnership: dict[str, Any]
+    numbers: list[int]
+    cities: list[str] | None  # None: the table has no US city column; the rows go to the clerk's own city
+    states: list[str]
+    partner: dict[str, list[Any]]  # "name" and _PARTNER_COLUMNS
+    partnership: dict[str, list[Any]]  # _PARTNERSHIP_COLUMNS
 
 
 _PARTNERSHIP_COLUMNS = (
@@ -136,65 +138,50 @@ _STATE_FIELD = Field("us_state", "text", "US state", max_length=2)
 _CITY_FIELD = Field("us_city", "text", "US city", max_length=200)
 
 
-class _RowParser:
-    """Checks rows one by one, remembering the values it has already checked (a table repeats them a lot)."""
+def _check(field_spec: Field, raw: str, default: Any) -> tuple[Any, str | None]:
+    if default is not None and not raw.strip():
+        return default, None
+    # The common case, plain short text, without parse_value's general path; anything else goes through it.
+    if field_spec.type in ("text", "longtext") and len(raw) <= 200 and raw.isprintable():
+        stripped = raw.strip()
+        fits = field_spec.max_length is None or len(stripped) <= field_spec.max_length
+        if (stripped or not field_spec.required) and fits:
+            return stripped, None
+    return parse_value(field_spec, raw)
 
-    def __init__(self, columns: set[str]) -> None:
-        self.has_city = "us_city" in columns
-        self._seen: dict[tuple[str, str], tuple[Any, str | None]] = {}
-        # Only the columns the table has are read; the others take their empty value once.
-        self._partner_fields = [(c, f) for c, f in _PARTNER_FIELDS if c in columns]
-        self._partner_blank = {c: parse_value(f, "")[0] for c, f in _PARTNER_FIELDS if c not in columns}
-        self._partnership_fields = [(c, f) for c, f in _PARTNERSHIP_FIELDS if c in columns]
-        self._partnership_blank = {
-            c: _DEFAULT_CHOICES.get(c, parse_value(f, "")[0]) for c, f in _PARTNERSHIP_FIELDS if c not in columns
-        }
 
-    def _value(self, field_spec: Field, raw: str) -> tuple[Any, str | None]:
-        if field_spec.type in ("text", "longtext") and len(raw) <= 200 and raw.isprintable():
-            stripped = raw.strip()
-            fits = field_spec.max_length is None or len(stripped) <= field_spec.max_length
-            if (stripped or not field_spec.required) and fits:
-                return stripped, None
-        key = (field_spec.name, raw)
-        found = self._seen.get(key)
-        if found is None:
-            found = parse_value(field_spec, raw)
-            if len(self._seen) < 100_000:
-                self._seen[key] = found
-        return found
+class _Problems:
+    """The problems found, kept in the order of the rows and, within a row, of the columns checked."""
 
-    def parse(self, number: int, cells: dict[str, str]) -> tuple[ParsedRow | None, list[str]]:
-        problems: list[str] = []
+    def __init__(self) -> None:
+        self._found: list[tuple[int, int, str]] = []
+        self._columns = 0
 
-        def take(field_spec: Field, raw: str) -> Any:
-            value, problem = self._value(field_spec, raw)
+    def check_column(self, field_spec: Field, raws: Sequence[str], default: Any = None) -> list[Any]:
+        """The column's values, each distinct raw value checked once (a table repeats values a lot)."""
+        values: dict[str, Any] = {}
+        problems: dict[str, str] = {}
+        for raw in set(raws):
+            values[raw], problem = _check(field_spec, raw, default)
             if problem:
-                problems.append(f"row {number}: {problem}")
-            return value
-
-        partner = {"name": take(_PARTNER_NAME, cells.get("partner_name", "")), **self._partner_blank}
-        for column, field_spec in self._partner_fields:
-            partner[column] = take(field_spec, cells[column])
-        if partner["country_code"]:
-            partner["country_code"] = str(partner["country_code"]).upper()
-        partnership: dict[str, Any] = dict(self._partnership_blank)
-        for column, field_spec in self._partnership_fields:
-            raw = cells[column]
-            if column in _DEFAULT_CHOICES and not raw.strip():
-                partnership[column] = _DEFAULT_CHOICES[column]
-            else:
-                partnership[column] = take(field_spec, raw)
-        city = take(_CITY_FIELD, cells.get("us_city", "")) if self.has_city else ""
-        state = take(_STATE_FIELD, cells.get("us_state", "")) or ""
-        if self.has_city and not city:
-            problems.append(f"row {number}: the US city is empty.")
+                problems[raw] = problem
+        self._columns += 1
         if problems:
-            return None, problems
-        return ParsedRow(number, city, str(state).upper(), partner, partnership), []
+            for position, raw in enumerate(raws):
+                if raw in problems:
+                    self._found.append((position, self._columns, problems[raw]))
+        return list(map(values.__getitem__, raws))
+
+    def add(self, position: int, problem: str) -> None:
+        self._columns += 1
+        self._found.append((position, self._columns, problem))
+
+    def sentences(self, numbers: list[int]) -> list[str]:
+        return [f"row {numbers[position]}: {problem}" for position, _, problem in sorted(self._found)]
 
 
-def read_table(path: Path, kind: str) -> tuple[list[ParsedRow], TableImportReport, list[str]]:
+def read_table(path: Path, kind: str) -> tuple[ParsedTable, TableImportReport, list[str]]:
+    """The table's rows checked, the report so far, and the problems found (a sentence each, row by row)."""
     headers, rows = read_csv_rows(path) if kind == "csv" else read_xlsx_rows(path)
     by_index, used, ignored = map_headers(headers)
     if "partner_name" not in by_index.values():
@@ -203,35 +190,61 @@ def read_table(path: Path, kind: str) -> tuple[list[ParsedRow], TableImportRepor
             f"{path.name} has no column naming the partner community (expected a header such as {expected})."
         )
     report = TableImportReport(path.name, dry_run=False, columns_used=used, columns_ignored=ignored)
-    parsed: list[ParsedRow] = []
-    problems: list[str] = []
-    parser = _RowParser(set(by_index.values()))
-    for number, cells in _non_empty(rows):
-        values = {column: (cells[index] if index < len(cells) else "") for index, column in by_index.items()}
-        row, row_problems = parser.parse(number, values)
-        report.rows += 1
-        if row is None:
-            problems.extend(row_problems)
-        else:
-            parsed.append(row)
-    return parsed, report, problems
-
-
-def _non_empty(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    numbers: list[int] = []
+    kept: list[list[str]] = []
+    width = max(by_index) + 1
     for number, cells in rows:
-        if any(cell.strip() for cell in cells):
-            yield number, cells
+        if any(map(str.strip, cells)):
+            if len(cells) != width:  # cut or filled up to the last column read
+                cells = [*cells[:width], *[""] * (width - len(cells))]
+            numbers.append(number)
+            kept.append(cells)
+    report.rows = len(kept)
+    columns = list(zip(*kept, strict=True)) if kept else [() for _ in range(width)]
+    del kept
+    raw: dict[str, Sequence[str]] = {column: columns[index] for index, column in by_index.items()}
+    table, problems = _check_columns(raw, len(numbers), numbers)
+    return table, report, problems
+
+
+def _check_columns(raw: dict[str, Sequence[str]], count: int, numbers: list[int]) -> tuple[ParsedTable, list[str]]:
+    problems = _Problems()
+    partner = {"name": problems.check_column(_PARTNER_NAME, raw["partner_name"])}
+    for column, field_spec in _PARTNER_FIELDS:
+        partner[column] = (
+            problems.check_column(field_spec, raw[column])
+            if column in raw
+            else [parse_value(field_spec, "")[0]] * count
+        )
+    partner["country_code"] = [str(code).upper() if code else code for code in partner["country_code"]]
+    partnership: dict[str, list[Any]] = {}
+    for column, field_spec in _PARTNERSHIP_FIELDS:
+        default = _DEFAULT_CHOICES.get(column)
+        if column in raw:
+            partnership[column] = problems.check_column(field_spec, raw[column], default)
+        else:
+            partnership[column] = [default if default is not None else parse_value(field_spec, "")[0]] * count
+    cities = problems.check_column(_CITY_FIELD, raw["us_city"]) if "us_city" in raw else None
+    states = [
+        str(state or "").upper() for state in problems.check_column(_STATE_FIELD, raw.get("us_state", [""] * count))
+    ]
+    if cities is not None:
+        for position in (position for position, city in enumerate(cities) if not city):
+            problems.add(position, "the US city is empty.")
+    return ParsedTable(numbers, cities, states, partner, partnership), problems.sentences(numbers)
 
 
 def import_table(session: Session, path: Path, kind: str, *, dry_run: bool) -> TableImportReport:
     """Checks every row first; imports all rows in the caller's transaction, or raises and imports none."""
-    parsed, report, problems = read_table(path, kind)
+    table, report, problems = read_table(path, kind)
     report.dry_run = dry_run
     if problems:
         raise UserError(f"Nothing was imported from {path.name}: {join_problems(problems, MAX_PROBLEMS_SHOWN)}.")
-    if not parsed:
+    if not table.numbers:
         raise UserError(f"{path.name} has a header but no rows to import.")
-    _write_rows(session, path, parsed, report)
+    tables = [_table(model) for model in (models.Jurisdiction, models.Partner, models.Partnership, models.StatusChange)]
+    with roomy_cache(session, BULK_CACHE_MIB), indexes_built_after(session, tables, len(table.numbers)):
+        _write_table(session, path, table, report)
     return report
 
 
@@ -239,86 +252,58 @@ def _key(*parts: str) -> tuple[str, ...]:
     return tuple(part.strip().casefold() for part in parts)
 
 
-def _write_rows(session: Session, path: Path, parsed: list[ParsedRow], report: TableImportReport) -> None:
+def _write_table(session: Session, path: Path, table: ParsedTable, report: TableImportReport) -> None:
     now = utc_now_text()
-    home = None
-    if not all(row.city for row in parsed):
-        home = home_jurisdiction_in(session)
-        if home is None:
-            raise UserError(
-                f"{path.name} has no US city column, and the clerk's own city is not set yet; "
-                "set it first (command 'home')."
-            )
-    jurisdictions = {
-        _key(j.name, j.state): j.id
-        for j in session.scalars(select(models.Jurisdiction).where(models.Jurisdiction.deleted_at.is_(None)))
-    }
-    partners = {
-        _key(p.name, p.country_name, p.region): p.id
-        for p in session.scalars(select(models.Partner).where(models.Partner.deleted_at.is_(None)))
-    }
+    count = len(table.numbers)
+    # The names each row's partnership shows: those already in the records for a community or city found there.
+    places = _jurisdictions_of_rows(session, path, table, now, report)
+    partners = _partners_of_rows(session, table, now, report)
     existing = {
-        (row.jurisdiction_id, row.partner_id, row.kind)
+        tuple(row)
         for row in session.execute(
             select(models.Partnership.jurisdiction_id, models.Partnership.partner_id, models.Partnership.kind)
         )
     }
-    new_jurisdictions: dict[tuple[str, ...], ParsedRow] = {}
-    new_partners: dict[tuple[str, ...], dict[str, Any]] = {}
-    for row in parsed:
-        if row.city and _key(row.city, row.state) not in jurisdictions:
-            new_jurisdictions.setdefault(_key(row.city, row.state), row)
-        partner_key = _key(row.partner["name"], row.partner["country_name"], row.partner["region"])
-        if partner_key not in partners:
-            new_partners.setdefault(partner_key, row.partner)
-    jurisdiction_keys = list(new_jurisdictions)
-    jurisdiction_ids = _insert_many(
-        session,
-        models.Jurisdiction,
-        [
-            {
-                "name": row.city,
-                "state": row.state,
-                "kind": "city",
-                "is_home": False,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for row in new_jurisdictions.values()
-        ],
-    )
-    jurisdictions.update(zip(jurisdiction_keys, jurisdiction_ids, strict=True))
-    partner_keys = list(new_partners)
-    partner_ids = _insert_many(
-        session,
-        models.Partner,
-        [{**partner, "level": "city", "created_at": now, "updated_at": now} for partner in new_partners.values()],
-    )
-    partners.update(zip(partner_keys, partner_ids, strict=True))
-    to_insert = []
-    for row in parsed:
-        jurisdiction_id = jurisdictions[_key(row.city, row.state)] if row.city else home.id  # type: ignore[union-attr]
-        partner_id = partners[_key(row.partner["name"], row.partner["country_name"], row.partner["region"])]
-        triple = (jurisdiction_id, partner_id, row.partnership["kind"])
+    kinds = table.partnership["kind"]
+    chosen: list[int] = []
+    for position in range(count):
+        triple = (places[position][0], partners[position][0], kinds[position])
         if triple in existing:
             report.partnerships_present += 1
-            continue
-        existing.add(triple)
-        to_insert.append(
-            {
-                **row.partnership,
-                "jurisdiction_id": jurisdiction_id,
-                "partner_id": partner_id,
-                "confirmed": True,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-    partnership_ids = _bulk_insert_partnerships(session, to_insert, now)
-    search.index_new_records_in(session, "partnership", partnership_ids)
-    report.partnerships_added = len(partnership_ids)
-    report.jurisdictions_added = len(new_jurisdictions)
-    report.partners_added = len(new_partners)
+        else:
+            existing.add(triple)
+            chosen.append(position)
+    ids = reserve_ids(session, _table(models.Partnership), len(chosen))
+    values = list(zip(*(table.partnership[column] for column in _PARTNERSHIP_COLUMNS), strict=True))
+    insert_rows(
+        session,
+        _table(models.Partnership),
+        ("id", "jurisdiction_id", "partner_id", *_PARTNERSHIP_COLUMNS, "confirmed", "created_at", "updated_at"),
+        [
+            (record_id, places[position][0], partners[position][0], *values[position], True, now, now)
+            for record_id, position in zip(ids, chosen, strict=True)
+        ],
+    )
+    established_on, status = table.partnership["established_on"], table.partnership["status"]
+    reason, started = "Status when the partnership was imported.", today()
+    insert_rows(
+        session,
+        _table(models.StatusChange),
+        ("partnership_id", "changed_on", "to_status", "reason", "legal_basis", "recorded_at"),
+        [
+            (record_id, established_on[position] or started, status[position], reason, "", now)
+            for record_id, position in zip(ids, chosen, strict=True)
+        ],
+    )
+    search.index_documents_in(
+        session,
+        "partnership",
+        (
+            (record_id, search.partnership_document(_plain(table, position, places[position], partners[position])))
+            for record_id, position in zip(ids, chosen, strict=True)
+        ),
+    )
+    report.partnerships_added = len(ids)
     append_event(
         session,
         actor=current_actor(),
@@ -330,62 +315,104 @@ def _write_rows(session: Session, path: Path, parsed: list[ParsedRow], report: T
             "sha256": _file_sha256(path),
             "rows": report.rows,
             "partnerships_added": report.partnerships_added,
-            "partnership_ids": _ranges(partnership_ids),
+            "partnership_ids": _ranges(list(ids)),
             "jurisdictions_added": report.jurisdictions_added,
             "partners_added": report.partners_added,
         },
     )
 
 
-def _insert_many(session: Session, model: type[models.Base], rows: list[dict[str, Any]]) -> list[int]:
-    """Inserts rows with ids taken after the highest in the table, in batches; returns the ids in order.
-
-    The import holds the write lock (BEGIN IMMEDIATE on SQLite, a table lock on PostgreSQL), so no one else can
-    take those ids meanwhile; numbering here lets the driver insert a whole batch in one call.
-    """
-    table: Any = model.__table__
-    if not rows:
-        return []
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    if postgresql:
-        session.execute(text(f"LOCK TABLE {table.name} IN EXCLUSIVE MODE"))
-    first = int(session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
-    ids = list(range(first, first + len(rows)))
-    for start in range(0, len(rows), BATCH):
-        batch = [
-            {**row, "id": row_id}
-            for row, row_id in zip(rows[start : start + BATCH], ids[start : start + BATCH], strict=True)
-        ]
-        session.execute(insert(table), batch)
-    if postgresql:
-        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), {ids[-1]})"))
-    return ids
+def _plain(
+    table: ParsedTable, position: int, place: tuple[int, str, str], partner: tuple[int, str, str, str, str]
+) -> dict[str, Any]:
+    """A new partnership's row with the keys of its plain form that its search entry reads."""
+    return {
+        "jurisdiction_name": place[1],
+        "jurisdiction_state": place[2],
+        "partner_name": partner[1],
+        "partner_native_name": partner[2],
+        "partner_region": partner[3],
+        "country_name": partner[4],
+        "notes": table.partnership["notes"][position],
+    }
 
 
-def _bulk_insert_partnerships(session: Session, rows: list[dict[str, Any]], now: str) -> list[int]:
-    ids: list[int] = []
-    history: Any = models.StatusChange.__table__
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start : start + BATCH]
-        batch_ids = _insert_many(session, models.Partnership, batch)
-        session.execute(
-            insert(history),
-            [
-                {
-                    "partnership_id": partnership_id,
-                    "changed_on": row["established_on"] or today(),
-                    "from_status": None,
-                    "to_status": row["status"],
-                    "reason": "Status when the partnership was imported.",
-                    "legal_basis": "",
-                    "evidence_attachment_id": None,
-                    "recorded_at": now,
-                }
-                for partnership_id, row in zip(batch_ids, batch, strict=True)
-            ],
+def _table(model: type[models.Base]) -> Any:
+    return model.__table__
+
+
+def _jurisdictions_of_rows(
+    session: Session, path: Path, table: ParsedTable, now: str, report: TableImportReport
+) -> list[tuple[int, str, str]]:
+    """Each row's US jurisdiction (id, name, state): found by name and state, else added; or the clerk's own."""
+    if table.cities is None:
+        home = home_jurisdiction_in(session)
+        if home is None:
+            raise UserError(
+                f"{path.name} has no US city column, and the clerk's own city is not set yet; "
+                "set it first (command 'home')."
+            )
+        return [(home.id, home.name, home.state)] * len(table.numbers)
+    jurisdiction = models.Jurisdiction
+    known = {
+        _key(name, state): (record_id, name, state)
+        for record_id, name, state in session.execute(
+            select(jurisdiction.id, jurisdiction.name, jurisdiction.state).where(jurisdiction.deleted_at.is_(None))
         )
-        ids.extend(batch_ids)
-    return ids
+    }
+    keys = list(zip(map(str.casefold, table.cities), map(str.casefold, table.states), strict=True))
+    new: dict[tuple[str, ...], int] = {}  # each new city at the row where it first appears
+    for position, key in enumerate(keys):
+        if key not in known and key not in new:
+            new[key] = position
+    ids = reserve_ids(session, _table(jurisdiction), len(new))
+    rows = [
+        (record_id, table.cities[position], table.states[position])
+        for record_id, position in zip(ids, new.values(), strict=True)
+    ]
+    insert_rows(
+        session,
+        _table(jurisdiction),
+        ("id", "name", "state", "kind", "is_home", "created_at", "updated_at"),
+        [(*row, "city", False, now, now) for row in rows],
+    )
+    known.update(zip(new, rows, strict=True))
+    report.jurisdictions_added = len(rows)
+    return list(map(known.__getitem__, keys))
+
+
+def _partners_of_rows(
+    session: Session, table: ParsedTable, now: str, report: TableImportReport
+) -> list[tuple[int, str, str, str, str]]:
+    """Each row's partner (id, name, native name, region, country): found by name, country and region, else added."""
+    partner = models.Partner
+    known = {
+        _key(name, country_name, region): (record_id, name, native_name, region, country_name)
+        for record_id, name, native_name, region, country_name in session.execute(
+            select(partner.id, partner.name, partner.native_name, partner.region, partner.country_name).where(
+                partner.deleted_at.is_(None)
+            )
+        )
+    }
+    columns = table.partner
+    keys = list(zip(*(map(str.casefold, columns[name]) for name in ("name", "country_name", "region")), strict=True))
+    new: dict[tuple[str, ...], int] = {}
+    for position, key in enumerate(keys):
+        if key not in known and key not in new:
+            new[key] = position
+    ids = reserve_ids(session, _table(partner), len(new))
+    values = list(zip(*(columns[column] for column in ("name", *_PARTNER_COLUMNS)), strict=True))
+    rows = [(record_id, *values[position]) for record_id, position in zip(ids, new.values(), strict=True)]
+    insert_rows(
+        session,
+        _table(partner),
+        ("id", "name", *_PARTNER_COLUMNS, "level", "created_at", "updated_at"),
+        [(*row, "city", now, now) for row in rows],
+    )
+    # (id, name, native name, region, country): the order of _PARTNER_COLUMNS is native, region, country, code.
+    known.update((key, row[:5]) for key, row in zip(new, rows, strict=True))
+    report.partners_added = len(rows)
+    return list(map(known.__getitem__, keys))
 
 
 def _ranges(ids: list[int]) -> list[list[int]]:
