@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from ..core.backup import automatic_backup_if_due, backups_folder, create_backup, latest_good_backup
 from . import dialogs
+from .tasks import Cancelled, TaskControl
 
 if TYPE_CHECKING:
     from ..core.db.engine import Database
@@ -35,7 +37,16 @@ def check_at_start(window: MainWindow) -> None:
         )
         dialogs.warn(window, "The records failed their check", " ".join(problems[:3]) + "\n\n" + advice)
 
-    window.context.call(startup_check, label="Checking the records…", on_done=checked)
+    def check(control: TaskControl) -> list[str]:
+        return startup_check(window.context.database(), lambda: control.cancelled)
+
+    def stopped(error: BaseException) -> None:
+        if not _stopped_on_purpose(error):
+            window.context.runner.unhandled_error.emit(error)
+
+    window.context.runner.run(
+        check, label="Checking the records…", on_done=checked, on_error=stopped, read_only_check=True
+    )
 
 
 def backup_if_due(window: MainWindow) -> None:
@@ -49,7 +60,10 @@ def backup_if_due(window: MainWindow) -> None:
             window.status_label.setText(f"The records are open; today's backup copy is {info.path}.")
 
     window.context.runner.run(
-        lambda _control: automatic_backup_if_due(location), label="Writing today's backup copy…", on_done=made
+        lambda _control: automatic_backup_if_due(location),
+        label="Writing today's backup copy…",
+        on_done=made,
+        read_only_check=True,
     )
 
 
@@ -128,10 +142,16 @@ def check_the_records(window: MainWindow) -> None:
 # The checks load the file and audit layers, which the window does not need before they run.
 
 
-def startup_check(db: Database) -> list[str]:
+def startup_check(db: Database, should_stop: Callable[[], bool]) -> list[str]:
     from ..core.verify import startup_check as check
 
-    return check(db)
+    return check(db, should_stop)
+
+
+def _stopped_on_purpose(error: BaseException) -> bool:
+    from ..core.verify import CheckStopped
+
+    return isinstance(error, (Cancelled, CheckStopped))
 
 
 def verify_database(db: Database) -> Any:

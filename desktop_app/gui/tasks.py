@@ -1,4 +1,9 @@
-"""One background worker for all database work; results, errors and progress come back on the main thread."""
+"""Background workers for database work; results, errors and progress come back on the main thread.
+
+One worker runs every task that reads or writes the records, one after another (the one writer). A second runs
+long read-only checks and copies (the start check, the daily backup copy), so a list opened meanwhile never waits
+behind them; SQLite lets a reader run beside the writer.
+"""
 
 from __future__ import annotations
 
@@ -68,9 +73,9 @@ class _Worker(QThread):
     task_failed = Signal(int)
     task_progress = Signal(int, "qlonglong", "qlonglong")
 
-    def __init__(self) -> None:
+    def __init__(self, name: str) -> None:
         super().__init__()
-        self.setObjectName("records-worker")
+        self.setObjectName(name)
         self.tasks: queue.Queue[_Task | None] = queue.Queue()
 
     def _report(self, number: int, done: int, total: int) -> None:
@@ -107,14 +112,19 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._numbers = itertools.count(1)
         self._tasks: dict[int, _Task] = {}
-        self._current: _Task | None = None
-        self._worker = _Worker()
-        self._worker.task_started.connect(self._started)
-        self._worker.task_done.connect(self._done)
-        self._worker.task_failed.connect(self._failed)
-        self._worker.task_progress.connect(self._progress)
-        self._worker.start()
+        self._running: list[_Task] = []  # at most one per worker
+        self._worker = self._start_worker("records-worker")
+        self._checker = self._start_worker("checks-worker")
         self._closed = False
+
+    def _start_worker(self, name: str) -> _Worker:
+        worker = _Worker(name)
+        worker.task_started.connect(self._started)
+        worker.task_done.connect(self._done)
+        worker.task_failed.connect(self._failed)
+        worker.task_progress.connect(self._progress)
+        worker.start()
+        return worker
 
     def run(
         self,
@@ -124,14 +134,19 @@ class TaskRunner(QObject):
         on_done: Done | None = None,
         on_error: Failed | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        read_only_check: bool = False,
     ) -> TaskControl:
-        """Runs ``work(control)`` on the worker; ``on_done(result)`` or ``on_error(exc)`` runs on the main thread."""
+        """Runs ``work(control)`` on the worker; ``on_done(result)`` or ``on_error(exc)`` runs on the main thread.
+
+        ``read_only_check``: the work only reads the records (a check, a copy) and may take long; it runs on the
+        second worker, beside the records worker, and must stop soon after its control is cancelled.
+        """
         task = _Task(next(self._numbers), label, work, on_done, on_error, on_progress)
         if self._closed:
             task.control.cancel()
             return task.control
         self._tasks[task.number] = task
-        self._worker.tasks.put(task)
+        (self._checker if read_only_check else self._worker).tasks.put(task)
         return task.control
 
     @property
@@ -143,28 +158,32 @@ class TaskRunner(QObject):
             task.control.cancel()
 
     def shutdown(self) -> None:
-        """Stops taking work, cancels what waits, lets the running task finish, and joins the thread."""
+        """Stops taking work, cancels what waits, lets the running tasks finish, and joins the threads."""
         if self._closed:
             return
         self._closed = True
         for task in self._tasks.values():
             task.control.cancel()
-        self._worker.tasks.put(None)
-        self._worker.wait()
+        for worker in (self._worker, self._checker):
+            worker.tasks.put(None)
+        for worker in (self._worker, self._checker):
+            worker.wait()
         self._tasks.clear()
 
     def _started(self, number: int) -> None:
         task = self._tasks.get(number)
         if task is not None:
-            self._current = task
+            self._running.append(task)
             self.busy_changed.emit(task.label)
 
     def _finish(self, number: int) -> _Task | None:
         task = self._tasks.pop(number, None)
-        if self._current is task:
-            self._current = None
+        if task in self._running:
+            self._running.remove(task)
         if not self._tasks:
             self.busy_changed.emit("")
+        elif self._running:
+            self.busy_changed.emit(self._running[-1].label)
         return task
 
     def _done(self, number: int) -> None:
@@ -211,6 +230,7 @@ class SynchronousRunner(QObject):
         on_done: Done | None = None,
         on_error: Failed | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        read_only_check: bool = False,
     ) -> TaskControl:
         control = TaskControl()
         if on_progress is not None:

@@ -116,6 +116,45 @@ def test_shutdown_waits_for_the_running_task(qtbot: Any) -> None:
     assert control.cancelled
 
 
+def test_a_read_only_check_runs_beside_the_records_worker(qtbot: Any, runner: TaskRunner) -> None:
+    release = threading.Event()
+    check_finished: list[str] = []
+    list_loaded: list[int] = []
+    labels: list[str] = []
+    runner.busy_changed.connect(labels.append)
+
+    def long_check(control: TaskControl) -> str:
+        while not release.wait(0.01):
+            control.check()
+        return "checked"
+
+    runner.run(long_check, label="Checking the records…", on_done=check_finished.append, read_only_check=True)
+    runner.run(lambda _c: 200, label="Loading partnerships…", on_done=list_loaded.append)
+    qtbot.waitUntil(lambda: list_loaded == [200])
+    assert check_finished == []  # the list did not wait for the check
+    assert labels[-1] == "Checking the records…"  # the status still says what is running
+    release.set()
+    qtbot.waitUntil(lambda: check_finished == ["checked"])
+    assert runner.idle and labels[-1] == ""
+
+
+def test_shutdown_stops_a_running_read_only_check(qtbot: Any) -> None:
+    runner = TaskRunner()
+    outcome: list[BaseException] = []
+    started = threading.Event()
+
+    def endless_check(control: TaskControl) -> None:
+        started.set()
+        while True:
+            control.check()
+            time.sleep(0.01)
+
+    runner.run(endless_check, label="Checking…", on_error=outcome.append, read_only_check=True)
+    started.wait(5)
+    runner.shutdown()
+    assert not runner._checker.isRunning() and not runner._worker.isRunning()
+
+
 def test_none_true_and_false_survive_many_calls_into_qt() -> None:
     import sys
 
