@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -104,7 +103,9 @@ _PASSWORD_ERRORS = (4, 5)  # FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY
 _RTL = "\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
 # A run of right-to-left letters (with their marks and the spaces between them) on one line.
 _RTL_RUN = re.compile(f"[{_RTL}](?:[{_RTL} ]*[{_RTL}])?")
-_READABLE_CATEGORIES = ("L", "N", "P", "S", "M")
+_SPACE = re.compile(r"\s")
+# Control codes other than white space, private-use code points and the replacement mark.
+_UNDECODED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]")
 
 
 def _extract_pdf(path: Path) -> Extraction:
@@ -213,15 +214,13 @@ def logical_order(text: str) -> str:
 
 
 def _looks_undecodable(text: str) -> bool:
-    """True when most characters read are control codes, private-use or unassigned code points.
+    """True when most characters read are control codes, private-use code points or replacement marks.
 
     That is what text drawn in fonts without a table of their characters gives: glyph numbers, not letters.
     """
-    sample = [ch for ch in text[:20_000] if not ch.isspace()]
-    if not sample:
-        return False
-    readable = sum(1 for ch in sample if ch != "\ufffd" and unicodedata.category(ch)[0] in _READABLE_CATEGORIES)
-    return readable < len(sample) / 2
+    sample = text[:20_000]
+    visible = len(sample) - len(_SPACE.findall(sample))
+    return visible > 0 and len(_UNDECODED.findall(sample)) * 2 > visible
 
 
 def _ends_like_pdf(handle: BinaryIO) -> bool:
