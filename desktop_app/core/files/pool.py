@@ -66,10 +66,11 @@ class _Worker:
 
 @dataclass
 class ExtractionPool:
-    """Reads the text of many files at once, each in a child process that is killed when it overruns.
+    """Reads the text of many files at once in a few long-lived child processes (one per core, at most 4).
 
     ``start`` returns at once; ``wait`` gives the results by job id. A file whose reading takes longer than
-    ``timeout`` seconds or needs more than ``memory_limit`` bytes comes back as unreadable with a note.
+    ``timeout`` seconds or needs more than ``memory_limit`` bytes comes back as unreadable with a note; its child
+    is replaced and the files queued behind it are read by the new one.
     """
 
     timeout: float = DEFAULT_TIMEOUT_S
