@@ -61,7 +61,12 @@ def check_prerequisites() -> None:
         )
     if sys.platform.startswith("linux") and shutil.which("objdump") is None:
         raise BuildFailed("PyInstaller needs objdump on Linux; install it with: apt-get install binutils")
-    for module, package in (("PIL", "pillow"), ("PySide6.QtSvg", "PySide6-Essentials"), ("pypdf", "pypdf")):
+    for module, package in (
+        ("PIL", "pillow"),
+        ("PySide6.QtSvg", "PySide6-Essentials"),
+        ("pypdf", "pypdf"),
+        ("pypdfium2", "pypdfium2"),
+    ):
         if importlib.util.find_spec(module.split(".")[0]) is None:
             raise BuildFailed(f"{package} is not installed; run: {sys.executable} -m pip install -e '.[packaging]'")
 

@@ -372,3 +372,39 @@ def test_generated_pdf_kept_with_the_low_level_store_can_be_read(db: Database, p
     stored = get_attachment(db, attachment.id)
     assert stored["text_state"] == "extracted"
     assert [hit["record_id"] for hit in search(db, "senators")] == [attachment.id]
+
+
+def test_a_batch_gets_one_record_link_and_audit_pair_per_new_file(
+    db: Database, partnership: dict[str, Any], tmp_path: Path
+) -> None:
+    from desktop_app.core.search import search
+
+    earlier = file_samples.text_pdf(tmp_path / "earlier.pdf", ["Earlier minutes"])
+    policy = records.create(db, "policy", {"kind": "ordinance", "title": "Ordinance on partnerships"})
+    first = attach_files(db, [earlier], "policy", policy["id"])[0]
+    paths = [file_samples.text_pdf(tmp_path / f"r{n}.pdf", [f"Quarterly report {n} zebra{n}"]) for n in range(12)]
+    copy = tmp_path / "earlier copy.pdf"
+    copy.write_bytes(earlier.read_bytes())
+    with db.reading() as session:
+        last_seq = session.execute(select(func.max(models.AuditEvent.seq))).scalar_one()
+    results = attach_files(db, [*paths, copy, paths[0]], "partnership", partnership["id"])
+    assert [result["already_stored"] for result in results] == [False] * 12 + [True, True]
+    assert results[12]["id"] == first["id"] and results[13]["id"] == results[0]["id"]
+    assert len({result["id"] for result in results}) == 13
+    assert [result["text_state"] for result in results] == ["extracted"] * 14
+    assert {(link["record_kind"], link["record_id"]) for link in results[12]["links"]} == {
+        ("policy", policy["id"]),
+        ("partnership", partnership["id"]),
+    }
+    with db.reading() as session:
+        assert verify_chain(session) == []
+        events = session.execute(
+            select(models.AuditEvent.action, models.AuditEvent.record_id)
+            .where(models.AuditEvent.seq > last_seq)
+            .order_by(models.AuditEvent.seq)
+        ).all()
+    expected = [(action, result["id"]) for result in results[:12] for action in ("create", "link")]
+    assert [tuple(event) for event in events] == [*expected, ("link", first["id"])]
+    assert count(db, models.Attachment) == 13
+    assert count(db, models.Blob) == 13
+    assert [hit["record_id"] for hit in search(db, "zebra7")] == [results[7]["id"]]

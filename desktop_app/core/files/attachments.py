@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .. import search
@@ -26,6 +26,16 @@ from ..records.audit import append_event
 from ..records.kinds import KINDS, kind_named
 from ..user_files import regular_file_size
 from . import detect
+from .batch import (
+    MAX_EXTRACT_BYTES,
+    Arrival,
+    BlobBatch,
+    Content,
+    parts_of,
+    record_attachments,
+    store_content,
+    text_fields,
+)
 from .extract import state_label
 from .names import display_name, original_name_of, safe_file_name
 from .pool import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT_S, ExtractionPool
@@ -39,8 +49,6 @@ from .store import (
     write_out_in,
 )
 
-# Files larger than this are stored but not given to the text reader.
-MAX_EXTRACT_BYTES = 256 * 1024 * 1024
 SIZE_LIMIT_SETTING = "attachments.size_limit_bytes"
 LINKABLE_KINDS = tuple(kind.name for kind in KINDS)
 
@@ -59,12 +67,19 @@ class _Source:
 # ----- plain data ------------------------------------------------------------------------------------------
 
 
-def to_plain(session: Session, attachment: models.Attachment) -> dict[str, Any]:
-    links = session.execute(
-        select(models.AttachmentLink.record_kind, models.AttachmentLink.record_id, models.AttachmentLink.role)
-        .where(models.AttachmentLink.attachment_id == attachment.id)
-        .order_by(models.AttachmentLink.id)
-    ).all()
+def to_plain(
+    session: Session, attachment: models.Attachment, links: list[tuple[str, int, str]] | None = None
+) -> dict[str, Any]:
+    """The attachment as plain data; ``links`` (kind, id, role) when the caller has read them already."""
+    if links is None:
+        links = [
+            (kind, record_id, role)
+            for kind, record_id, role in session.execute(
+                select(models.AttachmentLink.record_kind, models.AttachmentLink.record_id, models.AttachmentLink.role)
+                .where(models.AttachmentLink.attachment_id == attachment.id)
+                .order_by(models.AttachmentLink.id)
+            )
+        ]
     return {
         "id": attachment.id,
         "title": attachment.title,
@@ -89,6 +104,29 @@ def to_plain(session: Session, attachment: models.Attachment) -> dict[str, Any]:
         "deleted_at": attachment.deleted_at,
         "links": [{"record_kind": kind, "record_id": record_id, "role": role} for kind, record_id, role in links],
     }
+
+
+def _plain_many(session: Session, attachment_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Many attachments as plain data, read with one query for the records and one for their links."""
+    records = select(models.Attachment).where(models.Attachment.id.in_(bindparam("ids", expanding=True)))
+    their_links = (
+        select(
+            models.AttachmentLink.attachment_id,
+            models.AttachmentLink.record_kind,
+            models.AttachmentLink.record_id,
+            models.AttachmentLink.role,
+        )
+        .where(models.AttachmentLink.attachment_id.in_(bindparam("ids", expanding=True)))
+        .order_by(models.AttachmentLink.id)
+    )
+    plain: dict[int, dict[str, Any]] = {}
+    for part in parts_of(attachment_ids):
+        links: dict[int, list[tuple[str, int, str]]] = {attachment_id: [] for attachment_id in part}
+        for attachment_id, kind, record_id, role in session.execute(their_links, {"ids": part}):
+            links[attachment_id].append((kind, record_id, role))
+        for attachment in session.scalars(records, {"ids": part}):
+            plain[attachment.id] = to_plain(session, attachment, links[attachment.id])
+    return plain
 
 
 # ----- checking what the user gave -------------------------------------------------------------------------
@@ -177,7 +215,8 @@ def attach_files(
 
     Every path is checked before anything is stored; one bad path refuses the whole set. Content already
     stored as an attachment is linked again, not stored twice (its dict has ``already_stored`` True).
-    Text is read in child processes while the files are being stored. ``progress`` and ``cancel`` are called
+    Text is read in child processes while the files are being stored; the records, links, audit events and
+    search entries of the whole set are then written with one insert per table. ``progress`` and ``cancel`` are called
     in the caller's thread; ``cancel()`` turning true stops everything and keeps nothing (raises Cancelled).
     Returns one dict per path, in order.
     """
@@ -207,108 +246,47 @@ def attach_files(
     try:
         with db.writing() as session:
             kind_name, _ = _target(session, to_kind, to_id)
-            stored = []
+            blobs = BlobBatch(session)
+            contents = []
             for source in sources:
-                one_title = title if total == 1 else None
-                stored.append(_store_one(session, source, kind_name, to_id, one_title, actor, limit, cancel))
+                contents.append(_store_one(session, blobs, source, limit, cancel))
                 step(f"Stored {display_name(source.name)}")
                 pool.drain()
+            blobs.flush()
             results = pool.wait(cancel)
             if cancel is not None and cancel():
                 raise Cancelled()
             for _ in range(total - len(jobs)):
                 step("Skipped reading the text of a very large file")
-            now = utc_now_text()
-            for index, (attachment, is_new) in enumerate(stored):
-                if is_new:
-                    _apply_text(session, attachment, results.get(index), sources[index], now)
-                    search.index_record_in(session, "attachment", attachment.id)
-            return [{**to_plain(session, attachment), "already_stored": not is_new} for attachment, is_new in stored]
+            arrivals = [
+                Arrival(source.name, content, results.get(index))
+                for index, (source, content) in enumerate(zip(sources, contents, strict=True))
+            ]
+            one_title = title if total == 1 else None
+            placed = record_attachments(session, arrivals, kind_name, to_id, one_title, actor)
+            plain = _plain_many(session, [attachment_id for attachment_id, _ in placed])
+            return [{**plain[attachment_id], "already_stored": not is_new} for attachment_id, is_new in placed]
     finally:
         pool.stop()
 
 
-def _store_one(
-    session: Session,
-    source: _Source,
-    kind_name: str,
-    record_id: int,
-    title: str | None,
-    actor: str,
-    size_limit: int,
-    cancel: Cancel | None,
-) -> tuple[models.Attachment, bool]:
+def _store_one(session: Session, blobs: BlobBatch, source: _Source, size_limit: int, cancel: Cancel | None) -> Content:
     with _open_regular(source) as stream:
         try:
-            sha256, size, head = store_stream_with_head(session, stream, size_limit=size_limit, cancel=cancel)
+            return store_content(session, blobs, stream, size_limit, cancel)
         except OSError as exc:
             raise UserError(
                 f"The file {display_name(source.name)} could not be read to the end: {exc.strerror or exc}."
             ) from None
-    existing = session.scalars(
-        select(models.Attachment)
-        .where(
-            models.Attachment.sha256 == sha256,
-            models.Attachment.deleted_at.is_(None),
-            models.Attachment.superseded_by_id.is_(None),
-        )
-        .order_by(models.Attachment.id)
-    ).first()
-    if existing is not None:
-        link_in(session, existing.id, kind_name, record_id, actor)
-        return existing, False
-    attachment = add_attachment_in(
-        session,
-        sha256=sha256,
-        size=size,
-        original_name=source.name,
-        title=(title or "").strip() or source.name,
-        media_type=detect.media_type_of(head),
-        actor=actor,
-    )
-    link_in(session, attachment.id, kind_name, record_id, actor)
-    return attachment, True
 
 
 def _apply_text(
     session: Session, attachment: models.Attachment, result: dict[str, Any] | None, source: _Source, now: str
 ) -> None:
-    if result is None:
-        attachment.text_state = "not_read"
-        attachment.text_note = (
-            f"The file is larger than {describe_size(MAX_EXTRACT_BYTES)}, so its text was not read; it is stored whole."
-        )
-    elif result.get("sha256") and result["sha256"] != attachment.sha256:
-        attachment.text_state = "unreadable"
-        attachment.text_note = (
-            "The file changed on disk while it was being attached, so its text was not kept; "
-            "the content stored is what was read first."
-        )
-    else:
-        attachment.text_state = result["state"]
-        attachment.text_note = result.get("note", "")
-        attachment.page_count = result.get("page_count")
-        attachment.extracted_text = (result.get("text") or "").replace("\x00", "")
-        if result.get("media_type") and attachment.media_type in (detect.ZIP, detect.OCTET_STREAM):
-            attachment.media_type = result["media_type"]
-        _flag_misnamed(attachment, source.name)
+    for key, value in text_fields(result, attachment.sha256, attachment.media_type, source.name).items():
+        setattr(attachment, key, value)
     attachment.updated_at = now
     session.flush()
-
-
-_NAMED_TYPES = {".pdf": detect.PDF, ".docx": detect.DOCX}
-
-
-def _flag_misnamed(attachment: models.Attachment, name: str) -> None:
-    """A file named .pdf or .docx whose content is something else is flagged, not silently kept as unknown."""
-    suffix = Path(name).suffix.lower()
-    expected = _NAMED_TYPES.get(suffix)
-    if expected is not None and attachment.media_type != expected and attachment.text_state in ("not_read", "no_text"):
-        attachment.text_state = "unreadable"
-        attachment.text_note = (
-            f"The file is named {suffix} but its content is not a {detect.describe_media_type(expected)} "
-            f"(it looks like a {detect.describe_media_type(attachment.media_type)}); it is stored as received."
-        )
 
 
 # ----- reading -------------------------------------------------------------------------------------------

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import logging
-import warnings
+import re
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -99,48 +98,37 @@ def _extract_by_type(path: Path, media_type: str) -> Extraction:
 
 # ----- PDF -------------------------------------------------------------------------------------------------
 
-
-class _RepairLog(logging.Handler):
-    """Collects what pypdf says it had to repair, so the clerk can be told the file has faults."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        # Only the reader's repairs (a broken cross-reference table, say) are faults of the file.
-        if record.name.startswith("pypdf._reader"):
-            self.count += 1
+# PDFium's document-loading errors that mean "a password is needed" or "an encryption it does not support".
+_PASSWORD_ERRORS = (4, 5)  # FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY
+_RTL = "\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+# A run of right-to-left letters (with their marks and the spaces between them) on one line.
+_RTL_RUN = re.compile(f"[{_RTL}](?:[{_RTL} ]*[{_RTL}])?")
+_SPACE = re.compile(r"\s")
+# Control codes other than white space, private-use code points and the replacement mark.
+_UNDECODED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]")
 
 
 def _extract_pdf(path: Path) -> Extraction:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """Reads a PDF's text with PDFium (C code: this runs only in the contained child process)."""
+    import pypdfium2 as pdfium
 
-    warnings.simplefilter("ignore")
-    repairs = _RepairLog()
-    pypdf_log = logging.getLogger("pypdf")
-    pypdf_log.addHandler(repairs)
-    pypdf_log.propagate = False
+    with path.open("rb") as handle:
+        truncated = not _ends_like_pdf(handle)
     try:
-        with path.open("rb") as handle:
-            truncated = not _ends_like_pdf(handle)
-            try:
-                reader = PdfReader(handle, strict=False)
-                if reader.is_encrypted and not _opens_without_password(reader):
-                    return Extraction(
-                        "encrypted",
-                        "The PDF is protected by a password; it is stored as received but its text was not read.",
-                        media_type=detect.PDF,
-                    )
-                page_count = len(reader.pages)
-                text, pages_read, failed_pages = _pdf_text(reader, page_count)
-            except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-                return Extraction("unreadable", _pdf_problem(exc, truncated), media_type=detect.PDF)
-            except Exception as exc:  # pypdf raises many internal error types on damaged files
-                return Extraction("unreadable", _pdf_problem(exc, truncated), media_type=detect.PDF)
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if exc.err_code in _PASSWORD_ERRORS:
+            return Extraction(
+                "encrypted",
+                "The PDF is protected by a password; it is stored as received but its text was not read.",
+                media_type=detect.PDF,
+            )
+        return Extraction("unreadable", _pdf_problem(truncated), media_type=detect.PDF)
+    try:
+        page_count = len(document)
+        text, pages_read, failed_pages = _pdf_text(document, page_count)
     finally:
-        pypdf_log.removeHandler(repairs)
+        document.close()
     if truncated:
         kept = " The text of the pages that could be read is kept for searching." if text.strip() else ""
         return Extraction(
@@ -163,8 +151,6 @@ def _extract_pdf(path: Path) -> Extraction:
     notes = []
     if failed_pages:
         notes.append(f"{failed_pages} of {page_count} pages could not be read.")
-    if repairs.count and not failed_pages:
-        notes.append("The PDF has faults that were worked around while reading it.")
     if pages_read < page_count:
         notes.append(f"Only the text of the first {pages_read} pages was read (the text limit was reached).")
     if not text.strip():
@@ -174,7 +160,7 @@ def _extract_pdf(path: Path) -> Extraction:
             page_count,
             media_type=detect.PDF,
         )
-    if _fonts_cannot_be_decoded(reader, min(page_count, 20)):
+    if _looks_undecodable(text):
         return Extraction(
             "no_text",
             "The PDF's text is written in fonts without a table of their characters, so its words cannot be "
@@ -185,28 +171,56 @@ def _extract_pdf(path: Path) -> Extraction:
     return Extraction("extracted", " ".join(notes), page_count, text, media_type=detect.PDF)
 
 
-def _fonts_cannot_be_decoded(reader: Any, pages: int) -> bool:
-    """True when every font of the first pages is a composite font with identity encoding and no ToUnicode map.
-
-    Text drawn in such fonts is glyph numbers only; read as characters it is nonsense.
-    """
-    fonts = 0
-    for number in range(pages):
+def _pdf_text(document: Any, page_count: int) -> tuple[str, int, int]:
+    """The pages' text (pages apart by a form feed), how many pages were read, and how many failed."""
+    parts: list[str] = []
+    length = 0
+    failed = 0
+    read = 0
+    for number in range(page_count):
+        if length >= MAX_TEXT_CHARS:
+            break
+        read += 1
         try:
-            resources = reader.pages[number].get("/Resources")
-            font_dict = resources.get_object().get("/Font") if resources is not None else None
-            entries = list(font_dict.get_object().values()) if font_dict is not None else []
-            for entry in entries:
-                font = entry.get_object()
-                fonts += 1
-                encoding = str(font.get("/Encoding", ""))
-                if not (
-                    font.get("/Subtype") == "/Type0" and encoding.startswith("/Identity") and "/ToUnicode" not in font
-                ):
-                    return False
-        except Exception:  # a damaged resource dictionary: trust the text that was read
-            return False
-    return fonts > 0
+            page = document[number]
+            try:
+                text_page = page.get_textpage()
+                try:
+                    page_text = text_page.get_text_bounded()
+                finally:
+                    text_page.close()
+            finally:
+                page.close()
+        except (MemoryError, RecursionError):
+            raise
+        except Exception:  # one bad page must not lose the others
+            failed += 1
+            continue
+        page_text = logical_order(page_text.replace("\r\n", "\n").replace("\r", "\n"))
+        parts.append(page_text)
+        length += len(page_text)
+    return "\n\f\n".join(parts), read, failed
+
+
+def logical_order(text: str) -> str:
+    """Puts right-to-left words (Arabic, Hebrew) back in reading order.
+
+    PDFium gives characters in the order they stand on the page, left to right, so a right-to-left word comes
+    out reversed; reversing each run of right-to-left letters gives the order in which the word is typed.
+    """
+    if text.isascii():
+        return text
+    return _RTL_RUN.sub(lambda match: match.group()[::-1], text)
+
+
+def _looks_undecodable(text: str) -> bool:
+    """True when most characters read are control codes, private-use code points or replacement marks.
+
+    That is what text drawn in fonts without a table of their characters gives: glyph numbers, not letters.
+    """
+    sample = text[:20_000]
+    visible = len(sample) - len(_SPACE.findall(sample))
+    return visible > 0 and len(_UNDECODED.findall(sample)) * 2 > visible
 
 
 def _ends_like_pdf(handle: BinaryIO) -> bool:
@@ -219,38 +233,7 @@ def _ends_like_pdf(handle: BinaryIO) -> bool:
     return b"%%EOF" in tail
 
 
-def _opens_without_password(reader: Any) -> bool:
-    """Tries the empty user password (files that only restrict printing or copying open with it)."""
-    from pypdf import PasswordType
-
-    try:
-        return bool(reader.decrypt("") != PasswordType.NOT_DECRYPTED)
-    except Exception:  # an unsupported cipher, or a damaged encryption dictionary
-        return False
-
-
-def _pdf_text(reader: Any, page_count: int) -> tuple[str, int, int]:
-    parts: list[str] = []
-    length = 0
-    failed = 0
-    read = 0
-    for number in range(page_count):
-        if length >= MAX_TEXT_CHARS:
-            break
-        read += 1
-        try:
-            page_text = reader.pages[number].extract_text() or ""
-        except (MemoryError, RecursionError):
-            raise
-        except Exception:  # one bad page must not lose the others
-            failed += 1
-            continue
-        parts.append(page_text)
-        length += len(page_text)
-    return "\n\f\n".join(parts), read, failed
-
-
-def _pdf_problem(exc: BaseException, truncated: bool) -> str:
+def _pdf_problem(truncated: bool) -> str:
     if truncated:
         return "The PDF is incomplete (it stops before its end, as a cut-off download does); it is stored as received."
     return "The file is named or marked as a PDF but cannot be read as one (it is damaged); it is stored as received."

@@ -1,4 +1,4 @@
-"""Runs text extraction in child processes, each bounded in time and memory, on all cores."""
+"""Runs text extraction in long-lived child processes, each bounded in time and memory per file, on all cores."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from typing import Any
 DEFAULT_TIMEOUT_S = 20.0
 DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024
 MAX_WORKERS = 4
+# Files queued in each child at once: enough that it never waits for the parent, few enough to requeue.
+JOBS_IN_FLIGHT = 4
 
 Result = dict[str, Any]
 
@@ -57,16 +59,18 @@ def _failure(note: str) -> Result:
 class _Worker:
     process: Any
     connection: Connection
-    job_id: int | None = None
+    # Jobs sent and not yet answered, in the order the child reads them; the first is the one being read.
+    in_flight: deque[tuple[int, str]] = field(default_factory=deque)
     deadline: float = 0.0
 
 
 @dataclass
 class ExtractionPool:
-    """Reads the text of many files at once, each in a child process that is killed when it overruns.
+    """Reads the text of many files at once in a few long-lived child processes (one per core, at most 4).
 
     ``start`` returns at once; ``wait`` gives the results by job id. A file whose reading takes longer than
-    ``timeout`` seconds or needs more than ``memory_limit`` bytes comes back as unreadable with a note.
+    ``timeout`` seconds or needs more than ``memory_limit`` bytes comes back as unreadable with a note; its child
+    is replaced and the files queued behind it are read by the new one.
     """
 
     timeout: float = DEFAULT_TIMEOUT_S
@@ -124,50 +128,64 @@ class ExtractionPool:
         try:
             for _ in range(count):
                 workers.append(self._spawn(context))
-            while (pending or any(w.job_id is not None for w in workers)) and not self._stop.is_set():
+            while (pending or any(w.in_flight for w in workers)) and not self._stop.is_set():
                 for worker in workers:
-                    if worker.job_id is None and pending:
-                        job_id, path = pending.popleft()
-                        worker.job_id, worker.deadline = job_id, time.monotonic() + self.timeout
-                        worker.connection.send((job_id, path))
-                busy = [w for w in workers if w.job_id is not None]
+                    self._feed(worker, pending)
+                busy = [w for w in workers if w.in_flight]
                 if not busy:
                     continue
                 next_deadline = min(w.deadline for w in busy)
                 ready = wait([w.connection for w in busy], timeout=max(0.0, min(0.2, next_deadline - time.monotonic())))
                 for index, worker in enumerate(workers):
-                    if worker.job_id is None:
+                    if not worker.in_flight:
                         continue
                     if worker.connection in ready:
-                        dead = False
-                        try:
-                            _, result = worker.connection.recv()
-                        except (EOFError, OSError):
-                            dead = True
-                            result = _failure(
-                                "Reading its text stopped unexpectedly (it may need more memory than allowed); "
-                                "the file is stored as received."
-                            )
-                        self._finish(worker.job_id, result)
-                        worker.job_id = None
-                        worker.process.join(0.05 if "more memory" in result.get("note", "") else 0)
-                        if dead or not worker.process.is_alive():
-                            workers[index] = self._replace(context, worker)
+                        workers[index] = self._receive(context, worker, pending)
                     elif time.monotonic() > worker.deadline:
+                        job_id, _ = worker.in_flight.popleft()
                         self._finish(
-                            worker.job_id,
+                            job_id,
                             _failure(
                                 f"Reading its text took longer than {self.timeout:.0f} seconds and was stopped; "
                                 "the file is stored as received."
                             ),
                         )
-                        worker.job_id = None
-                        workers[index] = self._replace(context, worker)
+                        workers[index] = self._replace(context, worker, pending)
         except BaseException as exc:  # handed to the caller of wait()
             self._error = exc
         finally:
             for worker in workers:
                 self._end(worker)
+
+    def _feed(self, worker: _Worker, pending: deque[tuple[int, str]]) -> None:
+        """Keeps a few jobs queued in each child, so that it never waits for this thread between files."""
+        while pending and len(worker.in_flight) < JOBS_IN_FLIGHT:
+            job = pending.popleft()
+            if not worker.in_flight:
+                worker.deadline = time.monotonic() + self.timeout
+            worker.in_flight.append(job)
+            worker.connection.send(job)
+
+    def _receive(self, context: Any, worker: _Worker, pending: deque[tuple[int, str]]) -> _Worker:
+        """Takes the answer for the job the child was reading; replaces a child that died or ran out of memory."""
+        job_id, _ = worker.in_flight.popleft()
+        try:
+            _, result = worker.connection.recv()
+        except (EOFError, OSError):
+            self._finish(
+                job_id,
+                _failure(
+                    "Reading its text stopped unexpectedly (it may need more memory than allowed); "
+                    "the file is stored as received."
+                ),
+            )
+            return self._replace(context, worker, pending)
+        self._finish(job_id, result)
+        worker.deadline = time.monotonic() + self.timeout  # the next job's clock starts now
+        if "more memory" in result.get("note", ""):
+            worker.process.join(0.05)  # the child stops itself after a MemoryError
+            return self._replace(context, worker, pending)
+        return worker
 
     def _finish(self, job_id: int, result: Result) -> None:
         self.results[job_id] = result
@@ -180,14 +198,17 @@ class ExtractionPool:
         child_end.close()
         return _Worker(process, parent_end)
 
-    def _replace(self, context: Any, worker: _Worker) -> _Worker:
+    def _replace(self, context: Any, worker: _Worker, pending: deque[tuple[int, str]]) -> _Worker:
+        """Ends a child and starts another; the jobs it had not begun go back to the front of the queue."""
+        pending.extendleft(reversed(worker.in_flight))
+        worker.in_flight.clear()
         self._end(worker)
         return self._spawn(context)
 
     @staticmethod
     def _end(worker: _Worker) -> None:
         if worker.process.is_alive():
-            if worker.job_id is None:
+            if not worker.in_flight:
                 with contextlib.suppress(OSError):
                     worker.connection.send(None)
                 worker.process.join(0.5)

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from ..clock import utc_now_text
@@ -83,6 +83,39 @@ def append_event(
     session.add(event)
     session.flush()
     return event
+
+
+def append_events(session: Session, events: list[dict[str, Any]]) -> None:
+    """Writes many events of the chain at once, in order, in the caller's transaction (a batch of attachments).
+
+    Each item has the keyword arguments of append_event (actor, action, record_kind, record_id, before, after).
+    """
+    if not events:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE audit_event IN EXCLUSIVE MODE"))
+    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    seq = last.seq if last else 0
+    prev_hash = last.hash if last else GENESIS_HASH
+    occurred_at = utc_now_text()
+    rows = []
+    for event in events:
+        seq += 1
+        before, after = event.get("before"), event.get("after")
+        row = {
+            "seq": seq,
+            "occurred_at": occurred_at,
+            "actor": event["actor"],
+            "action": event["action"],
+            "record_kind": event["record_kind"],
+            "record_id": event["record_id"],
+            "before_json": canonical_json(before) if before is not None else "",
+            "after_json": canonical_json(after) if after is not None else "",
+            "prev_hash": prev_hash,
+        }
+        row["hash"] = prev_hash = event_hash(**row)
+        rows.append(row)
+    session.execute(insert(AuditEvent), rows)
 
 
 @dataclass(frozen=True)
