@@ -50,6 +50,39 @@ def test_case_and_diacritics_do_not_matter(db: Database) -> None:
         assert found(db, query) == [("partnership", partnership["id"])], query
 
 
+def test_words_written_with_vowel_signs_are_found_without_them(db: Database) -> None:
+    partnership = make_partnership(db, "Amman", "عمّان", notes="رسالة حَبِيبِي من البلدية; שָׁלוֹם")
+    for query in ("حبيبي", "حَبِيبِي", "عمان", "שלום", "Amman"):
+        assert found(db, query) == [("partnership", partnership["id"])], query
+    assert found(db, "بيبي") == []  # the word is whole in the index, not cut at its vowel signs
+
+
+def test_upgrade_rewrites_entries_stored_with_their_vowel_signs(location: DataLocation, sqlite_only: None) -> None:
+    from desktop_app.core.opening import open_database
+
+    db, _ = open_database(location)
+    try:
+        partnership = make_partnership(db, notes="زيارة حَبِيبِي ومدينة 合肥")
+        with db.engine.begin() as connection:  # the entry as the index stored it before revision 0006
+            connection.execute(
+                text(
+                    "UPDATE search_text SET body = :body"
+                    " WHERE rowid = (SELECT id FROM search_entry WHERE record_kind = 'partnership')"
+                ),
+                {"body": "Amman زيارة حَبِيبِي ومدينة \u200b合\u200b\u200b肥\u200b"},
+            )
+            connection.execute(text("UPDATE alembic_version SET version_num = '0005'"))
+        assert found(db, "حبيبي") == []
+        upgrade_database(db.engine)
+        assert found(db, "حبيبي") == [("partnership", partnership["id"])]
+        assert found(db, "合肥") == [("partnership", partnership["id"])]
+        with db.engine.connect() as connection:
+            body = connection.execute(text("SELECT body FROM search_text WHERE body LIKE 'Amman%'")).scalar_one()
+        assert "\u200b\u200b\u200b" not in body  # CJK characters are not spaced a second time
+    finally:
+        db.dispose()
+
+
 def test_index_follows_create_update_trash_restore_purge(db: Database) -> None:
     partnership = make_partnership(db, notes="Exchange of lanterns")
     assert found(db, "lanterns") == [("partnership", partnership["id"])]
