@@ -28,6 +28,7 @@ from .paths import DataLocation, ensure_private_dir, sqlite_readonly_uri
 
 CACHE_FOLDER = "cache"
 SUMMARY_FILE = "home-summary.json"
+TEMPORARY_PREFIX = ".home-summary-"
 FORMAT = 1
 LAST_EVENT_SQL = "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"
 READ_TIMEOUT_SECONDS = 0.2
@@ -64,7 +65,10 @@ def save_summary(location: DataLocation, summary: DashboardSummary, state: Recor
     }
     target = summary_file(location)
     ensure_private_dir(target.parent)
-    descriptor, temporary = tempfile.mkstemp(prefix=".home-summary-", suffix=".tmp", dir=target.parent)
+    for left in target.parent.glob(TEMPORARY_PREFIX + "*"):  # from a program stopped half-way through a save
+        with contextlib.suppress(OSError):
+            left.unlink()
+    descriptor, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:  # mkstemp makes it owner-only
             json.dump(saved, stream, ensure_ascii=False, separators=(",", ":"))

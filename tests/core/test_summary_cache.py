@@ -182,8 +182,9 @@ def test_the_saved_summary_is_readable_by_its_owner_only(
     sqlite_only: None, db: Database, location: DataLocation
 ) -> None:
     _save_current(db, location)
-    _save_current(db, location)  # replaced, not rewritten in place
     path = summary_file(location)
+    (path.parent / ".home-summary-left.tmp").write_text("from a program stopped half-way through a save")
+    _save_current(db, location)  # replaced, not rewritten in place
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
     assert [entry.name for entry in path.parent.iterdir()] == [path.name]
