@@ -15,6 +15,8 @@ import pytest
 from desktop_app.core import records
 from desktop_app.core.backup import create_backup
 from desktop_app.core.db.engine import Database
+from desktop_app.core.files.attachments import attach_files
+from desktop_app.core.interchange.importing import import_file
 from desktop_app.core.opening import open_database
 from desktop_app.core.overview import summary_and_state
 from desktop_app.core.overview_data import DashboardSummary, FollowUp, QuestionEvidence, UnreviewedPartnership
@@ -87,7 +89,7 @@ def test_the_saved_summary_is_used_while_the_records_are_unchanged(
 
 
 def test_any_change_to_a_record_makes_the_saved_summary_unusable(
-    sqlite_only: None, db: Database, location: DataLocation
+    sqlite_only: None, db: Database, location: DataLocation, tmp_path: Path
 ) -> None:
     partnership = _partnership(db, "Hefei")
     _save_current(db, location)
@@ -102,7 +104,18 @@ def test_any_change_to_a_record_makes_the_saved_summary_unusable(
     _save_current(db, location)
     records.restore(db, "partnership", int(partnership["id"]))
     assert saved_summary(location) is None
+    _save_current(db, location)
+    evidence = tmp_path / "minutes.txt"
+    evidence.write_text("Minutes of the council meeting.", encoding="utf-8")
+    attach_files(db, [evidence], "partnership", int(partnership["id"]))
+    assert saved_summary(location) is None
+    _save_current(db, location)
+    table = tmp_path / "partnerships.csv"
+    table.write_text("City,State,Partner City,Country,Status\nDayton,OH,Augsburg,Germany,active\n", encoding="utf-8")
+    assert import_file(db, table).partnerships_added == 1
+    assert saved_summary(location) is None
     fresh = _save_current(db, location)
+    assert fresh.record_counts["partnerships"] == 2 and fresh.record_counts["attachments"] == 1
     assert saved_summary(location) == fresh
 
 
@@ -224,3 +237,18 @@ def test_reading_the_saved_summary_does_not_load_the_database_layer(
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"found": True, "loaded": []}
+
+
+def test_a_new_database_in_place_of_the_summed_one_gives_no_saved_summary(
+    sqlite_only: None, db: Database, location: DataLocation
+) -> None:
+    _save_current(db, location)  # the records hold only the built-in letter, added when they were created
+    db.dispose()
+    assert location.sqlite_path is not None
+    for suffix in ("", "-wal", "-shm"):
+        location.sqlite_path.with_name(location.sqlite_path.name + suffix).unlink(missing_ok=True)
+    created, _ = open_database(location)  # adds the built-in letter again, with an audit event of its own
+    try:
+        assert saved_summary(location) is None
+    finally:
+        created.dispose()
