@@ -8,74 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Connection, Date, Integer, and_, column, func, or_, select, table
+from sqlalchemy import Boolean, ColumnElement, Connection, Date, Integer, and_, column, func, or_, select, table, text
 from sqlalchemy.sql import TableClause
 
 from . import vocab
 from .clock import today
 from .db.engine import Database
+from .overview_data import DashboardSummary, FollowUp, QuestionEvidence, UnreviewedPartnership
+from .summary_cache import LAST_EVENT_SQL, RecordsState
 
 FOLLOW_UP_WINDOW_DAYS = 30
 REVIEW_INTERVAL_DAYS = 365
 REVIEW_KINDS = ("annual_review", "risk_assessment", "legal_review", "audit", "termination_review")
 LISTED_AT_MOST = 8
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    """An oversight action whose follow-up is due."""
-
-    oversight_id: int
-    kind_label: str
-    due_on: dt.date
-    partnership: str
-
-
-@dataclass(frozen=True)
-class UnreviewedPartnership:
-    """A partnership with no review in the last twelve months."""
-
-    partnership_id: int
-    name: str
-    last_review_on: dt.date | None
-
-
-@dataclass(frozen=True)
-class QuestionEvidence:
-    """How many records hold evidence for one question of an inquiry."""
-
-    position: int
-    short_title: str
-    topic_labels: tuple[str, ...]
-    policies: int
-    oversight_actions: int
-    agreements: int
-
-    @property
-    def total(self) -> int:
-        return self.policies + self.oversight_actions + self.agreements
-
-
-@dataclass(frozen=True)
-class DashboardSummary:
-    """Everything on the home page, as plain data."""
-
-    as_of: dt.date
-    partnership_status_counts: dict[str, int]
-    record_counts: dict[str, int]
-    unconfirmed_partnerships: int
-    overdue_count: int
-    due_soon_count: int
-    overdue: tuple[FollowUp, ...]
-    due_soon: tuple[FollowUp, ...]
-    unreviewed_count: int
-    unreviewed: tuple[UnreviewedPartnership, ...]
-    inquiry_id: int | None = None
-    inquiry_subject: str = ""
-    questions: tuple[QuestionEvidence, ...] = field(default=())
 
 
 def _record_table(name: str, *columns: Any) -> TableClause:
@@ -276,34 +223,47 @@ def question_evidence(connection: Connection, inquiry_id: int) -> tuple[Question
 
 def dashboard_summary(db: Database, as_of: dt.date | None = None) -> DashboardSummary:
     """The home page's figures, computed in the database (no table is read whole) in one read transaction."""
-    as_of = as_of or today()
-    o, p = OVERSIGHT.c, PARTNERSHIP.c
+    return summary_and_state(db, as_of)[0]
+
+
+def summary_and_state(db: Database, as_of: dt.date | None = None) -> tuple[DashboardSummary, RecordsState | None]:
+    """The home page's figures and, on SQLite, the state of the records they were summed from (the last audit
+    event), both read in the same transaction so that the pair can be saved for the next start."""
     with db.reading_rows() as connection:
-        record_counts = _record_counts(connection)
-        statuses: dict[str, int] = {}
-        unconfirmed = 0
-        for status, confirmed, count in connection.execute(
-            select(p.status, p.confirmed, func.count()).where(_live(PARTNERSHIP)).group_by(p.status, p.confirmed)
-        ):
-            statuses[str(status)] = statuses.get(str(status), 0) + int(count)
-            unconfirmed += int(count) if confirmed is False else 0
-        overdue_count, overdue = _follow_ups(connection, o.due_on < as_of)
-        soon = as_of + dt.timedelta(days=FOLLOW_UP_WINDOW_DAYS)
-        due_soon_count, due_soon = _follow_ups(connection, and_(o.due_on >= as_of, o.due_on <= soon))
-        unreviewed_count, unreviewed = _unreviewed(connection, as_of)
-        inquiry = _open_inquiry(connection)
-        return DashboardSummary(
-            as_of=as_of,
-            partnership_status_counts=statuses,
-            record_counts=record_counts,
-            unconfirmed_partnerships=unconfirmed,
-            overdue_count=overdue_count,
-            due_soon_count=due_soon_count,
-            overdue=overdue,
-            due_soon=due_soon,
-            unreviewed_count=unreviewed_count,
-            unreviewed=unreviewed,
-            inquiry_id=int(inquiry.id) if inquiry else None,
-            inquiry_subject=inquiry.subject if inquiry else "",
-            questions=question_evidence(connection, int(inquiry.id)) if inquiry else (),
-        )
+        state = None
+        if db.is_sqlite:
+            last = connection.execute(text(LAST_EVENT_SQL)).first()
+            state = RecordsState(int(last[0]), str(last[1])) if last is not None else None
+        return _summary_in(connection, as_of or today()), state
+
+
+def _summary_in(connection: Connection, as_of: dt.date) -> DashboardSummary:
+    o, p = OVERSIGHT.c, PARTNERSHIP.c
+    record_counts = _record_counts(connection)
+    statuses: dict[str, int] = {}
+    unconfirmed = 0
+    for status, confirmed, count in connection.execute(
+        select(p.status, p.confirmed, func.count()).where(_live(PARTNERSHIP)).group_by(p.status, p.confirmed)
+    ):
+        statuses[str(status)] = statuses.get(str(status), 0) + int(count)
+        unconfirmed += int(count) if confirmed is False else 0
+    overdue_count, overdue = _follow_ups(connection, o.due_on < as_of)
+    soon = as_of + dt.timedelta(days=FOLLOW_UP_WINDOW_DAYS)
+    due_soon_count, due_soon = _follow_ups(connection, and_(o.due_on >= as_of, o.due_on <= soon))
+    unreviewed_count, unreviewed = _unreviewed(connection, as_of)
+    inquiry = _open_inquiry(connection)
+    return DashboardSummary(
+        as_of=as_of,
+        partnership_status_counts=statuses,
+        record_counts=record_counts,
+        unconfirmed_partnerships=unconfirmed,
+        overdue_count=overdue_count,
+        due_soon_count=due_soon_count,
+        overdue=overdue,
+        due_soon=due_soon,
+        unreviewed_count=unreviewed_count,
+        unreviewed=unreviewed,
+        inquiry_id=int(inquiry.id) if inquiry else None,
+        inquiry_subject=inquiry.subject if inquiry else "",
+        questions=question_evidence(connection, int(inquiry.id)) if inquiry else (),
+    )

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import html
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
 
 from ..core import vocab
+from ..core.errors import UserError
 from .context import AppContext
 
 if TYPE_CHECKING:
     from ..core.db.engine import Database
-    from ..core.overview import DashboardSummary, FollowUp
+    from ..core.overview_data import DashboardSummary, FollowUp
+    from ..core.paths import DataLocation
     from .related import Navigator
 
+log = logging.getLogger(__name__)
 THIN_EVIDENCE = 2  # below this many records, a question's answer is called thin
 
 
@@ -107,7 +111,15 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         if self._context.db is None:
             return
-        self._context.call(_summary, label="Summing up the records…", on_done=self.show_summary)
+        self._context.call(_summary, self._context.location, label="Summing up the records…", on_done=self.show_summary)
+
+    def show_saved_summary(self) -> None:
+        """Shows the summary saved at the last start when the records have not changed since (checked exactly)."""
+        from ..core.summary_cache import saved_summary
+
+        summary = saved_summary(self._context.location)
+        if summary is not None:
+            self.show_summary(summary)
 
     # --- showing --------------------------------------------------------------------------------------------
 
@@ -199,11 +211,21 @@ class DashboardPage(QWidget):
             self.evidence_layout.addWidget(thin, row, 3)
 
 
-def _summary(db: Database) -> DashboardSummary:
+def _summary(db: Database, location: DataLocation) -> DashboardSummary:
     # Imported on the worker, so the window is shown before the database layer is loaded.
-    from ..core.overview import dashboard_summary
+    from ..core.overview import summary_and_state
+    from ..core.summary_cache import save_summary
 
-    return dashboard_summary(db)
+    summary, state = summary_and_state(db)
+    if state is not None:
+        try:
+            save_summary(location, summary, state)
+        except (
+            OSError,
+            UserError,
+        ) as error:  # the saved copy only speeds up the next start: the summary is shown all the same
+            log.warning("The home summary could not be saved for the next start: %s", error)
+    return summary
 
 
 def _plural(count: int, singular: str) -> str:

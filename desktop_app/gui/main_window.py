@@ -394,6 +394,8 @@ class MainWindow(QMainWindow):
         The daily backup and the start check wait until the home summary is shown (see ``_after_first_screen``).
         """
         location = self.context.location
+        # Read before the worker starts loading the database layer: shown at once if the records are unchanged.
+        self.dashboard.show_saved_summary()
 
         def work(_control: object) -> tuple[Database, OpenResult]:
             from ..core.opening import open_database

@@ -96,7 +96,8 @@ def task_window(mode: str, started: str, data_dir: str = "") -> dict[str, Any]:
             # The program's first screen is its dashboard, filled from the records by a background task.
             dashboard = getattr(widget, "dashboard", None)
             if dashboard is not None and getattr(dashboard, "summary", None) is not None:
-                ready({"first_screen": "dashboard"})
+                # The records not open yet: the summary shown is the one saved at the last start.
+                ready({"first_screen": "dashboard", "saved_summary": getattr(widget.context, "db", None) is None})
             for view in widget.findChildren(QTableView):
                 model = view.model()
                 if view.isVisible() and model is not None and model.rowCount(QModelIndex()) > 0:

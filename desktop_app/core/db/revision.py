@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-# The newest revision file in migrations/versions; a test checks it against Alembic's own head.
-SCHEMA_HEAD = "0006"
+from .schema_head import SCHEMA_HEAD
 
 
 def stored_revisions(engine: Engine) -> list[str] | None:
