@@ -21,7 +21,11 @@ depends_on: str | Sequence[str] | None = None
 # (index name, table, columns): the foreign key, deleted_at, then the order the letter lists them in. The oversight
 # index ends with the kind, so the home summary's last review per partnership is read from the index alone.
 INDEXES = (
-    ("ix_oversight_action_partnership_live", "oversight_action", ("partnership_id", "deleted_at", "action_on", "kind")),
+    (
+        "ix_oversight_action_partnership_live",
+        "oversight_action",
+        ("partnership_id", "deleted_at", "action_on", "id", "kind"),
+    ),
     ("ix_activity_partnership_live", "activity", ("partnership_id", "deleted_at", "starts_on", "id")),
     ("ix_agreement_partnership_live", "agreement", ("partnership_id", "deleted_at", "id")),
     ("ix_participant_activity_live", "participant", ("activity_id", "deleted_at", "id")),
