@@ -165,21 +165,26 @@ def most_recent(
     if not matching:
         return []
     chosen: list[tuple[dt.date, int]] = []
+    wanted = set(matching)
     for scope in scopes(seen.partnership_ids):
-        condition = and_(scope.condition, _ACTION.topics.in_(matching))
+        condition = scope.condition
         if excluded_ids:
             condition = and_(condition, _ACTION.id.not_in(sorted(excluded_ids)))
-        statement = select(_ACTION.action_on, _ACTION.id).where(condition)
         if scope.program_wide:
             # One index range in (action_on, id) order: the database stops after the latest few.
-            ordered = statement.order_by(_ACTION.action_on.desc(), _ACTION.id.desc()).limit(number)
+            ordered = (
+                select(_ACTION.action_on, _ACTION.id)
+                .where(condition, _ACTION.topics.in_(matching))
+                .order_by(_ACTION.action_on.desc(), _ACTION.id.desc())
+                .limit(number)
+            )
             chosen += [(on, action_id) for on, action_id in session.connection().execute(ordered)]
         else:
-            # Ordering the actions of many partnerships would make SQLite walk the whole table in date order;
-            # their dates and ids are read instead and the latest picked here.
-            chosen += heapq.nlargest(
-                number, ((on, action_id) for on, action_id in session.connection().execute(statement))
-            )
+            # The partnerships' own actions are few; all of them are read from the partnership index and the
+            # topics matched here. Asked in SQL, the topics would lead SQLite to the index on topics and to every
+            # action on them, whoever's; ordering them in SQL would make it walk the whole table in date order.
+            rows = session.connection().execute(select(_ACTION.action_on, _ACTION.id, _ACTION.topics).where(condition))
+            chosen += heapq.nlargest(number, ((on, action_id) for on, action_id, words in rows if words in wanted))
     latest = sorted(heapq.nlargest(number, chosen))
     ids = [action_id for _, action_id in latest]
     found = {row.id: row for row in session.connection().execute(select(*ITEM_COLUMNS).where(_ACTION.id.in_(ids)))}
