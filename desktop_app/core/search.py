@@ -70,17 +70,20 @@ def _space_run(match: re.Match[str]) -> str:
     return _CJK_SEPARATOR + (_CJK_SEPARATOR * 2).join(match.group()) + _CJK_SEPARATOR
 
 
+class _CombiningMarks(NamedTuple):
+    deleting: dict[int, None]  # a str.translate table that deletes every mark
+    in_bmp: re.Pattern[str]  # finds a mark of the basic plane (one table lookup per character)
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 @functools.cache
-def _combining_marks() -> re.Pattern[str]:
-    """A class of every combining mark (the characters ``fold`` drops), built once on first use (~40 ms)."""
-    ranges: list[list[int]] = []
-    for code in range(0x300, 0x20000):  # no combining mark lies outside this span
-        if unicodedata.combining(chr(code)):
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
-    return re.compile("[" + "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in ranges) + "]")
+def _combining_marks() -> _CombiningMarks:
+    """Every combining mark (the characters ``fold`` drops), built on first use (~40 ms)."""
+    codes = [code for code in range(0x300, 0x20000) if unicodedata.combining(chr(code))]  # none lie outside
+    basic = "".join(chr(code) for code in codes if code <= 0xFFFF)
+    return _CombiningMarks(dict.fromkeys(codes), re.compile(f"[{re.escape(basic)}]"))
 
 
 def index_text(value: str) -> str:
@@ -93,7 +96,10 @@ def index_text(value: str) -> str:
     if value.isascii():
         return value
     composed = unicodedata.normalize("NFC", value)
-    return space_cjk(_combining_marks().sub("", composed))
+    marks = _combining_marks()
+    if marks.in_bmp.search(composed) or _ASTRAL.search(composed):
+        composed = composed.translate(marks.deleting)
+    return space_cjk(composed)
 
 
 def unspace_cjk(value: str) -> str:
