@@ -157,10 +157,10 @@ def bar_window(data: dict[str, Path], scratch: Path, runs: int) -> list[Row]:
         )
 
     return [
-        row("Window ready, large vs bare Qt", "large", "bare", 3),
-        row("Window ready at a first open, large vs bare Qt", "large-1", "bare", 3),
-        row("Window ready, large vs empty", "large", "empty", 1.1),
-        row("Window ready at a first open, large vs empty", "large-1", "empty-1", 1.1),
+        row("Window ready, re-open the same day, large vs bare Qt", "large", "bare", 3),
+        row("Window ready, first open of the day, large vs bare Qt", "large-1", "bare", 3),
+        row("Window ready, re-open the same day, large vs empty", "large", "empty", 1.1),
+        row("Window ready, first open of the day, large vs empty", "large-1", "empty-1", 1.1),
     ]
 
 
