@@ -68,7 +68,11 @@ def test_an_older_database_is_still_upgraded_through_alembic(location: DataLocat
         assert result.migrated and current_revision(upgraded.engine) == SCHEMA_HEAD
         with upgraded.engine.connect() as connection:
             names = {index["name"] for index in inspect(connection).get_indexes("oversight_action")}
-        assert {"ix_oversight_action_follow_up", "ix_oversight_action_partnership_live", "ix_oversight_action_topics"} <= names
+        assert {
+            "ix_oversight_action_follow_up",
+            "ix_oversight_action_partnership_live",
+            "ix_oversight_action_topics",
+        } <= names
         if location.sqlite_path is not None:
             assert result.backup_path is not None
             with sqlite3.connect(result.backup_path) as backup:
