@@ -1,4 +1,15 @@
-"""Keys of the inquiries the program ships (the 2020 letter), known without loading the record layer."""
+"""Keys of the inquiries the program ships (the 2020 letter), and whether a database holds them, without the ORM."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
 
 BLACKBURN_HAWLEY_KEY = "blackburn-hawley-2020-10-08"
 BUILTIN_INQUIRY_KEYS = (BLACKBURN_HAWLEY_KEY,)
+
+
+def builtin_inquiries_missing(connection: Connection) -> bool:
+    """True when the database does not hold every inquiry the program ships yet."""
+    rows = connection.execute(text("SELECT builtin_key FROM inquiry WHERE builtin_key IS NOT NULL"))
+    present = {str(row[0]) for row in rows}
+    return not present.issuperset(BUILTIN_INQUIRY_KEYS)

@@ -10,9 +10,7 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
-
-from .builtin_keys import BUILTIN_INQUIRY_KEYS
+from .builtin_keys import builtin_inquiries_missing
 from .db.engine import Database, translate_database_errors
 from .db.revision import schema_is_current
 from .errors import UserError
@@ -56,7 +54,9 @@ def open_database(
         if sqlite_file is not None:
             for suffix in ("", "-wal", "-shm"):
                 make_private_file(sqlite_file.with_name(sqlite_file.name + suffix))
-        if _builtin_inquiries_missing(db):
+        with translate_database_errors(), db.engine.connect() as connection:
+            missing_builtin = builtin_inquiries_missing(connection)
+        if missing_builtin:
             from .records.inquiries import ensure_builtin_inquiries
 
             with db.writing() as session:
@@ -70,13 +70,6 @@ def open_database(
 
         automatic = automatic_backup_if_due(location)
     return db, OpenResult(created, migrated, backup_path, automatic.path if automatic else None)
-
-
-def _builtin_inquiries_missing(db: Database) -> bool:
-    with translate_database_errors(), db.engine.connect() as connection:
-        rows = connection.execute(text("SELECT builtin_key FROM inquiry WHERE builtin_key IS NOT NULL"))
-        present = {str(row[0]) for row in rows}
-    return not present.issuperset(BUILTIN_INQUIRY_KEYS)
 
 
 def _migrate(db: Database, location: DataLocation, create: bool) -> tuple[bool, bool, str | None]:

@@ -220,10 +220,8 @@ def _summary(db: Database, location: DataLocation) -> DashboardSummary:
     if state is not None:
         try:
             save_summary(location, summary, state)
-        except (
-            OSError,
-            UserError,
-        ) as error:  # the saved copy only speeds up the next start: the summary is shown all the same
+        except (OSError, UserError) as error:
+            # The saved copy only speeds up the next start: the summary is shown all the same.
             log.warning("The home summary could not be saved for the next start: %s", error)
     return summary
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from .. import vocab
 from ..builtin_keys import BLACKBURN_HAWLEY_KEY as BLACKBURN_HAWLEY_KEY
+from ..builtin_keys import builtin_inquiries_missing
 from ..clock import current_actor
 from ..db import models
 from ..db.engine import Database
@@ -64,17 +65,9 @@ QuestionInput = Mapping[str, Any]
 INQUIRY_TOPICS_FIELD = words("topics", "Topics", vocab.TOPICS)
 
 
-def builtin_inquiries_missing(session: Session) -> bool:
-    """True when the database does not hold the 2020 letter yet."""
-    existing = session.execute(
-        select(models.Inquiry.id).where(models.Inquiry.builtin_key == BLACKBURN_HAWLEY_KEY)
-    ).scalar()
-    return existing is None
-
-
 def ensure_builtin_inquiries(session: Session, actor: str | None = None) -> bool:
     """Adds the 2020 letter when the database does not hold it yet; True when it was added."""
-    if not builtin_inquiries_missing(session):
+    if not builtin_inquiries_missing(session.connection()):
         return False
     questions = [
         {"short_title": title, "text": text, "topics": list(topics)}
