@@ -18,7 +18,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .gui.launch import launch_window
 
         return launch_window(arguments)
-    from .core.cli import run
+    from .cli.main import run
 
     return run(arguments)
 

@@ -39,8 +39,8 @@ def _report_crash(arguments: list[str]) -> int:
     """Logs what stopped the program in the data folder's log and tells the clerk in one sentence where it is."""
     import logging
 
-    from desktop_app.core.logs import configure_logging
-    from desktop_app.core.paths import default_data_dir
+    from desktop_app.core.host.logs import configure_logging
+    from desktop_app.core.host.paths import default_data_dir
 
     data_dir = default_data_dir()
     for index, argument in enumerate(arguments):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.db.engine import Database
-from desktop_app.core.opening import open_database
-from desktop_app.core.paths import DataLocation, resolve_location
+from desktop_app.core.host.paths import DataLocation, resolve_location
+from desktop_app.core.safekeeping.opening import open_database
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from ..core.errors import UserError
-from ..core.paths import DataLocation
+from ..core.host.paths import DataLocation
 from .tasks import SynchronousRunner, TaskControl, TaskRunner
 
 if TYPE_CHECKING:

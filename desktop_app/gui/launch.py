@@ -9,21 +9,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from .. import APP_NAME
 from ..core.errors import UserError
-from ..core.instance_lock import acquire_instance_lock
-from ..core.logs import configure_logging
-from ..core.paths import DataLocation, resolve_location
-from . import dialogs
+from ..core.host.logs import configure_logging
+from ..core.host.paths import DataLocation, resolve_location
+from ..core.safekeeping.instance_lock import acquire_instance_lock
+from .app_settings import ORGANISATION, remembered_data_dir
 from .context import AppContext
-from .icons import icon
+from .dialogs import messages
 from .tasks import TaskRunner
+from .widgets.icons import icon
 
-ORGANISATION = "SisterCityRecords"
-DATA_DIR_SETTING = "data/folder"
 log = logging.getLogger("desktop_app.gui")
 
 
@@ -51,9 +50,7 @@ def configure_application(app: QCoreApplication) -> None:
 def choose_location(data_dir: str | None, database: str | None) -> DataLocation:
     """The command line's choice first, then the data folder chosen in the settings, then the default."""
     if not data_dir and not database:
-        remembered = QSettings().value(DATA_DIR_SETTING)
-        if remembered:
-            data_dir = str(remembered)
+        data_dir = remembered_data_dir()
     return resolve_location(data_dir, database)
 
 
@@ -66,12 +63,12 @@ def launch_window(argv: Sequence[str]) -> int:
         arguments = parse_window_arguments(argv)
         location = choose_location(arguments.data_dir, arguments.database)
     except UserError as error:
-        dialogs.warn(None, APP_NAME, error.message)
+        messages.warn(None, APP_NAME, error.message)
         return 2
     try:
         lock = acquire_instance_lock(location.data_dir)
     except UserError as error:  # another copy of the program has this data folder open
-        dialogs.warn(None, APP_NAME, error.message)
+        messages.warn(None, APP_NAME, error.message)
         return 2
     log_path = configure_logging(location.logs_dir)
     log.info("Window started on %s", location.sqlite_path or "a database server")
@@ -102,6 +99,6 @@ def _install_excepthook(parent: object, log_path: Path | None) -> None:
             sys.__excepthook__(kind, error, traceback)
             return
         error.__traceback__ = traceback
-        dialogs.show_error(parent if hasattr(parent, "isVisible") else None, error, log_path)  # type: ignore[arg-type]
+        messages.show_error(parent if hasattr(parent, "isVisible") else None, error, log_path)  # type: ignore[arg-type]
 
     sys.excepthook = hook

@@ -27,17 +27,18 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
-from ..core.paths import cloud_sync_warning
-from . import dialogs, safekeeping
+from ..core.host.paths import cloud_sync_warning
+from . import safekeeping
 from .context import AppContext
-from .dashboard import DashboardPage
-from .icons import icon
+from .dialogs import messages
+from .pages.home import DashboardPage
+from .widgets.icons import icon
 
 if TYPE_CHECKING:
     from ..core.db.engine import Database
-    from ..core.opening import OpenResult
-    from .list_page import RecordListPage
-    from .search_page import SearchPage
+    from ..core.safekeeping.opening import OpenResult
+    from .pages.record_list import RecordListPage
+    from .pages.search import SearchPage
 
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("home", "Home", "home"),
@@ -110,22 +111,22 @@ class MainWindow(QMainWindow):
 
     def _make_page(self, key: str) -> QWidget:
         if key == "files":
-            from .files_page import FilesPage
+            from .pages.files import FilesPage
 
             return FilesPage(self.context, self)
         if key == "audit":
-            from .audit_page import AuditPage
+            from .pages.audit import AuditPage
 
             return AuditPage(self.context)
         if key == "trash":
-            from .trash_page import TrashPage
+            from .pages.trash import TrashPage
 
             return TrashPage(self.context)
         if key == "response":
-            from .response_workspace import ResponseWorkspace
+            from .pages.response_workspace import ResponseWorkspace
 
             return ResponseWorkspace(self.context)
-        from .list_page import RecordListPage
+        from .pages.record_list import RecordListPage
 
         return RecordListPage(self.context, self, key)
 
@@ -133,7 +134,7 @@ class MainWindow(QMainWindow):
     def search_page(self) -> SearchPage:
         """The search results, made the first time the clerk searches."""
         if self._search_page is None:
-            from .search_page import SearchPage
+            from .pages.search import SearchPage
 
             self._search_page = SearchPage(self.context, self)
             self.stack.addWidget(self._search_page)
@@ -329,13 +330,13 @@ class MainWindow(QMainWindow):
         self.search_page.run(text)
 
     def settings(self) -> None:
-        from .settings_dialog import SettingsDialog
+        from .dialogs.settings import SettingsDialog
 
         dialog = SettingsDialog(self.context, self)
         dialog.open()
 
     def about(self) -> None:
-        from .about import show_about
+        from .dialogs.about import show_about
 
         show_about(self, self.context)
 
@@ -375,7 +376,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, error: object) -> None:
         assert isinstance(error, BaseException)
-        dialogs.show_error(self, error, self.context.log_path)
+        messages.show_error(self, error, self.context.log_path)
 
     # --- opening the records --------------------------------------------------------------------------------
 
@@ -398,7 +399,7 @@ class MainWindow(QMainWindow):
         self.dashboard.show_saved_summary()
 
         def work(_control: object) -> tuple[Database, OpenResult]:
-            from ..core.opening import open_database
+            from ..core.safekeeping.opening import open_database
 
             return open_database(location, automatic_backup=False)
 
@@ -423,7 +424,7 @@ class MainWindow(QMainWindow):
             safekeeping.backup_if_due(self)
         warning = cloud_sync_warning(self.context.location.sqlite_path or self.context.location.data_dir)
         if warning:
-            dialogs.warn(self, "The records are in a synced folder", warning)
+            messages.warn(self, "The records are in a synced folder", warning)
 
     def _version_known(self, version: str) -> None:
         app = QApplication.instance()
@@ -433,7 +434,7 @@ class MainWindow(QMainWindow):
 
     def _home_known(self, home: dict[str, Any] | None) -> None:
         if home is None:
-            from .first_run import FirstRunDialog
+            from .dialogs.first_run import FirstRunDialog
 
             dialog = FirstRunDialog(self.context, self)
             dialog.finished.connect(lambda _code: self.context.bus.changed.emit(""))

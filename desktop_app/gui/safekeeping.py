@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog
 
-from ..core.backup import automatic_backup_if_due, backups_folder, create_backup, latest_good_backup
-from . import dialogs
+from ..core.safekeeping.backup import automatic_backup_if_due, backups_folder, create_backup, latest_good_backup
+from .dialogs import messages
 from .tasks import Cancelled, TaskControl
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def check_at_start(window: MainWindow) -> None:
             if good is not None
             else "No good backup was found; copy the data folder somewhere safe before changing anything."
         )
-        dialogs.warn(window, "The records failed their check", " ".join(problems[:3]) + "\n\n" + advice)
+        messages.warn(window, "The records failed their check", " ".join(problems[:3]) + "\n\n" + advice)
 
     def check(control: TaskControl) -> list[str]:
         return startup_check(window.context.database(), lambda: control.cancelled)
@@ -77,7 +77,7 @@ def back_up_now(window: MainWindow) -> None:
     window.context.runner.run(
         lambda _control: create_backup(location, Path(path)),
         label="Writing a backup copy…",
-        on_done=lambda info: dialogs.inform(
+        on_done=lambda info: messages.inform(
             window, "Backup written", f"A checked copy of the records is in {info.path}."
         ),
         on_error=window.show_error,
@@ -88,7 +88,7 @@ def restore_a_backup(window: MainWindow) -> None:
     """Asks for a backup file, confirms, closes the records, restores on the worker and opens them again."""
     location = window.context.location
     if location.sqlite_path is None:
-        dialogs.inform(window, "Restore", "Records kept on a database server are restored with the server's tools.")
+        messages.inform(window, "Restore", "Records kept on a database server are restored with the server's tools.")
         return
     path, _ = QFileDialog.getOpenFileName(window, "Restore a backup", str(backups_folder(location)), BACKUP_FILTER)
     if not path or not confirm_restore(window, Path(path)):
@@ -96,7 +96,7 @@ def restore_a_backup(window: MainWindow) -> None:
     context = window.context
 
     def work(_control: Any) -> Any:
-        from ..core.restore import restore_backup
+        from ..core.safekeeping.restore_backup import restore_backup
 
         if context.db is not None:
             context.db.dispose()
@@ -105,7 +105,7 @@ def restore_a_backup(window: MainWindow) -> None:
     def restored(info: Any) -> None:
         context.db = None
         kept = f" The records it replaced are kept as {info.safety_backup}." if info.safety_backup else ""
-        dialogs.inform(window, "Backup restored", f"The records were restored from {info.restored_from}.{kept}")
+        messages.inform(window, "Backup restored", f"The records were restored from {info.restored_from}.{kept}")
         window.open_records()
 
     def failed(error: BaseException) -> None:
@@ -117,7 +117,7 @@ def restore_a_backup(window: MainWindow) -> None:
 
 
 def confirm_restore(window: MainWindow, path: Path) -> bool:
-    return dialogs.confirm(
+    return messages.confirm(
         window,
         "Restore a backup",
         f"Replace the records with the copy in {path.name}? The file is checked first and nothing changes if it is "
@@ -132,9 +132,9 @@ def check_the_records(window: MainWindow) -> None:
     def done(report: Any) -> None:
         text = "\n".join(report.lines())
         if report.ok:
-            dialogs.inform(window, "The records passed every check", text)
+            messages.inform(window, "The records passed every check", text)
         else:
-            dialogs.warn(window, "The check found problems", text)
+            messages.warn(window, "The check found problems", text)
 
     window.context.call(verify_database, label="Checking every record, file and audit entry…", on_done=done)
 
@@ -143,18 +143,18 @@ def check_the_records(window: MainWindow) -> None:
 
 
 def startup_check(db: Database, should_stop: Callable[[], bool]) -> list[str]:
-    from ..core.verify import startup_check as check
+    from ..core.safekeeping.verify import startup_check as check
 
     return check(db, should_stop)
 
 
 def _stopped_on_purpose(error: BaseException) -> bool:
-    from ..core.verify import CheckStopped
+    from ..core.safekeeping.verify import CheckStopped
 
     return isinstance(error, (Cancelled, CheckStopped))
 
 
 def verify_database(db: Database) -> Any:
-    from ..core.verify import verify_database as verify
+    from ..core.safekeeping.verify import verify_database as verify
 
     return verify(db)

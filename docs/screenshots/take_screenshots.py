@@ -43,10 +43,10 @@ def _sample_pdf() -> bytes:
 def _fill(data_dir: Path) -> dict[str, int]:
     from desktop_app.core import records
     from desktop_app.core.files.attachments import attach_files
+    from desktop_app.core.host.paths import resolve_location
     from desktop_app.core.interchange.sample_data import load_sample_data
-    from desktop_app.core.opening import open_database
-    from desktop_app.core.paths import resolve_location
     from desktop_app.core.records.parties import set_home_jurisdiction
+    from desktop_app.core.safekeeping.opening import open_database
 
     db, _ = open_database(resolve_location(data_dir))
     try:
@@ -157,7 +157,7 @@ def main() -> int:
     if arguments.dark:
         app.setPalette(_dark_palette())  # the offscreen platform has no system theme to follow
 
-    from desktop_app.core.paths import resolve_location
+    from desktop_app.core.host.paths import resolve_location
     from desktop_app.gui.context import AppContext
     from desktop_app.gui.launch import configure_application
     from desktop_app.gui.main_window import MainWindow

@@ -12,14 +12,15 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from desktop_app.core import search, vocab
+from desktop_app.core import vocab
 from desktop_app.core.clock import utc_now_text
 from desktop_app.core.db import models
 from desktop_app.core.db.engine import Database
 from desktop_app.core.files import attach_files
-from desktop_app.core.opening import open_database
-from desktop_app.core.paths import resolve_location
+from desktop_app.core.host.paths import resolve_location
+from desktop_app.core.records import indexing
 from desktop_app.core.records.audit import append_event
+from desktop_app.core.safekeeping.opening import open_database
 
 SIZES = {
     "partnerships": 10_000,
@@ -218,8 +219,8 @@ def generate_large_database(data_dir: Path, *, seed: int = 2020, scale: float = 
     with db.writing() as session:
         for kind, model in (("partnership", models.Partnership), ("oversight", models.OversightAction)):
             ids = list(session.scalars(select(model.id).order_by(model.id)))
-            search.index_new_records_in(session, kind, ids)
-        search.index_new_records_in(session, "activity", [a["id"] for a in activities])
+            indexing.index_new_records_in(session, kind, ids)
+        indexing.index_new_records_in(session, "activity", [a["id"] for a in activities])
     _attach_generated_files(db, rng, int(SIZES["attachments"] * scale), n_partnerships)
     with db.writing() as session:
         append_event(

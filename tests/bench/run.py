@@ -120,8 +120,8 @@ def bar_window(data: dict[str, Path], scratch: Path, runs: int) -> list[Row]:
     """The window's start with the records' summary saved at the last start (re-open) and without (first open)."""
     try:
         import desktop_app.gui.launch  # noqa: F401
-        from desktop_app.core.paths import resolve_location
-        from desktop_app.core.summary_cache import summary_file
+        from desktop_app.core.host.paths import resolve_location
+        from desktop_app.core.summary.cache import summary_file
     except ImportError:
         return [Row("Window ready, large database", "—", "—", "—", "≤ 3× bare, ≤ 1.1× empty", None)]
     env = {"QT_QPA_PLATFORM": "offscreen"}

@@ -46,8 +46,8 @@ def _measured(figures: dict[str, Any]) -> Iterator[None]:
 
 
 def _open(data_dir: str) -> Any:
-    from desktop_app.core.opening import open_database
-    from desktop_app.core.paths import resolve_location
+    from desktop_app.core.host.paths import resolve_location
+    from desktop_app.core.safekeeping.opening import open_database
 
     return open_database(resolve_location(Path(data_dir)), create=True)[0]
 
@@ -158,7 +158,7 @@ def task_lists(data_dir: str, repeats: str) -> dict[str, Any]:
 
 def task_search(data_dir: str, repeats: str) -> dict[str, Any]:
     """Each representative query ``repeats`` times; p50 and p95 over all of them."""
-    from desktop_app.core import search
+    from desktop_app.core.search import query as search
 
     db = _open(data_dir)
     timings: list[float] = []

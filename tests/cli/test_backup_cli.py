@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desktop_app.core.instance_lock import acquire_instance_lock
+from desktop_app.core.safekeeping.instance_lock import acquire_instance_lock
 from tests.cli.conftest import REPO_ROOT, RunCli, assert_plain_failure
 
 
@@ -89,8 +89,8 @@ def test_restore_is_refused_while_the_window_holds_the_folder(run_cli: RunCli, d
 WRITER = """
 import sys
 from desktop_app.core import records
-from desktop_app.core.opening import open_database
-from desktop_app.core.paths import resolve_location
+from desktop_app.core.safekeeping.opening import open_database
+from desktop_app.core.host.paths import resolve_location
 db, _ = open_database(resolve_location(sys.argv[1]), create=False)
 for n in range(int(sys.argv[3])):
     records.create(db, "partner", {"name": f"{sys.argv[2]} {n}", "country_name": "China"})

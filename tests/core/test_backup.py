@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core import records
-from desktop_app.core.backup import (
+from desktop_app.core.db.engine import Database
+from desktop_app.core.errors import UserError
+from desktop_app.core.host.paths import DataLocation
+from desktop_app.core.safekeeping.backup import (
     BackupInfo,
     automatic_backup_if_due,
     backups_folder,
@@ -22,10 +25,7 @@ from desktop_app.core.backup import (
     rotate_backups,
     set_backups_folder,
 )
-from desktop_app.core.db.engine import Database
-from desktop_app.core.errors import UserError
-from desktop_app.core.opening import open_database
-from desktop_app.core.paths import DataLocation
+from desktop_app.core.safekeeping.opening import open_database
 
 pytestmark = pytest.mark.usefixtures("sqlite_only")
 

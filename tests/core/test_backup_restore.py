@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core import records
-from desktop_app.core.backup import create_backup, list_backups
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
-from desktop_app.core.opening import open_database
-from desktop_app.core.paths import DataLocation
-from desktop_app.core.restore import check_backup_file, restore_backup
-from desktop_app.core.verify import verify_database
+from desktop_app.core.host.paths import DataLocation
+from desktop_app.core.safekeeping.backup import create_backup, list_backups
+from desktop_app.core.safekeeping.opening import open_database
+from desktop_app.core.safekeeping.restore_backup import check_backup_file, restore_backup
+from desktop_app.core.safekeeping.verify import verify_database
 
 pytestmark = pytest.mark.usefixtures("sqlite_only")
 
@@ -88,7 +88,7 @@ def test_restore_while_the_records_are_open_is_seen_by_the_open_connection(
 
 
 def test_restore_onto_a_new_computer_creates_the_records(backup_file: Path, tmp_path: Path) -> None:
-    from desktop_app.core.paths import resolve_location
+    from desktop_app.core.host.paths import resolve_location
 
     fresh = resolve_location(tmp_path / "new-computer")
     info = restore_backup(fresh, backup_file)

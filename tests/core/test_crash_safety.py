@@ -24,13 +24,13 @@ from sqlalchemy import select
 from desktop_app.core import records
 from desktop_app.core.db import models
 from desktop_app.core.db.engine import Database
-from desktop_app.core.opening import open_database
-from desktop_app.core.paths import DataLocation, resolve_location
+from desktop_app.core.host.paths import DataLocation, resolve_location
 from desktop_app.core.records.audit import canonical_json
 from desktop_app.core.records.kinds import PARTNER, PARTNERSHIP
 from desktop_app.core.records.parties import set_home_jurisdiction
-from desktop_app.core.records.service import audit_snapshot
-from desktop_app.core.verify import verify_database
+from desktop_app.core.records.plain import audit_snapshot
+from desktop_app.core.safekeeping.opening import open_database
+from desktop_app.core.safekeeping.verify import verify_database
 
 pytestmark = [pytest.mark.usefixtures("sqlite_only"), pytest.mark.skipif(os.name != "posix", reason="uses SIGKILL")]
 
@@ -45,8 +45,8 @@ EDITOR = r"""
 import random, sys
 from desktop_app.core import records
 from desktop_app.core.interchange.sample_data import load_sample_data
-from desktop_app.core.opening import open_database
-from desktop_app.core.paths import resolve_location
+from desktop_app.core.safekeeping.opening import open_database
+from desktop_app.core.host.paths import resolve_location
 from desktop_app.core.records.kinds import PARTNER, PARTNERSHIP
 from desktop_app.core.records.service import create_in
 

@@ -353,7 +353,7 @@ def test_versions_and_declared_records(db: Database, partnership: dict[str, Any]
 def test_generated_pdf_kept_with_the_low_level_store_can_be_read(db: Database, partnership: dict[str, Any]) -> None:
     from desktop_app.core.files import read_text_in
     from desktop_app.core.files.store import add_attachment_in, link_in
-    from desktop_app.core.search import search
+    from desktop_app.core.search.query import search
 
     data = file_samples.text_pdf_bytes(["Response to the inquiry of the senators"])
     with db.writing() as session:
@@ -377,7 +377,7 @@ def test_generated_pdf_kept_with_the_low_level_store_can_be_read(db: Database, p
 def test_a_batch_gets_one_record_link_and_audit_pair_per_new_file(
     db: Database, partnership: dict[str, Any], tmp_path: Path
 ) -> None:
-    from desktop_app.core.search import search
+    from desktop_app.core.search.query import search
 
     earlier = file_samples.text_pdf(tmp_path / "earlier.pdf", ["Earlier minutes"])
     policy = records.create(db, "policy", {"kind": "ordinance", "title": "Ordinance on partnerships"})

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from desktop_app.core.db.engine import Database
 from desktop_app.core.files import attach_files
-from desktop_app.core.verify import verify_database
+from desktop_app.core.safekeeping.verify import verify_database
 from tests import file_samples
 from tests.core.test_files import flip_a_byte, make_partnership
 

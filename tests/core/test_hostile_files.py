@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.cli import run
-from desktop_app.core.logs import configure_logging
+from desktop_app.cli.main import run
+from desktop_app.core.host.logs import configure_logging
 
 pytestmark = pytest.mark.usefixtures("sqlite_only")
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("sqlite_only")
 @pytest.fixture(autouse=True)
 def default_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With --database alone the program logs to its default data folder: keep that in the test's folder."""
-    from desktop_app.core.paths import ENV_DATA_DIR
+    from desktop_app.core.host.paths import ENV_DATA_DIR
 
     monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "default-data"))
 
@@ -282,10 +282,10 @@ def _zip_without_workbook() -> bytes:
 
 
 def test_a_damaged_database_is_found_at_start_and_the_latest_good_backup_offered(data_dir: Path) -> None:
-    from desktop_app.core.backup import create_backup, latest_good_backup
     from desktop_app.core.db.engine import Database
-    from desktop_app.core.paths import resolve_location
-    from desktop_app.core.verify import startup_check
+    from desktop_app.core.host.paths import resolve_location
+    from desktop_app.core.safekeeping.backup import create_backup, latest_good_backup
+    from desktop_app.core.safekeeping.verify import startup_check
 
     location = resolve_location(data_dir)
     good = create_backup(location)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func, select
 
-from desktop_app.core.cli import run
+from desktop_app.cli.main import run
 from desktop_app.core.db import models
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
@@ -156,9 +156,9 @@ def test_generated_xlsx_files_end_in_a_sentence_or_success(db: Database, tmp_pat
 
 def valid_records_document(tmp_path: Path) -> dict[str, Any]:
     from desktop_app.core import records
+    from desktop_app.core.host.paths import resolve_location
     from desktop_app.core.interchange.records_file import export_records_file
-    from desktop_app.core.opening import open_database
-    from desktop_app.core.paths import resolve_location
+    from desktop_app.core.safekeeping.opening import open_database
 
     source, _ = open_database(resolve_location(tmp_path / "source"))
     try:

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.errors import UserError
-from desktop_app.core.instance_lock import AlreadyOpenError, acquire_instance_lock
+from desktop_app.core.safekeeping.instance_lock import AlreadyOpenError, acquire_instance_lock
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from desktop_app.core.instance_lock import acquire_instance_lock
+from desktop_app.core.safekeeping.instance_lock import acquire_instance_lock
 lock = acquire_instance_lock(Path(sys.argv[1]))
 print("held", flush=True)
 time.sleep(120)

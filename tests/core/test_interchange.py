@@ -11,13 +11,13 @@ import pytest
 from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
+from desktop_app.core.host.paths import DataLocation, resolve_location
+from desktop_app.core.host.resources import resource_path
 from desktop_app.core.interchange.importing import import_file
 from desktop_app.core.interchange.records_file import build_schema, export_records_file
 from desktop_app.core.interchange.sample_data import load_sample_data
-from desktop_app.core.opening import open_database
-from desktop_app.core.paths import DataLocation, resolve_location
 from desktop_app.core.records.parties import set_home_jurisdiction
-from desktop_app.core.resources import resource_path
+from desktop_app.core.safekeeping.opening import open_database
 
 CSV_TEXT = (
     "City,State,Partner City,Province,Country,Year,Status,Native name\n"
@@ -220,7 +220,7 @@ def test_an_invalid_records_file_names_the_place(db: Database, tmp_path: Path) -
 
 
 def test_imported_partnerships_are_found_by_search(db: Database, tmp_path: Path) -> None:
-    from desktop_app.core.search import search
+    from desktop_app.core.search.query import search
 
     table = tmp_path / "partnerships.csv"
     table.write_text(CSV_TEXT, encoding="utf-8")
@@ -231,7 +231,7 @@ def test_imported_partnerships_are_found_by_search(db: Database, tmp_path: Path)
 
 
 def test_a_records_file_read_back_is_searchable(tmp_path: Path) -> None:
-    from desktop_app.core.search import search
+    from desktop_app.core.search.query import search
 
     source = _filled(resolve_location(tmp_path / "one"))
     path = tmp_path / "records.json"
@@ -284,8 +284,8 @@ def bulk_from_five_rows(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("bulk_from_five_rows")
 def test_a_large_import_is_found_audited_and_verified(db: Database, tmp_path: Path) -> None:
-    from desktop_app.core.search import search
-    from desktop_app.core.verify import verify_database
+    from desktop_app.core.safekeeping.verify import verify_database
+    from desktop_app.core.search.query import search
 
     indexes = _index_names(db) if db.is_sqlite else []
     table = tmp_path / "partnerships.csv"
@@ -320,7 +320,7 @@ def test_a_bad_last_row_of_a_large_table_imports_nothing(db: Database, tmp_path:
 
 @pytest.mark.usefixtures("bulk_from_five_rows")
 def test_a_large_dry_run_changes_nothing(db: Database, tmp_path: Path) -> None:
-    from desktop_app.core.search import search
+    from desktop_app.core.search.query import search
 
     indexes = _index_names(db) if db.is_sqlite else []
     table = tmp_path / "partnerships.csv"
@@ -336,13 +336,13 @@ def test_a_large_dry_run_changes_nothing(db: Database, tmp_path: Path) -> None:
 def test_a_failure_while_writing_leaves_nothing_behind(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_from_five_rows: None
 ) -> None:
-    from desktop_app.core import search
+    from desktop_app.core.interchange import partnership_table
 
     def broken(*_args: object) -> None:
         raise UserError("The disk is full, so the change was not saved; free some space and try again.")
 
     indexes = _index_names(db) if db.is_sqlite else []
-    monkeypatch.setattr(search, "index_documents_in", broken)
+    monkeypatch.setattr(partnership_table, "index_documents_in", broken)
     table = tmp_path / "partnerships.csv"
     table.write_text(_many_rows(20), encoding="utf-8")
     with pytest.raises(UserError, match="disk is full"):
@@ -353,7 +353,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(
 
 
 def test_rows_of_any_width_and_names_already_in_the_records(db: Database, tmp_path: Path) -> None:
-    from desktop_app.core.search import search
+    from desktop_app.core.search.query import search
 
     first = tmp_path / "first.csv"
     first.write_text(

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
+from desktop_app.cli.main import run
 from desktop_app.core import records
-from desktop_app.core.cli import run
-from desktop_app.core.crash import report_unexpected_error
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
+from desktop_app.core.host.crash import report_unexpected_error
+from desktop_app.core.host.logs import configure_logging
+from desktop_app.core.host.paths import DataLocation
 from desktop_app.core.interchange.csv_export import export_csv, safe_cell
-from desktop_app.core.logs import configure_logging
-from desktop_app.core.paths import DataLocation
 from desktop_app.core.records.kinds import KINDS
 
 PLANTED_NAME = "Qiaoyun Plantedname-Xu"
@@ -49,7 +49,7 @@ def plant_participant(db: Database) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def default_data_folder(location: DataLocation, monkeypatch: pytest.MonkeyPatch) -> None:
     """With a database server named by --database, the log goes to the default data folder: make it the test's."""
-    from desktop_app.core.paths import ENV_DATA_DIR
+    from desktop_app.core.host.paths import ENV_DATA_DIR
 
     monkeypatch.setenv(ENV_DATA_DIR, str(location.data_dir))
 
@@ -152,7 +152,7 @@ def test_alembic_does_not_take_over_the_programs_logging(location: DataLocation)
     log_path = configure_logging(location.logs_dir)
     handlers_before = list(logging.getLogger("desktop_app").handlers)
     root_before = list(logging.getLogger().handlers)
-    from desktop_app.core.opening import open_database
+    from desktop_app.core.safekeeping.opening import open_database
 
     database, _ = open_database(location)
     database.dispose()

@@ -11,8 +11,8 @@ from sqlalchemy import text
 from desktop_app.core.db.engine import Database
 from desktop_app.core.db.migrate import current_revision, head_revision, known_revisions, upgrade_database
 from desktop_app.core.errors import UserError
-from desktop_app.core.opening import open_database
-from desktop_app.core.paths import DataLocation, resolve_location
+from desktop_app.core.host.paths import DataLocation, resolve_location
+from desktop_app.core.safekeeping.opening import open_database
 
 FIRST_REVISION = "0001"
 

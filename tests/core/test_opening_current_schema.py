@@ -10,22 +10,22 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from desktop_app.core import overview
 from desktop_app.core.db.engine import Database
 from desktop_app.core.db.migrate import current_revision, head_revision, upgrade_database
 from desktop_app.core.db.models import Base
 from desktop_app.core.db.revision import SCHEMA_HEAD, schema_is_current, stored_revisions
 from desktop_app.core.errors import UserError
-from desktop_app.core.opening import open_database
-from desktop_app.core.paths import DataLocation
+from desktop_app.core.host.paths import DataLocation
+from desktop_app.core.safekeeping.opening import open_database
+from desktop_app.core.summary import compute as overview
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 OPEN_AND_SUM_UP = """
 import sys
-from desktop_app.core.opening import open_database
-from desktop_app.core.overview import dashboard_summary
-from desktop_app.core.paths import resolve_location
+from desktop_app.core.safekeeping.opening import open_database
+from desktop_app.core.summary.compute import dashboard_summary
+from desktop_app.core.host.paths import resolve_location
 
 db, result = open_database(resolve_location(sys.argv[1], sys.argv[2] or None), create=False)
 summary = dashboard_summary(db)

@@ -11,9 +11,10 @@ from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
 from desktop_app.core.files.attachments import attach_files
-from desktop_app.core.listing import attachment_bytes, attachments_page, audit_page, partner_countries
-from desktop_app.core.overview import dashboard_summary
-from desktop_app.core.records.parties import set_home_jurisdiction
+from desktop_app.core.files.listing import attachment_bytes, attachments_page
+from desktop_app.core.records.audit import audit_page
+from desktop_app.core.records.parties import partner_countries, set_home_jurisdiction
+from desktop_app.core.summary.compute import dashboard_summary
 
 TODAY = dt.date(2026, 6, 1)
 

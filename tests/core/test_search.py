@@ -13,9 +13,10 @@ from desktop_app.core.db.engine import Database
 from desktop_app.core.db.migrate import upgrade_database
 from desktop_app.core.errors import UserError
 from desktop_app.core.files import attach_files
-from desktop_app.core.paths import DataLocation
+from desktop_app.core.host.paths import DataLocation
 from desktop_app.core.records.parties import set_home_jurisdiction
-from desktop_app.core.search import parse_query, search, tokens
+from desktop_app.core.search.query import search
+from desktop_app.core.search.text import parse_query, tokens
 from tests import file_samples
 
 
@@ -58,7 +59,7 @@ def test_words_written_with_vowel_signs_are_found_without_them(db: Database) -> 
 
 
 def test_upgrade_rewrites_entries_stored_with_their_vowel_signs(location: DataLocation, sqlite_only: None) -> None:
-    from desktop_app.core.opening import open_database
+    from desktop_app.core.safekeeping.opening import open_database
 
     db, _ = open_database(location)
     try:
@@ -264,7 +265,7 @@ def test_upgrade_fills_the_index_from_existing_records(location: DataLocation) -
 
 
 def test_very_many_matches_come_newest_first(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_app.core import search as search_module
+    from desktop_app.core.search import query as search_module
 
     monkeypatch.setattr(search_module, "RANK_LIMIT", 3)
     made = [

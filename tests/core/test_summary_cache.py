@@ -13,23 +13,23 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core import records
-from desktop_app.core.backup import create_backup
 from desktop_app.core.db.engine import Database
 from desktop_app.core.files.attachments import attach_files
+from desktop_app.core.host.paths import DataLocation
 from desktop_app.core.interchange.importing import import_file
-from desktop_app.core.opening import open_database
-from desktop_app.core.overview import summary_and_state
-from desktop_app.core.overview_data import DashboardSummary, FollowUp, QuestionEvidence, UnreviewedPartnership
-from desktop_app.core.paths import DataLocation
 from desktop_app.core.records.parties import set_home_jurisdiction
-from desktop_app.core.restore import restore_backup
-from desktop_app.core.summary_cache import (
+from desktop_app.core.safekeeping.backup import create_backup
+from desktop_app.core.safekeeping.opening import open_database
+from desktop_app.core.safekeeping.restore_backup import restore_backup
+from desktop_app.core.summary.cache import (
     save_summary,
     saved_summary,
     summary_file,
     summary_from_plain,
     summary_to_plain,
 )
+from desktop_app.core.summary.compute import summary_and_state
+from desktop_app.core.summary.data import DashboardSummary, FollowUp, QuestionEvidence, UnreviewedPartnership
 
 TODAY = "2026-06-01"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -213,8 +213,8 @@ def test_no_summary_is_saved_or_read_for_a_database_server(db: Database, locatio
 
 READ_AND_LIST = """
 import json, sys
-from desktop_app.core.paths import resolve_location
-from desktop_app.core.summary_cache import saved_summary
+from desktop_app.core.host.paths import resolve_location
+from desktop_app.core.summary.cache import saved_summary
 summary = saved_summary(resolve_location(sys.argv[1]))
 loaded = sorted(name for name in sys.modules if name.startswith("sqlalchemy"))
 print(json.dumps({"found": summary is not None, "loaded": loaded}))

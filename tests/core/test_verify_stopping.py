@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.core import verify
 from desktop_app.core.db.engine import Database
+from desktop_app.core.safekeeping import verify
 
 
 def test_a_stopped_check_says_so_and_the_next_check_runs_whole(

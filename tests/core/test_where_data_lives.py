@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.cli.main import run
 from desktop_app.core import records
-from desktop_app.core.backup import create_backup
-from desktop_app.core.cli import run
-from desktop_app.core.opening import open_database
-from desktop_app.core.paths import cloud_sync_service, cloud_sync_warning, resolve_location
+from desktop_app.core.host.paths import cloud_sync_service, cloud_sync_warning, resolve_location
+from desktop_app.core.safekeeping.backup import create_backup
+from desktop_app.core.safekeeping.opening import open_database
 
 
 @pytest.mark.parametrize(

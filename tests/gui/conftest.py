@@ -17,10 +17,10 @@ from PySide6.QtCore import QSettings
 
 from desktop_app.core import records
 from desktop_app.core.db.engine import Database
-from desktop_app.core.paths import DataLocation
+from desktop_app.core.host.paths import DataLocation
 from desktop_app.core.records.parties import set_home_jurisdiction
-from desktop_app.gui import dialogs
 from desktop_app.gui.context import AppContext
+from desktop_app.gui.dialogs import messages
 from desktop_app.gui.tasks import SynchronousRunner, TaskRunner
 
 
@@ -50,14 +50,14 @@ class DialogLog:
 @pytest.fixture(autouse=True)
 def dialog_log(monkeypatch: pytest.MonkeyPatch) -> DialogLog:
     log = DialogLog()
-    monkeypatch.setattr(dialogs, "warn", lambda _parent, title, text: log.messages.append((title, text)))
-    monkeypatch.setattr(dialogs, "inform", lambda _parent, title, text: log.messages.append((title, text)))
+    monkeypatch.setattr(messages, "warn", lambda _parent, title, text: log.messages.append((title, text)))
+    monkeypatch.setattr(messages, "inform", lambda _parent, title, text: log.messages.append((title, text)))
 
     def confirm(_parent: Any, title: str, text: str, _yes: str = "Yes") -> bool:
         log.messages.append((title, text))
         return log.answer
 
-    monkeypatch.setattr(dialogs, "confirm", confirm)
+    monkeypatch.setattr(messages, "confirm", confirm)
     return log
 
 
@@ -166,7 +166,7 @@ FillRecords = Callable[[Database], dict[str, int]]
 @pytest.fixture
 def open_window(qtbot: Any, location: DataLocation) -> Iterator[Callable[..., Any]]:
     """Opens the main window over the test's records (optionally filled first) and waits until they are open."""
-    from desktop_app.core.opening import open_database
+    from desktop_app.core.safekeeping.opening import open_database
     from desktop_app.gui.main_window import MainWindow
 
     opened: list[Any] = []

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core import records
-from desktop_app.gui.first_run import FirstRunDialog
+from desktop_app.gui.dialogs.first_run import FirstRunDialog
+from desktop_app.gui.dialogs.settings import SettingsDialog
+from desktop_app.gui.dialogs.status_change import StatusChangeDialog
 from desktop_app.gui.main_window import PAGES
-from desktop_app.gui.settings_dialog import SettingsDialog
-from desktop_app.gui.status_dialog import StatusChangeDialog
 
 from .conftest import wait_idle
 

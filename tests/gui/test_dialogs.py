@@ -13,12 +13,12 @@ from PySide6.QtCore import QSettings, Qt
 from desktop_app.core import records
 from desktop_app.core.interchange.sample_data import sample_cities
 from desktop_app.core.records.parties import home_jurisdiction
-from desktop_app.gui import launch
-from desktop_app.gui.about import about_text
-from desktop_app.gui.dialogs import error_text
-from desktop_app.gui.first_run import split_city
-from desktop_app.gui.settings_dialog import SettingsDialog
-from desktop_app.gui.status_dialog import StatusChangeDialog
+from desktop_app.gui import app_settings, launch
+from desktop_app.gui.dialogs.about import about_text
+from desktop_app.gui.dialogs.first_run import split_city
+from desktop_app.gui.dialogs.messages import error_text
+from desktop_app.gui.dialogs.settings import SettingsDialog
+from desktop_app.gui.dialogs.status_change import StatusChangeDialog
 
 from .conftest import make_pdf, wait_idle
 
@@ -87,7 +87,7 @@ def test_settings_signatory_letterhead_backup_and_data_folder(qtbot: Any, open_w
     wait_idle(qtbot, window.context)
     assert list((tmp_path / "copies").glob("*manual*"))
     dialog.remember_data_folder(str(tmp_path / "elsewhere"))
-    assert QSettings().value(launch.DATA_DIR_SETTING) == str(tmp_path / "elsewhere")
+    assert QSettings().value(app_settings.DATA_DIR_SETTING) == str(tmp_path / "elsewhere")
     assert launch.choose_location(None, None).data_dir == tmp_path / "elsewhere"
 
 
@@ -217,7 +217,7 @@ def test_launch_opens_the_records_and_closes_cleanly(qtbot: Any, tmp_path: Path,
                 logger.removeHandler(handler)
                 handler.close()
         logger.propagate, logger.level = propagate, level
-        import desktop_app.core.logs as logs
+        import desktop_app.core.host.logs as logs
 
         logs._handler = None
     assert (tmp_path / "data" / "records.sqlite3").exists()
@@ -226,7 +226,7 @@ def test_launch_opens_the_records_and_closes_cleanly(qtbot: Any, tmp_path: Path,
 
 
 def test_a_second_copy_on_the_same_data_folder_is_refused(tmp_path: Path, dialog_log: Any) -> None:
-    from desktop_app.core.instance_lock import acquire_instance_lock
+    from desktop_app.core.safekeeping.instance_lock import acquire_instance_lock
 
     with acquire_instance_lock(tmp_path / "data"):
         assert launch.launch_window(["--data-dir", str(tmp_path / "data")]) == 2
@@ -234,7 +234,7 @@ def test_a_second_copy_on_the_same_data_folder_is_refused(tmp_path: Path, dialog
 
 
 def test_records_in_a_synced_folder_are_warned_about(qtbot: Any, tmp_path: Path, dialog_log: Any) -> None:
-    from desktop_app.core.paths import resolve_location
+    from desktop_app.core.host.paths import resolve_location
     from desktop_app.gui.context import AppContext
     from desktop_app.gui.main_window import MainWindow
     from desktop_app.gui.tasks import TaskRunner

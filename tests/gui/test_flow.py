@@ -9,8 +9,8 @@ from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 
 from desktop_app.core import records
-from desktop_app.gui.files_panel import FilesPanel
-from desktop_app.gui.list_page import RecordListPage
+from desktop_app.gui.pages.record_list import RecordListPage
+from desktop_app.gui.widgets.files_panel import FilesPanel
 
 from .conftest import make_pdf, wait_idle
 

@@ -7,13 +7,14 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt
 
 from desktop_app.core import records
-from desktop_app.core.listing import attachments_page, audit_page
+from desktop_app.core.files.listing import attachments_page
+from desktop_app.core.records.audit import audit_page
 from desktop_app.core.records.parties import set_home_jurisdiction
-from desktop_app.gui.audit_page import AUDIT_COLUMNS
-from desktop_app.gui.columns import columns_for
 from desktop_app.gui.context import AppContext
-from desktop_app.gui.files_page import FILE_COLUMNS
-from desktop_app.gui.table_model import PAGE_SIZE, PagedTableModel
+from desktop_app.gui.pages.audit import AUDIT_COLUMNS
+from desktop_app.gui.pages.files import FILE_COLUMNS
+from desktop_app.gui.widgets.columns import columns_for
+from desktop_app.gui.widgets.table_model import PAGE_SIZE, PagedTableModel
 
 from .conftest import fill_records
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from desktop_app.gui.list_page import RecordListPage
 from desktop_app.gui.main_window import PAGES
+from desktop_app.gui.pages.record_list import RecordListPage
 
 from .conftest import wait_idle
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
 from desktop_app.core.reports import responses
-from desktop_app.gui.response_workspace import SAVE_DELAY_MS, ResponseWorkspace
+from desktop_app.gui.pages.response_workspace import SAVE_DELAY_MS, ResponseWorkspace
 
 from .conftest import wait_idle
 

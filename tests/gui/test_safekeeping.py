@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from desktop_app.core import records
-from desktop_app.core.backup import create_backup
+from desktop_app.core.safekeeping.backup import create_backup
 from desktop_app.gui import safekeeping
 
 from .conftest import wait_idle

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from desktop_app.core.overview_data import DashboardSummary
-from desktop_app.core.paths import DataLocation
-from desktop_app.core.summary_cache import summary_file
+from desktop_app.core.host.paths import DataLocation
+from desktop_app.core.summary.cache import summary_file
+from desktop_app.core.summary.data import DashboardSummary
 from desktop_app.gui.context import AppContext
-from desktop_app.gui.dashboard import DashboardPage
 from desktop_app.gui.main_window import MainWindow
+from desktop_app.gui.pages.home import DashboardPage
 from desktop_app.gui.tasks import TaskRunner
 
 from .conftest import wait_idle

@@ -8,17 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desktop_app.core.paths import DataLocation
+from desktop_app.core.host.paths import DataLocation
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-NEVER_AT_START = ("alembic", "reportlab", "pypdf", "openpyxl", "jsonschema", "desktop_app.gui.response_workspace")
-NOT_BEFORE_SHOWN = (*NEVER_AT_START, "sqlalchemy", "desktop_app.core.records", "desktop_app.gui.list_page")
+NEVER_AT_START = ("alembic", "reportlab", "pypdf", "openpyxl", "jsonschema", "desktop_app.gui.pages.response_workspace")
+NOT_BEFORE_SHOWN = (*NEVER_AT_START, "sqlalchemy", "desktop_app.core.records", "desktop_app.gui.pages.record_list")
 
 PROGRAM = """
 import json, sys, time
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
-from desktop_app.core.paths import resolve_location
+from desktop_app.core.host.paths import resolve_location
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.tasks import TaskRunner

@@ -17,14 +17,14 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from .. import search
 from ..clock import current_actor, utc_now_text
 from ..db import models
 from ..db.engine import Database
 from ..errors import UserError
+from ..host.user_files import regular_file_size
 from ..records.audit import append_event
+from ..records.indexing import index_record_in
 from ..records.kinds import KINDS, kind_named
-from ..user_files import regular_file_size
 from . import detect
 from .batch import (
     MAX_EXTRACT_BYTES,
@@ -177,8 +177,8 @@ def _open_regular(source: _Source) -> Any:
 
 def _target(session: Session, record_kind: str, record_id: int) -> tuple[str, str]:
     """The kind's name and the record's description; refuses a missing or trashed record."""
-    from ..records.service import describe
-    from ..records.service import to_plain as record_plain
+    from ..records.plain import describe
+    from ..records.plain import to_plain as record_plain
 
     if record_kind in ("attachment", "attachments"):
         attachment = session.get(models.Attachment, record_id)
@@ -419,7 +419,7 @@ def add_version(
                 after={"superseded_by_id": new.id, "sha256": sha256},
             )
             _apply_text(session, new, pool.wait().get(0), source, utc_now_text())
-            search.index_record_in(session, "attachment", new.id)
+            index_record_in(session, "attachment", new.id)
             return to_plain(session, new)
     finally:
         pool.stop()
@@ -482,7 +482,7 @@ def replace_content(
                 before=before,
                 after={"sha256": sha256, "size": size, "original_name": source.name},
             )
-            search.index_record_in(session, "attachment", attachment.id)
+            index_record_in(session, "attachment", attachment.id)
             return to_plain(session, attachment)
     finally:
         pool.stop()
@@ -524,7 +524,7 @@ def _set_trashed(db: Database, attachment_id: int, trashed: bool, actor: str | N
                 before=before,
                 after={"deleted_at": attachment.deleted_at},
             )
-            search.index_record_in(session, "attachment", attachment.id)
+            index_record_in(session, "attachment", attachment.id)
         return to_plain(session, attachment)
 
 
@@ -547,7 +547,7 @@ def read_text_in(session: Session, attachment_id: int, *, timeout: float = DEFAU
             pool.stop()
         source = _Source(copy, attachment.original_name, attachment.size)
         _apply_text(session, attachment, result, source, utc_now_text())
-        search.index_record_in(session, "attachment", attachment.id)
+        index_record_in(session, "attachment", attachment.id)
     finally:
         copy.unlink(missing_ok=True)
         folder.rmdir()

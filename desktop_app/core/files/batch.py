@@ -11,11 +11,11 @@ from typing import Any, BinaryIO
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from .. import search
 from ..clock import utc_now_text
 from ..db import models
 from ..errors import UserError
 from ..records.audit import append_events
+from ..records.indexing import index_new_records_in
 from . import detect
 from .store import CHUNK_SIZE, Cancelled, describe_size, store_stream_with_head
 
@@ -225,7 +225,7 @@ def record_attachments(
     if links:
         session.execute(insert(models.AttachmentLink), links)
     append_events(session, events)
-    search.index_new_records_in(session, "attachment", list(created.values()))
+    index_new_records_in(session, "attachment", list(created.values()))
     new_ids = set(created.values())
     seen: set[int] = set()
     answer = []

@@ -12,15 +12,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import search
 from ..clock import current_actor, today, utc_now_text
 from ..db import models
 from ..db.bulk import indexes_built_after, insert_rows, reserve_ids, roomy_cache
 from ..errors import UserError
 from ..records.audit import append_event
 from ..records.fields import Field, parse_value
+from ..records.indexing import partnership_document
 from ..records.kinds import PARTNER, PARTNERSHIP
 from ..records.parties import home_jurisdiction_in
+from ..search.index import index_documents_in
 from ..wording import join_problems, plural
 from .reading import read_csv_rows, read_xlsx_rows
 
@@ -295,11 +296,11 @@ def _write_table(session: Session, path: Path, table: ParsedTable, report: Table
             for record_id, position in zip(ids, chosen, strict=True)
         ],
     )
-    search.index_documents_in(
+    index_documents_in(
         session,
         "partnership",
         (
-            (record_id, search.partnership_document(_plain(table, position, places[position], partners[position])))
+            (record_id, partnership_document(_plain(table, position, places[position], partners[position])))
             for record_id, position in zip(ids, chosen, strict=True)
         ),
     )

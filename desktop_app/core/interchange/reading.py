@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import UserError
-from ..user_files import regular_file_size
+from ..host.user_files import regular_file_size
 
 FileKind = Literal["csv", "xlsx", "json"]
 MAX_TABLE_FILE_BYTES = 512 * 1024 * 1024

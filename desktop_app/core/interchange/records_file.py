@@ -17,14 +17,16 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from ... import __version__
-from .. import search
 from ..clock import current_actor
 from ..db import models
+from ..db.builtin_keys import BLACKBURN_HAWLEY_KEY
 from ..db.engine import Database
 from ..errors import UserError
+from ..host.resources import resource_path
 from ..records.audit import append_event
 from ..records.fields import Field
-from ..records.inquiries import BLACKBURN_HAWLEY_KEY, INQUIRY_TOPICS_FIELD
+from ..records.indexing import rebuild_in
+from ..records.inquiries import INQUIRY_TOPICS_FIELD
 from ..records.kinds import (
     ACTIVITY,
     AGREEMENT,
@@ -38,7 +40,6 @@ from ..records.kinds import (
     RESPONSE,
     Kind,
 )
-from ..resources import resource_path
 
 FORMAT_NAME = "sister-city-records"
 FORMAT_VERSION = 1
@@ -379,7 +380,7 @@ def import_records_file(session: Session, path: Path, *, dry_run: bool) -> Recor
         session.execute(insert(history), changes)
     report.counts["status_changes"] = len(changes)
     _advance_sequences(session)
-    search.rebuild_in(session)
+    rebuild_in(session)
     append_event(
         session,
         actor=current_actor(),

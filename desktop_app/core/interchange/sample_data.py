@@ -14,6 +14,7 @@ from ..clock import current_actor
 from ..db import models
 from ..db.engine import Database
 from ..errors import UserError
+from ..host.resources import resource_path
 from ..records.kinds import PARTNERSHIP
 from ..records.parties import (
     find_or_create_jurisdiction,
@@ -22,7 +23,6 @@ from ..records.parties import (
     set_home_jurisdiction_in,
 )
 from ..records.service import create_in
-from ..resources import resource_path
 
 SAMPLE_FILE = ("data", "us_china_sister_cities.csv")
 NOTES_FILE = ("data", "us_china_sister_cities_notes.csv")

@@ -1,13 +1,12 @@
 """Use cases per record kind: validation, one transaction per operation, the audit event written in it."""
 
 from .kinds import KINDS, Kind, kind_named
+from .plain import Record, describe
 from .service import (
     ListQuery,
-    Record,
     change_status,
     count_records,
     create,
-    describe,
     get,
     get_many,
     list_records,

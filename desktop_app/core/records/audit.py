@@ -8,10 +8,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from ..clock import utc_now_text
+from ..db import models
+from ..db.engine import Database
 from ..db.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -194,3 +196,47 @@ def _missing_triggers(session: Session) -> list[ChainProblem]:
 
 def count_events(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(AuditEvent)).scalar_one())
+
+
+AUDIT_ORDER = ("seq", "occurred_at", "actor", "action", "record_kind")
+
+
+def audit_page(
+    db: Database,
+    *,
+    offset: int = 0,
+    limit: int | None = 200,
+    order_by: str = "seq",
+    descending: bool = True,
+    record_kind: str = "",
+    record_id: int | None = None,
+    text: str = "",
+) -> list[dict[str, Any]]:
+    """One window of audit events, newest first by default (all of them with limit=None), filtered in the database."""
+    column = getattr(models.AuditEvent, order_by if order_by in AUDIT_ORDER else "seq")
+    statement = select(models.AuditEvent)
+    if record_kind:
+        statement = statement.where(models.AuditEvent.record_kind == record_kind)
+    if record_id is not None:
+        statement = statement.where(models.AuditEvent.record_id == record_id)
+    if text.strip():
+        pattern = f"%{text.strip()}%"
+        statement = statement.where(
+            or_(models.AuditEvent.actor.ilike(pattern), models.AuditEvent.action.ilike(pattern))
+        )
+    order = column.desc() if descending else column
+    tiebreak = models.AuditEvent.seq.desc() if descending else models.AuditEvent.seq
+    statement = statement.order_by(order, tiebreak).offset(max(0, offset)).limit(limit)
+    with db.reading() as session:
+        return [
+            {
+                "seq": event.seq,
+                "occurred_at": event.occurred_at,
+                "actor": event.actor,
+                "action": event.action,
+                "record_kind": event.record_kind,
+                "record_id": event.record_id,
+                "hash": event.hash,
+            }
+            for event in session.scalars(statement)
+        ]

@@ -10,16 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import vocab
-from ..builtin_keys import BLACKBURN_HAWLEY_KEY as BLACKBURN_HAWLEY_KEY
-from ..builtin_keys import builtin_inquiries_missing
 from ..clock import current_actor
 from ..db import models
+from ..db.builtin_keys import BLACKBURN_HAWLEY_KEY, builtin_inquiries_missing
 from ..db.engine import Database
 from ..errors import UserError, ValidationError
 from .audit import append_event
 from .fields import parse_value, words
 from .kinds import INQUIRY
-from .service import Record, create_in, load, to_plain, update_in
+from .plain import Record, to_plain
+from .service import create_in, load, update_in
 
 BLACKBURN_HAWLEY_2020: dict[str, Any] = {
     "subject": "Sister-city partnerships between American and Chinese communities",

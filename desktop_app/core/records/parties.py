@@ -13,7 +13,8 @@ from ..db import models
 from ..db.engine import Database
 from ..errors import UserError
 from .kinds import JURISDICTION, PARTNER
-from .service import Record, create_in, to_plain, update_in
+from .plain import Record, to_plain
+from .service import create_in, update_in
 
 
 def find_jurisdiction(session: Session, name: str, state: str) -> models.Jurisdiction | None:
@@ -103,3 +104,15 @@ def set_home_jurisdiction(
     with db.writing() as session:
         home = set_home_jurisdiction_in(session, name, state, details or {}, actor or current_actor())
         return to_plain(JURISDICTION, home)
+
+
+def partner_countries(db: Database) -> list[tuple[str, str]]:
+    """The countries of the partner communities on record, as (code, name), for a list's filter."""
+    statement = (
+        select(models.Partner.country_code, models.Partner.country_name)
+        .where(models.Partner.deleted_at.is_(None))
+        .distinct()
+        .order_by(models.Partner.country_name)
+    )
+    with db.reading() as session:
+        return [(code or "", name or code or "") for code, name in session.execute(statement) if code or name]

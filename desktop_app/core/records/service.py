@@ -11,78 +11,17 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import search, vocab
+from .. import vocab
 from ..clock import current_actor, today, utc_now_text
 from ..db import models
 from ..db.engine import Database
 from ..errors import UserError, ValidationError
+from ..search.index import drop_record_in
 from .audit import append_event
 from .fields import parse_value
+from .indexing import index_record_in
 from .kinds import PARTNERSHIP, RESPONSE, Kind, kind_named
-
-Record = dict[str, Any]
-PERSONAL_DATA_MARK = "[personal data withheld]"
-
-
-# ----- plain data ------------------------------------------------------------------------------------------
-
-
-def to_plain(kind: Kind, obj: Any, *, include_personal: bool = True) -> Record:
-    """A record as plain data: its id, times, fields, and the names a list shows beside it."""
-    record: Record = {
-        "record_kind": kind.name,
-        "id": obj.id,
-        "created_at": obj.created_at,
-        "updated_at": obj.updated_at,
-        "deleted_at": obj.deleted_at,
-    }
-    for field in kind.fields:
-        if field.personal and not include_personal:
-            continue
-        record[field.name] = getattr(obj, field.name)
-    if kind is PARTNERSHIP:
-        record.update(
-            jurisdiction_name=obj.jurisdiction.name,
-            jurisdiction_state=obj.jurisdiction.state,
-            partner_name=obj.partner.name,
-            partner_native_name=obj.partner.native_name,
-            partner_region=obj.partner.region,
-            country_name=obj.partner.country_name,
-            country_code=obj.partner.country_code,
-        )
-    if kind is RESPONSE:
-        record.update(
-            status=obj.status,
-            issued_on=obj.issued_on,
-            pdf_sha256=obj.pdf_sha256,
-            pdf_attachment_id=obj.pdf_attachment_id,
-            supersedes_id=obj.supersedes_id,
-        )
-    return record
-
-
-def audit_snapshot(kind: Kind, obj: Any) -> Record:
-    """What the audit trail keeps of a record: every field, personal data replaced by a mark."""
-    snapshot = to_plain(kind, obj)
-    for field in kind.fields:
-        if field.personal and snapshot.get(field.name):
-            snapshot[field.name] = PERSONAL_DATA_MARK
-    return snapshot
-
-
-def describe(kind: Kind, record: Mapping[str, Any]) -> str:
-    """A one-line name for a record, as used in lists of evidence and in messages."""
-    if record.get("partner_name"):
-        native = f" ({record['partner_native_name']})" if record.get("partner_native_name") else ""
-        return (
-            f"{record.get('jurisdiction_name')}, {record.get('jurisdiction_state')} – "
-            f"{record['partner_name']}{native}, {record.get('country_name')}"
-        )
-    for name in ("title", "subject", "name"):
-        if record.get(name):
-            return str(record[name])
-    return f"{kind.label} {record.get('id')}"
-
+from .plain import Record, audit_snapshot, to_plain
 
 # ----- validation ------------------------------------------------------------------------------------------
 
@@ -184,7 +123,7 @@ def create_in(session: Session, kind: Kind, values: Mapping[str, Any], actor: st
     append_event(
         session, actor=actor, action="create", record_kind=kind.name, record_id=obj.id, after=audit_snapshot(kind, obj)
     )
-    search.index_record_in(session, kind.name, obj.id)
+    index_record_in(session, kind.name, obj.id)
     return obj
 
 
@@ -230,7 +169,7 @@ def update_in(session: Session, kind: Kind, record_id: int, changes: Mapping[str
         before=before,
         after=audit_snapshot(kind, obj),
     )
-    search.index_record_in(session, kind.name, obj.id)
+    index_record_in(session, kind.name, obj.id)
     return obj
 
 
@@ -306,7 +245,7 @@ def change_status_in(
             },
         },
     )
-    search.index_record_in(session, "partnership", obj.id)
+    index_record_in(session, "partnership", obj.id)
     return change
 
 
@@ -337,7 +276,7 @@ def _set_trashed(session: Session, kind: Kind, record_id: int, actor: str, *, tr
         before=before,
         after=audit_snapshot(kind, obj),
     )
-    search.index_record_in(session, kind.name, obj.id)
+    index_record_in(session, kind.name, obj.id)
     return obj
 
 
@@ -356,7 +295,7 @@ def purge_in(session: Session, kind: Kind, record_id: int, actor: str) -> None:
             f"{kind.label} {record_id} cannot be purged while other records refer to it; purge or change those first."
         ) from exc
     append_event(session, actor=actor, action="purge", record_kind=kind.name, record_id=record_id, before=before)
-    search.drop_record_in(session, kind.name, record_id)
+    drop_record_in(session, kind.name, record_id)
 
 
 def _delete_dependents(session: Session, kind: Kind, record_id: int) -> None:

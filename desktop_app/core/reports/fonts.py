@@ -11,7 +11,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ..errors import UserError
-from ..resources import resource_path
+from ..host.resources import resource_path
 
 SERIF = "LetterSerif"
 SERIF_BOLD = "LetterSerif-Bold"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..records.inquiries import BLACKBURN_HAWLEY_KEY
+from ..db.builtin_keys import BLACKBURN_HAWLEY_KEY
 
 _BLACKBURN_HAWLEY: dict[int, str] = {
     1: "{jurisdiction_name} keeps a record of each of its sister-city partnerships, the agreements that establish "

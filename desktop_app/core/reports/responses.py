@@ -20,7 +20,8 @@ from ..files.store import add_attachment_in, content_sha256, iter_content, link_
 from ..records.audit import append_event
 from ..records.inquiries import builtin_inquiry_id
 from ..records.kinds import INQUIRY, RESPONSE
-from ..records.service import Record, create_in, load, to_plain, update_in
+from ..records.plain import Record, to_plain
+from ..records.service import create_in, load, update_in
 from . import named_values
 from .content import evidence_catalogue, gather_letter, jurisdiction_display, require_home
 from .letter import render_letter

@@ -43,7 +43,7 @@ def upgrade() -> None:
         )
         op.execute("CREATE INDEX ix_search_entry_document ON search_entry USING GIN (document)")
     # An upgraded database is searchable at once: every record already there goes into the index.
-    from desktop_app.core.search import rebuild_in
+    from desktop_app.core.records.indexing import rebuild_in
 
     with Session(bind=connection) as session:
         rebuild_in(session)

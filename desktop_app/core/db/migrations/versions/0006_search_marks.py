@@ -25,7 +25,7 @@ def upgrade() -> None:
     connection = op.get_bind()
     if connection.dialect.name != "sqlite":
         return
-    from desktop_app.core.search import index_text, unspace_cjk
+    from desktop_app.core.search.text import index_text, unspace_cjk
 
     last_rowid = 0
     while True:

@@ -1,0 +1,120 @@
+"""The command line over core: parses arguments, runs one command, prints plain sentences, sets the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import TextIO
+
+from ..core.errors import UserError
+from ..core.host.paths import DataLocation, resolve_location
+from .base import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, CheckFailed, Context, Parser, Registrar
+
+log = logging.getLogger("desktop_app.cli")
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="sister-city-records",
+        description="Sister City Records: the records of a city's sister-city partnerships, their oversight, "
+        "and responses to oversight inquiries. With no command it opens the window.",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--data-dir", metavar="DIR", help="the folder holding the records, backups and logs")
+    where.add_argument(
+        "--database",
+        metavar="URL",
+        help="a database address (sqlite:///FILE or postgresql+psycopg://...) or a SQLite file",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for register in _registrars():
+        register(commands)
+    return parser
+
+
+def _registrars() -> list[Registrar]:
+    from .files import register as register_files
+    from .records import register as register_records
+    from .reports import register as register_reports
+    from .safekeeping import register as register_backup
+
+    return [register_records, register_files, register_reports, register_backup]
+
+
+def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Runs one command; returns the exit status. Never lets a traceback reach the user."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    context: Context | None = None
+    args: argparse.Namespace | None = None
+    try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(list(argv) if argv is not None else None)
+        except SystemExit as exc:  # --help has printed the help; errors raise UserError instead
+            return EXIT_OK if not exc.code else EXIT_BAD_INPUT
+        location = resolve_location(args.data_dir, args.database)
+        _start_log(location)
+        if not getattr(args, "handler", None):
+            parser.print_help(out)
+            return EXIT_OK
+        context = Context(args=args, location=location, out=out)
+        return int(args.handler(context))
+    except UserError as exc:
+        print(exc.message, file=err)
+        return EXIT_BAD_INPUT
+    except CheckFailed as exc:
+        if str(exc):
+            print(str(exc), file=err)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        print("Stopped; nothing half-done was saved.", file=err)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except OSError as exc:  # a file or folder the system refused (a name too long, no room, no right to write)
+        log.warning("command %s: file system error errno %s", getattr(args, "command", None), exc.errno)
+        what = f"{exc.filename}" if exc.filename else "A file or folder"
+        print(f"{what} could not be used: {exc.strerror or 'the system refused it'}; nothing was changed.", file=err)
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        from ..core.host.crash import describe_for_log
+
+        log_path = _log_path()
+        # The command's name only: its arguments and the error's text may hold personal data.
+        log.error(
+            "unexpected error in command %s: %s\n%s",
+            getattr(args, "command", None),
+            describe_for_log(type(exc), exc),
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
+        print(
+            "Something unexpected went wrong and the command stopped; nothing half-done was saved. "
+            f"The details are in the log file {log_path}.",
+            file=err,
+        )
+        return EXIT_BAD_INPUT
+    finally:
+        if context is not None:
+            context.close()
+
+
+_log_file: str | None = None
+
+
+def _start_log(location: DataLocation) -> None:
+    global _log_file
+    from ..core.host.logs import configure_logging
+
+    _log_file = str(configure_logging(location.logs_dir))
+
+
+def _log_path() -> str:
+    return _log_file or "in the data folder's logs folder"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(argv)

@@ -1,0 +1,241 @@
+"""Command-line commands over the records: version, init, sample-data, import, export, list, verify."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..core import records
+from ..core.errors import UserError
+from ..core.records.kinds import kind_named
+from ..core.wording import plural
+from .base import EXIT_OK, CheckFailed, Context
+
+LIST_KINDS = (
+    "partnerships",
+    "agreements",
+    "activities",
+    "participants",
+    "policies",
+    "oversight",
+    "inquiries",
+    "responses",
+    "attachments",
+    "audit",
+    "partners",
+    "jurisdictions",
+)
+
+
+def register(commands: Any) -> None:
+    command = commands.add_parser("version", help="print the program's version")
+    command.set_defaults(handler=cmd_version)
+
+    command = commands.add_parser("init", help="create or upgrade the database")
+    command.set_defaults(handler=cmd_init)
+
+    command = commands.add_parser("sample-data", help="load the bundled public list of US–China partnerships")
+    command.add_argument("--city", metavar='"NAME, ST"', help="load only this city's partnerships")
+    command.set_defaults(handler=cmd_sample_data)
+
+    command = commands.add_parser("home", help="set the clerk's own city or county and its signatory")
+    command.add_argument("city", metavar='"NAME, ST"')
+    for option in (
+        "clerk-name",
+        "clerk-title",
+        "mayor-name",
+        "mayor-title",
+        "signatory-name",
+        "signatory-title",
+        "postal-address",
+        "email",
+        "phone",
+    ):
+        command.add_argument(f"--{option}")
+    command.add_argument("--kind", choices=("city", "county", "town", "state"))
+    command.set_defaults(handler=cmd_home)
+
+    command = commands.add_parser("import", help="import partnerships from CSV/XLSX, or a records file (.json)")
+    command.add_argument("file", type=Path)
+    command.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
+    command.set_defaults(handler=cmd_import)
+
+    command = commands.add_parser("export", help="write the whole records file (.json)")
+    command.add_argument("file", type=Path)
+    command.add_argument(
+        "--include-personal-data", action="store_true", help="also write participants' names (personal data)"
+    )
+    command.set_defaults(handler=cmd_export)
+
+    command = commands.add_parser("list", help="list the records of one kind")
+    command.add_argument("kind", metavar="KIND", help=", ".join(LIST_KINDS))
+    command.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    command.add_argument("--trash", action="store_true", help="list the records in the trash")
+    command.add_argument(
+        "--include-personal-data", action="store_true", help="also print participants' names (personal data)"
+    )
+    command.set_defaults(handler=cmd_list)
+
+    command = commands.add_parser("verify", help="check the database, every stored file and the audit trail")
+    command.set_defaults(handler=cmd_verify)
+
+
+def cmd_version(context: Context) -> int:
+    context.say(f"sister-city-records {__version__}")
+    return EXIT_OK
+
+
+def cmd_init(context: Context) -> int:
+    from ..core.safekeeping.opening import open_database
+
+    db, result = open_database(context.location, create=True)
+    db.dispose()
+    where = context.location.sqlite_path or "the database server"
+    if result.created:
+        context.say(f"Created the records at {where}.")
+    elif result.migrated:
+        context.say(f"Upgraded the records at {where}; the copy made before is {result.backup_path}.")
+    else:
+        context.say(f"The records at {where} are up to date.")
+    from ..core.host.paths import cloud_sync_warning
+
+    warning = cloud_sync_warning(context.location.sqlite_path or context.location.data_dir)
+    if warning:
+        context.say("Warning: " + warning)
+    return EXIT_OK
+
+
+def cmd_sample_data(context: Context) -> int:
+    from ..core.interchange.sample_data import load_sample_data
+
+    result = load_sample_data(context.database(create=True), context.args.city)
+    scope = f"for {context.args.city}" if context.args.city else "from the bundled public list"
+    context.say(
+        f"Loaded {plural(result.added, 'partnership')} {scope}, marked unconfirmed; "
+        f"{result.already_present} {'was' if result.already_present == 1 else 'were'} already in the records."
+    )
+    context.say("Please confirm each one against the city's own records. About this list:")
+    for caveat in result.caveats:
+        context.say(f"  - {caveat}")
+    return EXIT_OK
+
+
+def cmd_home(context: Context) -> int:
+    from ..core.records.parties import set_home_jurisdiction
+
+    name, _, state = context.args.city.rpartition(",")
+    if not name.strip() or len(state.strip()) != 2:
+        raise UserError('Name the city with its state, as in "Kansas City, MO".')
+    details = {
+        key: value
+        for key in (
+            "clerk_name",
+            "clerk_title",
+            "mayor_name",
+            "mayor_title",
+            "signatory_name",
+            "signatory_title",
+            "postal_address",
+            "email",
+            "phone",
+            "kind",
+        )
+        if (value := getattr(context.args, key)) is not None
+    }
+    home = set_home_jurisdiction(context.database(create=True), name.strip(), state.strip(), details)
+    context.say(f"The records are now kept for {home['name']}, {home['state']}.")
+    return EXIT_OK
+
+
+def cmd_import(context: Context) -> int:
+    from ..core.interchange.importing import import_file
+
+    report = import_file(context.database(create=True), context.args.file, dry_run=context.args.dry_run)
+    for line in report.lines():
+        context.say(line)
+    return EXIT_OK
+
+
+def cmd_export(context: Context) -> int:
+    from ..core.interchange.records_file import export_records_file
+
+    summary = export_records_file(
+        context.database(), context.args.file, include_personal_data=context.args.include_personal_data
+    )
+    context.say(summary)
+    return EXIT_OK
+
+
+def cmd_list(context: Context) -> int:
+    name = context.args.kind.strip().lower()
+    if name == "audit":
+        rows = _audit_rows(context)
+    elif name in ("inquiries", "inquiry"):
+        from ..core.records.inquiries import list_inquiries
+
+        rows = list_inquiries(context.database(), in_trash=context.args.trash)
+    elif name in ("attachments", "attachment", "files"):
+        rows = _attachment_rows(context)
+    else:
+        kind = kind_named(name)
+        rows = records.list_records(
+            context.database(),
+            kind.name,
+            records.ListQuery(in_trash=context.args.trash, include_personal=context.args.include_personal_data),
+        )
+    if context.args.json:
+        context.print_json(rows)
+        return EXIT_OK
+    if not rows:
+        context.say(f"No {name} in the records.")
+        return EXIT_OK
+    for row in rows:
+        context.say(_one_line(name, row))
+    return EXIT_OK
+
+
+def _one_line(kind_name: str, row: dict[str, Any]) -> str:
+    if kind_name == "audit":
+        return (
+            f"{row['seq']:>6}  {row['occurred_at']}  {row['actor']}  {row['action']} "
+            f"{row['record_kind']} {row['record_id'] or ''}"
+        )
+    try:
+        kind = kind_named(kind_name)
+    except UserError:
+        if "text_state_label" in row:
+            pages = f", {plural(row['page_count'], 'page')}" if row.get("page_count") else ""
+            return (
+                f"{row['id']:>6}  {row['display_name'] if row['title'] == row['original_name'] else row['title']}  "
+                f"[{row['media_label']}, {row['size_text']}{pages}; {row['text_state_label']}]"
+            )
+        return f"{row.get('id', ''):>6}  {row.get('title') or row.get('original_name', '')}"
+    detail = []
+    for key in ("status", "kind", "action_on", "starts_on", "adopted_on", "visa_category"):
+        if row.get(key):
+            detail.append(str(row[key]))
+    return f"{row['id']:>6}  {records.describe(kind, row)}  [{', '.join(detail)}]"
+
+
+def _audit_rows(context: Context) -> list[dict[str, Any]]:
+    from ..core.records.audit import audit_page
+
+    return audit_page(context.database(), limit=None, descending=False)
+
+
+def _attachment_rows(context: Context) -> list[dict[str, Any]]:
+    from ..core.files import list_attachments
+
+    return list_attachments(context.database(), in_trash=context.args.trash)
+
+
+def cmd_verify(context: Context) -> int:
+    from ..core.safekeeping.verify import verify_database
+
+    report = verify_database(context.database())
+    for line in report.lines():
+        context.say(line)
+    if not report.ok:
+        raise CheckFailed("")
+    return EXIT_OK

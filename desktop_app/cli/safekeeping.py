@@ -1,0 +1,125 @@
+"""Command-line commands for keeping the records safe: backup, restore, backups, backup-folder, export-csv."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .base import EXIT_OK, Context
+
+
+def register(commands: Any) -> None:
+    command = commands.add_parser("backup", help="write a checked copy of the records (to FILE or the backups folder)")
+    command.add_argument("file", type=Path, nargs="?", metavar="FILE", help="a file or folder to write the copy to")
+    command.set_defaults(handler=cmd_backup)
+
+    command = commands.add_parser("restore", help="put a backup back in place of the records (checked first)")
+    command.add_argument("file", type=Path, metavar="FILE")
+    command.set_defaults(handler=cmd_restore)
+
+    command = commands.add_parser("backups", help="list the backups in the backups folder, newest first")
+    command.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    command.set_defaults(handler=cmd_backups)
+
+    command = commands.add_parser("backup-folder", help="show or choose the folder backups are written to")
+    command.add_argument("folder", type=Path, nargs="?", metavar="DIR")
+    command.add_argument("--default", action="store_true", help="go back to the data folder's backups folder")
+    command.set_defaults(handler=cmd_backup_folder)
+
+    command = commands.add_parser("export-csv", help="write one kind of record to a spreadsheet-safe CSV file")
+    command.add_argument("kind", metavar="KIND")
+    command.add_argument("file", type=Path, metavar="FILE")
+    command.add_argument(
+        "--include-personal-data", action="store_true", help="also write participants' names (personal data)"
+    )
+    command.set_defaults(handler=cmd_export_csv)
+
+
+def cmd_backup(context: Context) -> int:
+    from ..core.safekeeping.backup import create_backup
+    from ..core.safekeeping.verify import startup_check
+
+    db = context.database()  # refuses a file that is not a database of this program, with a sentence
+    problems = startup_check(db)
+    context.close()
+    if problems:
+        from ..core.errors import UserError
+
+        raise UserError("The records are damaged, so no backup was made over the good ones: " + problems[0])
+    info = create_backup(context.location, context.args.file)
+    context.say(f"Backed up the records to {info.path} ({_size(info.size)}); the copy passed its check.")
+    return EXIT_OK
+
+
+def cmd_restore(context: Context) -> int:
+    from ..core.safekeeping.instance_lock import acquire_instance_lock
+    from ..core.safekeeping.restore_backup import restore_backup
+
+    with acquire_instance_lock(context.location.data_dir):
+        info = restore_backup(context.location, context.args.file)
+    from ..core.wording import plural
+
+    context.say(
+        f"Restored the records from {info.restored_from}: {plural(info.partnerships, 'partnership')}, "
+        f"{plural(info.audit_events, 'audit event')}, audit trail verified."
+    )
+    if info.safety_backup:
+        context.say(f"The records as they were before are kept in {info.safety_backup}.")
+    return EXIT_OK
+
+
+def cmd_backups(context: Context) -> int:
+    from dataclasses import asdict
+
+    from ..core.safekeeping.backup import backups_folder, list_backups
+
+    backups = list_backups(context.location)
+    if context.args.json:
+        context.print_json([asdict(info) for info in backups])
+        return EXIT_OK
+    if not backups:
+        context.say(f"There are no backups in {backups_folder(context.location)} yet.")
+    for info in backups:
+        context.say(f"{info.created_at}  {info.reason:<28} {_size(info.size):>9}  {info.path}")
+    return EXIT_OK
+
+
+def cmd_backup_folder(context: Context) -> int:
+    from ..core.host.paths import cloud_sync_service
+    from ..core.safekeeping.backup import backups_folder, set_backups_folder
+
+    if context.args.default:
+        folder = set_backups_folder(context.location, None)
+    elif context.args.folder is not None:
+        folder = set_backups_folder(context.location, context.args.folder)
+    else:
+        folder = backups_folder(context.location)
+    context.say(f"Backups are written to {folder}.")
+    service = cloud_sync_service(folder)
+    if service:
+        context.say(f"That folder is synced by {service}: each backup is copied off this computer once written.")
+    return EXIT_OK
+
+
+def cmd_export_csv(context: Context) -> int:
+    from ..core.interchange.csv_export import export_csv
+
+    result = export_csv(
+        context.database(),
+        context.args.kind,
+        context.args.file,
+        include_personal_data=context.args.include_personal_data,
+    )
+    context.say(result.sentence())
+    return EXIT_OK
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    amount = size / 1024
+    for unit in ("KiB", "MiB"):
+        if amount < 1024:
+            return f"{amount:.1f} {unit}"
+        amount /= 1024
+    return f"{amount:.1f} GiB"

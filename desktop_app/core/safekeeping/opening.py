@@ -1,0 +1,113 @@
+"""Opens the records: creates the data folder, migrates (backing up first), and adds the built-in inquiry.
+
+A database already at the program's schema is opened without loading Alembic or the record layer: a window
+starting over current records pays only for what it shows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..db.builtin_keys import builtin_inquiries_missing
+from ..db.engine import Database, translate_database_errors
+from ..db.revision import schema_is_current
+from ..errors import UserError
+from ..host.paths import DataLocation, create_private_file, ensure_private_dir, make_private_file
+
+
+@dataclass(frozen=True)
+class OpenResult:
+    """What opening did: whether the database was new, and whether it was migrated (and where the backup is)."""
+
+    created: bool
+    migrated: bool
+    backup_path: str | None
+    automatic_backup_path: str | None = None
+
+
+def open_database(
+    location: DataLocation, *, create: bool = True, automatic_backup: bool = True
+) -> tuple[Database, OpenResult]:
+    """Opens (and if allowed creates or upgrades) the database at ``location``.
+
+    With ``automatic_backup`` the daily backup copy is made here when due; the window makes it after it has shown
+    the records instead (``automatic_backup_if_due``), so that a large file does not delay its first screen.
+    """
+    sqlite_file = location.sqlite_path
+    if sqlite_file is not None:
+        if sqlite_file.is_dir():
+            raise UserError(f"{sqlite_file} is a folder, not a database file.")
+        if not sqlite_file.exists() and not create:
+            raise UserError(f"There is no database at {sqlite_file} yet; run 'sister-city-records init' first.")
+        if not create and sqlite_file.is_file() and sqlite_file.stat().st_size == 0:
+            raise UserError(f"{sqlite_file} is empty; run 'sister-city-records init' first.")
+        ensure_private_dir(location.data_dir)
+        ensure_private_dir(sqlite_file.parent)
+        _refuse_non_sqlite_file(sqlite_file)
+        if not sqlite_file.exists():
+            _create_private_database_file(sqlite_file)
+    db = Database(location.database_url)
+    try:
+        created, migrated, backup_path = _migrate(db, location, create)
+        if sqlite_file is not None:
+            for suffix in ("", "-wal", "-shm"):
+                make_private_file(sqlite_file.with_name(sqlite_file.name + suffix))
+        with translate_database_errors(), db.engine.connect() as connection:
+            missing_builtin = builtin_inquiries_missing(connection)
+        if missing_builtin:
+            from ..records.inquiries import ensure_builtin_inquiries
+
+            with db.writing() as session:
+                ensure_builtin_inquiries(session)
+    except BaseException:
+        db.dispose()
+        raise
+    automatic = None
+    if automatic_backup and not created:
+        from .backup import automatic_backup_if_due
+
+        automatic = automatic_backup_if_due(location)
+    return db, OpenResult(created, migrated, backup_path, automatic.path if automatic else None)
+
+
+def _migrate(db: Database, location: DataLocation, create: bool) -> tuple[bool, bool, str | None]:
+    if schema_is_current(db.engine):
+        return False, False, None
+    from ..db.migrate import check_not_newer, head_revision, upgrade_database
+    from .backup import backups_folder, online_backup, timestamped_name
+
+    revision = check_not_newer(db.engine)
+    if revision is None and not create:
+        raise UserError("The database is empty; run 'sister-city-records init' first.")
+    backups: list[str] = []
+
+    def backup_before(old_revision: str) -> None:
+        if location.sqlite_path is not None:
+            name = timestamped_name(f"before-upgrade-from-{old_revision}")
+            backups.append(str(online_backup(location.sqlite_path, backups_folder(location) / name)))
+
+    if revision == head_revision():
+        return False, False, None
+    # The write engine takes the write lock first, so two copies opening a new database at once queue.
+    migrated = upgrade_database(db.write_engine, backup_before)
+    return revision is None, migrated and revision is not None, backups[0] if backups else None
+
+
+def _create_private_database_file(path: Path) -> None:
+    """An empty file SQLite takes as a new database, created readable by its owner only (so are its -wal/-shm)."""
+    try:
+        create_private_file(path)
+    except OSError as exc:
+        raise UserError(f"The database file {path} cannot be created: {exc.strerror or exc}.") from exc
+
+
+def _refuse_non_sqlite_file(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with contextlib.suppress(OSError), path.open("rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            raise UserError(
+                f"{path.name} is not a Sister City Records database (it is not a SQLite file); nothing was changed."
+            )

@@ -1,0 +1,112 @@
+"""The full check of the records: the database's own integrity check, every stored file, and the audit chain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from ..db.engine import Database
+from ..errors import UserError
+from ..files.fixity import fixity_problems
+from ..records.audit import count_events, verify_chain
+
+
+@dataclass
+class VerifyReport:
+    """Each check's name with the problems it found (an empty list means it passed)."""
+
+    checks: dict[str, list[str]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(self.checks.values())
+
+    def lines(self) -> list[str]:
+        lines = []
+        for name, problems in self.checks.items():
+            if problems:
+                lines.append(f"{name}: {len(problems)} problem(s)")
+                lines.extend(f"  - {problem}" for problem in problems)
+            else:
+                detail = f" ({self.counts[name]} checked)" if name in self.counts else ""
+                lines.append(f"{name}: ok{detail}")
+        lines.append("All checks passed." if self.ok else "Problems were found; see above.")
+        return lines
+
+
+class CheckStopped(UserError):
+    """The check was asked to stop (the program is closing) before it finished; it found nothing either way."""
+
+    def __init__(self) -> None:
+        super().__init__("The check of the records was stopped before it finished.")
+
+
+# How many SQLite virtual-machine steps pass between two looks at ``should_stop``: a few milliseconds of work.
+_STEPS_BETWEEN_LOOKS = 100_000
+
+
+@contextmanager
+def _stoppable(session: Session, should_stop: Callable[[], bool] | None) -> Iterator[None]:
+    """Lets ``should_stop()`` turning true abort the SQLite statement running in ``session`` (a long PRAGMA check)."""
+    if should_stop is None:
+        yield
+        return
+    connection: Any = session.connection().connection.driver_connection
+    connection.set_progress_handler(lambda: 1 if should_stop() else 0, _STEPS_BETWEEN_LOOKS)
+    try:
+        yield
+    finally:
+        connection.set_progress_handler(None, 0)
+
+
+def integrity_problems(
+    db: Database, *, quick: bool = False, should_stop: Callable[[], bool] | None = None
+) -> list[str]:
+    """The database engine's own check of its file (SQLite), as sentences; empty when sound.
+
+    ``should_stop`` is looked at while the check runs; when it turns true the check ends with ``CheckStopped``.
+    """
+    if not db.is_sqlite:
+        return []
+    pragma = "PRAGMA quick_check" if quick else "PRAGMA integrity_check"
+    try:
+        with db.reading() as session, _stoppable(session, should_stop):
+            results = [row[0] for row in session.execute(text(pragma))]
+            foreign = list(session.execute(text("PRAGMA foreign_key_check")))
+    except UserError:
+        if should_stop is not None and should_stop():
+            raise CheckStopped() from None
+        raise
+    problems = [] if results == ["ok"] else [f"The database file is damaged: {result}" for result in results[:20]]
+    problems.extend(f"Record {row[1]} in {row[0]} refers to a missing {row[2]} record." for row in foreign[:20])
+    return problems
+
+
+def verify_database(db: Database) -> VerifyReport:
+    """Runs every check and returns what each found."""
+    report = VerifyReport()
+    report.checks["Database integrity"] = integrity_problems(db)
+    with db.reading() as session:
+        report.checks["Stored files"], report.counts["Stored files"] = fixity_problems(session)
+        report.checks["Audit trail"] = [problem.message for problem in verify_chain(session)]
+        report.counts["Audit trail"] = count_events(session)
+    return report
+
+
+def startup_check(db: Database, should_stop: Callable[[], bool] | None = None) -> list[str]:
+    """The quick integrity check run at every start: problems as sentences, empty when the file is sound.
+
+    Raises ``CheckStopped`` when ``should_stop()`` turned true before the check finished.
+    """
+    try:
+        return integrity_problems(db, quick=True, should_stop=should_stop)
+    except CheckStopped:
+        raise
+    except UserError as exc:
+        return [exc.message]

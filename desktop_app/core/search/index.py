@@ -1,0 +1,108 @@
+"""The search index's writer: entries in segments, one executemany per table, inside the caller's transaction.
+
+SQLite uses an FTS5 table (unicode61 tokenizer, diacritics removed); PostgreSQL a ``tsvector`` column with the
+'simple' configuration over text folded here (lower case, diacritics removed), so no server extension is needed.
+What each record kind puts in the index is ``records.indexing``'s business; this module only writes and drops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from .text import index_text, tokens
+
+SEGMENT_CHARS = 20_000
+
+
+class Document(NamedTuple):
+    """What a record puts in the index: a title (weighted more) and a body."""
+
+    title: str
+    body: str
+
+
+def _segments(body: str) -> Iterator[str]:
+    """The body in pieces of about SEGMENT_CHARS, cut at white space, so rows and snippets stay small."""
+    if len(body) <= SEGMENT_CHARS:
+        yield body
+        return
+    start = 0
+    while True:
+        end = start + SEGMENT_CHARS
+        if end >= len(body):
+            yield body[start:]
+            return
+        cut = body.rfind(" ", start + SEGMENT_CHARS // 2, end)
+        end = cut if cut > 0 else end
+        yield body[start:end]
+        start = end
+
+
+def drop_record_in(session: Session, kind_name: str, record_id: int) -> None:
+    """Removes a record's entry (all its segments)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            text(
+                "DELETE FROM search_text WHERE rowid IN "
+                "(SELECT id FROM search_entry WHERE record_kind = :kind AND record_id = :id)"
+            ),
+            {"kind": kind_name, "id": record_id},
+        )
+    session.execute(
+        text("DELETE FROM search_entry WHERE record_kind = :kind AND record_id = :id"),
+        {"kind": kind_name, "id": record_id},
+    )
+
+
+def write_many_in(session: Session, entries: Iterable[tuple[str, int, Document]]) -> None:
+    """Adds the entries with one executemany per table (the driver's, with plain tuples)."""
+    rows: list[tuple[str, int, int, str, str]] = []
+    for kind_name, record_id, (title, body) in entries:
+        if len(body) <= SEGMENT_CHARS:
+            rows.append((kind_name, record_id, 0, title, body))
+        else:
+            rows.extend((kind_name, record_id, segment, title, part) for segment, part in enumerate(_segments(body)))
+    if not rows:
+        return
+    connection = session.connection()
+    if session.get_bind().dialect.name == "sqlite":
+        next_id = int(session.execute(text("SELECT coalesce(max(id), 0) + 1 FROM search_entry")).scalar_one())
+        connection.exec_driver_sql(
+            "INSERT INTO search_entry (id, record_kind, record_id, segment) VALUES (?, ?, ?, ?)",
+            [
+                (rowid, kind_name, record_id, segment)
+                for rowid, (kind_name, record_id, segment, _, _) in enumerate(rows, start=next_id)
+            ],
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO search_text (rowid, title, body) VALUES (?, ?, ?)",
+            [
+                (rowid, index_text(title), index_text(body))
+                for rowid, (_, _, _, title, body) in enumerate(rows, start=next_id)
+            ],
+        )
+        return
+    connection.exec_driver_sql(
+        "INSERT INTO search_entry (record_kind, record_id, segment, title, body, document) VALUES "
+        "(%s, %s, %s, %s, %s, setweight(to_tsvector('simple', %s), 'A') || to_tsvector('simple', %s))",
+        [
+            (kind_name, record_id, segment, title, body, " ".join(tokens(title)), " ".join(tokens(body)))
+            for kind_name, record_id, segment, title, body in rows
+        ],
+    )
+
+
+def index_documents_in(session: Session, kind_name: str, documents: Iterable[tuple[int, Document]]) -> None:
+    """Indexes records that have no entry yet from documents the caller built (an import that holds the rows)."""
+    write_many_in(session, ((kind_name, record_id, document) for record_id, document in documents))
+
+
+def clear_in(session: Session) -> None:
+    """Empties the index (before a rebuild)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("DELETE FROM search_text"))
+    session.execute(text("DELETE FROM search_entry"))

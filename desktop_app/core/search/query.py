@@ -1,0 +1,150 @@
+"""Answers a search: candidates from the index, ranked (or newest first when very many match), with snippets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.orm import Session
+
+from ..db import models
+from ..db.engine import Database
+from ..errors import UserError
+from .text import Term, fts5_query, make_snippet, parse_query, tidy_snippet, tsquery, unspace_cjk
+
+DEFAULT_LIMIT = 20
+
+
+# Above this many matches, ranking every one would be slow: the newest matches are shown instead.
+RANK_LIMIT = 300
+
+
+def search(db: Database, query: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> list[dict[str, Any]]:
+    """The records and attachments whose text holds every word of the query, best first, with a snippet.
+
+    Each result is plain data: record_kind, record_id, title, snippet (matches between « and »), rank, and for an
+    attachment the records it belongs to (belongs_to). A query without any word raises UserError.
+    """
+    results: list[dict[str, Any]] = search_page(db, query, limit=limit, offset=offset)["results"]
+    return results
+
+
+def search_page(db: Database, query: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> dict[str, Any]:
+    """As search, with ``ordered_by``: "relevance", or "newest" when more than RANK_LIMIT entries match."""
+    terms = parse_query(query)
+    if not terms:
+        raise UserError("Type one or more words to search for.")
+    wanted = max(1, limit) + max(0, offset)
+    with db.reading() as session:
+        candidates = _candidates(session, terms)
+        many = len(candidates) > RANK_LIMIT
+        if not candidates:
+            rows = []
+        elif db.is_sqlite:
+            rows = _search_sqlite(session, terms, candidates, wanted * 2, many)
+        else:
+            rows = _search_postgresql(session, terms, candidates, wanted * 2, many)
+        results = _one_per_record(rows)[offset : offset + limit]
+        _add_belongs_to(session, results)
+    for position, result in enumerate(results, start=offset + 1):
+        result["rank"] = position
+    return {"results": results, "ordered_by": "newest" if many else "relevance"}
+
+
+def _candidates(session: Session, terms: list[Term]) -> list[int]:
+    """The newest matching entries, one more than RANK_LIMIT at most (cheap: no ranking)."""
+    if session.get_bind().dialect.name == "sqlite":
+        statement = text(
+            "SELECT rowid FROM search_text WHERE search_text MATCH :query ORDER BY rowid DESC LIMIT :limit"
+        )
+        parameters: dict[str, Any] = {"query": fts5_query(terms), "limit": RANK_LIMIT + 1}
+    else:
+        statement = text(
+            "SELECT id FROM search_entry WHERE document @@ to_tsquery('simple', :query) ORDER BY id DESC LIMIT :limit"
+        )
+        parameters = {"query": tsquery(terms), "limit": RANK_LIMIT + 1}
+    return [int(row[0]) for row in session.execute(statement, parameters)]
+
+
+def _search_sqlite(
+    session: Session, terms: list[Term], candidates: list[int], limit: int, many: bool
+) -> list[dict[str, Any]]:
+    columns = (
+        "SELECT e.record_kind, e.record_id, t.title, snippet(search_text, 1, '«', '»', '…', 24) AS snippet "
+        "FROM search_text AS t JOIN search_entry AS e ON e.id = t.rowid WHERE search_text MATCH :match "
+    )
+    if many:  # newest first: FTS5 walks the matches from the end and stops at the limit
+        statement = text(columns + "ORDER BY t.rowid DESC LIMIT :limit")
+        parameters: dict[str, Any] = {"match": fts5_query(terms), "limit": limit}
+    else:
+        statement = text(columns + "AND t.rowid >= :first ORDER BY bm25(search_text, 10.0, 1.0) LIMIT :limit")
+        parameters = {"match": fts5_query(terms), "first": min(candidates), "limit": limit}
+    return [
+        {
+            "record_kind": kind,
+            "record_id": record_id,
+            "title": unspace_cjk(title),
+            "snippet": tidy_snippet(unspace_cjk(snippet)),
+        }
+        for kind, record_id, title, snippet in session.execute(statement, parameters)
+    ]
+
+
+def _search_postgresql(
+    session: Session, terms: list[Term], candidates: list[int], limit: int, many: bool
+) -> list[dict[str, Any]]:
+    if many:  # newest first, straight from the index
+        statement = text(
+            "SELECT record_kind, record_id, title, body FROM search_entry "
+            "WHERE document @@ to_tsquery('simple', :query) ORDER BY id DESC LIMIT :limit"
+        )
+        parameters: dict[str, Any] = {"query": tsquery(terms), "limit": limit}
+    else:
+        statement = text(
+            "SELECT record_kind, record_id, title, body FROM search_entry WHERE id IN :ids "
+            "ORDER BY ts_rank_cd(document, to_tsquery('simple', :query)) DESC, id LIMIT :limit"
+        ).bindparams(bindparam("ids", expanding=True))
+        parameters = {"query": tsquery(terms), "ids": candidates, "limit": limit}
+    return [
+        {"record_kind": kind, "record_id": record_id, "title": title, "snippet": make_snippet(body, terms)}
+        for kind, record_id, title, body in session.execute(statement, parameters)
+    ]
+
+
+def _one_per_record(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[tuple[str, int]] = set()
+    results = []
+    for row in rows:
+        key = (row["record_kind"], row["record_id"])
+        if key not in seen:
+            seen.add(key)
+            results.append(row)
+    return results
+
+
+def _add_belongs_to(session: Session, results: list[dict[str, Any]]) -> None:
+    """For an attachment, the records it is linked to, with their titles as the index holds them."""
+    attachment_ids = [result["record_id"] for result in results if result["record_kind"] == "attachment"]
+    links: dict[int, list[dict[str, Any]]] = {}
+    if attachment_ids:
+        statement = select(
+            models.AttachmentLink.attachment_id, models.AttachmentLink.record_kind, models.AttachmentLink.record_id
+        ).where(models.AttachmentLink.attachment_id.in_(bindparam("ids", expanding=True)))
+        for attachment_id, kind, record_id in session.execute(statement, {"ids": attachment_ids}):
+            links.setdefault(attachment_id, []).append(
+                {"record_kind": kind, "record_id": record_id, "title": _indexed_title(session, kind, record_id)}
+            )
+    for result in results:
+        result["belongs_to"] = links.get(result["record_id"], []) if result["record_kind"] == "attachment" else []
+
+
+def _indexed_title(session: Session, kind: str, record_id: int) -> str:
+    if session.get_bind().dialect.name == "sqlite":
+        statement = text(
+            "SELECT t.title FROM search_entry AS e JOIN search_text AS t ON t.rowid = e.id "
+            "WHERE e.record_kind = :kind AND e.record_id = :id AND e.segment = 0"
+        )
+    else:
+        statement = text("SELECT title FROM search_entry WHERE record_kind = :kind AND record_id = :id AND segment = 0")
+    title = session.execute(statement, {"kind": kind, "id": record_id}).scalar()
+    return unspace_cjk(title) if title else f"{kind} {record_id}"

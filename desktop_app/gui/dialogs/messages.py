@@ -1,0 +1,50 @@
+"""Message boxes in one place, so the window speaks with one voice and tests can answer them."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ...core.errors import UserError
+
+log = logging.getLogger("desktop_app.gui")
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)
+
+
+def confirm(parent: QWidget | None, title: str, text: str, yes_text: str = "Yes") -> bool:
+    """Asks a yes-or-no question; the safe answer (No) is the default."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    no = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def error_text(error: BaseException, log_path: Path | None) -> tuple[str, str]:
+    """The dialog title and sentence for an error: the user's own sentence, or what happened and where the log is."""
+    if isinstance(error, UserError):
+        return "Sister City Records", error.message
+    where = f" The details are in the log file {log_path}." if log_path else ""
+    text = (
+        f"Something unexpected went wrong ({type(error).__name__}: {error}). "
+        f"Nothing already saved was lost; the last change may not have been saved.{where}"
+    )
+    return "Something went wrong", text
+
+
+def show_error(parent: QWidget | None, error: BaseException, log_path: Path | None) -> None:
+    """Shows an error as a dialog; an unexpected one is written to the log with its traceback first."""
+    if not isinstance(error, UserError):
+        log.error("Unexpected error", exc_info=(type(error), error, error.__traceback__))
+    title, text = error_text(error, log_path)
+    warn(parent, title, text)

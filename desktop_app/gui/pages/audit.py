@@ -1,0 +1,97 @@
+"""The audit trail: every change, newest first, read a page at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from ...core.records.audit import audit_page
+from ...core.safekeeping.verify import verify_database
+from ..context import AppContext
+from ..widgets.list_table import ListTable
+from ..widgets.table_model import Column, PagedTableModel, text_filtered_source
+
+ACTIONS = {
+    "create": "Added",
+    "update": "Changed",
+    "trash": "Moved to trash",
+    "restore": "Restored",
+    "purge": "Purged",
+    "status_change": "Status changed",
+    "link": "File linked",
+    "set_questions": "Questions set",
+}
+
+AUDIT_COLUMNS = [
+    Column("seq", "No.", lambda row: str(row["seq"]), "seq"),
+    Column("occurred_at", "When (UTC)", lambda row: str(row["occurred_at"])[:19].replace("T", " "), "occurred_at"),
+    Column("actor", "Who", lambda row: str(row["actor"]), "actor"),
+    Column("action", "What", lambda row: ACTIONS.get(row["action"], str(row["action"])), "action"),
+    Column(
+        "record_kind", "Record", lambda row: f"{row['record_kind']} {row['record_id'] or ''}".strip(), "record_kind"
+    ),
+    Column("hash", "Fingerprint", lambda row: str(row["hash"])[:16] + "…", None, hidden_by_default=True),
+]
+
+
+class AuditPage(QWidget):
+    """Read-only; the check of the chain runs on the worker and says in words what it found."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._started = False
+        self.setAccessibleName("Audit trail page")
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        title = QLabel("Audit trail")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        top.addWidget(title)
+        self.result = QLabel("Every change to the records, newest first. It cannot be edited.")
+        self.result.setWordWrap(True)
+        top.addWidget(self.result, 1)
+        self.verify_button = QPushButton("Check the records")
+        self.verify_button.setAccessibleName("Check the database and the audit trail")
+        self.verify_button.clicked.connect(self.verify)
+        top.addWidget(self.verify_button)
+        layout.addLayout(top)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter by who or what…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName("Filter the audit trail")
+        self.filter.textChanged.connect(lambda _text: self.reload())
+        layout.addWidget(self.filter)
+        self.model = PagedTableModel(context, AUDIT_COLUMNS)
+        self.table = ListTable(self.model, "lists/audit/header", "Audit trail", newest_first=True)
+        layout.addWidget(self.table, 1)
+
+    def activate(self) -> None:
+        if not self._started:
+            self._started = True
+            self.reload()
+
+    def set_search_text(self, text: str) -> None:
+        self.filter.setText(text)
+
+    def reload(self) -> None:
+        if not self._started:
+            return
+        self.model.set_source(text_filtered_source(audit_page, "seq", self.filter.text()))
+
+    def verify(self) -> None:
+        self.verify_button.setEnabled(False)
+        self._context.call(
+            verify_database, label="Checking the records…", on_done=self._verified, on_error=self._failed
+        )
+
+    def _verified(self, report: Any) -> None:
+        self.verify_button.setEnabled(True)
+        self.result.setText(" ".join(report.lines()))
+
+    def _failed(self, error: BaseException) -> None:
+        self.verify_button.setEnabled(True)
+        self._context.runner.unhandled_error.emit(error)

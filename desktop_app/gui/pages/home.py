@@ -1,0 +1,248 @@
+"""The home page: counts by status, follow-ups due and overdue, reviews due, and evidence per question."""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
+
+from ...core import vocab
+from ...core.errors import UserError
+from ..context import AppContext
+
+if TYPE_CHECKING:
+    from ...core.db.engine import Database
+    from ...core.host.paths import DataLocation
+    from ...core.summary.data import DashboardSummary, FollowUp
+    from ..widgets.related import Navigator
+
+log = logging.getLogger(__name__)
+THIN_EVIDENCE = 2  # below this many records, a question's answer is called thin
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class _Links(QLabel):
+    """Rich text whose links name records as ``kind:id``; clicking one opens it."""
+
+    def __init__(self, navigator: Navigator, accessible: str) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setAccessibleName(accessible)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.linkActivated.connect(self._open)
+        self._navigator = navigator
+
+    def _open(self, link: str) -> None:
+        kind_name, _, record_id = link.partition(":")
+        if record_id.isdigit():
+            self._navigator.open_record(kind_name, int(record_id))
+        else:
+            self._navigator.open_record(kind_name, 0)
+
+
+class DashboardPage(QWidget):
+    """Refreshed on the worker whenever records change; never reads a table whole."""
+
+    def __init__(self, context: AppContext, navigator: Navigator, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._navigator = navigator
+        self.summary: DashboardSummary | None = None
+        self.setAccessibleName("Home")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.title = _heading("Home")
+        layout.addWidget(self.title)
+        self.subtitle = QLabel("Reading the records…")
+        self.subtitle.setWordWrap(True)
+        layout.addWidget(self.subtitle)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(18)
+        self.partnerships_box, self.partnerships = self._box("Partnerships by status", navigator)
+        self.records_box, self.records = self._box("Records kept", navigator)
+        self.follow_ups_box, self.follow_ups = self._box("Follow-ups", navigator)
+        self.reviews_box, self.reviews = self._box("Partnerships not reviewed in the last 12 months", navigator)
+        grid.addWidget(self.partnerships_box, 0, 0)
+        grid.addWidget(self.records_box, 0, 1)
+        grid.addWidget(self.follow_ups_box, 1, 0)
+        grid.addWidget(self.reviews_box, 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+
+        self.evidence_box = QGroupBox("Evidence for the open inquiry")
+        self.evidence_box.setAccessibleName("Evidence for each question of the open inquiry")
+        self.evidence_layout = QGridLayout(self.evidence_box)
+        self.evidence_layout.setColumnStretch(1, 1)
+        layout.addWidget(self.evidence_box)
+        layout.addStretch(1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        context.bus.changed.connect(lambda _kind: self.refresh())
+
+    def _box(self, title: str, navigator: Navigator) -> tuple[QGroupBox, _Links]:
+        box = QGroupBox(title)
+        box.setAccessibleName(title)
+        layout = QVBoxLayout(box)
+        label = _Links(navigator, title)
+        layout.addWidget(label)
+        layout.addStretch(1)
+        return box, label
+
+    def refresh(self) -> None:
+        if self._context.db is None:
+            return
+        self._context.call(_summary, self._context.location, label="Summing up the records…", on_done=self.show_summary)
+
+    def show_saved_summary(self) -> None:
+        """Shows the summary saved at the last start when the records have not changed since (checked exactly)."""
+        from ...core.summary.cache import saved_summary
+
+        summary = saved_summary(self._context.location)
+        if summary is not None:
+            self.show_summary(summary)
+
+    # --- showing --------------------------------------------------------------------------------------------
+
+    def show_summary(self, summary: DashboardSummary) -> None:
+        self.summary = summary
+        self.subtitle.setText(f"The records as of {summary.as_of:%A %d %B %Y}.")
+        self.partnerships.setText(self._partnership_text(summary))
+        counts = summary.record_counts
+        labels = (
+            ("agreements", "agreement"),
+            ("activities", "activity"),
+            ("participants", "participant"),
+            ("policies", "policy"),
+            ("oversight", "oversight action"),
+            ("inquiries", "inquiry"),
+            ("responses", "response"),
+            ("attachments", "stored file"),
+        )
+        lines = [f"{counts.get(key, 0):,} {_plural(counts.get(key, 0), singular)}" for key, singular in labels]
+        self.records.setText("<br>".join(lines))
+        self.follow_ups.setText(self._follow_up_text(summary))
+        self.reviews.setText(self._review_text(summary))
+        self._show_evidence(summary)
+
+    def _partnership_text(self, summary: DashboardSummary) -> str:
+        counts = summary.partnership_status_counts
+        total = sum(counts.values())
+        if not total:
+            return (
+                "No partnerships are recorded yet. Use <b>New partnership</b> on the Partnerships page, "
+                "or load your city's from the public list on the first run."
+            )
+        lines = [f"<b>{total:,}</b> {_plural(total, 'partnership')}"]
+        for value, label in vocab.PARTNERSHIP_STATUSES.items():
+            if counts.get(value):
+                lines.append(f"{label}: {counts[value]:,}")
+        if summary.unconfirmed_partnerships:
+            lines.append(
+                f"<i>{summary.unconfirmed_partnerships:,} not yet confirmed against the city's own records</i>"
+            )
+        return "<br>".join(lines)
+
+    def _follow_up_text(self, summary: DashboardSummary) -> str:
+        if not summary.overdue_count and not summary.due_soon_count:
+            return "No follow-up is due in the next 30 days, and none is overdue."
+        parts = []
+        if summary.overdue_count:
+            parts.append(f"<b>{summary.overdue_count:,} overdue</b>")
+            parts += [_follow_up_line(item) for item in summary.overdue]
+        if summary.due_soon_count:
+            parts.append(f"<b>{summary.due_soon_count:,} due in the next 30 days</b>")
+            parts += [_follow_up_line(item) for item in summary.due_soon]
+        return "<br>".join(parts)
+
+    def _review_text(self, summary: DashboardSummary) -> str:
+        if not summary.unreviewed_count:
+            return "Every current partnership has had a review in the last 12 months."
+        lines = [f"<b>{summary.unreviewed_count:,}</b> {_plural(summary.unreviewed_count, 'partnership')} to review:"]
+        for item in summary.unreviewed:
+            when = f"last reviewed {item.last_review_on.isoformat()}" if item.last_review_on else "never reviewed"
+            lines.append(f'<a href="partnership:{item.partnership_id}">{html.escape(item.name)}</a> ({when})')
+        if summary.unreviewed_count > len(summary.unreviewed):
+            lines.append(f"…and {summary.unreviewed_count - len(summary.unreviewed):,} more")
+        return "<br>".join(lines)
+
+    def _show_evidence(self, summary: DashboardSummary) -> None:
+        while self.evidence_layout.count():
+            item = self.evidence_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        if summary.inquiry_id is None:
+            self.evidence_layout.addWidget(QLabel("No inquiry is waiting for an answer."), 0, 0)
+            return
+        self.evidence_box.setTitle(f"Evidence for the open inquiry: {summary.inquiry_subject}")
+        most = max((question.total for question in summary.questions), default=0)
+        for row, question in enumerate(summary.questions):
+            name = QLabel(f"{question.position}. {question.short_title}")
+            name.setToolTip(", ".join(question.topic_labels))
+            bar = QProgressBar()
+            bar.setRange(0, max(most, THIN_EVIDENCE, 1))
+            bar.setValue(question.total)
+            bar.setTextVisible(False)
+            bar.setAccessibleName(f"Evidence for question {question.position}")
+            detail = QLabel(_evidence_words(question.policies, question.oversight_actions, question.agreements))
+            thin = QLabel("<b>Thin: add evidence</b>" if question.total < THIN_EVIDENCE else "")
+            self.evidence_layout.addWidget(name, row, 0)
+            self.evidence_layout.addWidget(bar, row, 1)
+            self.evidence_layout.addWidget(detail, row, 2)
+            self.evidence_layout.addWidget(thin, row, 3)
+
+
+def _summary(db: Database, location: DataLocation) -> DashboardSummary:
+    # Imported on the worker, so the window is shown before the database layer is loaded.
+    from ...core.summary.cache import save_summary
+    from ...core.summary.compute import summary_and_state
+
+    summary, state = summary_and_state(db)
+    if state is not None:
+        try:
+            save_summary(location, summary, state)
+        except (OSError, UserError) as error:
+            # The saved copy only speeds up the next start: the summary is shown all the same.
+            log.warning("The home summary could not be saved for the next start: %s", error)
+    return summary
+
+
+def _plural(count: int, singular: str) -> str:
+    if count == 1:
+        return singular
+    if singular.endswith("y") and not singular.endswith("ey"):
+        return singular[:-1] + "ies"
+    return singular + "s"
+
+
+def _evidence_words(policies: int, oversight: int, agreements: int) -> str:
+    return (
+        f"{policies} {_plural(policies, 'policy')}, {oversight} oversight {_plural(oversight, 'action')}, "
+        f"{agreements} {_plural(agreements, 'agreement')}"
+    )
+
+
+def _follow_up_line(item: FollowUp) -> str:
+    return (
+        f'<a href="oversight:{item.oversight_id}">{html.escape(item.kind_label)}</a> due '
+        f"{item.due_on.isoformat()} – {html.escape(item.partnership)}"
+    )

@@ -1,0 +1,245 @@
+"""The right-hand side of a list: the record's form, its files, and the records linked to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import records, vocab
+from ...core.records.inquiries import get_inquiry, update_inquiry
+from ..context import AppContext
+from ..dialogs.status_change import StatusChangeDialog
+from .files_panel import FilesPanel
+from .icons import icon
+from .record_form import RecordForm
+from .related import Navigator, RelatedList
+
+FILE_KINDS = ("partnership", "agreement", "activity", "policy", "oversight", "inquiry", "response")
+RELATED = {
+    "partnership": (("agreement", "partnership_id"), ("activity", "partnership_id"), ("oversight", "partnership_id")),
+    "activity": (("participant", "activity_id"),),
+}
+
+
+class StatusHistory(QTableWidget):
+    """A partnership's status changes, oldest first."""
+
+    HEADERS = ("Date", "From", "To", "Reason", "Legal basis", "Evidence")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(self.HEADERS), parent)
+        self.setHorizontalHeaderLabels(list(self.HEADERS))
+        self.setAccessibleName("Status history")
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+    def fill(self, changes: list[dict[str, Any]]) -> None:
+        self.setRowCount(len(changes))
+        for row, change in enumerate(changes):
+            values = (
+                change["changed_on"].isoformat() if change["changed_on"] else "",
+                vocab.label(vocab.PARTNERSHIP_STATUSES, change["from_status"]) or "(new)",
+                vocab.label(vocab.PARTNERSHIP_STATUSES, change["to_status"]),
+                change["reason"],
+                change["legal_basis"],
+                f"File {change['evidence_attachment_id']}" if change["evidence_attachment_id"] else "",
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value if len(value) > 30 else "")
+                self.setItem(row, column, item)
+        self.resizeColumnsToContents()
+
+
+class QuestionsEditor(QWidget):
+    """An inquiry's questions, each with its topics; they can be changed until a response exists."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._inquiry_id: int | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        note = QLabel("One question a row, in order; tick the topics each question is about.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.topics = list(vocab.TOPICS)
+        self.table = QTableWidget(0, 1 + len(self.topics))
+        self.table.setAccessibleName("Questions of the inquiry")
+        self.table.setHorizontalHeaderLabels(["Question", *vocab.TOPICS.values()])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(icon("new"), "Add a question")
+        self.add_button.setAccessibleName("Add a question")
+        self.add_button.clicked.connect(lambda: self._add_row("", ""))
+        self.remove_button = QPushButton(icon("delete"), "Remove the question")
+        self.remove_button.setAccessibleName("Remove the chosen question")
+        self.remove_button.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
+        self.save_button = QPushButton(icon("save"), "Save the questions")
+        self.save_button.setAccessibleName("Save the questions")
+        self.save_button.clicked.connect(self.save)
+        for button in (self.add_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
+        self.setEnabled(False)
+
+    def show_for(self, inquiry_id: int | None) -> None:
+        self._inquiry_id = inquiry_id
+        self.table.setRowCount(0)
+        self.setEnabled(inquiry_id is not None)
+        if inquiry_id is not None:
+            self._context.call(get_inquiry, inquiry_id, label="Reading the questions…", on_done=self._fill)
+
+    def _fill(self, inquiry: dict[str, Any]) -> None:
+        if inquiry["id"] != self._inquiry_id:
+            return
+        self.table.setRowCount(0)
+        for question in inquiry["questions"]:
+            self._add_row(question["text"], question["topics"])
+        self.table.resizeRowsToContents()
+
+    def _add_row(self, text: str, topics: str) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(text))
+        chosen = set(vocab.split_words(topics))
+        for column, topic in enumerate(self.topics, start=1):
+            item = QTableWidgetItem()
+            item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            item.setCheckState(Qt.CheckState.Checked if topic in chosen else Qt.CheckState.Unchecked)
+            self.table.setItem(row, column, item)
+
+    def questions(self) -> list[dict[str, Any]]:
+        result = []
+        for row in range(self.table.rowCount()):
+            text_item = self.table.item(row, 0)
+            topics = [
+                topic
+                for column, topic in enumerate(self.topics, start=1)
+                if (item := self.table.item(row, column)) is not None and item.checkState() == Qt.CheckState.Checked
+            ]
+            result.append({"text": text_item.text() if text_item else "", "topics": topics})
+        return result
+
+    def save(self) -> None:
+        if self._inquiry_id is None:
+            return
+        self._context.call(
+            update_inquiry,
+            self._inquiry_id,
+            {},
+            self.questions(),
+            label="Saving the questions…",
+            on_done=lambda inquiry: (self._fill(inquiry), self._context.bus.changed.emit("inquiry")),
+        )
+
+
+class RecordDetail(QTabWidget):
+    """Everything about one record in tabs; the form is always the first."""
+
+    saved = Signal(dict)
+
+    def __init__(self, context: AppContext, navigator: Navigator, kind_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._context = context
+        self.kind = records.kind_named(kind_name)
+        self.setAccessibleName(f"{self.kind.label} details")
+        self.setDocumentMode(True)
+        details = QWidget()
+        details_layout = QVBoxLayout(details)
+        self.form = RecordForm(context, kind_name)
+        self.form.saved.connect(self._saved)
+        self.status_button: QPushButton | None = None
+        if self.kind.name == "partnership":
+            self.status_button = QPushButton(icon("status"), "Change status…")
+            self.status_button.setAccessibleName("Change the partnership's status")
+            self.status_button.clicked.connect(self.change_status)
+            self.form.button_row.insertWidget(1, self.status_button)
+        details_layout.addWidget(self.form)
+        self.addTab(details, icon(kind_name), "Details")
+        self.files: FilesPanel | None = None
+        if self.kind.name in FILE_KINDS:
+            self.files = FilesPanel(context)
+            self.addTab(self.files, icon("files"), "Files")
+        self.related: list[RelatedList] = []
+        for related_kind, parent_field in RELATED.get(self.kind.name, ()):
+            related = RelatedList(context, navigator, related_kind, parent_field)
+            self.related.append(related)
+            label = records.kind_named(related_kind).plural.capitalize()
+            self.addTab(related, icon(related_kind), label)
+        self.history: StatusHistory | None = None
+        if self.kind.name == "partnership":
+            self.history = StatusHistory()
+            self.addTab(self.history, icon("status"), "History")
+            self.setTabToolTip(self.count() - 1, "Status history")
+        self.questions: QuestionsEditor | None = None
+        if self.kind.name == "inquiry":
+            self.questions = QuestionsEditor(context)
+            self.addTab(self.questions, icon("inquiry"), "Questions")
+        self._show_links(None)
+
+    @property
+    def record(self) -> dict[str, Any] | None:
+        return self.form.record
+
+    def show_record(self, record: dict[str, Any]) -> None:
+        self.form.show_record(record)
+        self._show_links(record)
+
+    def start_new(self, defaults: dict[str, Any] | None = None) -> None:
+        self.setCurrentIndex(0)
+        self.form.start_new(defaults)
+        self._show_links(None)
+
+    def _saved(self, record: dict[str, Any]) -> None:
+        self._show_links(record)
+        self.saved.emit(record)
+
+    def _show_links(self, record: dict[str, Any] | None) -> None:
+        record_id = record["id"] if record else None
+        for number in range(1, self.count()):
+            self.setTabEnabled(number, record_id is not None)
+        if self.files is not None:
+            self.files.show_for(self.kind.name, record_id)
+        for related in self.related:
+            related.show_for(record_id)
+        if self.status_button is not None:
+            self.status_button.setEnabled(record_id is not None)
+        if self.questions is not None:
+            self.questions.show_for(record_id)
+        if self.history is not None:
+            self.history.setRowCount(0)
+            if record_id is not None:
+                self._context.call(
+                    records.status_history, record_id, label="Reading the status history…", on_done=self.history.fill
+                )
+
+    def change_status(self) -> None:
+        if self.record is None:
+            return
+        dialog = StatusChangeDialog(self._context, self.record, self)
+        dialog.finished.connect(lambda _code: self._status_changed(dialog))
+        dialog.open()
+
+    def _status_changed(self, dialog: StatusChangeDialog) -> None:
+        if dialog.result_record is not None:
+            self.show_record(dialog.result_record)
+        dialog.deleteLater()

@@ -1,0 +1,279 @@
+"""A form for any record kind, built from core's field descriptions, with core's validation shown beside each field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import records
+from ...core.errors import ValidationError
+from ...core.records.fields import parse_value
+from ..context import AppContext
+from ..undo import CreateCommand, EditCommand
+from .field_editors import FieldEditor, make_editor
+from .icons import icon
+
+
+class ProblemLabel(QWidget):
+    """A field's validation message: the style's warning sign and a sentence (no colour hard-coded)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        sign = QLabel()
+        size = self.fontMetrics().height()
+        sign.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size))
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        font = self.text.font()
+        font.setBold(True)
+        self.text.setFont(font)
+        layout.addWidget(sign, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.text, 1)
+        self.hide()
+
+    def show_problem(self, problem: str) -> None:
+        self.text.setText(problem)
+        self.setAccessibleName(problem)
+        self.setVisible(bool(problem))
+
+
+class RecordForm(QWidget):
+    """Edits one record (or a new one); saving goes through core on the worker and onto the undo history."""
+
+    saved = Signal(dict)
+
+    def __init__(self, context: AppContext, kind_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.kind = records.kind_named(kind_name)
+        self.record: dict[str, Any] | None = None
+        self._loaded: dict[str, Any] = {}
+        self._dirty = False
+        self.editors: dict[str, FieldEditor] = {}
+        self.problems: dict[str, ProblemLabel] = {}
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.heading = QLabel()
+        heading_font = self.heading.font()
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.25)
+        heading_font.setBold(True)
+        self.heading.setFont(heading_font)
+        self.heading.setWordWrap(True)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        outer.addWidget(self.heading)
+        self.general_problem = ProblemLabel()
+        outer.addWidget(self.general_problem)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        self.form = QFormLayout(body)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for field in self.kind.fields:
+            editor = make_editor(field, context)
+            editor.edited.connect(self._mark_dirty)
+            problem = ProblemLabel()
+            cell = QWidget()
+            cell_layout = QVBoxLayout(cell)
+            cell_layout.setContentsMargins(0, 0, 0, 0)
+            cell_layout.setSpacing(2)
+            cell_layout.addWidget(editor)
+            cell_layout.addWidget(problem)
+            label_text = "" if field.type == "bool" else field.label + ("*" if field.required else "")
+            label = QLabel(label_text)
+            label.setBuddy(editor.focus_widget())
+            self.form.addRow(label, cell)
+            self.editors[field.name] = editor
+            self.problems[field.name] = problem
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        buttons = self.button_row = QHBoxLayout()
+        self.required_note = QLabel("* required")
+        buttons.addWidget(self.required_note)
+        buttons.addStretch(1)
+        self.revert_button = QPushButton("Revert")
+        self.revert_button.setAccessibleName("Revert the changes not yet saved")
+        self.revert_button.clicked.connect(self.revert)
+        self.save_button = QPushButton(icon("save"), "Save")
+        self.save_button.setAccessibleName(f"Save the {self.kind.label.lower()}")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+        self.start_new()
+
+    # --- loading --------------------------------------------------------------------------------------------
+
+    def start_new(self, defaults: dict[str, Any] | None = None) -> None:
+        self.record = None
+        self._loaded = {field.name: None for field in self.kind.fields}
+        for editor in self.editors.values():
+            editor.set_value(None)
+        for name, value in (defaults or {}).items():
+            if name in self.editors:
+                self.editors[name].set_value(value)
+        self.heading.setText(f"New {self.kind.label.lower()}")
+        self._after_load()
+
+    def show_record(self, record: dict[str, Any]) -> None:
+        self.record = record
+        self._loaded = {field.name: record.get(field.name) for field in self.kind.fields}
+        for field in self.kind.fields:
+            self.editors[field.name].set_value(record.get(field.name))
+        self.heading.setText(f"{self.kind.label} {record['id']}: {records.describe(self.kind, record)}")
+        self._after_load()
+
+    def _after_load(self) -> None:
+        self._clear_problems()
+        if self.kind.name == "partnership":
+            # A partnership's status changes only through a recorded status change.
+            self.editors["status"].setEnabled(self.record is None)
+            self.editors["status"].setToolTip("" if self.record is None else "Use “Change status…” to change it.")
+        self._dirty = False
+        self.revert_button.setEnabled(False)
+
+    def revert(self) -> None:
+        if self.record is None:
+            self.start_new()
+        else:
+            self.show_record(self.record)
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+        self.revert_button.setEnabled(True)
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    # --- saving ---------------------------------------------------------------------------------------------
+
+    def _values(self) -> dict[str, Any]:
+        values = {name: editor.value() for name, editor in self.editors.items()}
+        if self.record is None:
+            return {name: value for name, value in values.items() if value not in (None, "", [])}
+        changed = {}
+        for field in self.kind.fields:
+            if self.kind.name == "partnership" and field.name == "status":
+                continue
+            parsed, problem = parse_value(field, values[field.name])
+            old = self._loaded.get(field.name)
+            if problem or not _same(parsed, old):
+                changed[field.name] = values[field.name]
+        return changed
+
+    def save(self) -> None:
+        self._clear_problems()
+        values = self._values()
+        kind_name = self.kind.name
+        if self.record is None:
+            self.save_button.setEnabled(False)
+            self._context.call(
+                records.create,
+                kind_name,
+                values,
+                label=f"Saving the new {self.kind.label.lower()}…",
+                on_done=self._created,
+                on_error=self._failed,
+            )
+            return
+        if not values:
+            self._context.runner.busy_changed.emit("Nothing to save: no field was changed.")
+            return
+        record_id = self.record["id"]
+        before = {name: _raw(self.kind.field(name), self._loaded.get(name)) for name in values}
+        self.save_button.setEnabled(False)
+        self._context.call(
+            records.update,
+            kind_name,
+            record_id,
+            values,
+            label=f"Saving {self.kind.label.lower()} {record_id}…",
+            on_done=lambda record: self._updated(record, before, values),
+            on_error=self._failed,
+        )
+
+    def _created(self, record: dict[str, Any]) -> None:
+        self.save_button.setEnabled(True)
+        self._context.undo_stack.push(
+            CreateCommand(self._context, self.kind.name, record["id"], f"add {self.kind.label.lower()} {record['id']}")
+        )
+        self.show_record(record)
+        self._context.bus.changed.emit(self.kind.name)
+        self._context.runner.busy_changed.emit(f"Saved the new {self.kind.label.lower()} ({record['id']}).")
+        self.saved.emit(record)
+
+    def _updated(self, record: dict[str, Any], before: dict[str, Any], after: dict[str, Any]) -> None:
+        self.save_button.setEnabled(True)
+        self._context.undo_stack.push(
+            EditCommand(
+                self._context,
+                self.kind.name,
+                record["id"],
+                f"edit {self.kind.label.lower()} {record['id']}",
+                before,
+                after,
+            )
+        )
+        self.show_record(record)
+        self._context.bus.changed.emit(self.kind.name)
+        self._context.runner.busy_changed.emit(f"Saved {self.kind.label.lower()} {record['id']}.")
+        self.saved.emit(record)
+
+    def _failed(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(error, ValidationError):
+            self.show_problems(error.problems)
+            self._context.runner.busy_changed.emit("Not saved: please correct the fields marked.")
+            return
+        self._context.runner.unhandled_error.emit(error)
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        leftover = []
+        first: QWidget | None = None
+        for name, problem in problems.items():
+            if name in self.problems:
+                self.problems[name].show_problem(problem)
+                first = first or self.editors[name].focus_widget()
+            else:
+                leftover.append(problem)
+        self.general_problem.show_problem(" ".join(leftover))
+        if first is not None:
+            first.setFocus()
+
+    def _clear_problems(self) -> None:
+        for label in self.problems.values():
+            label.show_problem("")
+        self.general_problem.show_problem("")
+
+
+def _same(new: Any, old: Any) -> bool:
+    return bool(new == old) or (old in (None, "") and new in (None, ""))
+
+
+def _raw(field: Any, value: Any) -> Any:
+    """A stored value as core accepts it back (for undo)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
