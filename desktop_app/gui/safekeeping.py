@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog
 
+from ..core.errors import Stopped
 from ..core.safekeeping.backup import automatic_backup_if_due, backups_folder, create_backup, latest_good_backup
 from .dialogs import messages
-from .tasks import Cancelled, TaskControl
+from .tasks import TaskControl
 
 if TYPE_CHECKING:
     from ..core.db.engine import Database
@@ -149,9 +150,7 @@ def startup_check(db: Database, should_stop: Callable[[], bool]) -> list[str]:
 
 
 def _stopped_on_purpose(error: BaseException) -> bool:
-    from ..core.safekeeping.verify import CheckStopped
-
-    return isinstance(error, (Cancelled, CheckStopped))
+    return isinstance(error, Stopped)
 
 
 def verify_database(db: Database) -> Any:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..clock import current_actor, utc_now_text
 from ..db import models
 from ..db.engine import Database
-from ..errors import UserError
+from ..errors import Stopped, UserError
 from ..host.user_files import regular_file_size
 from ..records.audit import append_event
 from ..records.indexing import index_record_in
@@ -41,7 +41,6 @@ from .names import display_name, original_name_of, safe_file_name
 from .pool import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT_S, ExtractionPool
 from .store import (
     DEFAULT_SIZE_LIMIT,
-    Cancelled,
     add_attachment_in,
     describe_size,
     link_in,
@@ -217,7 +216,7 @@ def attach_files(
     stored as an attachment is linked again, not stored twice (its dict has ``already_stored`` True).
     Text is read in child processes while the files are being stored; the records, links, audit events and
     search entries of the whole set are then written with one insert per table. ``progress`` and ``cancel`` are called
-    in the caller's thread; ``cancel()`` turning true stops everything and keeps nothing (raises Cancelled).
+    in the caller's thread; ``cancel()`` turning true stops everything and keeps nothing (raises Stopped).
     Returns one dict per path, in order.
     """
     if not paths:
@@ -255,7 +254,7 @@ def attach_files(
             blobs.flush()
             results = pool.wait(cancel)
             if cancel is not None and cancel():
-                raise Cancelled()
+                raise Stopped()
             for _ in range(total - len(jobs)):
                 step("Skipped reading the text of a very large file")
             arrivals = [

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.errors import UserError
+from ...core.errors import Stopped, UserError
 from ...core.files.attachments import (
     add_version,
     attach_files,
@@ -31,9 +31,8 @@ from ...core.files.attachments import (
 )
 from ...core.files.listing import attachment_bytes
 from ...core.files.names import safe_file_name
-from ...core.files.store import Cancelled as StoreCancelled
 from ..context import AppContext
-from ..tasks import Cancelled, TaskControl
+from ..tasks import TaskControl
 from .icons import icon
 from .pdf_preview import PdfPreview
 
@@ -275,7 +274,7 @@ class FilesPanel(QWidget):
 
     def _attach_failed(self, error: BaseException) -> None:
         self._waiting.clear()
-        if isinstance(error, StoreCancelled | Cancelled):
+        if isinstance(error, Stopped):
             self._context.runner.busy_changed.emit("Stopped: the files were not attached and nothing was stored.")
         else:
             self._context.runner.unhandled_error.emit(error)
