@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import records
-from ...core.files.attachments import attach_files
+from ...core.files.attachments import set_letterhead
 from ...core.host.paths import DataLocation
 from ...core.records.parties import home_jurisdiction
 from ...core.safekeeping.backup import backups_folder, create_backup, list_backups, set_backups_folder
@@ -42,12 +42,6 @@ def describe_backups(location: DataLocation) -> str:
         return f"Backups go to {folder}. There is none yet; one is made each day the program opens the records."
     newest = found[0].created_at[:16].replace("T", " ")
     return f"Backups go to {folder}: {len(found)} kept, the newest made {newest} (UTC)."
-
-
-def set_letterhead(db: Any, path: Path, home_id: int) -> dict[str, Any]:
-    """Keeps the image with the home jurisdiction and makes it the letterhead."""
-    attachment = attach_files(db, [path], "jurisdiction", home_id, title="Letterhead")[0]
-    return records.update(db, "jurisdiction", home_id, {"logo_attachment_id": attachment["id"]})
 
 
 class SettingsDialog(QDialog):
@@ -231,7 +225,6 @@ class SettingsDialog(QDialog):
         self._context.call(
             set_letterhead,
             path,
-            self._home["id"],
             label="Keeping the letterhead image…",
             on_done=lambda home: (self._home_read(home), self.letters_note.setText("The letterhead image is saved.")),
         )
