@@ -84,9 +84,7 @@ def launch_window(argv: Sequence[str]) -> int:
         code = app.exec()
     finally:
         # The worker finishes what it is doing before the program ends, whatever happened above.
-        context.runner.shutdown()
-        if context.db is not None:
-            context.db.dispose()
+        context.ops.close_records()
         lock.release()
     return int(code)
 

@@ -394,20 +394,12 @@ class MainWindow(QMainWindow):
 
         The daily backup and the start check wait until the home summary is shown (see ``_after_first_screen``).
         """
-        location = self.context.location
         # Read before the worker starts loading the database layer: shown at once if the records are unchanged.
         self.dashboard.show_saved_summary()
 
-        def work(_control: object) -> tuple[Database, OpenResult]:
-            from ..core.safekeeping.opening import open_database
+        self.context.ops.open_records(on_done=self._opened, on_error=self._open_failed)
 
-            return open_database(location, automatic_backup=False)
-
-        self.context.runner.run(work, label="Opening the records…", on_done=self._opened, on_error=self._open_failed)
-
-    def _opened(self, result: tuple[Database, OpenResult]) -> None:
-        db, opened = result
-        self.context.db = db
+    def _opened(self, opened: OpenResult) -> None:
         self.setEnabled_for_records(True)
         where = self.context.location.sqlite_path or "the database server"
         message = f"The records are open ({where})."
@@ -417,7 +409,7 @@ class MainWindow(QMainWindow):
         # The worker takes its work in order: the home summary first, then what the clerk does not wait for.
         self.dashboard.refresh()
         self._nav_changed(self.nav.currentRow())
-        self.context.call(_home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_known)
+        self.context.ops.query(_home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_known)
         self.context.runner.run(_program_version, label="Starting…", on_done=self._version_known)
         safekeeping.check_at_start(self)
         if not opened.created:
@@ -437,7 +429,6 @@ class MainWindow(QMainWindow):
             from .dialogs.first_run import FirstRunDialog
 
             dialog = FirstRunDialog(self.context, self)
-            dialog.finished.connect(lambda _code: self.context.bus.changed.emit(""))
             dialog.open()
             self.first_run_dialog = dialog
         else:
@@ -477,10 +468,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         if not self.context.runner.idle:
             self.status_label.setText("Finishing the work in progress before closing…")
-        self.context.runner.shutdown()
-        if self.context.db is not None:
-            self.context.db.dispose()
-            self.context.db = None
+        self.context.ops.close_records()
         event.accept()
 
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog
 
-from ..core.errors import Stopped
-from ..core.safekeeping.backup import automatic_backup_if_due, backups_folder, create_backup, latest_good_backup
+from ..core.safekeeping.backup import backups_folder, latest_good_backup
 from .dialogs import messages
-from .tasks import TaskControl
 
 if TYPE_CHECKING:
     from ..core.db.engine import Database
@@ -38,16 +35,7 @@ def check_at_start(window: MainWindow) -> None:
         )
         messages.warn(window, "The records failed their check", " ".join(problems[:3]) + "\n\n" + advice)
 
-    def check(control: TaskControl) -> list[str]:
-        return startup_check(window.context.database(), lambda: control.cancelled)
-
-    def stopped(error: BaseException) -> None:
-        if not _stopped_on_purpose(error):
-            window.context.runner.unhandled_error.emit(error)
-
-    window.context.runner.run(
-        check, label="Checking the records…", on_done=checked, on_error=stopped, read_only_check=True
-    )
+    window.context.ops.check_at_start(on_done=checked)
 
 
 def backup_if_due(window: MainWindow) -> None:
@@ -60,12 +48,7 @@ def backup_if_due(window: MainWindow) -> None:
         if info is not None:
             window.status_label.setText(f"The records are open; today's backup copy is {info.path}.")
 
-    window.context.runner.run(
-        lambda _control: automatic_backup_if_due(location),
-        label="Writing today's backup copy…",
-        on_done=made,
-        read_only_check=True,
-    )
+    window.context.ops.back_up_if_due(on_done=made)
 
 
 def back_up_now(window: MainWindow) -> None:
@@ -75,8 +58,8 @@ def back_up_now(window: MainWindow) -> None:
     path, _ = QFileDialog.getSaveFileName(window, "Back up the records", suggested, BACKUP_FILTER)
     if not path:
         return
-    window.context.runner.run(
-        lambda _control: create_backup(location, Path(path)),
+    window.context.ops.back_up(
+        Path(path),
         label="Writing a backup copy…",
         on_done=lambda info: messages.inform(
             window, "Backup written", f"A checked copy of the records is in {info.path}."
@@ -94,17 +77,8 @@ def restore_a_backup(window: MainWindow) -> None:
     path, _ = QFileDialog.getOpenFileName(window, "Restore a backup", str(backups_folder(location)), BACKUP_FILTER)
     if not path or not confirm_restore(window, Path(path)):
         return
-    context = window.context
-
-    def work(_control: Any) -> Any:
-        from ..core.safekeeping.restore_backup import restore_backup
-
-        if context.db is not None:
-            context.db.dispose()
-        return restore_backup(location, Path(path))
 
     def restored(info: Any) -> None:
-        context.db = None
         kept = f" The records it replaced are kept as {info.safety_backup}." if info.safety_backup else ""
         messages.inform(window, "Backup restored", f"The records were restored from {info.restored_from}.{kept}")
         window.open_records()
@@ -114,7 +88,7 @@ def restore_a_backup(window: MainWindow) -> None:
         window.open_records()
 
     window.setEnabled_for_records(False)
-    context.runner.run(work, label="Restoring the backup…", on_done=restored, on_error=failed)
+    window.context.ops.restore_backup(Path(path), on_done=restored, on_error=failed)
 
 
 def confirm_restore(window: MainWindow, path: Path) -> bool:
@@ -137,20 +111,10 @@ def check_the_records(window: MainWindow) -> None:
         else:
             messages.warn(window, "The check found problems", text)
 
-    window.context.call(verify_database, label="Checking every record, file and audit entry…", on_done=done)
+    window.context.ops.query(verify_database, label="Checking every record, file and audit entry…", on_done=done)
 
 
 # The checks load the file and audit layers, which the window does not need before they run.
-
-
-def startup_check(db: Database, should_stop: Callable[[], bool]) -> list[str]:
-    from ..core.safekeeping.verify import startup_check as check
-
-    return check(db, should_stop)
-
-
-def _stopped_on_purpose(error: BaseException) -> bool:
-    return isinstance(error, Stopped)
 
 
 def verify_database(db: Database) -> Any:

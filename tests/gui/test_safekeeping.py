@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from desktop_app.core import records
+from desktop_app.core.safekeeping import verify
 from desktop_app.core.safekeeping.backup import create_backup
 from desktop_app.gui import safekeeping
 
@@ -70,7 +71,7 @@ def test_a_failed_start_check_names_the_latest_good_backup(
 ) -> None:
     window = open_window()
     good = create_backup(window.context.location)
-    monkeypatch.setattr(safekeeping, "startup_check", lambda _db, _stop: ["The database file is damaged: page 7."])
+    monkeypatch.setattr(verify, "startup_check", lambda _db, _stop: ["The database file is damaged: page 7."])
     safekeeping.check_at_start(window)
     wait_idle(qtbot, window.context)
     title, text = dialog_log.messages[-1]

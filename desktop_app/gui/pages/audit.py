@@ -84,7 +84,7 @@ class AuditPage(QWidget):
 
     def verify(self) -> None:
         self.verify_button.setEnabled(False)
-        self._context.call(
+        self._context.ops.query(
             verify_database, label="Checking the records…", on_done=self._verified, on_error=self._failed
         )
 

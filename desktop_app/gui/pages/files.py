@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...core.files.listing import attachment_bytes, attachments_page
 from ..context import AppContext
+from ..operations import Changes
 from ..widgets.files_panel import open_in_system_viewer
 from ..widgets.icons import icon
 from ..widgets.list_table import ListTable
@@ -92,7 +93,7 @@ class FilesPage(QWidget):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
-        context.bus.changed.connect(self._changed)
+        context.ops.changed.connect(self._changed)
 
     def activate(self) -> None:
         if not self._started:
@@ -107,8 +108,8 @@ class FilesPage(QWidget):
             return
         self.model.set_source(text_filtered_source(attachments_page, "id", self.filter.text()))
 
-    def _changed(self, kind_name: str) -> None:
-        if kind_name in ("", "attachment"):
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.touches("attachment"):
             self.reload()
 
     def _chosen_changed(self, attachment: dict[str, Any] | None) -> None:
@@ -133,7 +134,7 @@ class FilesPage(QWidget):
         )
         if attachment["media_type"] == "application/pdf":
             attachment_id = attachment["id"]
-            self._context.call(
+            self._context.ops.query(
                 attachment_bytes,
                 attachment_id,
                 label=f"Reading {attachment['title']}…",

@@ -97,7 +97,7 @@ class DashboardPage(QWidget):
         layout.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll)
-        context.bus.changed.connect(lambda _kind: self.refresh())
+        context.ops.changed.connect(lambda _changes, _initiator: self.refresh())
 
     def _box(self, title: str, navigator: Navigator) -> tuple[QGroupBox, _Links]:
         box = QGroupBox(title)
@@ -111,7 +111,9 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         if self._context.db is None:
             return
-        self._context.call(_summary, self._context.location, label="Summing up the records…", on_done=self.show_summary)
+        self._context.ops.query(
+            _summary, self._context.location, label="Summing up the records…", on_done=self.show_summary
+        )
 
     def show_saved_summary(self) -> None:
         """Shows the summary saved at the last start when the records have not changed since (checked exactly)."""

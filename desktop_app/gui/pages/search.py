@@ -65,7 +65,7 @@ class SearchPage(QWidget):
         asked = self._asked
         self.query = query
         self.summary.setText(f"Searching for {query!r}…")
-        self._context.call(
+        self._context.ops.query(
             search,
             query,
             limit=RESULT_LIMIT,
