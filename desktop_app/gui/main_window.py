@@ -37,7 +37,7 @@ from .widgets.icons import icon
 if TYPE_CHECKING:
     from ..core.db.engine import Database
     from ..core.safekeeping.opening import OpenResult
-    from .pages.record_list import RecordListPage
+    from .pages.base import Page
     from .pages.search import SearchPage
 
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -141,9 +141,12 @@ class MainWindow(QMainWindow):
         return self._search_page
 
     @staticmethod
-    def _as_list(page: QWidget | None) -> RecordListPage | None:
-        """The page when it is a list of records (told without loading the list pages' module before one is made)."""
-        return cast("RecordListPage", page) if getattr(page, "is_record_list", False) else None
+    def _as_page(widget: QWidget | None) -> Page:
+        """Every widget the stack holds is a page."""
+        return cast("Page", widget)
+
+    def _shown_page(self) -> Page:
+        return self._as_page(self.stack.currentWidget())
 
     def _nav_width(self) -> int:
         """Wide enough for the longest label beside its icon, at any font size or scale."""
@@ -158,21 +161,19 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = PAGES[row][0]
-        page = self.page(key)
-        self.stack.setCurrentWidget(page)
+        self.page(key)
+        self.stack.setCurrentWidget(self.pages[key])
         if self.context.db is not None:
-            activate = getattr(page, "activate", None)
-            if activate is not None:
-                activate()
+            self._shown_page().activate()
         self._update_actions()
 
-    def page(self, key: str) -> QWidget:
+    def page(self, key: str) -> Page:
         """The page of that name, made the first time it is wanted (so the window opens at once)."""
         if key not in self.pages:
             self._add_page(key, self._make_page(key))
-        return self.pages[key]
+        return self._as_page(self.pages[key])
 
-    def show_page(self, key: str) -> QWidget:
+    def show_page(self, key: str) -> Page:
         page = self.page(key)
         self.nav.setCurrentRow(self._page_rows[key])
         return page
@@ -186,14 +187,12 @@ class MainWindow(QMainWindow):
     def open_record(self, kind_name: str, record_id: int) -> None:
         if kind_name not in self._page_rows:
             kind_name = "files" if kind_name == "attachment" else kind_name
-        page = self._as_list(self.show_page(kind_name))
-        if page is not None and record_id:
+        page = self.show_page(kind_name)
+        if record_id:
             page.open_record(record_id)
 
     def new_record(self, kind_name: str, defaults: dict[str, Any]) -> None:
-        page = self._as_list(self.show_page(kind_name))
-        if page is not None:
-            page.new_record(defaults)
+        self.show_page(kind_name).new_record(defaults)
 
     # --- actions --------------------------------------------------------------------------------------------
 
@@ -286,27 +285,18 @@ class MainWindow(QMainWindow):
                 button.setAccessibleName(action.text().replace("&", "").replace("…", ""))
 
     def _update_actions(self) -> None:
-        page = self.stack.currentWidget()
-        is_list = self._as_list(page) is not None
-        has_records = self.context.db is not None
-        self.new_action.setEnabled(has_records and is_list)
-        self.save_action.setEnabled(has_records and hasattr(page, "save_current"))
-        self.delete_action.setEnabled(has_records and is_list)
+        edits = self.context.db is not None and self._shown_page().edits_records()
+        for action in (self.new_action, self.save_action, self.delete_action):
+            action.setEnabled(edits)
 
     def new_in_page(self) -> None:
-        page = self._as_list(self.stack.currentWidget())
-        if page is not None:
-            page.new_record({})
+        self._shown_page().new_record({})
 
     def save_in_page(self) -> None:
-        save = getattr(self.stack.currentWidget(), "save_current", None)
-        if save is not None:
-            save()
+        self._shown_page().save_current()
 
     def delete_in_page(self) -> None:
-        page = self._as_list(self.stack.currentWidget())
-        if page is not None:
-            page.trash_current()
+        self._shown_page().trash_current()
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -459,10 +449,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Saves the layout, stops waiting work, lets a running write finish, then closes the records."""
-        for each in self.pages.values():
-            page = self._as_list(each)
-            if page is not None and not page.may_discard_changes():
-                self.show_page(page.kind.name)
+        for key, widget in self.pages.items():
+            if not self._as_page(widget).may_discard_changes():
+                self.show_page(key)
                 event.ignore()
                 return
         self.save_layout()

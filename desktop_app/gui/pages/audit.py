@@ -11,6 +11,7 @@ from ...core.safekeeping.verify import verify_database
 from ..context import AppContext
 from ..widgets.list_table import ListTable
 from ..widgets.table_model import Column, PagedTableModel, text_filtered_source
+from .base import RecordlessPage
 
 ACTIONS = {
     "create": "Added",
@@ -35,7 +36,7 @@ AUDIT_COLUMNS = [
 ]
 
 
-class AuditPage(QWidget):
+class AuditPage(QWidget, RecordlessPage):
     """Read-only; the check of the chain runs on the worker and says in words what it found."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:

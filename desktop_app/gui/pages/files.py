@@ -25,6 +25,7 @@ from ..widgets.list_table import ListTable
 from ..widgets.pdf_preview import PdfPreview
 from ..widgets.related import Navigator
 from ..widgets.table_model import Column, PagedTableModel, text_filtered_source
+from .base import RecordlessPage
 
 FILE_COLUMNS = [
     Column("id", "No.", lambda row: str(row["id"]), "id"),
@@ -38,7 +39,7 @@ FILE_COLUMNS = [
 ]
 
 
-class FilesPage(QWidget):
+class FilesPage(QWidget, RecordlessPage):
     """Files are added from a record's Files tab, so each one belongs to a record."""
 
     def __init__(self, context: AppContext, navigator: Navigator, parent: QWidget | None = None) -> None:

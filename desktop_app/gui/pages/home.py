@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QProgressBar, QScr
 from ...core import vocab
 from ...core.errors import UserError
 from ..context import AppContext
+from .base import RecordlessPage
 
 if TYPE_CHECKING:
     from ...core.db.engine import Database
@@ -52,7 +53,7 @@ class _Links(QLabel):
             self._navigator.open_record(kind_name, 0)
 
 
-class DashboardPage(QWidget):
+class DashboardPage(QWidget, RecordlessPage):
     """Refreshed on the worker whenever records change; never reads a table whole."""
 
     def __init__(self, context: AppContext, navigator: Navigator, parent: QWidget | None = None) -> None:

@@ -24,9 +24,7 @@ from ..widgets.table_model import PagedTableModel
 
 
 class RecordListPage(QWidget):
-    """The list of one kind of record, filtered and sorted in the database."""
-
-    is_record_list = True  # how the main window tells a list page without importing this module
+    """The list of one kind of record, filtered and sorted in the database; a Page that edits records."""
 
     def __init__(self, context: AppContext, navigator: Navigator, kind_name: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -143,6 +141,9 @@ class RecordListPage(QWidget):
             self.reload()
         if changes.touches("partnership") and self._started:
             self.filters.refresh_countries()
+
+    def edits_records(self) -> bool:
+        return True
 
     # --- choosing -------------------------------------------------------------------------------------------
 

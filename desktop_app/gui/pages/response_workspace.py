@@ -39,6 +39,7 @@ from ..operations import Changes
 from ..widgets.icons import icon
 from ..widgets.pdf_preview import PdfPreview
 from ..widgets.record_form import ProblemLabel
+from .base import RecordlessPage
 
 SAVE_DELAY_MS = 700
 REF_ROLE = Qt.ItemDataRole.UserRole
@@ -53,7 +54,7 @@ def _bold_title(text: str) -> QLabel:
     return label
 
 
-class ResponseWorkspace(QWidget):
+class ResponseWorkspace(QWidget, RecordlessPage):
     """One draft at a time; every edit is saved through core and the preview is drawn again from the records."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:

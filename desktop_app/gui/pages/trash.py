@@ -14,11 +14,12 @@ from ..widgets.columns import columns_for
 from ..widgets.icons import icon
 from ..widgets.list_table import ListTable
 from ..widgets.table_model import PagedTableModel
+from .base import RecordlessPage
 
 TRASH_KINDS = ("partnership", "agreement", "activity", "participant", "policy", "oversight", "inquiry", "response")
 
 
-class TrashPage(QWidget):
+class TrashPage(QWidget, RecordlessPage):
     """One kind at a time, so each list keeps its own columns."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
