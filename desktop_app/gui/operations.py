@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from .tasks import TaskControl
+from .tasks import Done, Failed, TaskControl
 
 # The core modules are imported inside the work, on the worker: the window is shown before the database layer loads.
 if TYPE_CHECKING:
@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from .context import AppContext
 
 T = TypeVar("T")
-Done = Callable[[Any], None]
-Failed = Callable[[BaseException], None]
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ class TaskControl:
         self._report(done, total)
 
 
-Done = Callable[[Any], None]
+Done = Callable[[Any], object]  # what a callback returns is not used
 Failed = Callable[[BaseException], None]
 
 
