@@ -226,9 +226,15 @@ class MainWindow(QMainWindow):
         )
         self.about_action = self._action("&About Sister City Records", "app", None, self.about)
         self.quit_action = self._action("&Quit", None, QKeySequence.StandardKey.Quit, self.close)
-        self.backup_action = self._action("&Back up now…", None, None, lambda: safekeeping.back_up_now(self))
-        self.restore_action = self._action("&Restore a backup…", None, None, lambda: safekeeping.restore_a_backup(self))
-        self.verify_action = self._action("&Check the records", None, None, lambda: safekeeping.check_the_records(self))
+        self.backup_action = self._action(
+            "&Back up now…", None, None, lambda: safekeeping.back_up_now(self, self.context)
+        )
+        self.restore_action = self._action(
+            "&Restore a backup…", None, None, lambda: safekeeping.restore_a_backup(self, self.context, self)
+        )
+        self.verify_action = self._action(
+            "&Check the records", None, None, lambda: safekeeping.check_the_records(self, self.context)
+        )
 
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
@@ -401,9 +407,9 @@ class MainWindow(QMainWindow):
         self._nav_changed(self.nav.currentRow())
         self.context.ops.query(_home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_known)
         self.context.runner.run(_program_version, label="Starting…", on_done=self._version_known)
-        safekeeping.check_at_start(self)
+        safekeeping.check_at_start(self, self.context)
         if not opened.created:
-            safekeeping.backup_if_due(self)
+            safekeeping.backup_if_due(self.context, self.status_label.setText)
         warning = cloud_sync_warning(self.context.location.sqlite_path or self.context.location.data_dir)
         if warning:
             messages.warn(self, "The records are in a synced folder", warning)
