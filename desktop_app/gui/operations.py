@@ -94,13 +94,14 @@ class Operations(QObject):
         changes: Callable[[T], Changes],
         *,
         label: str,
-        on_done: Callable[[T], None] | None = None,
+        on_done: Callable[[T], object] | None = None,
         on_error: Failed | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         initiator: object | None = None,
     ) -> TaskControl:
-        """Runs ``work(db, control)`` on the worker; when it succeeds, ``on_done(result)`` and then one announcement
-        of ``changes(result)``. Only a write that cannot say what it changed from its core call names its own."""
+        """Runs ``work(db, control)`` on the worker; when it succeeds, ``on_done(result)``, then one announcement of
+        ``changes(result)``. The named writes below derive their changes from their core call; a caller of this one
+        names them only when its work does more than one thing."""
         context = self._context
         return context.runner.run(
             lambda control: work(context.database(), control),
@@ -111,7 +112,7 @@ class Operations(QObject):
         )
 
     def _announcing(
-        self, on_done: Callable[[T], None] | None, changes: Callable[[T], Changes], initiator: object | None
+        self, on_done: Callable[[T], object] | None, changes: Callable[[T], Changes], initiator: object | None
     ) -> Callable[[T], None]:
         def done(result: T) -> None:
             try:
