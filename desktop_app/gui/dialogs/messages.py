@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ... import APP_NAME
 from ...core.errors import UserError
 from ...core.host.crash import describe_for_log
 
@@ -38,7 +39,7 @@ def error_text(error: BaseException, log_path: Path | None) -> tuple[str, str]:
     An unexpected error is named by its kind only: its own text may quote the records.
     """
     if isinstance(error, UserError):
-        return "Sister City Records", error.message
+        return APP_NAME, error.message
     where = f" The details are in the log file {log_path}." if log_path else ""
     text = (
         f"Something unexpected went wrong ({type(error).__name__}). "
