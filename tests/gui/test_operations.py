@@ -72,6 +72,32 @@ def test_a_refused_write_announces_nothing(sync_context: AppContext, announced: 
     assert records.count_records(sync_context.database(), "policy") == 0
 
 
+def test_an_unexpected_failure_of_a_write_reaches_the_clerk_and_the_log_without_record_values(
+    qtbot: Any, open_window: Any, program_log: Path, dialog_log: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.core.host.logs import configure_logging
+
+    window = open_window(filled=True)
+    configure_logging(program_log.parent)
+
+    def broken(_db: Any, _kind: str, _record_id: int, values: dict[str, Any]) -> Any:
+        raise KeyError(f"no column for {values['title']}")
+
+    monkeypatch.setattr(records, "update", broken)
+    page = window.show_page("policy")
+    page.open_record(window.ids["policy"])
+    wait_idle(qtbot, window.context)
+    title = page.detail.form.editors["title"].focus_widget()
+    title.selectAll()
+    qtbot.keyClicks(title, "Visits of Wang Xiaoming")
+    page.save_current()
+    wait_idle(qtbot, window.context)
+    heading, text = dialog_log.messages[-1]
+    assert heading == "Something went wrong" and "KeyError" in text and "Wang" not in text
+    logged = program_log.read_text(encoding="utf-8")
+    assert "builtins.KeyError" in logged and "Wang" not in logged
+
+
 def test_only_the_operations_announce_changes() -> None:
     announcing = re.compile(r"(?<!\w)changed\.emit\(")
     emitters = sorted(
