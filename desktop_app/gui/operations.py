@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -25,10 +25,15 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Changes:
-    """What one write changed: the records it touched, by kind and number, or everything (a restored backup)."""
+    """What one write changed: the records it touched, by kind and number, or everything (a restored backup).
+
+    ``wording_only``: only a draft response's wording changed (its answers, its letter's text, date and signatory),
+    which the home page neither counts nor follows up.
+    """
 
     records: frozenset[tuple[str, int]] = frozenset()
     everything: bool = False
+    wording_only: bool = False
 
     @classmethod
     def of(cls, kind_name: str, *record_ids: int) -> Changes:
@@ -49,6 +54,10 @@ class Changes:
 
 
 EVERYTHING = Changes(everything=True)
+
+
+def _wording_changed(response: Mapping[str, Any]) -> Changes:
+    return replace(Changes.of_record(response), wording_only=True)
 
 
 def _attachments_changed(attachments: Sequence[Mapping[str, Any]]) -> Changes:
@@ -212,7 +221,7 @@ class Operations(QObject):
 
             return set_answer(db, response_id, question_id, **changes)
 
-        return self.write(work, Changes.of_record, **then)
+        return self.write(work, _wording_changed, **then)
 
     def set_letter(self, response_id: int, changes: Mapping[str, Any], **then: Any) -> TaskControl:
         def work(db: Database, _control: TaskControl) -> Record:
@@ -220,7 +229,7 @@ class Operations(QObject):
 
             return set_letter(db, response_id, changes)
 
-        return self.write(work, Changes.of_record, **then)
+        return self.write(work, _wording_changed, **then)
 
     def attach_files(self, paths: list[Path], kind_name: str, record_id: int, **then: Any) -> TaskControl:
         """Attaches the files to a record in one transaction, with progress; stopping it keeps nothing."""

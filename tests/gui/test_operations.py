@@ -10,6 +10,7 @@ import pytest
 
 from desktop_app.core import records
 from desktop_app.core.errors import ValidationError
+from desktop_app.core.records.inquiries import builtin_inquiry_id
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.operations import EVERYTHING, Changes
 
@@ -63,6 +64,13 @@ def test_each_write_announces_once_what_its_core_call_changed(
     ]
     assert announced[0][0].touches("agreement", "policy") and not announced[0][0].touches("agreement")
     assert EVERYTHING.touches("agreement")
+
+    drafts: list[dict[str, Any]] = []
+    ops.start_draft(builtin_inquiry_id(sync_context.database()), label="Starting a draft…", on_done=drafts.append)
+    ops.set_letter(drafts[0]["id"], {"signatory_name": "Lee Roe"}, label="Saving the letter…")
+    started, worded = announced[-2][0], announced[-1][0]
+    assert started == Changes.of("response", drafts[0]["id"]) and not started.wording_only
+    assert worded.records == started.records and worded.wording_only  # the home page's sums are not touched
 
 
 def test_a_refused_write_announces_nothing(sync_context: AppContext, announced: list[tuple[Changes, object]]) -> None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ...core.db.engine import Database
     from ...core.host.paths import DataLocation
     from ...core.summary.data import DashboardSummary, FollowUp
+    from ..operations import Changes
     from ..widgets.related import Navigator
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ class DashboardPage(QWidget, RecordlessPage):
         layout.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll)
-        context.ops.changed.connect(lambda _changes, _initiator: self.refresh())
+        context.ops.changed.connect(self._changed)
 
     def _box(self, title: str, navigator: Navigator) -> tuple[QGroupBox, _Links]:
         box = QGroupBox(title)
@@ -108,6 +109,10 @@ class DashboardPage(QWidget, RecordlessPage):
         layout.addWidget(label)
         layout.addStretch(1)
         return box, label
+
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if not changes.wording_only:
+            self.refresh()
 
     def refresh(self) -> None:
         if self._context.db is None:
