@@ -61,7 +61,7 @@ log = logging.getLogger("desktop_app.gui")
 
 
 class MainWindow(QMainWindow):
-    """Holds the pages; every database call goes through the context's worker."""
+    """Holds the pages; every database call goes through the context's operations, on the worker."""
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()

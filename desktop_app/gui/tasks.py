@@ -100,7 +100,7 @@ class _Worker(QThread):
 
 
 class TaskRunner(QObject):
-    """Queues work for the worker; calls back on the main thread. Modelled on Anki's CollectionOp and QueryOp."""
+    """Queues work for the worker; calls back on the main thread. The operations build on it, as Anki's ops do."""
 
     busy_changed = Signal(str)  # what the program is doing, or "" when idle
     progress = Signal(str, int, int)
