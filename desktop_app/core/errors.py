@@ -21,3 +21,10 @@ class ValidationError(UserError):
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = dict(problems)
         super().__init__(" ".join(self.problems.values()))
+
+
+class Stopped(UserError):
+    """Work asked to stop (by the clerk, or because the program is closing) ended early; nothing of it was kept."""
+
+    def __init__(self, message: str = "Stopped; nothing half-done was saved.") -> None:
+        super().__init__(message)

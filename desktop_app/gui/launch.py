@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import APP_NAME
 from ..core.errors import UserError
@@ -63,12 +63,12 @@ def launch_window(argv: Sequence[str]) -> int:
         arguments = parse_window_arguments(argv)
         location = choose_location(arguments.data_dir, arguments.database)
     except UserError as error:
-        messages.warn(None, APP_NAME, error.message)
+        messages.show_error(None, error, None)
         return 2
     try:
         lock = acquire_instance_lock(location.data_dir)
     except UserError as error:  # another copy of the program has this data folder open
-        messages.warn(None, APP_NAME, error.message)
+        messages.show_error(None, error, None)
         return 2
     log_path = configure_logging(location.logs_dir)
     log.info("Window started on %s", location.sqlite_path or "a database server")
@@ -84,14 +84,12 @@ def launch_window(argv: Sequence[str]) -> int:
         code = app.exec()
     finally:
         # The worker finishes what it is doing before the program ends, whatever happened above.
-        context.runner.shutdown()
-        if context.db is not None:
-            context.db.dispose()
+        context.ops.close_records()
         lock.release()
     return int(code)
 
 
-def _install_excepthook(parent: object, log_path: Path | None) -> None:
+def _install_excepthook(parent: QWidget, log_path: Path | None) -> None:
     """An error escaping a slot is logged and shown; the program keeps running and committed work stays."""
 
     def hook(kind: type[BaseException], error: BaseException, traceback: TracebackType | None) -> None:
@@ -99,6 +97,6 @@ def _install_excepthook(parent: object, log_path: Path | None) -> None:
             sys.__excepthook__(kind, error, traceback)
             return
         error.__traceback__ = traceback
-        messages.show_error(parent if hasattr(parent, "isVisible") else None, error, log_path)  # type: ignore[arg-type]
+        messages.show_error(parent, error, log_path)
 
     sys.excepthook = hook

@@ -37,7 +37,7 @@ from .widgets.icons import icon
 if TYPE_CHECKING:
     from ..core.db.engine import Database
     from ..core.safekeeping.opening import OpenResult
-    from .pages.record_list import RecordListPage
+    from .pages.base import Page
     from .pages.search import SearchPage
 
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -61,7 +61,7 @@ log = logging.getLogger("desktop_app.gui")
 
 
 class MainWindow(QMainWindow):
-    """Holds the pages; every database call goes through the context's worker."""
+    """Holds the pages; every database call goes through the context's operations, on the worker."""
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -141,9 +141,12 @@ class MainWindow(QMainWindow):
         return self._search_page
 
     @staticmethod
-    def _as_list(page: QWidget | None) -> RecordListPage | None:
-        """The page when it is a list of records (told without loading the list pages' module before one is made)."""
-        return cast("RecordListPage", page) if getattr(page, "is_record_list", False) else None
+    def _as_page(widget: QWidget | None) -> Page:
+        """Every widget the stack holds is a page."""
+        return cast("Page", widget)
+
+    def _shown_page(self) -> Page:
+        return self._as_page(self.stack.currentWidget())
 
     def _nav_width(self) -> int:
         """Wide enough for the longest label beside its icon, at any font size or scale."""
@@ -158,21 +161,19 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = PAGES[row][0]
-        page = self.page(key)
-        self.stack.setCurrentWidget(page)
+        self.page(key)
+        self.stack.setCurrentWidget(self.pages[key])
         if self.context.db is not None:
-            activate = getattr(page, "activate", None)
-            if activate is not None:
-                activate()
+            self._shown_page().activate()
         self._update_actions()
 
-    def page(self, key: str) -> QWidget:
+    def page(self, key: str) -> Page:
         """The page of that name, made the first time it is wanted (so the window opens at once)."""
         if key not in self.pages:
             self._add_page(key, self._make_page(key))
-        return self.pages[key]
+        return self._as_page(self.pages[key])
 
-    def show_page(self, key: str) -> QWidget:
+    def show_page(self, key: str) -> Page:
         page = self.page(key)
         self.nav.setCurrentRow(self._page_rows[key])
         return page
@@ -186,14 +187,12 @@ class MainWindow(QMainWindow):
     def open_record(self, kind_name: str, record_id: int) -> None:
         if kind_name not in self._page_rows:
             kind_name = "files" if kind_name == "attachment" else kind_name
-        page = self._as_list(self.show_page(kind_name))
-        if page is not None and record_id:
+        page = self.show_page(kind_name)
+        if record_id:
             page.open_record(record_id)
 
     def new_record(self, kind_name: str, defaults: dict[str, Any]) -> None:
-        page = self._as_list(self.show_page(kind_name))
-        if page is not None:
-            page.new_record(defaults)
+        self.show_page(kind_name).new_record(defaults)
 
     # --- actions --------------------------------------------------------------------------------------------
 
@@ -227,9 +226,15 @@ class MainWindow(QMainWindow):
         )
         self.about_action = self._action("&About Sister City Records", "app", None, self.about)
         self.quit_action = self._action("&Quit", None, QKeySequence.StandardKey.Quit, self.close)
-        self.backup_action = self._action("&Back up now…", None, None, lambda: safekeeping.back_up_now(self))
-        self.restore_action = self._action("&Restore a backup…", None, None, lambda: safekeeping.restore_a_backup(self))
-        self.verify_action = self._action("&Check the records", None, None, lambda: safekeeping.check_the_records(self))
+        self.backup_action = self._action(
+            "&Back up now…", None, None, lambda: safekeeping.back_up_now(self, self.context)
+        )
+        self.restore_action = self._action(
+            "&Restore a backup…", None, None, lambda: safekeeping.restore_a_backup(self, self.context, self)
+        )
+        self.verify_action = self._action(
+            "&Check the records", None, None, lambda: safekeeping.check_the_records(self, self.context)
+        )
 
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
@@ -286,27 +291,18 @@ class MainWindow(QMainWindow):
                 button.setAccessibleName(action.text().replace("&", "").replace("…", ""))
 
     def _update_actions(self) -> None:
-        page = self.stack.currentWidget()
-        is_list = self._as_list(page) is not None
-        has_records = self.context.db is not None
-        self.new_action.setEnabled(has_records and is_list)
-        self.save_action.setEnabled(has_records and hasattr(page, "save_current"))
-        self.delete_action.setEnabled(has_records and is_list)
+        edits = self.context.db is not None and self._shown_page().edits_records()
+        for action in (self.new_action, self.save_action, self.delete_action):
+            action.setEnabled(edits)
 
     def new_in_page(self) -> None:
-        page = self._as_list(self.stack.currentWidget())
-        if page is not None:
-            page.new_record({})
+        self._shown_page().new_record({})
 
     def save_in_page(self) -> None:
-        save = getattr(self.stack.currentWidget(), "save_current", None)
-        if save is not None:
-            save()
+        self._shown_page().save_current()
 
     def delete_in_page(self) -> None:
-        page = self._as_list(self.stack.currentWidget())
-        if page is not None:
-            page.trash_current()
+        self._shown_page().trash_current()
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -394,20 +390,12 @@ class MainWindow(QMainWindow):
 
         The daily backup and the start check wait until the home summary is shown (see ``_after_first_screen``).
         """
-        location = self.context.location
         # Read before the worker starts loading the database layer: shown at once if the records are unchanged.
         self.dashboard.show_saved_summary()
 
-        def work(_control: object) -> tuple[Database, OpenResult]:
-            from ..core.safekeeping.opening import open_database
+        self.context.ops.open_records(on_done=self._opened, on_error=self._open_failed)
 
-            return open_database(location, automatic_backup=False)
-
-        self.context.runner.run(work, label="Opening the records…", on_done=self._opened, on_error=self._open_failed)
-
-    def _opened(self, result: tuple[Database, OpenResult]) -> None:
-        db, opened = result
-        self.context.db = db
+    def _opened(self, opened: OpenResult) -> None:
         self.setEnabled_for_records(True)
         where = self.context.location.sqlite_path or "the database server"
         message = f"The records are open ({where})."
@@ -417,11 +405,11 @@ class MainWindow(QMainWindow):
         # The worker takes its work in order: the home summary first, then what the clerk does not wait for.
         self.dashboard.refresh()
         self._nav_changed(self.nav.currentRow())
-        self.context.call(_home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_known)
+        self.context.ops.query(_home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_known)
         self.context.runner.run(_program_version, label="Starting…", on_done=self._version_known)
-        safekeeping.check_at_start(self)
+        safekeeping.check_at_start(self, self.context)
         if not opened.created:
-            safekeeping.backup_if_due(self)
+            safekeeping.backup_if_due(self.context, self.status_label.setText)
         warning = cloud_sync_warning(self.context.location.sqlite_path or self.context.location.data_dir)
         if warning:
             messages.warn(self, "The records are in a synced folder", warning)
@@ -437,7 +425,6 @@ class MainWindow(QMainWindow):
             from .dialogs.first_run import FirstRunDialog
 
             dialog = FirstRunDialog(self.context, self)
-            dialog.finished.connect(lambda _code: self.context.bus.changed.emit(""))
             dialog.open()
             self.first_run_dialog = dialog
         else:
@@ -468,19 +455,15 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Saves the layout, stops waiting work, lets a running write finish, then closes the records."""
-        for each in self.pages.values():
-            page = self._as_list(each)
-            if page is not None and not page.may_discard_changes():
-                self.show_page(page.kind.name)
+        for key, widget in self.pages.items():
+            if not self._as_page(widget).may_discard_changes():
+                self.show_page(key)
                 event.ignore()
                 return
         self.save_layout()
         if not self.context.runner.idle:
             self.status_label.setText("Finishing the work in progress before closing…")
-        self.context.runner.shutdown()
-        if self.context.db is not None:
-            self.context.db.dispose()
-            self.context.db = None
+        self.context.ops.close_records()
         event.accept()
 
 

@@ -4,24 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 
-from ..core.safekeeping.backup import automatic_backup_if_due, backups_folder, create_backup, latest_good_backup
+from ..core.safekeeping.backup import backups_folder, latest_good_backup
 from .dialogs import messages
-from .tasks import Cancelled, TaskControl
 
 if TYPE_CHECKING:
     from ..core.db.engine import Database
-    from .main_window import MainWindow
+    from .context import AppContext
+
+
+class RecordsWindow(Protocol):
+    """The window's part in a restore: it holds the records back from the clerk, then opens them again."""
+
+    def setEnabled_for_records(self, enabled: bool) -> None: ...
+
+    def open_records(self) -> None: ...
+
 
 BACKUP_FILTER = "Sister City Records backups (*.sqlite3);;All files (*)"
 
 
-def check_at_start(window: MainWindow) -> None:
+def check_at_start(parent: QWidget, context: AppContext) -> None:
     """Runs the quick integrity check on the worker; a damaged file gets a plain dialog naming the latest good copy."""
-    location = window.context.location
+    location = context.location
     if location.sqlite_path is None:
         return
 
@@ -35,90 +43,64 @@ def check_at_start(window: MainWindow) -> None:
             if good is not None
             else "No good backup was found; copy the data folder somewhere safe before changing anything."
         )
-        messages.warn(window, "The records failed their check", " ".join(problems[:3]) + "\n\n" + advice)
+        messages.warn(parent, "The records failed their check", " ".join(problems[:3]) + "\n\n" + advice)
 
-    def check(control: TaskControl) -> list[str]:
-        return startup_check(window.context.database(), lambda: control.cancelled)
-
-    def stopped(error: BaseException) -> None:
-        if not _stopped_on_purpose(error):
-            window.context.runner.unhandled_error.emit(error)
-
-    window.context.runner.run(
-        check, label="Checking the records…", on_done=checked, on_error=stopped, read_only_check=True
-    )
+    context.ops.check_at_start(on_done=checked)
 
 
-def backup_if_due(window: MainWindow) -> None:
-    """Makes the daily backup copy on the worker when it is due, and says so in the status bar."""
-    location = window.context.location
-    if location.sqlite_path is None:
+def backup_if_due(context: AppContext, say: Callable[[str], None]) -> None:
+    """Makes the daily backup copy on the worker when it is due, and says so through ``say`` (the status line)."""
+    if context.location.sqlite_path is None:
         return
 
     def made(info: Any) -> None:
         if info is not None:
-            window.status_label.setText(f"The records are open; today's backup copy is {info.path}.")
+            say(f"The records are open; today's backup copy is {info.path}.")
 
-    window.context.runner.run(
-        lambda _control: automatic_backup_if_due(location),
-        label="Writing today's backup copy…",
-        on_done=made,
-        read_only_check=True,
-    )
+    context.ops.back_up_if_due(on_done=made)
 
 
-def back_up_now(window: MainWindow) -> None:
+def back_up_now(parent: QWidget, context: AppContext) -> None:
     """Asks where to write a copy (the backups folder is offered) and writes it on the worker."""
-    location = window.context.location
-    suggested = str(backups_folder(location) / "records-backup.sqlite3")
-    path, _ = QFileDialog.getSaveFileName(window, "Back up the records", suggested, BACKUP_FILTER)
+    suggested = str(backups_folder(context.location) / "records-backup.sqlite3")
+    path, _ = QFileDialog.getSaveFileName(parent, "Back up the records", suggested, BACKUP_FILTER)
     if not path:
         return
-    window.context.runner.run(
-        lambda _control: create_backup(location, Path(path)),
+    context.ops.back_up(
+        Path(path),
         label="Writing a backup copy…",
         on_done=lambda info: messages.inform(
-            window, "Backup written", f"A checked copy of the records is in {info.path}."
+            parent, "Backup written", f"A checked copy of the records is in {info.path}."
         ),
-        on_error=window.show_error,
     )
 
 
-def restore_a_backup(window: MainWindow) -> None:
+def restore_a_backup(parent: QWidget, context: AppContext, window: RecordsWindow) -> None:
     """Asks for a backup file, confirms, closes the records, restores on the worker and opens them again."""
-    location = window.context.location
+    location = context.location
     if location.sqlite_path is None:
-        messages.inform(window, "Restore", "Records kept on a database server are restored with the server's tools.")
+        messages.inform(parent, "Restore", "Records kept on a database server are restored with the server's tools.")
         return
-    path, _ = QFileDialog.getOpenFileName(window, "Restore a backup", str(backups_folder(location)), BACKUP_FILTER)
-    if not path or not confirm_restore(window, Path(path)):
+    path, _ = QFileDialog.getOpenFileName(parent, "Restore a backup", str(backups_folder(location)), BACKUP_FILTER)
+    if not path or not confirm_restore(parent, Path(path)):
         return
-    context = window.context
-
-    def work(_control: Any) -> Any:
-        from ..core.safekeeping.restore_backup import restore_backup
-
-        if context.db is not None:
-            context.db.dispose()
-        return restore_backup(location, Path(path))
 
     def restored(info: Any) -> None:
-        context.db = None
         kept = f" The records it replaced are kept as {info.safety_backup}." if info.safety_backup else ""
-        messages.inform(window, "Backup restored", f"The records were restored from {info.restored_from}.{kept}")
+        messages.inform(parent, "Backup restored", f"The records were restored from {info.restored_from}.{kept}")
         window.open_records()
 
     def failed(error: BaseException) -> None:
-        window.show_error(error)
+        messages.show_error(parent, error, context.log_path)
         window.open_records()
 
     window.setEnabled_for_records(False)
-    context.runner.run(work, label="Restoring the backup…", on_done=restored, on_error=failed)
+    context.ops.restore_backup(Path(path), on_done=restored, on_error=failed)
 
 
-def confirm_restore(window: MainWindow, path: Path) -> bool:
+def confirm_restore(parent: QWidget, path: Path) -> bool:
     return messages.confirm(
-        window,
+        parent,
         "Restore a backup",
         f"Replace the records with the copy in {path.name}? The file is checked first and nothing changes if it is "
         "not a sound backup. The current records are kept as a backup copy before they are replaced.",
@@ -126,32 +108,20 @@ def confirm_restore(window: MainWindow, path: Path) -> bool:
     )
 
 
-def check_the_records(window: MainWindow) -> None:
+def check_the_records(parent: QWidget, context: AppContext) -> None:
     """Runs the full check (database, every stored file's fingerprint, audit trail) and shows what it found."""
 
     def done(report: Any) -> None:
         text = "\n".join(report.lines())
         if report.ok:
-            messages.inform(window, "The records passed every check", text)
+            messages.inform(parent, "The records passed every check", text)
         else:
-            messages.warn(window, "The check found problems", text)
+            messages.warn(parent, "The check found problems", text)
 
-    window.context.call(verify_database, label="Checking every record, file and audit entry…", on_done=done)
+    context.ops.query(verify_database, label="Checking every record, file and audit entry…", on_done=done)
 
 
 # The checks load the file and audit layers, which the window does not need before they run.
-
-
-def startup_check(db: Database, should_stop: Callable[[], bool]) -> list[str]:
-    from ..core.safekeeping.verify import startup_check as check
-
-    return check(db, should_stop)
-
-
-def _stopped_on_purpose(error: BaseException) -> bool:
-    from ..core.safekeeping.verify import CheckStopped
-
-    return isinstance(error, (Cancelled, CheckStopped))
 
 
 def verify_database(db: Database) -> Any:

@@ -18,11 +18,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from ..core.errors import Stopped
+
 log = logging.getLogger("desktop_app.gui.tasks")
-
-
-class Cancelled(Exception):
-    """Raised inside a task when the user asked to stop it."""
 
 
 class TaskControl:
@@ -41,13 +39,13 @@ class TaskControl:
 
     def check(self) -> None:
         if self._stop.is_set():
-            raise Cancelled()
+            raise Stopped()
 
     def progress(self, done: int, total: int) -> None:
         self._report(done, total)
 
 
-Done = Callable[[Any], None]
+Done = Callable[[Any], object]  # what a callback returns is not used
 Failed = Callable[[BaseException], None]
 
 
@@ -87,7 +85,7 @@ class _Worker(QThread):
             if task is None:
                 return
             if task.control.cancelled:
-                task.error = Cancelled()
+                task.error = Stopped()
                 self.task_failed.emit(task.number)
                 continue
             self.task_started.emit(task.number)
@@ -102,7 +100,7 @@ class _Worker(QThread):
 
 
 class TaskRunner(QObject):
-    """Queues work for the worker; calls back on the main thread. Modelled on Anki's CollectionOp and QueryOp."""
+    """Queues work for the worker; calls back on the main thread. The operations build on it, as Anki's ops do."""
 
     busy_changed = Signal(str)  # what the program is doing, or "" when idle
     progress = Signal(str, int, int)
@@ -198,11 +196,11 @@ class TaskRunner(QObject):
             return
         error, task.error = task.error, None
         assert error is not None
-        if isinstance(error, Cancelled):
+        if isinstance(error, Stopped):
             self.busy_changed.emit("Stopped.")
         if task.on_error is not None:
             task.on_error(error)
-        elif not isinstance(error, Cancelled):
+        elif not isinstance(error, Stopped):
             self.unhandled_error.emit(error)
 
     def _progress(self, number: int, done: int, total: int) -> None:
@@ -240,7 +238,7 @@ class SynchronousRunner(QObject):
         except Exception as exc:
             if on_error is not None:
                 on_error(exc)
-            elif not isinstance(exc, Cancelled):
+            elif not isinstance(exc, Stopped):
                 self.unhandled_error.emit(exc)
         else:
             if on_done is not None:

@@ -6,23 +6,19 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from ..core import records
 from .context import AppContext
 
 
 class _RecordCommand(QUndoCommand):
-    """A change already made once; the stack's first redo only records it."""
+    """A change already made once; the stack's first redo only records it. Replays go through the operations, which
+    announce what they changed like any write."""
 
     def __init__(self, context: AppContext, kind_name: str, record_id: int, text: str) -> None:
         super().__init__(text)
-        self._context = context
+        self._ops = context.ops
         self._kind_name = kind_name
         self._record_id = record_id
         self._done_once = False
-
-    def _run(self, function: Any, *args: Any, label: str) -> None:
-        kind_name = self._kind_name
-        self._context.call(function, *args, label=label, on_done=lambda _r: self._context.bus.changed.emit(kind_name))
 
     def redo(self) -> None:
         if not self._done_once:
@@ -38,20 +34,20 @@ class CreateCommand(_RecordCommand):
     """Undoing a new record moves it to the trash; redoing brings it back."""
 
     def undo(self) -> None:
-        self._run(records.trash, self._kind_name, self._record_id, label="Undoing: moving the new record to the trash…")
+        self._ops.trash_record(self._kind_name, self._record_id, label="Undoing: moving the new record to the trash…")
 
     def redo_again(self) -> None:
-        self._run(records.restore, self._kind_name, self._record_id, label="Redoing: restoring the record…")
+        self._ops.restore_record(self._kind_name, self._record_id, label="Redoing: restoring the record…")
 
 
 class TrashCommand(_RecordCommand):
     """Deleting moves a record to the trash; undoing restores it."""
 
     def undo(self) -> None:
-        self._run(records.restore, self._kind_name, self._record_id, label="Undoing: restoring from the trash…")
+        self._ops.restore_record(self._kind_name, self._record_id, label="Undoing: restoring from the trash…")
 
     def redo_again(self) -> None:
-        self._run(records.trash, self._kind_name, self._record_id, label="Redoing: moving to the trash…")
+        self._ops.trash_record(self._kind_name, self._record_id, label="Redoing: moving to the trash…")
 
 
 class EditCommand(_RecordCommand):
@@ -71,7 +67,7 @@ class EditCommand(_RecordCommand):
         self._after = after
 
     def undo(self) -> None:
-        self._run(records.update, self._kind_name, self._record_id, self._before, label="Undoing the edit…")
+        self._ops.update_record(self._kind_name, self._record_id, self._before, label="Undoing the edit…")
 
     def redo_again(self) -> None:
-        self._run(records.update, self._kind_name, self._record_id, self._after, label="Redoing the edit…")
+        self._ops.update_record(self._kind_name, self._record_id, self._after, label="Redoing the edit…")

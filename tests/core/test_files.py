@@ -14,9 +14,8 @@ from sqlalchemy import func, select, text
 from desktop_app.core import records
 from desktop_app.core.db import models
 from desktop_app.core.db.engine import Database
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import Stopped, UserError
 from desktop_app.core.files import (
-    Cancelled,
     add_version,
     attach_files,
     declare_record,
@@ -212,7 +211,7 @@ def test_cancel_keeps_nothing(db: Database, partnership: dict[str, Any], tmp_pat
     def progress(done: int, total: int, _what: str) -> None:
         seen.append((done, total))
 
-    with pytest.raises(Cancelled):
+    with pytest.raises(Stopped):
         attach_files(db, paths, "partnership", partnership["id"], progress=progress, cancel=lambda: len(seen) >= 2)
     assert count(db, models.Attachment) == 0
     assert count(db, models.Blob) == 0

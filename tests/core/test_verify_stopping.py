@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desktop_app.core.db.engine import Database
+from desktop_app.core.errors import Stopped
 from desktop_app.core.safekeeping import verify
 
 
@@ -18,7 +19,7 @@ def test_a_stopped_check_says_so_and_the_next_check_runs_whole(
         looks.append(1)
         return True
 
-    with pytest.raises(verify.CheckStopped):
+    with pytest.raises(Stopped):
         verify.startup_check(db, stop_now)
     assert looks  # the check looked while it ran
 

@@ -62,6 +62,24 @@ def dialog_log(monkeypatch: pytest.MonkeyPatch) -> DialogLog:
 
 
 @pytest.fixture
+def program_log(tmp_path: Path) -> Iterator[Path]:
+    """The program's log file, in the test's folder; the logging set up by the test is taken down afterwards."""
+    import logging
+
+    from desktop_app.core.host import logs
+
+    logger = logging.getLogger("desktop_app")
+    handlers, propagate, level = list(logger.handlers), logger.propagate, logger.level
+    yield tmp_path / "logs" / logs.LOG_FILE_NAME
+    for handler in logger.handlers:
+        if handler not in handlers:
+            logger.removeHandler(handler)
+            handler.close()
+    logger.propagate, logger.level = propagate, level
+    logs._handler = None
+
+
+@pytest.fixture
 def sync_context(location: DataLocation, db: Database) -> Iterator[AppContext]:
     """A context whose work runs at once on the test's thread."""
     context = AppContext(location=location, runner=SynchronousRunner(), db=db)

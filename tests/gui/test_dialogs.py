@@ -16,7 +16,7 @@ from desktop_app.core.records.parties import home_jurisdiction
 from desktop_app.gui import app_settings, launch
 from desktop_app.gui.dialogs.about import about_text
 from desktop_app.gui.dialogs.first_run import split_city
-from desktop_app.gui.dialogs.messages import error_text
+from desktop_app.gui.dialogs.messages import error_text, show_error
 from desktop_app.gui.dialogs.settings import SettingsDialog
 from desktop_app.gui.dialogs.status_change import StatusChangeDialog
 
@@ -179,12 +179,31 @@ def test_errors_read_as_sentences(tmp_path: Path) -> None:
     assert "Nothing already saved was lost" in text and str(tmp_path / "log.txt") in text
 
 
+def test_an_unexpected_error_is_logged_without_the_record_values_in_its_text(
+    program_log: Path, dialog_log: Any
+) -> None:
+    from desktop_app.core.host.logs import configure_logging
+
+    configure_logging(program_log.parent)
+    participant = {"name": "Wang Xiaoming", "born_on": "1971-03-02"}
+    try:
+        raise ValueError(f"no visa category for {participant['name']}, born {participant['born_on']}")
+    except ValueError as error:
+        show_error(None, error, program_log)
+    logged = program_log.read_text(encoding="utf-8")
+    assert "builtins.ValueError" in logged and "test_an_unexpected_error_is_logged" in logged  # kind and traceback
+    assert "Wang Xiaoming" not in logged and "1971" not in logged
+    assert "Wang Xiaoming" not in dialog_log.texts()[-1] and str(program_log) in dialog_log.texts()[-1]
+
+
 def test_launch_refuses_unknown_options(dialog_log: Any) -> None:
     assert launch.launch_window(["--colour", "blue"]) == 2
     assert "--data-dir" in dialog_log.texts()[-1]
 
 
-def test_launch_opens_the_records_and_closes_cleanly(qtbot: Any, tmp_path: Path, monkeypatch: Any) -> None:
+def test_launch_opens_the_records_and_closes_cleanly(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any, program_log: Path
+) -> None:
     import sys
 
     from PySide6.QtCore import QTimer
@@ -204,22 +223,8 @@ def test_launch_opens_the_records_and_closes_cleanly(qtbot: Any, tmp_path: Path,
         else:
             QTimer.singleShot(50, close_when_open)
 
-    import logging
-
-    logger = logging.getLogger("desktop_app")
-    handlers, propagate, level = list(logger.handlers), logger.propagate, logger.level
     QTimer.singleShot(50, close_when_open)
-    try:
-        assert launch.launch_window(["--data-dir", str(tmp_path / "data")]) == 0
-    finally:  # the log file handler belongs to that run only
-        for handler in logger.handlers:
-            if handler not in handlers:
-                logger.removeHandler(handler)
-                handler.close()
-        logger.propagate, logger.level = propagate, level
-        import desktop_app.core.host.logs as logs
-
-        logs._handler = None
+    assert launch.launch_window(["--data-dir", str(tmp_path / "data")]) == 0
     assert (tmp_path / "data" / "records.sqlite3").exists()
     assert (tmp_path / "data" / "logs").is_dir()
     assert seen["title"].startswith("Sister City Records")

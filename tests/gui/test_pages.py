@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from desktop_app.gui.main_window import PAGES
+from desktop_app.gui.pages.base import Page
 from desktop_app.gui.pages.record_list import RecordListPage
 
 from .conftest import wait_idle
@@ -50,3 +52,29 @@ def test_first_run_is_asked_when_no_jurisdiction_is_set(qtbot: Any, open_window:
     dialog = window.first_run_dialog
     assert dialog.isVisible()
     dialog.close()
+
+
+def test_the_window_speaks_to_every_page_through_the_page_protocol(qtbot: Any, open_window: Any) -> None:
+    source = (Path(__file__).resolve().parents[2] / "desktop_app" / "gui" / "main_window.py").read_text("utf-8")
+    assert "getattr(" not in source and "hasattr(" not in source
+    asked = [name for name in vars(Page) if not name.startswith("_")]
+    assert {"activate", "edits_records", "may_discard_changes", "open_record", "save_current"} <= set(asked)
+    window = open_window()
+
+    def shown(key: str) -> Any:
+        if key == "search":
+            window.search.setText("Springfield")
+            window.run_search()
+            return window.search_page
+        return window.show_page(key)
+
+    for key in ["search", *(key for key, _label, _icon in PAGES)]:
+        page = shown(key)
+        wait_idle(qtbot, window.context)
+        assert window.stack.currentWidget() is page
+        assert all(callable(getattr(page, name)) for name in asked), key
+        assert window.save_action.isEnabled() == page.edits_records() == isinstance(page, RecordListPage)
+        assert page.may_discard_changes()
+    window.show_page("files")
+    window.new_in_page()  # a page that edits no records is asked like any other, and does nothing
+    assert window.stack.currentWidget() is window.page("files")

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from desktop_app.core import records
+from desktop_app.core.safekeeping import verify
 from desktop_app.core.safekeeping.backup import create_backup
 from desktop_app.gui import safekeeping
 
@@ -44,14 +45,13 @@ def test_a_bad_backup_is_refused_and_the_records_open_again(
     records.create(context.database(), "policy", {"kind": "procedure", "title": "Kept"})
     not_a_backup = tmp_path / "notes.sqlite3"
     not_a_backup.write_text("these are notes\n" * 50)
-    shown: list[BaseException] = []
-    monkeypatch.setattr(window, "show_error", shown.append)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args, **_kw: (str(not_a_backup), ""))
     window.restore_action.trigger()
-    qtbot.waitUntil(lambda: bool(shown), timeout=30000)
+    qtbot.waitUntil(lambda: len(dialog_log.messages) == 2, timeout=30000)  # the question, then the refusal
     qtbot.waitUntil(lambda: context.db is not None, timeout=20000)
     wait_idle(qtbot, context)
-    assert "nothing was changed" in str(shown[0]).lower() or "not" in str(shown[0]).lower()
+    title, refusal = dialog_log.messages[-1]
+    assert title == "Sister City Records" and "notes.sqlite3" in refusal
     assert [p["title"] for p in records.list_records(context.database(), "policies")] == ["Kept"]
 
 
@@ -70,8 +70,8 @@ def test_a_failed_start_check_names_the_latest_good_backup(
 ) -> None:
     window = open_window()
     good = create_backup(window.context.location)
-    monkeypatch.setattr(safekeeping, "startup_check", lambda _db, _stop: ["The database file is damaged: page 7."])
-    safekeeping.check_at_start(window)
+    monkeypatch.setattr(verify, "startup_check", lambda _db, _stop: ["The database file is damaged: page 7."])
+    safekeeping.check_at_start(window, window.context)
     wait_idle(qtbot, window.context)
     title, text = dialog_log.messages[-1]
     assert title == "The records failed their check"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QThread
 
-from desktop_app.core.errors import UserError
-from desktop_app.gui.tasks import Cancelled, TaskControl, TaskRunner
+from desktop_app.core.errors import Stopped, UserError
+from desktop_app.gui.tasks import TaskControl, TaskRunner
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_progress_and_cancel(qtbot: Any, runner: TaskRunner) -> None:
     control.cancel()
     waiting.cancel()
     qtbot.waitUntil(lambda: len(outcome) == 2)
-    assert all(isinstance(error, Cancelled) for error in outcome)
+    assert all(isinstance(error, Stopped) for error in outcome)
     assert waiting_done == []
     assert progress[0] == (0, 1000)
 

@@ -25,17 +25,14 @@ if TYPE_CHECKING:
         write_attachment,
     )
     from .extract import TEXT_STATES, state_label
-    from .store import Cancelled
 
 _HOMES = {
     "TEXT_STATES": ".extract",
     "state_label": ".extract",
-    "Cancelled": ".store",
 }
 
 __all__ = [
     "TEXT_STATES",
-    "Cancelled",
     "add_version",
     "attach_files",
     "declare_record",

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,15 @@ from sqlalchemy.orm import Session
 from ..clock import current_actor, utc_now_text
 from ..db import models
 from ..db.engine import Database
-from ..errors import UserError
+from ..errors import Stopped, UserError
 from ..host.user_files import regular_file_size
 from ..records.audit import append_event
 from ..records.indexing import index_record_in
-from ..records.kinds import KINDS, kind_named
+from ..records.kinds import JURISDICTION, KINDS, kind_named
+from ..records.parties import home_jurisdiction_in
+from ..records.plain import describe
+from ..records.plain import to_plain as record_plain
+from ..records.service import update_in
 from . import detect
 from .batch import (
     MAX_EXTRACT_BYTES,
@@ -41,7 +46,6 @@ from .names import display_name, original_name_of, safe_file_name
 from .pool import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT_S, ExtractionPool
 from .store import (
     DEFAULT_SIZE_LIMIT,
-    Cancelled,
     add_attachment_in,
     describe_size,
     link_in,
@@ -177,9 +181,6 @@ def _open_regular(source: _Source) -> Any:
 
 def _target(session: Session, record_kind: str, record_id: int) -> tuple[str, str]:
     """The kind's name and the record's description; refuses a missing or trashed record."""
-    from ..records.plain import describe
-    from ..records.plain import to_plain as record_plain
-
     if record_kind in ("attachment", "attachments"):
         attachment = session.get(models.Attachment, record_id)
         if attachment is None:
@@ -217,16 +218,63 @@ def attach_files(
     stored as an attachment is linked again, not stored twice (its dict has ``already_stored`` True).
     Text is read in child processes while the files are being stored; the records, links, audit events and
     search entries of the whole set are then written with one insert per table. ``progress`` and ``cancel`` are called
-    in the caller's thread; ``cancel()`` turning true stops everything and keeps nothing (raises Cancelled).
+    in the caller's thread; ``cancel()`` turning true stops everything and keeps nothing (raises Stopped).
     Returns one dict per path, in order.
     """
+    with _attaching(
+        db,
+        paths,
+        to_kind,
+        to_id,
+        title,
+        progress,
+        cancel,
+        actor=actor or current_actor(),
+        size_limit=size_limit,
+        extract_timeout=extract_timeout,
+        extract_memory_limit=extract_memory_limit,
+    ) as (_session, attached):
+        return attached
+
+
+def set_letterhead(db: Database, path: str | os.PathLike[str], *, actor: str | None = None) -> dict[str, Any]:
+    """Keeps the image with the home jurisdiction and makes it the letters' letterhead, in one transaction.
+
+    Returns the home jurisdiction as plain data.
+    """
+    with db.reading() as session:
+        home = home_jurisdiction_in(session)
+        if home is None:
+            raise UserError("Set the city or county first (it is asked on the first run).")
+        home_id = home.id
+    actor = actor or current_actor()
+    with _attaching(db, [path], "jurisdiction", home_id, "Letterhead", actor=actor) as (session, attached):
+        updated = update_in(session, JURISDICTION, home_id, {"logo_attachment_id": attached[0]["id"]}, actor)
+        return record_plain(JURISDICTION, updated)
+
+
+@contextmanager
+def _attaching(
+    db: Database,
+    paths: Sequence[str | os.PathLike[str]],
+    to_kind: str,
+    to_id: int,
+    title: str | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    *,
+    actor: str,
+    size_limit: int | None = None,
+    extract_timeout: float = DEFAULT_TIMEOUT_S,
+    extract_memory_limit: int = DEFAULT_MEMORY_LIMIT,
+) -> Iterator[tuple[Session, list[dict[str, Any]]]]:
+    """Attaches as ``attach_files`` says, then yields the open transaction so that the caller can change more in it."""
     if not paths:
         raise UserError("Name at least one file to attach.")
     limit = size_limit if size_limit is not None else size_limit_of(db)
     sources = [check_source(path, limit) for path in paths]
     with db.reading() as session:
         _target(session, to_kind, to_id)  # refuse a wrong record before starting any reader
-    actor = actor or current_actor()
     total = len(sources)
     done = 0
 
@@ -255,7 +303,7 @@ def attach_files(
             blobs.flush()
             results = pool.wait(cancel)
             if cancel is not None and cancel():
-                raise Cancelled()
+                raise Stopped()
             for _ in range(total - len(jobs)):
                 step("Skipped reading the text of a very large file")
             arrivals = [
@@ -265,7 +313,7 @@ def attach_files(
             one_title = title if total == 1 else None
             placed = record_attachments(session, arrivals, kind_name, to_id, one_title, actor)
             plain = _plain_many(session, [attachment_id for attachment_id, _ in placed])
-            return [{**plain[attachment_id], "already_stored": not is_new} for attachment_id, is_new in placed]
+            yield session, [{**plain[attachment_id], "already_stored": not is_new} for attachment_id, is_new in placed]
     finally:
         pool.stop()
 

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from ..clock import utc_now_text
 from ..db import models
-from ..errors import UserError
+from ..errors import Stopped, UserError
 from ..records.audit import append_events
 from ..records.indexing import index_new_records_in
 from . import detect
-from .store import CHUNK_SIZE, Cancelled, describe_size, store_stream_with_head
+from .store import CHUNK_SIZE, describe_size, store_stream_with_head
 
 # Files larger than this are stored but not given to the text reader.
 MAX_EXTRACT_BYTES = 256 * 1024 * 1024
@@ -121,7 +121,7 @@ def store_content(
 ) -> Content:
     """Stores a stream's bytes: a small one into the batch, a larger one chunk by chunk straight away."""
     if cancel is not None and cancel():
-        raise Cancelled()
+        raise Stopped()
     data = b""
     while len(data) <= CHUNK_SIZE:
         piece = stream.read(CHUNK_SIZE + 1 - len(data))

@@ -14,19 +14,12 @@ from sqlalchemy.orm import Session
 
 from ..clock import utc_now_text
 from ..db import models
-from ..errors import UserError
+from ..errors import Stopped, UserError
 from ..records.audit import append_event
 from .detect import HEAD_SIZE
 
 CHUNK_SIZE = 1024 * 1024
 DEFAULT_SIZE_LIMIT = 2 * 1024**3
-
-
-class Cancelled(UserError):
-    """The user cancelled an import; nothing of it was kept."""
-
-    def __init__(self) -> None:
-        super().__init__("Attaching was cancelled; nothing was stored.")
 
 
 def store_stream(
@@ -65,7 +58,7 @@ def store_stream_with_head(
     connection = session.connection()
     while True:
         if cancel is not None and cancel():
-            raise Cancelled()
+            raise Stopped()
         chunk = stream.read(CHUNK_SIZE)
         if not chunk:
             break

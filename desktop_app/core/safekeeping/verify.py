@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ..db.engine import Database
-from ..errors import UserError
+from ..errors import Stopped, UserError
 from ..files.fixity import fixity_problems
 from ..records.audit import count_events, verify_chain
 
@@ -40,13 +40,6 @@ class VerifyReport:
         return lines
 
 
-class CheckStopped(UserError):
-    """The check was asked to stop (the program is closing) before it finished; it found nothing either way."""
-
-    def __init__(self) -> None:
-        super().__init__("The check of the records was stopped before it finished.")
-
-
 # How many SQLite virtual-machine steps pass between two looks at ``should_stop``: a few milliseconds of work.
 _STEPS_BETWEEN_LOOKS = 100_000
 
@@ -70,7 +63,7 @@ def integrity_problems(
 ) -> list[str]:
     """The database engine's own check of its file (SQLite), as sentences; empty when sound.
 
-    ``should_stop`` is looked at while the check runs; when it turns true the check ends with ``CheckStopped``.
+    ``should_stop`` is looked at while the check runs; when it turns true the check ends with ``Stopped``.
     """
     if not db.is_sqlite:
         return []
@@ -81,7 +74,7 @@ def integrity_problems(
             foreign = list(session.execute(text("PRAGMA foreign_key_check")))
     except UserError:
         if should_stop is not None and should_stop():
-            raise CheckStopped() from None
+            raise Stopped("The check of the records was stopped before it finished.") from None
         raise
     problems = [] if results == ["ok"] else [f"The database file is damaged: {result}" for result in results[:20]]
     problems.extend(f"Record {row[1]} in {row[0]} refers to a missing {row[2]} record." for row in foreign[:20])
@@ -102,11 +95,11 @@ def verify_database(db: Database) -> VerifyReport:
 def startup_check(db: Database, should_stop: Callable[[], bool] | None = None) -> list[str]:
     """The quick integrity check run at every start: problems as sentences, empty when the file is sound.
 
-    Raises ``CheckStopped`` when ``should_stop()`` turned true before the check finished.
+    Raises ``Stopped`` when ``should_stop()`` turned true before the check finished.
     """
     try:
         return integrity_problems(db, quick=True, should_stop=should_stop)
-    except CheckStopped:
+    except Stopped:
         raise
     except UserError as exc:
         return [exc.message]

@@ -23,6 +23,7 @@ from ...core.errors import UserError
 from ...core.interchange.sample_data import load_sample_data, sample_cities
 from ...core.records.parties import set_home_jurisdiction
 from ..context import AppContext
+from ..operations import EVERYTHING
 from ..widgets.record_form import ProblemLabel
 from . import messages
 
@@ -163,15 +164,18 @@ class FirstRunDialog(QDialog):
         load = self.load_sample.isChecked()
         city = self.city.text().strip()
 
-        def work(_control: Any) -> tuple[dict[str, Any], Any]:
-            db = self._context.database()
+        def work(db: Any, _control: Any) -> tuple[dict[str, Any], Any]:
             home = set_home_jurisdiction(db, name, state, details)
             loaded = load_sample_data(db, city) if load else None
             return home, loaded
 
         self.start_button.setEnabled(False)
-        self._context.runner.run(
-            work, label=f"Setting up the records for {name}, {state}…", on_done=self._done, on_error=self._failed
+        self._context.ops.write(
+            work,
+            lambda _set_up: EVERYTHING,  # the home and a whole list of partnerships
+            label=f"Setting up the records for {name}, {state}…",
+            on_done=self._done,
+            on_error=self._failed,
         )
 
     def _done(self, result: tuple[dict[str, Any], Any]) -> None:

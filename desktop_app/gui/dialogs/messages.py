@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ... import APP_NAME
 from ...core.errors import UserError
+from ...core.host.crash import describe_for_log
 
 log = logging.getLogger("desktop_app.gui")
 
@@ -31,20 +34,30 @@ def confirm(parent: QWidget | None, title: str, text: str, yes_text: str = "Yes"
 
 
 def error_text(error: BaseException, log_path: Path | None) -> tuple[str, str]:
-    """The dialog title and sentence for an error: the user's own sentence, or what happened and where the log is."""
+    """The dialog title and sentence for an error: the user's own sentence, or what happened and where the log is.
+
+    An unexpected error is named by its kind only: its own text may quote the records.
+    """
     if isinstance(error, UserError):
-        return "Sister City Records", error.message
+        return APP_NAME, error.message
     where = f" The details are in the log file {log_path}." if log_path else ""
     text = (
-        f"Something unexpected went wrong ({type(error).__name__}: {error}). "
+        f"Something unexpected went wrong ({type(error).__name__}). "
         f"Nothing already saved was lost; the last change may not have been saved.{where}"
     )
     return "Something went wrong", text
 
 
 def show_error(parent: QWidget | None, error: BaseException, log_path: Path | None) -> None:
-    """Shows an error as a dialog; an unexpected one is written to the log with its traceback first."""
+    """The one way an error reaches the clerk: a UserError's sentence, or an unexpected error's kind.
+
+    An unexpected error is logged first with its kind and traceback, never its text, which may hold personal data.
+    """
     if not isinstance(error, UserError):
-        log.error("Unexpected error", exc_info=(type(error), error, error.__traceback__))
+        log.error(
+            "Unexpected error: %s\n%s",
+            describe_for_log(type(error), error),
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
     title, text = error_text(error, log_path)
     warn(parent, title, text)

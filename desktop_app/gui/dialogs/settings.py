@@ -20,18 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import records
-from ...core.files.attachments import attach_files
 from ...core.host.paths import DataLocation
 from ...core.records.parties import home_jurisdiction
-from ...core.safekeeping.backup import backups_folder, create_backup, list_backups, set_backups_folder
+from ...core.safekeeping.backup import backups_folder, list_backups, set_backups_folder
 from ..app_settings import remember_data_dir
 from ..context import AppContext
-
-
-def back_up_now(location: DataLocation) -> Path:
-    """A consistent, checked copy of the database in the backups folder (manual copies are never rotated away)."""
-    return Path(create_backup(location).path)
 
 
 def describe_backups(location: DataLocation) -> str:
@@ -42,12 +35,6 @@ def describe_backups(location: DataLocation) -> str:
         return f"Backups go to {folder}. There is none yet; one is made each day the program opens the records."
     newest = found[0].created_at[:16].replace("T", " ")
     return f"Backups go to {folder}: {len(found)} kept, the newest made {newest} (UTC)."
-
-
-def set_letterhead(db: Any, path: Path, home_id: int) -> dict[str, Any]:
-    """Keeps the image with the home jurisdiction and makes it the letterhead."""
-    attachment = attach_files(db, [path], "jurisdiction", home_id, title="Letterhead")[0]
-    return records.update(db, "jurisdiction", home_id, {"logo_attachment_id": attachment["id"]})
 
 
 class SettingsDialog(QDialog):
@@ -140,7 +127,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(self.fontMetrics().horizontalAdvance("M") * 46, self.sizeHint().height())
         if context.db is not None:
-            context.call(home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_read)
+            context.ops.query(home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_read)
         self.refresh_backups()
 
     def _home_read(self, home: dict[str, Any] | None) -> None:
@@ -190,10 +177,11 @@ class SettingsDialog(QDialog):
 
     def back_up(self) -> None:
         self.backup_button.setEnabled(False)
-        self._context.runner.run(
-            lambda _control: back_up_now(self._context.location),
+        # Into the backups folder: copies asked for by the clerk are never rotated away.
+        self._context.ops.back_up(
+            None,
             label="Making a backup copy…",
-            on_done=self._backed_up,
+            on_done=lambda info: self._backed_up(Path(info.path)),
             on_error=self._backup_failed,
         )
 
@@ -211,8 +199,7 @@ class SettingsDialog(QDialog):
         if self._home is None:
             return
         changes = {"signatory_name": self.signatory_name.text(), "signatory_title": self.signatory_title.text()}
-        self._context.call(
-            records.update,
+        self._context.ops.update_record(
             "jurisdiction",
             self._home["id"],
             changes,
@@ -228,10 +215,8 @@ class SettingsDialog(QDialog):
     def use_letterhead(self, path: Path) -> None:
         if self._home is None:
             return
-        self._context.call(
-            set_letterhead,
+        self._context.ops.set_letterhead(
             path,
-            self._home["id"],
             label="Keeping the letterhead image…",
             on_done=lambda home: (self._home_read(home), self.letters_note.setText("The letterhead image is saved.")),
         )

@@ -89,7 +89,7 @@ class StatusChangeDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        context.call(
+        context.ops.query(
             list_attachments,
             "partnership",
             partnership["id"],
@@ -106,14 +106,16 @@ class StatusChangeDialog(QDialog):
         for problem in self.problems.values():
             problem.show_problem("")
         self.record_button.setEnabled(False)
-        self._context.call(
-            records.change_status,
+        details = {
+            "changed_on": self.changed_on.text(),
+            "reason": self.reason.toPlainText(),
+            "legal_basis": self.legal_basis.text(),
+            "evidence_attachment_id": self.evidence.currentData(),
+        }
+        self._context.ops.change_status(
             self._partnership["id"],
             self.status.currentData(),
-            changed_on=self.changed_on.text(),
-            reason=self.reason.toPlainText(),
-            legal_basis=self.legal_basis.text(),
-            evidence_attachment_id=self.evidence.currentData(),
+            details,
             label="Recording the status change…",
             on_done=self._done,
             on_error=self._failed,
@@ -121,7 +123,6 @@ class StatusChangeDialog(QDialog):
 
     def _done(self, record: dict[str, Any]) -> None:
         self.result_record = record
-        self._context.bus.changed.emit("partnership")
         self._context.runner.busy_changed.emit(
             f"Partnership {record['id']} is now {vocab.label(vocab.PARTNERSHIP_STATUSES, record['status']).lower()}.",
         )

@@ -11,6 +11,7 @@ from ...core.safekeeping.verify import verify_database
 from ..context import AppContext
 from ..widgets.list_table import ListTable
 from ..widgets.table_model import Column, PagedTableModel, text_filtered_source
+from .base import RecordlessPage
 
 ACTIONS = {
     "create": "Added",
@@ -35,7 +36,7 @@ AUDIT_COLUMNS = [
 ]
 
 
-class AuditPage(QWidget):
+class AuditPage(QWidget, RecordlessPage):
     """Read-only; the check of the chain runs on the worker and says in words what it found."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -84,7 +85,7 @@ class AuditPage(QWidget):
 
     def verify(self) -> None:
         self.verify_button.setEnabled(False)
-        self._context.call(
+        self._context.ops.query(
             verify_database, label="Checking the records…", on_done=self._verified, on_error=self._failed
         )
 

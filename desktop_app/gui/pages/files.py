@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
 
 from ...core.files.listing import attachment_bytes, attachments_page
 from ..context import AppContext
+from ..operations import Changes
 from ..widgets.files_panel import open_in_system_viewer
 from ..widgets.icons import icon
 from ..widgets.list_table import ListTable
 from ..widgets.pdf_preview import PdfPreview
 from ..widgets.related import Navigator
 from ..widgets.table_model import Column, PagedTableModel, text_filtered_source
+from .base import RecordlessPage
 
 FILE_COLUMNS = [
     Column("id", "No.", lambda row: str(row["id"]), "id"),
@@ -37,7 +39,7 @@ FILE_COLUMNS = [
 ]
 
 
-class FilesPage(QWidget):
+class FilesPage(QWidget, RecordlessPage):
     """Files are added from a record's Files tab, so each one belongs to a record."""
 
     def __init__(self, context: AppContext, navigator: Navigator, parent: QWidget | None = None) -> None:
@@ -92,7 +94,7 @@ class FilesPage(QWidget):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
-        context.bus.changed.connect(self._changed)
+        context.ops.changed.connect(self._changed)
 
     def activate(self) -> None:
         if not self._started:
@@ -107,8 +109,8 @@ class FilesPage(QWidget):
             return
         self.model.set_source(text_filtered_source(attachments_page, "id", self.filter.text()))
 
-    def _changed(self, kind_name: str) -> None:
-        if kind_name in ("", "attachment"):
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.touches("attachment"):
             self.reload()
 
     def _chosen_changed(self, attachment: dict[str, Any] | None) -> None:
@@ -133,7 +135,7 @@ class FilesPage(QWidget):
         )
         if attachment["media_type"] == "application/pdf":
             attachment_id = attachment["id"]
-            self._context.call(
+            self._context.ops.query(
                 attachment_bytes,
                 attachment_id,
                 label=f"Reading {attachment['title']}…",

@@ -12,11 +12,13 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QProgressBar, QScr
 from ...core import vocab
 from ...core.errors import UserError
 from ..context import AppContext
+from .base import RecordlessPage
 
 if TYPE_CHECKING:
     from ...core.db.engine import Database
     from ...core.host.paths import DataLocation
     from ...core.summary.data import DashboardSummary, FollowUp
+    from ..operations import Changes
     from ..widgets.related import Navigator
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ class _Links(QLabel):
             self._navigator.open_record(kind_name, 0)
 
 
-class DashboardPage(QWidget):
+class DashboardPage(QWidget, RecordlessPage):
     """Refreshed on the worker whenever records change; never reads a table whole."""
 
     def __init__(self, context: AppContext, navigator: Navigator, parent: QWidget | None = None) -> None:
@@ -97,7 +99,7 @@ class DashboardPage(QWidget):
         layout.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll)
-        context.bus.changed.connect(lambda _kind: self.refresh())
+        context.ops.changed.connect(self._changed)
 
     def _box(self, title: str, navigator: Navigator) -> tuple[QGroupBox, _Links]:
         box = QGroupBox(title)
@@ -108,10 +110,16 @@ class DashboardPage(QWidget):
         layout.addStretch(1)
         return box, label
 
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if not changes.wording_only:
+            self.refresh()
+
     def refresh(self) -> None:
         if self._context.db is None:
             return
-        self._context.call(_summary, self._context.location, label="Summing up the records…", on_done=self.show_summary)
+        self._context.ops.query(
+            _summary, self._context.location, label="Summing up the records…", on_done=self.show_summary
+        )
 
     def show_saved_summary(self) -> None:
         """Shows the summary saved at the last start when the records have not changed since (checked exactly)."""

@@ -12,6 +12,7 @@ from ...core import records
 from ...core.records.parties import home_jurisdiction
 from ..context import AppContext
 from ..dialogs import messages
+from ..operations import Changes
 from ..undo import TrashCommand
 from ..widgets.columns import columns_for
 from ..widgets.filter_bar import FilterBar
@@ -23,9 +24,7 @@ from ..widgets.table_model import PagedTableModel
 
 
 class RecordListPage(QWidget):
-    """The list of one kind of record, filtered and sorted in the database."""
-
-    is_record_list = True  # how the main window tells a list page without importing this module
+    """The list of one kind of record, filtered and sorted in the database; a Page that edits records."""
 
     def __init__(self, context: AppContext, navigator: Navigator, kind_name: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -90,7 +89,7 @@ class RecordListPage(QWidget):
             lambda *_args: QSettings().setValue(f"lists/{kind_name}/splitter", self.splitter.saveState())
         )
         layout.addWidget(self.splitter, 1)
-        context.bus.changed.connect(self._changed)
+        context.ops.changed.connect(self._changed)
         self._update_buttons()
         self._started = False
 
@@ -114,7 +113,7 @@ class RecordListPage(QWidget):
             return records.list_records(db, kind_name, window)
 
         self.model.set_source(page)
-        self._context.call(records.count_records, kind_name, query, label="Counting…", on_done=self._counted)
+        self._context.ops.query(records.count_records, kind_name, query, label="Counting…", on_done=self._counted)
 
     def _counted(self, count: int) -> None:
         self._count = count
@@ -134,14 +133,17 @@ class RecordListPage(QWidget):
         query = self.filters.query()
         return bool(query.filters or query.text.strip() or query.date_from or query.date_to)
 
-    def _changed(self, kind_name: str) -> None:
-        if kind_name in ("", self.kind.name) and self._started:
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.touches(self.kind.name) and self._started:
             current = self.detail.record
             if current is not None:
                 self._pending_select = current["id"]
             self.reload()
-            if kind_name == "partnership":
-                self.filters.refresh_countries()
+        if changes.touches("partnership") and self._started:
+            self.filters.refresh_countries()
+
+    def edits_records(self) -> bool:
+        return True
 
     # --- choosing -------------------------------------------------------------------------------------------
 
@@ -181,7 +183,7 @@ class RecordListPage(QWidget):
         self._pending_select = record_id
         if self.table.select_record(record_id):
             self._pending_select = None
-        self._context.call(
+        self._context.ops.query(
             records.get, self.kind.name, record_id, label="Reading the record…", on_done=self.detail.show_record
         )
 
@@ -192,7 +194,7 @@ class RecordListPage(QWidget):
         self.table.clearSelection()
         self.detail.start_new(defaults)
         if self.kind.name == "partnership" and "jurisdiction_id" not in defaults:
-            self._context.call(home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_default)
+            self._context.ops.query(home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_default)
         self._update_buttons()
         first = next(iter(self.detail.form.editors.values()))
         first.focus_widget().setFocus()
@@ -226,7 +228,6 @@ class RecordListPage(QWidget):
                 f"Moved {self.kind.label.lower()} {record_id} to the trash (Undo brings it back).",
             )
             self.detail.start_new()
-            self._context.bus.changed.emit(kind_name)
             self._update_buttons()
 
-        self._context.call(records.trash, kind_name, record_id, label="Moving to the trash…", on_done=done)
+        self._context.ops.trash_record(kind_name, record_id, label="Moving to the trash…", on_done=done)

@@ -35,9 +35,11 @@ from ...core.reports import responses
 from ...core.reports.named_values import named_values
 from ..context import AppContext
 from ..dialogs import messages
+from ..operations import Changes
 from ..widgets.icons import icon
 from ..widgets.pdf_preview import PdfPreview
 from ..widgets.record_form import ProblemLabel
+from .base import RecordlessPage
 
 SAVE_DELAY_MS = 700
 REF_ROLE = Qt.ItemDataRole.UserRole
@@ -52,7 +54,7 @@ def _bold_title(text: str) -> QLabel:
     return label
 
 
-class ResponseWorkspace(QWidget):
+class ResponseWorkspace(QWidget, RecordlessPage):
     """One draft at a time; every edit is saved through core and the preview is drawn again from the records."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -189,7 +191,7 @@ class ResponseWorkspace(QWidget):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_narrative)
-        context.bus.changed.connect(self._records_changed)
+        context.ops.changed.connect(self._records_changed)
         self._show_state()
 
     @staticmethod
@@ -209,7 +211,7 @@ class ResponseWorkspace(QWidget):
     def activate(self) -> None:
         if not self._started:
             self._started = True
-            self._context.call(list_inquiries, label="Reading the inquiries…", on_done=self._inquiries)
+            self._context.ops.query(list_inquiries, label="Reading the inquiries…", on_done=self._inquiries)
 
     def _inquiries(self, inquiries: list[dict[str, Any]]) -> None:
         current = self.inquiry_box.currentData()
@@ -242,7 +244,7 @@ class ResponseWorkspace(QWidget):
             found = responses.evidence(db, latest["id"]) if full["status"] == "draft" else []
             return full, found
 
-        self._context.call(read, label="Reading the response…", on_done=self._loaded)
+        self._context.ops.query(read, label="Reading the response…", on_done=self._loaded)
 
     def _loaded(self, result: tuple[dict[str, Any] | None, list[dict[str, Any]]]) -> None:
         response, found = result
@@ -297,11 +299,11 @@ class ResponseWorkspace(QWidget):
             widget.setEnabled(draft)
         self.questions.setEnabled(response is not None)
 
-    def _records_changed(self, kind_name: str) -> None:
-        if not self._started:
+    def _records_changed(self, changes: Changes, initiator: object) -> None:
+        if not self._started or initiator is self:  # its own writes: it shows their results already
             return
-        if kind_name in ("", "inquiry"):
-            self._context.call(list_inquiries, label="Reading the inquiries…", on_done=self._inquiries)
+        if changes.touches("inquiry"):
+            self._context.ops.query(list_inquiries, label="Reading the inquiries…", on_done=self._inquiries)
         elif self.response is not None and self.response["status"] == "draft":
             self.load_inquiry()
 
@@ -375,14 +377,14 @@ class ResponseWorkspace(QWidget):
     def _save_answer(self, question_id: int, **changes: Any) -> None:
         assert self.response is not None
         response_id = self.response["id"]
-        self._context.call(
-            responses.set_answer,
+        self._context.ops.set_answer(
             response_id,
             question_id,
-            **changes,
+            changes,
             label="Saving the answer…",
             on_done=self._answer_saved,
             on_error=self._answer_failed,
+            initiator=self,
         )
 
     def _answer_saved(self, response: dict[str, Any]) -> None:
@@ -421,13 +423,13 @@ class ResponseWorkspace(QWidget):
             "closing": self.closing.toPlainText(),
         }
         self.problem.show_problem("")
-        self._context.call(
-            responses.set_letter,
+        self._context.ops.set_letter(
             self.response["id"],
             changes,
             label="Saving the letter…",
             on_done=lambda _response: self.refresh_preview(),
             on_error=self._letter_failed,
+            initiator=self,
         )
 
     def _letter_failed(self, error: BaseException) -> None:
@@ -447,7 +449,7 @@ class ResponseWorkspace(QWidget):
             return
         response_id, issued = response["id"], response["status"] != "draft"
         render = responses.issued_pdf if issued else responses.render_pdf
-        self._context.call(
+        self._context.ops.query(
             render,
             response_id,
             label="Drawing the letter…",
@@ -467,27 +469,23 @@ class ResponseWorkspace(QWidget):
         inquiry_id = self.inquiry_id
         if inquiry_id is None:
             return
-        self._context.call(
-            responses.create_draft,
+        self._context.ops.start_draft(
             inquiry_id,
             label="Starting a draft…",
-            on_done=lambda _draft: self._changed_response(),
+            on_done=lambda _draft: self.load_inquiry(),
             on_error=self._letter_failed,
+            initiator=self,
         )
 
     def supersede(self) -> None:
         if self.response is None:
             return
-        self._context.call(
-            responses.supersede,
+        self._context.ops.supersede_response(
             self.response["id"],
             label="Starting a new draft…",
-            on_done=lambda _draft: self._changed_response(),
+            on_done=lambda _draft: self.load_inquiry(),
+            initiator=self,
         )
-
-    def _changed_response(self) -> None:
-        self._context.bus.changed.emit("response")
-        self.load_inquiry()
 
     def save_pdf(self) -> None:
         if self.pdf_bytes is None:
@@ -559,10 +557,10 @@ class ResponseWorkspace(QWidget):
         )
         if not messages.confirm(self, "Issue the response", question, "Issue"):
             return
-        self._context.call(
-            responses.issue,
+        self._context.ops.issue_response(
             self.response["id"],
             label="Issuing the response…",
-            on_done=lambda _issued: self._changed_response(),
+            on_done=lambda _issued: self.load_inquiry(),
             on_error=self._letter_failed,
+            initiator=self,
         )

@@ -13,6 +13,7 @@ from ...core.errors import UserError
 from ...core.search.query import search
 from ..context import AppContext
 from ..widgets.related import Navigator
+from .base import RecordlessPage
 
 RESULT_LIMIT = 50
 KIND_LABELS = {"attachment": "File"}
@@ -33,7 +34,7 @@ def snippet_html(snippet: str) -> str:
     return escaped.replace("«", "<b>").replace("»", "</b>")
 
 
-class SearchPage(QWidget):
+class SearchPage(QWidget, RecordlessPage):
     """Each query runs on the worker; an answer to an older query is dropped."""
 
     def __init__(self, context: AppContext, navigator: Navigator, parent: QWidget | None = None) -> None:
@@ -65,7 +66,7 @@ class SearchPage(QWidget):
         asked = self._asked
         self.query = query
         self.summary.setText(f"Searching for {query!r}…")
-        self._context.call(
+        self._context.ops.query(
             search,
             query,
             limit=RESULT_LIMIT,

@@ -14,11 +14,12 @@ from ..widgets.columns import columns_for
 from ..widgets.icons import icon
 from ..widgets.list_table import ListTable
 from ..widgets.table_model import PagedTableModel
+from .base import RecordlessPage
 
 TRASH_KINDS = ("partnership", "agreement", "activity", "participant", "policy", "oversight", "inquiry", "response")
 
 
-class TrashPage(QWidget):
+class TrashPage(QWidget, RecordlessPage):
     """One kind at a time, so each list keeps its own columns."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -57,7 +58,7 @@ class TrashPage(QWidget):
         layout.addLayout(self.holder, 1)
         self.table: ListTable | None = None
         self.model: PagedTableModel | None = None
-        context.bus.changed.connect(lambda _kind: self.reload())
+        context.ops.changed.connect(lambda _changes, _initiator: self.reload())
         self._kind_changed()
 
     @property
@@ -101,12 +102,11 @@ class TrashPage(QWidget):
         if chosen is None:
             return
         kind_name = self.kind_name
-        self._context.call(
-            records.restore,
+        self._context.ops.restore_record(
             kind_name,
             chosen["id"],
             label="Restoring…",
-            on_done=lambda record: self._done(kind_name, f"Restored {kind_name} {record['id']}."),
+            on_done=lambda record: self._say(f"Restored {kind_name} {record['id']}."),
         )
 
     def purge_current(self) -> None:
@@ -120,14 +120,12 @@ class TrashPage(QWidget):
         )
         if not messages.confirm(self, "Purge for good", question, "Purge"):
             return
-        self._context.call(
-            records.purge,
+        self._context.ops.purge_record(
             kind.name,
             chosen["id"],
             label="Purging…",
-            on_done=lambda _none: self._done(kind.name, f"Purged {kind.label.lower()} {chosen['id']}."),
+            on_done=lambda _none: self._say(f"Purged {kind.label.lower()} {chosen['id']}."),
         )
 
-    def _done(self, kind_name: str, message: str) -> None:
+    def _say(self, message: str) -> None:
         self._context.runner.busy_changed.emit(message)
-        self._context.bus.changed.emit(kind_name)

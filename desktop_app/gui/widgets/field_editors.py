@@ -231,7 +231,7 @@ class RefEditor(FieldEditor):
                 found.insert(0, records.get(db, kind_name, current))
             return [(row["id"], _choice_text(kind, row)) for row in found]
 
-        self._context.call(find, label="Finding records…", on_done=self._fill, on_error=lambda _error: None)
+        self._context.ops.query(find, label="Finding records…", on_done=self._fill, on_error=lambda _error: None)
 
     def _fill(self, choices: list[tuple[int, str]]) -> None:
         self._filling = True
@@ -299,7 +299,7 @@ class AttachmentRefEditor(FieldEditor):
         if value is None:
             self.line.setText("(none)")
             return
-        self._context.call(
+        self._context.ops.query(
             get_attachment,
             value,
             label="Reading a file's details…",

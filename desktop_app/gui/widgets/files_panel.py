@@ -21,26 +21,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.errors import UserError
-from ...core.files.attachments import (
-    add_version,
-    attach_files,
-    list_attachments,
-    open_copy_for_viewer,
-    write_attachment,
-)
+from ...core.errors import Stopped, UserError
+from ...core.files.attachments import list_attachments, open_copy_for_viewer, write_attachment
 from ...core.files.listing import attachment_bytes
 from ...core.files.names import safe_file_name
-from ...core.files.store import Cancelled as StoreCancelled
 from ..context import AppContext
-from ..tasks import Cancelled, TaskControl
+from ..operations import Changes
+from ..tasks import TaskControl
 from .icons import icon
 from .pdf_preview import PdfPreview
 
 
 def open_in_system_viewer(context: AppContext, attachment: dict[str, Any]) -> None:
     """Writes a checked private copy (readable by the user only) and asks the system to open it."""
-    context.call(
+    context.ops.query(
         open_copy_for_viewer,
         attachment["id"],
         label=f"Opening {attachment['title']}…",
@@ -130,7 +124,7 @@ class FilesPanel(QWidget):
         more.addWidget(self.show_versions)
         layout.addLayout(more)
         self.preview_dialog: PreviewDialog | None = None
-        context.bus.changed.connect(self._changed)
+        context.ops.changed.connect(self._changed)
         self._update_buttons()
 
     # --- which record ---------------------------------------------------------------------------------------
@@ -147,7 +141,7 @@ class FilesPanel(QWidget):
         if self._record_id is None:
             return
         kind_name, record_id = self._kind_name, self._record_id
-        self._context.call(
+        self._context.ops.query(
             list_attachments,
             kind_name,
             record_id,
@@ -200,8 +194,8 @@ class FilesPanel(QWidget):
         self.save_button.setEnabled(chosen is not None)
         self.version_button.setEnabled(chosen is not None and not chosen.get("superseded_by_id") and not busy)
 
-    def _changed(self, kind_name: str) -> None:
-        if kind_name in ("", "attachment", self._kind_name):
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.touches("attachment", self._kind_name):
             self.refresh()
 
     # --- attaching ------------------------------------------------------------------------------------------
@@ -228,24 +222,14 @@ class FilesPanel(QWidget):
         if self._control is not None:
             self._waiting.extend(paths)
             return
-        kind_name, record_id = self._kind_name, self._record_id
-
-        def work(control: TaskControl) -> list[dict[str, Any]]:
-            return attach_files(
-                self._context.database(),
-                paths,
-                kind_name,
-                record_id,
-                progress=lambda done, total, _what: control.progress(done, total),
-                cancel=lambda: control.cancelled,
-            )
-
         names = paths[0].name if len(paths) == 1 else f"{len(paths)} files"
         self.progress_label.setText(f"Attaching {names}…")
         self.progress.setValue(0)
         self._show_progress(True)
-        self._control = self._context.runner.run(
-            work,
+        self._control = self._context.ops.attach_files(
+            paths,
+            self._kind_name,
+            self._record_id,
             label=f"Attaching {names}…",
             on_done=self._attached,
             on_error=self._attach_failed,
@@ -270,12 +254,11 @@ class FilesPanel(QWidget):
         self._context.runner.busy_changed.emit(f"Attached {names}.")
         for attachment in attachments:
             self.attached.emit(attachment)
-        self._context.bus.changed.emit("attachment")
         self._attach_next()
 
     def _attach_failed(self, error: BaseException) -> None:
         self._waiting.clear()
-        if isinstance(error, StoreCancelled | Cancelled):
+        if isinstance(error, Stopped):
             self._context.runner.busy_changed.emit("Stopped: the files were not attached and nothing was stored.")
         else:
             self._context.runner.unhandled_error.emit(error)
@@ -300,7 +283,7 @@ class FilesPanel(QWidget):
         attachment = self.current_attachment()
         if attachment is None or attachment["media_type"] != "application/pdf":
             return
-        self._context.call(
+        self._context.ops.query(
             attachment_bytes,
             attachment["id"],
             label=f"Reading {attachment['title']}…",
@@ -331,7 +314,7 @@ class FilesPanel(QWidget):
         suggested = safe_file_name(attachment.get("original_name") or "", f"file-{attachment['id']}")
         name, _ = QFileDialog.getSaveFileName(self, "Save a copy", suggested)
         if name:
-            self._context.call(
+            self._context.ops.query(
                 write_attachment,
                 attachment["id"],
                 Path(name),
@@ -351,13 +334,11 @@ class FilesPanel(QWidget):
 
     def add_new_version(self, attachment_id: int, path: Path) -> None:
         """Stores a file that supersedes the chosen one; the earlier version stays."""
-        self._context.call(
-            add_version,
+        self._context.ops.add_version(
             attachment_id,
             path,
             label=f"Adding a new version from {path.name}…",
-            on_done=lambda new: (
-                self._context.runner.busy_changed.emit(f"{new['title']}: the new version is file {new['id']}."),
-                self._context.bus.changed.emit("attachment"),
+            on_done=lambda new: self._context.runner.busy_changed.emit(
+                f"{new['title']}: the new version is file {new['id']}."
             ),
         )

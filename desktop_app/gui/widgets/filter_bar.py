@@ -105,7 +105,7 @@ class FilterBar(QWidget):
     def refresh_countries(self) -> None:
         if self.country is None or self._context.db is None:
             return
-        self._context.call(partner_countries, label="Reading the countries…", on_done=self._fill_countries)
+        self._context.ops.query(partner_countries, label="Reading the countries…", on_done=self._fill_countries)
 
     def _fill_countries(self, countries: list[tuple[str, str]]) -> None:
         assert self.country is not None

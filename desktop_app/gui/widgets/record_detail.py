@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import records, vocab
-from ...core.records.inquiries import get_inquiry, update_inquiry
+from ...core.records.inquiries import get_inquiry
 from ..context import AppContext
 from ..dialogs.status_change import StatusChangeDialog
 from .files_panel import FilesPanel
@@ -106,7 +106,7 @@ class QuestionsEditor(QWidget):
         self.table.setRowCount(0)
         self.setEnabled(inquiry_id is not None)
         if inquiry_id is not None:
-            self._context.call(get_inquiry, inquiry_id, label="Reading the questions…", on_done=self._fill)
+            self._context.ops.query(get_inquiry, inquiry_id, label="Reading the questions…", on_done=self._fill)
 
     def _fill(self, inquiry: dict[str, Any]) -> None:
         if inquiry["id"] != self._inquiry_id:
@@ -142,13 +142,8 @@ class QuestionsEditor(QWidget):
     def save(self) -> None:
         if self._inquiry_id is None:
             return
-        self._context.call(
-            update_inquiry,
-            self._inquiry_id,
-            {},
-            self.questions(),
-            label="Saving the questions…",
-            on_done=lambda inquiry: (self._fill(inquiry), self._context.bus.changed.emit("inquiry")),
+        self._context.ops.set_questions(
+            self._inquiry_id, self.questions(), label="Saving the questions…", on_done=self._fill
         )
 
 
@@ -228,7 +223,7 @@ class RecordDetail(QTabWidget):
         if self.history is not None:
             self.history.setRowCount(0)
             if record_id is not None:
-                self._context.call(
+                self._context.ops.query(
                     records.status_history, record_id, label="Reading the status history…", on_done=self.history.fill
                 )
 

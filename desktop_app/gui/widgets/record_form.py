@@ -187,8 +187,7 @@ class RecordForm(QWidget):
         kind_name = self.kind.name
         if self.record is None:
             self.save_button.setEnabled(False)
-            self._context.call(
-                records.create,
+            self._context.ops.create_record(
                 kind_name,
                 values,
                 label=f"Saving the new {self.kind.label.lower()}…",
@@ -202,8 +201,7 @@ class RecordForm(QWidget):
         record_id = self.record["id"]
         before = {name: _raw(self.kind.field(name), self._loaded.get(name)) for name in values}
         self.save_button.setEnabled(False)
-        self._context.call(
-            records.update,
+        self._context.ops.update_record(
             kind_name,
             record_id,
             values,
@@ -218,7 +216,6 @@ class RecordForm(QWidget):
             CreateCommand(self._context, self.kind.name, record["id"], f"add {self.kind.label.lower()} {record['id']}")
         )
         self.show_record(record)
-        self._context.bus.changed.emit(self.kind.name)
         self._context.runner.busy_changed.emit(f"Saved the new {self.kind.label.lower()} ({record['id']}).")
         self.saved.emit(record)
 
@@ -235,7 +232,6 @@ class RecordForm(QWidget):
             )
         )
         self.show_record(record)
-        self._context.bus.changed.emit(self.kind.name)
         self._context.runner.busy_changed.emit(f"Saved {self.kind.label.lower()} {record['id']}.")
         self.saved.emit(record)
 

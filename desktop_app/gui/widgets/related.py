@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from ...core import records
 from ...core.records.service import ListQuery
 from ..context import AppContext
+from ..operations import Changes
 from .columns import columns_for
 from .icons import icon
 from .list_table import ListTable
@@ -55,7 +56,7 @@ class RelatedList(QWidget):
         self.table.record_activated.connect(lambda record: navigator.open_record(self.kind.name, record["id"]))
         self.model.page_loaded.connect(self._loaded)
         layout.addWidget(self.table, 1)
-        context.bus.changed.connect(self._changed)
+        context.ops.changed.connect(self._changed)
 
     def show_for(self, parent_id: int | None) -> None:
         self._parent_id = parent_id
@@ -78,8 +79,8 @@ class RelatedList(QWidget):
         more = " (scroll for more)" if not self.model.complete else ""
         self.summary.setText(f"{count} {self.kind.plural if count != 1 else self.kind.label.lower()}{more}")
 
-    def _changed(self, kind_name: str) -> None:
-        if kind_name in ("", self.kind.name) and self._parent_id is not None:
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.touches(self.kind.name) and self._parent_id is not None:
             self.model.reload()
 
     def _new(self) -> None:

@@ -103,13 +103,12 @@ class PagedTableModel(QAbstractTableModel):
             return
         self._set_loading(True)
         generation = self._generation
-        source, offset, order_by, descending = self._source, len(self._rows), self._order_by, self._descending
-
-        def work(_control: Any) -> list[Row]:
-            return source(self._context.database(), offset, PAGE_SIZE, order_by, descending)
-
-        self._context.runner.run(
-            work,
+        self._context.ops.query(
+            self._source,
+            len(self._rows),
+            PAGE_SIZE,
+            self._order_by,
+            self._descending,
             label="Reading the records…",
             on_done=lambda rows: self._arrived(generation, rows),
             on_error=lambda error: self._failed(generation, error),
