@@ -12,7 +12,7 @@ from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError, ValidationError
 from desktop_app.core.records.audit import verify_chain
 from desktop_app.core.records.inquiries import create_inquiry, get_inquiry, list_inquiries
-from desktop_app.core.records.parties import home_jurisdiction, set_home_jurisdiction
+from desktop_app.core.records.parties import home_jurisdiction, set_home_jurisdiction, split_city
 
 
 def make_partnership(db: Database, partner: str = "Hefei", native: str = "合肥") -> dict[str, Any]:
@@ -193,6 +193,24 @@ def test_home_jurisdiction_is_unique(db: Database) -> None:
     assert home is not None and home["name"] == "Dayton" and home["signatory_name"] == "A. Mayor"
     homes = records.list_records(db, "jurisdictions", records.ListQuery(filters={"is_home": True}))
     assert [h["name"] for h in homes] == ["Dayton"]
+
+
+@pytest.mark.parametrize(
+    ("written", "split"),
+    [
+        ("Kansas City, MO", ("Kansas City", "MO")),
+        (" kansas city , mo ", ("kansas city", "MO")),
+        ("A, B, tx", ("A, B", "TX")),
+    ],
+)
+def test_a_city_is_split_from_its_state(written: str, split: tuple[str, str]) -> None:
+    assert split_city(written) == split
+
+
+@pytest.mark.parametrize("written", ["Kansas City", "Kansas City, Missouri", ", MO", "Kansas City, M0", "Dayton,"])
+def test_a_city_without_its_states_two_letters_is_refused(written: str) -> None:
+    with pytest.raises(UserError, match="two letters"):
+        split_city(written)
 
 
 def test_new_database_holds_the_2020_letter_with_its_four_questions(db: Database) -> None:
