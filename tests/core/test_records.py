@@ -11,7 +11,7 @@ from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError, ValidationError
 from desktop_app.core.records.audit import verify_chain
-from desktop_app.core.records.inquiries import create_inquiry, get_inquiry, list_inquiries
+from desktop_app.core.records.inquiries import create_inquiry, get_inquiry, list_inquiries, update_inquiry
 from desktop_app.core.records.parties import home_jurisdiction, set_home_jurisdiction, split_city
 
 
@@ -236,6 +236,10 @@ def test_other_inquiries_with_their_own_questions(db: Database) -> None:
     assert [q["position"] for q in stored["questions"]] == [1, 2]
     with pytest.raises(ValidationError):
         create_inquiry(db, {"subject": "No questions"}, [])
+    records.trash(db, "inquiry", inquiry["id"])
+    with pytest.raises(UserError, match="in the trash"):
+        update_inquiry(db, inquiry["id"], {}, [{"text": "Provide all agreements."}])
+    assert len(get_inquiry(db, inquiry["id"])["questions"]) == 2
 
 
 def test_list_filters_sorts_and_pages_in_the_database(db: Database) -> None:
