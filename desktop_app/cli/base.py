@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +32,8 @@ class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one plain sentence and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise UserError(f"{message[0].upper()}{message[1:]}. Run 'sister-city-records --help' for the commands.")
+        advice = "its options" if " " in self.prog else "the commands"
+        raise UserError(f"{message[0].upper()}{message[1:]}. Run '{self.prog} --help' for {advice}.")
 
 
 @dataclass
@@ -61,6 +63,17 @@ class Context:
         if self._db is not None:
             self._db.dispose()
             self._db = None
+
+
+_TARGET = re.compile(r"^\s*([A-Za-z_-]+)\s*:\s*(\d+)\s*$")
+
+
+def parse_target(value: str) -> tuple[str, int]:
+    """'partnership:12' as ('partnership', 12); a plain sentence when it is not of that form."""
+    match = _TARGET.match(value)
+    if not match:
+        raise UserError(f"Name the record as KIND:NUMBER, for example partnership:12 (not {value!r}).")
+    return match.group(1).lower(), int(match.group(2))
 
 
 def json_default(value: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,7 @@ from typing import Any
 from ..core.errors import UserError
 from ..core.files.names import display_name
 from ..core.wording import plural
-from .base import EXIT_OK, Context
-
-_TARGET = re.compile(r"^\s*([A-Za-z_-]+)\s*:\s*(\d+)\s*$")
+from .base import EXIT_OK, Context, parse_target
 
 
 def register(commands: Any) -> None:
@@ -33,14 +30,6 @@ def register(commands: Any) -> None:
     command.add_argument("--json", action="store_true", help="print JSON instead of lines")
     command.add_argument("--limit", type=int, default=20, help="how many results (default 20)")
     command.set_defaults(handler=cmd_search)
-
-
-def parse_target(value: str) -> tuple[str, int]:
-    """'partnership:12' as ('partnership', 12); a plain sentence when it is not of that form."""
-    match = _TARGET.match(value)
-    if not match:
-        raise UserError(f"Name the record as KIND:NUMBER, for example partnership:12 (not {value!r}).")
-    return match.group(1).lower(), int(match.group(2))
 
 
 def cmd_attach(context: Context) -> int:

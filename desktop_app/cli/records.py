@@ -177,11 +177,12 @@ def cmd_list(context: Context) -> int:
         context.say(f"No {name} in the records.")
         return EXIT_OK
     for row in rows:
-        context.say(_one_line(name, row))
+        context.say(one_line(name, row))
     return EXIT_OK
 
 
-def _one_line(kind_name: str, row: dict[str, Any]) -> str:
+def one_line(kind_name: str, row: dict[str, Any]) -> str:
+    """A row of `list KIND` as one line: its number, its name and what tells it apart."""
     if kind_name == "audit":
         return (
             f"{row['seq']:>6}  {row['occurred_at']}  {row['actor']}  {row['action']} "
@@ -207,7 +208,7 @@ def _one_line(kind_name: str, row: dict[str, Any]) -> str:
 def _audit_rows(context: Context) -> list[dict[str, Any]]:
     from ..core.records.audit import audit_page
 
-    return audit_page(context.database(), limit=None, descending=False)
+    return audit_page(context.database(), limit=None, descending=False, with_changes=context.args.json)
 
 
 def _attachment_rows(context: Context) -> list[dict[str, Any]]:
