@@ -1,4 +1,4 @@
-"""Command-line commands for attachments and search: attach, save-attachment, search."""
+"""Command-line commands for attachments and search: attach, link, unlink, declare-record, save-attachment, search."""
 
 from __future__ import annotations
 
@@ -18,6 +18,22 @@ def register(commands: Any) -> None:
     command.add_argument("files", nargs="+", metavar="FILE", type=Path)
     command.add_argument("--title", help="a title for the file (when one file is attached)")
     command.set_defaults(handler=cmd_attach)
+
+    command = commands.add_parser("link", help="link a stored attachment to another record as well")
+    command.add_argument("id", type=int, metavar="ATTACHMENT_ID")
+    command.add_argument("target", metavar="KIND:ID", help="the record, e.g. policy:3")
+    command.set_defaults(handler=cmd_link)
+
+    command = commands.add_parser("unlink", help="take an attachment off a record (the file stays stored)")
+    command.add_argument("id", type=int, metavar="ATTACHMENT_ID")
+    command.add_argument("target", metavar="KIND:ID", help="the record, e.g. policy:3")
+    command.set_defaults(handler=cmd_unlink)
+
+    command = commands.add_parser(
+        "declare-record", help="declare an attachment a record: its content can never be replaced, only superseded"
+    )
+    command.add_argument("id", type=int, metavar="ATTACHMENT_ID")
+    command.set_defaults(handler=cmd_declare_record)
 
     command = commands.add_parser("save-attachment", help="write a stored attachment out to a file, checked")
     command.add_argument("id", type=int, metavar="ID")
@@ -55,6 +71,42 @@ def cmd_attach(context: Context) -> int:
         context.say(f"  {result['media_label']}, {result['size_text']}{pages}; {result['text_state_label']}.")
         if result["text_note"]:
             context.say(f"  {result['text_note']}")
+    return EXIT_OK
+
+
+def cmd_link(context: Context) -> int:
+    from ..core.files import link_attachment
+
+    kind, record_id = parse_target(context.args.target)
+    attachment = link_attachment(context.database(), context.args.id, kind, record_id)
+    context.say(f"Attachment {attachment['id']} ({attachment['title']}) belongs to {_links(attachment)}.")
+    return EXIT_OK
+
+
+def cmd_unlink(context: Context) -> int:
+    from ..core.files import unlink_attachment
+
+    kind, record_id = parse_target(context.args.target)
+    attachment = unlink_attachment(context.database(), context.args.id, kind, record_id)
+    context.say(
+        f"Took attachment {attachment['id']} ({attachment['title']}) off {kind}:{record_id}; "
+        f"it belongs to {_links(attachment) or 'no record now, and stays stored'}."
+    )
+    return EXIT_OK
+
+
+def _links(attachment: dict[str, Any]) -> str:
+    return ", ".join(f"{link['record_kind']}:{link['record_id']}" for link in attachment["links"])
+
+
+def cmd_declare_record(context: Context) -> int:
+    from ..core.files import declare_record
+
+    attachment = declare_record(context.database(), context.args.id)
+    context.say(
+        f"Attachment {attachment['id']} ({attachment['title']}) is a declared record: its content can never be "
+        "replaced, only superseded by a new version."
+    )
     return EXIT_OK
 
 
