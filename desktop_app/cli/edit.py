@@ -431,8 +431,13 @@ def cmd_purge(context: Context) -> int:
 
 
 def _targets(context: Context) -> list[tuple[Kind, int]]:
-    """Every record named, read before any is changed, so a typing mistake changes nothing."""
-    return [record_target(value) for value in context.args.targets]
+    """Every record named, each found before any is changed, so a mistyped name or number changes nothing."""
+    from ..core import records
+
+    targets = [record_target(value) for value in context.args.targets]
+    for kind, record_id in targets:
+        records.get(context.database(), kind.name, record_id)
+    return targets
 
 
 # ----- status ---------------------------------------------------------------------------------------------------
