@@ -15,6 +15,9 @@ from ..core.db.engine import Database
 from ..core.errors import UserError
 from ..core.host.paths import DataLocation
 
+PROGRAM = "sister-city-records"
+
+
 EXIT_OK = 0
 
 

@@ -12,10 +12,8 @@ from ..core.errors import UserError, ValidationError
 from ..core.records.fields import Field, display_value
 from ..core.records.kinds import INQUIRY, KINDS, PARTNERSHIP, RESPONSE, Kind, kind_named
 from ..core.wording import plural
-from .base import EXIT_OK, Context, Parser, parse_target
+from .base import EXIT_OK, PROGRAM, Context, Parser, parse_target
 from .records import one_line
-
-PROGRAM = "sister-city-records"
 
 # Where a field's value waits in the parsed arguments, apart from the command's own arguments.
 _FIELD = "field."
