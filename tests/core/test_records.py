@@ -101,6 +101,20 @@ def test_required_fields_and_bad_values_give_sentences(db: Database) -> None:
         records.create(db, "spaceship", {})
 
 
+def test_amounts_and_numbers_beyond_what_the_records_hold_are_refused(db: Database) -> None:
+    activity = minimal_values(db)["activity"]
+    for name, raw in (
+        ("funding_city_cents", "9" * 5000),
+        ("funding_city_cents", "99999999999999999.99"),
+        ("participant_count", str(2**60)),
+        ("partnership_id", "9" * 5000),
+    ):
+        with pytest.raises(ValidationError) as error:
+            records.create(db, "activity", {**activity, name: raw})
+        assert list(error.value.problems) == [name]
+    assert records.create(db, "activity", {**activity, "funding_city_cents": "90071992547409.92"})["funding_city_cents"]
+
+
 def test_dates_must_be_in_order(db: Database) -> None:
     partnership = make_partnership(db)
     with pytest.raises(ValidationError, match="cannot be before"):
