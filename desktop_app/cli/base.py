@@ -14,6 +14,7 @@ from typing import Any, NoReturn, TextIO
 from ..core.db.engine import Database
 from ..core.errors import UserError
 from ..core.host.paths import DataLocation
+from ..core.records.fields import LARGEST_WHOLE_NUMBER
 
 PROGRAM = "sister-city-records"
 
@@ -76,7 +77,18 @@ def parse_target(value: str) -> tuple[str, int]:
     match = _TARGET.match(value)
     if not match:
         raise UserError(f"Name the record as KIND:NUMBER, for example partnership:12 (not {value!r}).")
-    return match.group(1).lower(), int(match.group(2))
+    try:
+        return match.group(1).lower(), record_number(match.group(2))
+    except argparse.ArgumentTypeError as error:
+        raise UserError(f"{str(error)[0].upper()}{str(error)[1:]}.") from None
+
+
+def record_number(text: str) -> int:
+    """A record's number as typed; one no record can have is refused before the database is asked."""
+    digits = text.strip()
+    if not digits.isdecimal() or len(digits) > len(str(LARGEST_WHOLE_NUMBER)) or int(digits) > LARGEST_WHOLE_NUMBER:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not the number of a record")
+    return int(digits)
 
 
 def json_default(value: Any) -> Any:

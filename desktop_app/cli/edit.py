@@ -12,7 +12,7 @@ from ..core.errors import UserError, ValidationError
 from ..core.records.fields import Field, display_value
 from ..core.records.kinds import INQUIRY, KINDS, PARTNERSHIP, RESPONSE, Kind, kind_named
 from ..core.wording import plural
-from .base import EXIT_OK, PROGRAM, Context, Parser, parse_target
+from .base import EXIT_OK, PROGRAM, Context, Parser, parse_target, record_number
 from .records import one_line
 
 # Where a field's value waits in the parsed arguments, apart from the command's own arguments.
@@ -91,25 +91,27 @@ def register(commands: Any) -> None:
     command.add_argument("--on", metavar="YYYY-MM-DD", help="the date of the change (today if not given)")
     command.add_argument("--reason", default="", help="why the status changed (required)")
     command.add_argument("--legal-basis", default="", help="the council resolution, ordinance or decision")
-    command.add_argument("--evidence", type=int, metavar="ATTACHMENT_ID", help="a file that documents the change")
+    command.add_argument(
+        "--evidence", type=record_number, metavar="ATTACHMENT_ID", help="a file that documents the change"
+    )
     command.set_defaults(handler=cmd_status)
 
     command = commands.add_parser("question", help="add, change or remove a question of an inquiry")
     actions = command.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
     action = actions.add_parser("add", help="add a question, at the end or --at NUMBER")
-    action.add_argument("inquiry", type=int, metavar="INQUIRY_ID")
+    action.add_argument("inquiry", type=record_number, metavar="INQUIRY_ID")
     action.add_argument("--text", required=True, help="the question as the inquiry asks it")
     _add_question_options(action)
     action.add_argument("--at", type=int, metavar="NUMBER", help="its place among the questions (the end if not given)")
     action.set_defaults(handler=cmd_question_add)
     action = actions.add_parser("edit", help="change a question's text, topics or short title")
-    action.add_argument("inquiry", type=int, metavar="INQUIRY_ID")
+    action.add_argument("inquiry", type=record_number, metavar="INQUIRY_ID")
     action.add_argument("number", type=int, metavar="QUESTION_NUMBER")
     action.add_argument("--text", help="the question as the inquiry asks it")
     _add_question_options(action)
     action.set_defaults(handler=cmd_question_edit)
     action = actions.add_parser("remove", help="remove a question; the ones after it move up")
-    action.add_argument("inquiry", type=int, metavar="INQUIRY_ID")
+    action.add_argument("inquiry", type=record_number, metavar="INQUIRY_ID")
     action.add_argument("number", type=int, metavar="QUESTION_NUMBER")
     action.set_defaults(handler=cmd_question_remove)
     for action in actions.choices.values():

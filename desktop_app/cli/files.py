@@ -8,8 +8,9 @@ from typing import Any
 
 from ..core.errors import UserError
 from ..core.files.names import display_name
+from ..core.records.fields import LARGEST_WHOLE_NUMBER
 from ..core.wording import plural
-from .base import EXIT_OK, Context, parse_target
+from .base import EXIT_OK, Context, parse_target, record_number
 
 
 def register(commands: Any) -> None:
@@ -20,23 +21,23 @@ def register(commands: Any) -> None:
     command.set_defaults(handler=cmd_attach)
 
     command = commands.add_parser("link", help="link a stored attachment to another record as well")
-    command.add_argument("id", type=int, metavar="ATTACHMENT_ID")
+    command.add_argument("id", type=record_number, metavar="ATTACHMENT_ID")
     command.add_argument("target", metavar="KIND:ID", help="the record, e.g. policy:3")
     command.set_defaults(handler=cmd_link)
 
     command = commands.add_parser("unlink", help="take an attachment off a record (the file stays stored)")
-    command.add_argument("id", type=int, metavar="ATTACHMENT_ID")
+    command.add_argument("id", type=record_number, metavar="ATTACHMENT_ID")
     command.add_argument("target", metavar="KIND:ID", help="the record, e.g. policy:3")
     command.set_defaults(handler=cmd_unlink)
 
     command = commands.add_parser(
         "declare-record", help="declare an attachment a record: its content can never be replaced, only superseded"
     )
-    command.add_argument("id", type=int, metavar="ATTACHMENT_ID")
+    command.add_argument("id", type=record_number, metavar="ATTACHMENT_ID")
     command.set_defaults(handler=cmd_declare_record)
 
     command = commands.add_parser("save-attachment", help="write a stored attachment out to a file, checked")
-    command.add_argument("id", type=int, metavar="ID")
+    command.add_argument("id", type=record_number, metavar="ID")
     command.add_argument("destination", type=Path, metavar="FILE", help="a file name, or a folder")
     command.add_argument("--overwrite", action="store_true", help="replace the file if it exists")
     command.set_defaults(handler=cmd_save_attachment)
@@ -125,7 +126,7 @@ def cmd_search(context: Context) -> int:
     from ..core.search.query import RANK_LIMIT, search_page
 
     query = " ".join(context.args.query)
-    page = search_page(context.database(), query, limit=max(1, context.args.limit))
+    page = search_page(context.database(), query, limit=min(max(1, context.args.limit), LARGEST_WHOLE_NUMBER))
     results = page["results"]
     if context.args.json:
         context.print_json(results)

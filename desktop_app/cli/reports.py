@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import UserError
-from .base import EXIT_OK, CheckFailed, Context
+from .base import EXIT_OK, CheckFailed, Context, record_number
 
 
 def register(commands: Any) -> None:
@@ -21,18 +21,24 @@ def register(commands: Any) -> None:
         "--supersede starts a new draft after an issued letter; --check regenerates an issued letter and "
         "compares it with its fingerprint.",
     )
-    command.add_argument("--inquiry", type=int, metavar="ID", help="the inquiry to answer (see 'list inquiries')")
+    command.add_argument(
+        "--inquiry", type=record_number, metavar="ID", help="the inquiry to answer (see 'list inquiries')"
+    )
     command.add_argument("--out", type=Path, metavar="FILE.pdf", help="where to write the letter")
     command.add_argument("--issue", action="store_true", help="issue the draft: freeze it and store its PDF")
-    command.add_argument("--supersede", type=int, metavar="ID", help="start a new draft replacing issued response ID")
-    command.add_argument("--check", type=int, metavar="ID", help="check issued response ID against its fingerprint")
+    command.add_argument(
+        "--supersede", type=record_number, metavar="ID", help="start a new draft replacing issued response ID"
+    )
+    command.add_argument(
+        "--check", type=record_number, metavar="ID", help="check issued response ID against its fingerprint"
+    )
     command.add_argument("--signatory-name", metavar="NAME", help="who signs the letter")
     command.add_argument("--signatory-title", metavar="TITLE", help="the signatory's title")
     command.add_argument("--letter-date", metavar="YYYY-MM-DD", help="the letter's date (today if not given)")
     command.set_defaults(handler=cmd_respond)
 
     command = commands.add_parser("narrative", help="set the narrative answering one question of a draft response")
-    command.add_argument("response", type=int, metavar="RESPONSE_ID")
+    command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
     command.add_argument("question", type=int, metavar="QUESTION_NUMBER")
     command.add_argument(
         "--text", required=True, help="the answer; named values such as {active_partnerships} are filled in"
@@ -42,7 +48,7 @@ def register(commands: Any) -> None:
     command = commands.add_parser(
         "evidence", help="list the evidence the records offer a response, question by question, and what is left out"
     )
-    command.add_argument("response", type=int, metavar="RESPONSE_ID")
+    command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
     command.add_argument("question", type=int, nargs="?", metavar="QUESTION_NUMBER", help="one question only")
     command.add_argument("--json", action="store_true", help="print JSON instead of lines")
     command.set_defaults(handler=cmd_evidence)
@@ -52,7 +58,7 @@ def register(commands: Any) -> None:
         ("put-back", "put evidence left out back into the answer to one question", False),
     ):
         command = commands.add_parser(name, help=help_text)
-        command.add_argument("response", type=int, metavar="RESPONSE_ID")
+        command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
         command.add_argument("question", type=int, metavar="QUESTION_NUMBER")
         command.add_argument("refs", nargs="+", metavar="EVIDENCE", help="as 'evidence' names it, e.g. policy:3")
         command.set_defaults(handler=cmd_leave_out if leave_out else cmd_put_back)
