@@ -346,6 +346,7 @@ def test_bad_input_names_the_field_and_changes_nothing(run_cli: RunCli) -> None:
         (("trash", "partner:1", "partner:99"), "no partner community with number 99"),
         (("purge", "partner:1"), "not in the trash"),
         (("link", "1", "partnership:1"), "no attachment"),
+        (("show", "partnership:" + "9" * 30), "is not the number of a record"),
         (("home", "Dayton, 0H"), "two letters"),
     ):
         refused = run_cli(*arguments)
