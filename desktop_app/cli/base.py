@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +14,10 @@ from typing import Any, NoReturn, TextIO
 from ..core.db.engine import Database
 from ..core.errors import UserError
 from ..core.host.paths import DataLocation
+from ..core.records.fields import LARGEST_WHOLE_NUMBER
+
+PROGRAM = "sister-city-records"
+
 
 EXIT_OK = 0
 
@@ -31,7 +36,8 @@ class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one plain sentence and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise UserError(f"{message[0].upper()}{message[1:]}. Run 'sister-city-records --help' for the commands.")
+        advice = "its options" if " " in self.prog else "the commands"
+        raise UserError(f"{message[0].upper()}{message[1:]}. Run '{self.prog} --help' for {advice}.")
 
 
 @dataclass
@@ -61,6 +67,28 @@ class Context:
         if self._db is not None:
             self._db.dispose()
             self._db = None
+
+
+_TARGET = re.compile(r"^\s*([A-Za-z_-]+)\s*:\s*(\d+)\s*$")
+
+
+def parse_target(value: str) -> tuple[str, int]:
+    """'partnership:12' as ('partnership', 12); a plain sentence when it is not of that form."""
+    match = _TARGET.match(value)
+    if not match:
+        raise UserError(f"Name the record as KIND:NUMBER, for example partnership:12 (not {value!r}).")
+    try:
+        return match.group(1).lower(), record_number(match.group(2))
+    except argparse.ArgumentTypeError as error:
+        raise UserError(f"{str(error)[0].upper()}{str(error)[1:]}.") from None
+
+
+def record_number(text: str) -> int:
+    """A record's number as typed; one no record can have is refused before the database is asked."""
+    digits = text.strip()
+    if not digits.isdecimal() or len(digits) > len(str(LARGEST_WHOLE_NUMBER)) or int(digits) > LARGEST_WHOLE_NUMBER:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not the number of a record")
+    return int(digits)
 
 
 def json_default(value: Any) -> Any:

@@ -1,18 +1,16 @@
-"""Command-line commands for attachments and search: attach, save-attachment, search."""
+"""Command-line commands for attachments and search: attach, link, unlink, declare-record, save-attachment, search."""
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import UserError
 from ..core.files.names import display_name
+from ..core.records.fields import LARGEST_WHOLE_NUMBER
 from ..core.wording import plural
-from .base import EXIT_OK, Context
-
-_TARGET = re.compile(r"^\s*([A-Za-z_-]+)\s*:\s*(\d+)\s*$")
+from .base import EXIT_OK, Context, parse_target, record_number
 
 
 def register(commands: Any) -> None:
@@ -22,8 +20,24 @@ def register(commands: Any) -> None:
     command.add_argument("--title", help="a title for the file (when one file is attached)")
     command.set_defaults(handler=cmd_attach)
 
+    command = commands.add_parser("link", help="link a stored attachment to another record as well")
+    command.add_argument("id", type=record_number, metavar="ATTACHMENT_ID")
+    command.add_argument("target", metavar="KIND:ID", help="the record, e.g. policy:3")
+    command.set_defaults(handler=cmd_link)
+
+    command = commands.add_parser("unlink", help="take an attachment off a record (the file stays stored)")
+    command.add_argument("id", type=record_number, metavar="ATTACHMENT_ID")
+    command.add_argument("target", metavar="KIND:ID", help="the record, e.g. policy:3")
+    command.set_defaults(handler=cmd_unlink)
+
+    command = commands.add_parser(
+        "declare-record", help="declare an attachment a record: its content can never be replaced, only superseded"
+    )
+    command.add_argument("id", type=record_number, metavar="ATTACHMENT_ID")
+    command.set_defaults(handler=cmd_declare_record)
+
     command = commands.add_parser("save-attachment", help="write a stored attachment out to a file, checked")
-    command.add_argument("id", type=int, metavar="ID")
+    command.add_argument("id", type=record_number, metavar="ID")
     command.add_argument("destination", type=Path, metavar="FILE", help="a file name, or a folder")
     command.add_argument("--overwrite", action="store_true", help="replace the file if it exists")
     command.set_defaults(handler=cmd_save_attachment)
@@ -33,14 +47,6 @@ def register(commands: Any) -> None:
     command.add_argument("--json", action="store_true", help="print JSON instead of lines")
     command.add_argument("--limit", type=int, default=20, help="how many results (default 20)")
     command.set_defaults(handler=cmd_search)
-
-
-def parse_target(value: str) -> tuple[str, int]:
-    """'partnership:12' as ('partnership', 12); a plain sentence when it is not of that form."""
-    match = _TARGET.match(value)
-    if not match:
-        raise UserError(f"Name the record as KIND:NUMBER, for example partnership:12 (not {value!r}).")
-    return match.group(1).lower(), int(match.group(2))
 
 
 def cmd_attach(context: Context) -> int:
@@ -69,6 +75,42 @@ def cmd_attach(context: Context) -> int:
     return EXIT_OK
 
 
+def cmd_link(context: Context) -> int:
+    from ..core.files import link_attachment
+
+    kind, record_id = parse_target(context.args.target)
+    attachment = link_attachment(context.database(), context.args.id, kind, record_id)
+    context.say(f"Attachment {attachment['id']} ({attachment['title']}) belongs to {_links(attachment)}.")
+    return EXIT_OK
+
+
+def cmd_unlink(context: Context) -> int:
+    from ..core.files import unlink_attachment
+
+    kind, record_id = parse_target(context.args.target)
+    attachment = unlink_attachment(context.database(), context.args.id, kind, record_id)
+    context.say(
+        f"Took attachment {attachment['id']} ({attachment['title']}) off {kind}:{record_id}; "
+        f"it belongs to {_links(attachment) or 'no record now, and stays stored'}."
+    )
+    return EXIT_OK
+
+
+def _links(attachment: dict[str, Any]) -> str:
+    return ", ".join(f"{link['record_kind']}:{link['record_id']}" for link in attachment["links"])
+
+
+def cmd_declare_record(context: Context) -> int:
+    from ..core.files import declare_record
+
+    attachment = declare_record(context.database(), context.args.id)
+    context.say(
+        f"Attachment {attachment['id']} ({attachment['title']}) is a declared record: its content can never be "
+        "replaced, only superseded by a new version."
+    )
+    return EXIT_OK
+
+
 def cmd_save_attachment(context: Context) -> int:
     from ..core.files import write_attachment
 
@@ -84,7 +126,7 @@ def cmd_search(context: Context) -> int:
     from ..core.search.query import RANK_LIMIT, search_page
 
     query = " ".join(context.args.query)
-    page = search_page(context.database(), query, limit=max(1, context.args.limit))
+    page = search_page(context.database(), query, limit=min(max(1, context.args.limit), LARGEST_WHOLE_NUMBER))
     results = page["results"]
     if context.args.json:
         context.print_json(results)

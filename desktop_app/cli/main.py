@@ -11,14 +11,14 @@ from typing import TextIO
 
 from ..core.errors import UserError
 from ..core.host.paths import DataLocation, resolve_location
-from .base import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, CheckFailed, Context, Parser, Registrar
+from .base import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, PROGRAM, CheckFailed, Context, Parser, Registrar
 
 log = logging.getLogger("desktop_app.cli")
 
 
 def build_parser() -> Parser:
     parser = Parser(
-        prog="sister-city-records",
+        prog=PROGRAM,
         description="Sister City Records: the records of a city's sister-city partnerships, their oversight, "
         "and responses to oversight inquiries. With no command it opens the window.",
     )
@@ -36,12 +36,13 @@ def build_parser() -> Parser:
 
 
 def _registrars() -> list[Registrar]:
+    from .edit import register as register_edit
     from .files import register as register_files
     from .records import register as register_records
     from .reports import register as register_reports
     from .safekeeping import register as register_backup
 
-    return [register_records, register_files, register_reports, register_backup]
+    return [register_records, register_edit, register_files, register_reports, register_backup]
 
 
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -27,6 +27,19 @@ LIST_KINDS = (
     "jurisdictions",
 )
 
+# What `home` sets besides the name: the jurisdiction's fields of the same names.
+HOME_DETAILS = (
+    "clerk_name",
+    "clerk_title",
+    "mayor_name",
+    "mayor_title",
+    "signatory_name",
+    "signatory_title",
+    "postal_address",
+    "email",
+    "phone",
+)
+
 
 def register(commands: Any) -> None:
     command = commands.add_parser("version", help="print the program's version")
@@ -41,18 +54,8 @@ def register(commands: Any) -> None:
 
     command = commands.add_parser("home", help="set the clerk's own city or county and its signatory")
     command.add_argument("city", metavar='"NAME, ST"')
-    for option in (
-        "clerk-name",
-        "clerk-title",
-        "mayor-name",
-        "mayor-title",
-        "signatory-name",
-        "signatory-title",
-        "postal-address",
-        "email",
-        "phone",
-    ):
-        command.add_argument(f"--{option}")
+    for detail in HOME_DETAILS:
+        command.add_argument(f"--{detail.replace('_', '-')}")
     command.add_argument("--kind", choices=("city", "county", "town", "state"))
     command.set_defaults(handler=cmd_home)
 
@@ -122,28 +125,11 @@ def cmd_sample_data(context: Context) -> int:
 
 
 def cmd_home(context: Context) -> int:
-    from ..core.records.parties import set_home_jurisdiction
+    from ..core.records.parties import set_home_jurisdiction, split_city
 
-    name, _, state = context.args.city.rpartition(",")
-    if not name.strip() or len(state.strip()) != 2:
-        raise UserError('Name the city with its state, as in "Kansas City, MO".')
-    details = {
-        key: value
-        for key in (
-            "clerk_name",
-            "clerk_title",
-            "mayor_name",
-            "mayor_title",
-            "signatory_name",
-            "signatory_title",
-            "postal_address",
-            "email",
-            "phone",
-            "kind",
-        )
-        if (value := getattr(context.args, key)) is not None
-    }
-    home = set_home_jurisdiction(context.database(create=True), name.strip(), state.strip(), details)
+    name, state = split_city(context.args.city)
+    details = {key: value for key in (*HOME_DETAILS, "kind") if (value := getattr(context.args, key)) is not None}
+    home = set_home_jurisdiction(context.database(create=True), name, state, details)
     context.say(f"The records are now kept for {home['name']}, {home['state']}.")
     return EXIT_OK
 
@@ -191,11 +177,12 @@ def cmd_list(context: Context) -> int:
         context.say(f"No {name} in the records.")
         return EXIT_OK
     for row in rows:
-        context.say(_one_line(name, row))
+        context.say(one_line(name, row))
     return EXIT_OK
 
 
-def _one_line(kind_name: str, row: dict[str, Any]) -> str:
+def one_line(kind_name: str, row: dict[str, Any]) -> str:
+    """A row of `list KIND` as one line: its number, its name and what tells it apart."""
     if kind_name == "audit":
         return (
             f"{row['seq']:>6}  {row['occurred_at']}  {row['actor']}  {row['action']} "
@@ -221,7 +208,7 @@ def _one_line(kind_name: str, row: dict[str, Any]) -> str:
 def _audit_rows(context: Context) -> list[dict[str, Any]]:
     from ..core.records.audit import audit_page
 
-    return audit_page(context.database(), limit=None, descending=False)
+    return audit_page(context.database(), limit=None, descending=False, with_changes=context.args.json)
 
 
 def _attachment_rows(context: Context) -> list[dict[str, Any]]:

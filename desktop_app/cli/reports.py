@@ -1,4 +1,4 @@
-"""Command-line command for the response letter: write a draft, issue it, supersede it, check it."""
+"""Command-line commands for the response letter: respond, and a draft's narratives and evidence left out."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import UserError
-from .base import EXIT_OK, CheckFailed, Context
+from .base import EXIT_OK, CheckFailed, Context, record_number
 
 
 def register(commands: Any) -> None:
@@ -21,15 +21,47 @@ def register(commands: Any) -> None:
         "--supersede starts a new draft after an issued letter; --check regenerates an issued letter and "
         "compares it with its fingerprint.",
     )
-    command.add_argument("--inquiry", type=int, metavar="ID", help="the inquiry to answer (see 'list inquiries')")
+    command.add_argument(
+        "--inquiry", type=record_number, metavar="ID", help="the inquiry to answer (see 'list inquiries')"
+    )
     command.add_argument("--out", type=Path, metavar="FILE.pdf", help="where to write the letter")
     command.add_argument("--issue", action="store_true", help="issue the draft: freeze it and store its PDF")
-    command.add_argument("--supersede", type=int, metavar="ID", help="start a new draft replacing issued response ID")
-    command.add_argument("--check", type=int, metavar="ID", help="check issued response ID against its fingerprint")
+    command.add_argument(
+        "--supersede", type=record_number, metavar="ID", help="start a new draft replacing issued response ID"
+    )
+    command.add_argument(
+        "--check", type=record_number, metavar="ID", help="check issued response ID against its fingerprint"
+    )
     command.add_argument("--signatory-name", metavar="NAME", help="who signs the letter")
     command.add_argument("--signatory-title", metavar="TITLE", help="the signatory's title")
     command.add_argument("--letter-date", metavar="YYYY-MM-DD", help="the letter's date (today if not given)")
     command.set_defaults(handler=cmd_respond)
+
+    command = commands.add_parser("narrative", help="set the narrative answering one question of a draft response")
+    command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
+    command.add_argument("question", type=int, metavar="QUESTION_NUMBER")
+    command.add_argument(
+        "--text", required=True, help="the answer; named values such as {active_partnerships} are filled in"
+    )
+    command.set_defaults(handler=cmd_narrative)
+
+    command = commands.add_parser(
+        "evidence", help="list the evidence the records offer a response, question by question, and what is left out"
+    )
+    command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
+    command.add_argument("question", type=int, nargs="?", metavar="QUESTION_NUMBER", help="one question only")
+    command.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    command.set_defaults(handler=cmd_evidence)
+
+    for name, help_text, leave_out in (
+        ("leave-out", "leave evidence out of the answer to one question of a draft response", True),
+        ("put-back", "put evidence left out back into the answer to one question", False),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
+        command.add_argument("question", type=int, metavar="QUESTION_NUMBER")
+        command.add_argument("refs", nargs="+", metavar="EVIDENCE", help="as 'evidence' names it, e.g. policy:3")
+        command.set_defaults(handler=cmd_leave_out if leave_out else cmd_put_back)
 
 
 def cmd_respond(context: Context) -> int:
@@ -121,6 +153,78 @@ def _check(context: Context, response_id: int) -> int:
         f"have the fingerprint {result['pdf_sha256']}."
     )
     return EXIT_OK
+
+
+def cmd_narrative(context: Context) -> int:
+    from ..core.reports import responses
+
+    args = context.args
+    db = context.database()
+    answer = _question_of(responses.get_response(db, args.response)["answers"], args.response, args.question)
+    responses.set_answer(db, args.response, answer["question_id"], narrative=args.text)
+    context.say(f"Saved the narrative answering question {args.question} of response {args.response}.")
+    return EXIT_OK
+
+
+def cmd_evidence(context: Context) -> int:
+    from ..core.reports import responses
+
+    args = context.args
+    catalogue = responses.evidence(context.database(), args.response)
+    if args.question is not None:
+        catalogue = [_question_of(catalogue, args.response, args.question)]
+    if args.json:
+        context.print_json(catalogue)
+        return EXIT_OK
+    for question in catalogue:
+        context.say(f"Question {question['position']}:")
+        if not question["items"]:
+            context.say("  The records hold no evidence on this question's topics yet.")
+        width = max((len(item["ref"]) for item in question["items"]), default=0)
+        for item in question["items"]:
+            mark = " " if item["excluded"] else "x"
+            context.say(f"  [{mark}] {item['ref']:<{width}}  {item['section']}: {item['description']}")
+    context.say("[x] in the letter, [ ] left out; 'leave-out' and 'put-back' change them.")
+    return EXIT_OK
+
+
+def cmd_leave_out(context: Context) -> int:
+    return _change_left_out(context, leave_out=True)
+
+
+def cmd_put_back(context: Context) -> int:
+    return _change_left_out(context, leave_out=False)
+
+
+def _change_left_out(context: Context, *, leave_out: bool) -> int:
+    """Ticks or unticks evidence as the response workspace's check boxes do: the answer keeps what is left out."""
+    from ..core.reports import responses
+
+    args = context.args
+    db = context.database()
+    question = _question_of(responses.evidence(db, args.response), args.response, args.question)
+    offered = [item["ref"] for item in question["items"]]
+    unknown = [ref for ref in args.refs if ref not in offered]
+    if unknown:
+        raise UserError(
+            f"{unknown[0]} is not evidence for question {args.question} of response {args.response}; "
+            f"'evidence {args.response} {args.question}' lists what is."
+        )
+    chosen = set(args.refs)
+    left_out = [item["ref"] for item in question["items"] if (leave_out if item["ref"] in chosen else item["excluded"])]
+    responses.set_answer(db, args.response, question["question_id"], excluded_evidence=left_out)
+    where = f"the answer to question {args.question} of response {args.response}"
+    refs = ", ".join(args.refs)
+    context.say(f"Left {refs} out of {where}." if leave_out else f"Put {refs} back into {where}.")
+    return EXIT_OK
+
+
+def _question_of(questions: list[dict[str, Any]], response_id: int, number: int) -> dict[str, Any]:
+    """The entry of a question of a response, by the question's number in the inquiry."""
+    for question in questions:
+        if question["position"] == number:
+            return question
+    raise UserError(f"Response {response_id} answers no question {number}; its questions are 1 to {len(questions)}.")
 
 
 def _write(destination: Path, data: bytes) -> None:

@@ -20,15 +20,17 @@ from desktop_app.core.files import (
     attach_files,
     declare_record,
     get_attachment,
+    link_attachment,
     list_attachments,
     open_copy_for_viewer,
     replace_content,
     trash_attachment,
+    unlink_attachment,
     write_attachment,
 )
 from desktop_app.core.files.names import original_name_of, safe_file_name
 from desktop_app.core.files.store import store_bytes
-from desktop_app.core.records.audit import verify_chain
+from desktop_app.core.records.audit import audit_page, verify_chain
 from desktop_app.core.records.parties import set_home_jurisdiction
 from tests import file_samples
 
@@ -345,6 +347,29 @@ def test_versions_and_declared_records(db: Database, partnership: dict[str, Any]
     assert [a["id"] for a in current] == [new["id"]]
     trash_attachment(db, new["id"])
     assert [a["id"] for a in list_attachments(db, in_trash=True)] == [new["id"]]
+    with db.reading() as session:
+        assert verify_chain(session) == []
+
+
+def test_unlinking_takes_a_file_off_one_record_and_keeps_a_declared_record_somewhere(
+    db: Database, partnership: dict[str, Any], tmp_path: Path
+) -> None:
+    policy = records.create(db, "policy", {"kind": "code_of_conduct", "title": "Code of conduct"})
+    attached = attach_one(db, file_samples.text_pdf(tmp_path / "code.pdf", ["Code of conduct"]), partnership)
+    link_attachment(db, attached["id"], "policies", policy["id"])
+    unlinked = unlink_attachment(db, attached["id"], "partnership", partnership["id"])
+    assert unlinked["links"] == [{"record_kind": "policy", "record_id": policy["id"], "role": "document"}]
+    assert list_attachments(db, "partnership", partnership["id"]) == []
+    [event] = audit_page(db, limit=1, with_changes=True)
+    assert (event["action"], event["record_kind"], event["record_id"]) == ("unlink", "attachment", attached["id"])
+    assert event["before"] == {"record_kind": "partnership", "record_id": partnership["id"], "role": "document"}
+    assert event["after"] is None
+    with pytest.raises(UserError, match="not linked to partnership"):
+        unlink_attachment(db, attached["id"], "partnership", partnership["id"])
+    declare_record(db, attached["id"])
+    with pytest.raises(UserError, match="only record it belongs to"):
+        unlink_attachment(db, attached["id"], "policy", policy["id"])
+    assert get_attachment(db, attached["id"])["links"] == unlinked["links"]
     with db.reading() as session:
         assert verify_chain(session) == []
 

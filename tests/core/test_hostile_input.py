@@ -279,6 +279,17 @@ argument = st.one_of(
 )
 
 
+def command_line_ends_in_a_sentence_or_success(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    status = run(argv, out, err)
+    printed = out.getvalue() + err.getvalue() + "".join(capsys.readouterr())
+    assert status in (0, 1, 2), status
+    assert "Traceback" not in printed
+    assert "Something unexpected" not in err.getvalue(), err.getvalue()
+    if status != 0:
+        assert err.getvalue().strip(), "a failure must say why"
+
+
 def test_generated_command_lines_end_in_a_sentence_or_success(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -291,13 +302,81 @@ def test_generated_command_lines_end_in_a_sentence_or_success(
     @HYPOTHESIS
     @given(command=st.sampled_from(COMMANDS), arguments=st.lists(argument, max_size=4))
     def check(command: str, arguments: list[str]) -> None:
-        out, err = io.StringIO(), io.StringIO()
-        status = run(["--data-dir", str(data_dir), command, *arguments], out, err)
-        printed = out.getvalue() + err.getvalue() + "".join(capsys.readouterr())
-        assert status in (0, 1, 2), status
-        assert "Traceback" not in printed
-        assert "Something unexpected" not in err.getvalue(), err.getvalue()
-        if status != 0:
-            assert err.getvalue().strip(), "a failure must say why"
+        command_line_ends_in_a_sentence_or_success(["--data-dir", str(data_dir), command, *arguments], capsys)
+
+    check()
+
+
+RECORD_COMMANDS = [
+    "new",
+    "edit",
+    "show",
+    "trash",
+    "untrash",
+    "purge",
+    "status",
+    "question",
+    "link",
+    "unlink",
+    "declare-record",
+    "narrative",
+    "evidence",
+    "leave-out",
+    "put-back",
+]
+record_argument = st.one_of(
+    st.sampled_from(
+        [
+            "partnership",
+            "agreement",
+            "participant",
+            "response",
+            "partnership:1",
+            "partnership:2",
+            "policy:1",
+            "inquiry:1",
+            "response:1",
+            "attachment:1",
+            "add",
+            "edit",
+            "remove",
+            "1",
+            "2",
+            "0",
+            "-1",
+            "9" * 30,
+            "--text",
+            "--topics",
+            "--title",
+            "--notes",
+            "--on",
+            "--reason",
+            "--evidence",
+            "--partnership",
+            "--funding-city",
+            "--json",
+            "--help",
+            "suspended",
+            "2024-01-01",
+            "{nonsense}",
+            "transparency",
+        ]
+    ),
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30),
+)
+
+
+def test_generated_record_command_lines_end_in_a_sentence_or_success(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    data_dir = tmp_path / "data"
+    for setup in (["sample-data", "--city", "Columbus, OH"], ["new", "response"]):
+        assert run(["--data-dir", str(data_dir), *setup], io.StringIO(), io.StringIO()) == 0
+
+    @HYPOTHESIS
+    @given(command=st.sampled_from(RECORD_COMMANDS), arguments=st.lists(record_argument, max_size=5))
+    def check(command: str, arguments: list[str]) -> None:
+        command_line_ends_in_a_sentence_or_success(["--data-dir", str(data_dir), command, *arguments], capsys)
 
     check()

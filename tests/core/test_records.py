@@ -11,8 +11,8 @@ from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError, ValidationError
 from desktop_app.core.records.audit import verify_chain
-from desktop_app.core.records.inquiries import create_inquiry, get_inquiry, list_inquiries
-from desktop_app.core.records.parties import home_jurisdiction, set_home_jurisdiction
+from desktop_app.core.records.inquiries import create_inquiry, get_inquiry, list_inquiries, update_inquiry
+from desktop_app.core.records.parties import home_jurisdiction, set_home_jurisdiction, split_city
 
 
 def make_partnership(db: Database, partner: str = "Hefei", native: str = "合肥") -> dict[str, Any]:
@@ -99,6 +99,20 @@ def test_required_fields_and_bad_values_give_sentences(db: Database) -> None:
         records.create(db, "policy", {"kind": "training", "title": "x", "colour": "red"})
     with pytest.raises(UserError, match="no record kind"):
         records.create(db, "spaceship", {})
+
+
+def test_amounts_and_numbers_beyond_what_the_records_hold_are_refused(db: Database) -> None:
+    activity = minimal_values(db)["activity"]
+    for name, raw in (
+        ("funding_city_cents", "9" * 5000),
+        ("funding_city_cents", "99999999999999999.99"),
+        ("participant_count", str(2**60)),
+        ("partnership_id", "9" * 5000),
+    ):
+        with pytest.raises(ValidationError) as error:
+            records.create(db, "activity", {**activity, name: raw})
+        assert list(error.value.problems) == [name]
+    assert records.create(db, "activity", {**activity, "funding_city_cents": "90071992547409.92"})["funding_city_cents"]
 
 
 def test_dates_must_be_in_order(db: Database) -> None:
@@ -195,6 +209,24 @@ def test_home_jurisdiction_is_unique(db: Database) -> None:
     assert [h["name"] for h in homes] == ["Dayton"]
 
 
+@pytest.mark.parametrize(
+    ("written", "split"),
+    [
+        ("Kansas City, MO", ("Kansas City", "MO")),
+        (" kansas city , mo ", ("kansas city", "MO")),
+        ("A, B, tx", ("A, B", "TX")),
+    ],
+)
+def test_a_city_is_split_from_its_state(written: str, split: tuple[str, str]) -> None:
+    assert split_city(written) == split
+
+
+@pytest.mark.parametrize("written", ["Kansas City", "Kansas City, Missouri", ", MO", "Kansas City, M0", "Dayton,"])
+def test_a_city_without_its_states_two_letters_is_refused(written: str) -> None:
+    with pytest.raises(UserError, match="two letters"):
+        split_city(written)
+
+
 def test_new_database_holds_the_2020_letter_with_its_four_questions(db: Database) -> None:
     inquiries = list_inquiries(db)
     assert len(inquiries) == 1
@@ -218,6 +250,10 @@ def test_other_inquiries_with_their_own_questions(db: Database) -> None:
     assert [q["position"] for q in stored["questions"]] == [1, 2]
     with pytest.raises(ValidationError):
         create_inquiry(db, {"subject": "No questions"}, [])
+    records.trash(db, "inquiry", inquiry["id"])
+    with pytest.raises(UserError, match="in the trash"):
+        update_inquiry(db, inquiry["id"], {}, [{"text": "Provide all agreements."}])
+    assert len(get_inquiry(db, inquiry["id"])["questions"]) == 2
 
 
 def test_list_filters_sorts_and_pages_in_the_database(db: Database) -> None:

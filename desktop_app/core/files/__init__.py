@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         replace_content,
         restore_attachment,
         trash_attachment,
+        unlink_attachment,
         write_attachment,
     )
     from .extract import TEXT_STATES, state_label
@@ -45,6 +46,7 @@ __all__ = [
     "restore_attachment",
     "state_label",
     "trash_attachment",
+    "unlink_attachment",
     "write_attachment",
 ]
 

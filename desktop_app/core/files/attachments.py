@@ -1,4 +1,4 @@
-"""Attachments as the window and the command line use them: attach, list, read back, version, declare a record.
+"""Attachments as the window and the command line use them: attach, link, list, read back, version, declare a record.
 
 Every function takes the Database and returns plain data (dicts); each change is one transaction with its
 audit event and its search index entry.
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..clock import current_actor, utc_now_text
@@ -544,6 +544,53 @@ def link_attachment(
         attachment = _load(session, attachment_id)
         kind_name, _ = _target(session, record_kind, record_id)
         link_in(session, attachment.id, kind_name, record_id, actor or current_actor())
+        return to_plain(session, attachment)
+
+
+def unlink_attachment(
+    db: Database, attachment_id: int, record_kind: str, record_id: int, *, actor: str | None = None
+) -> dict[str, Any]:
+    """Takes an attachment off a record (the file stays stored); a declared record keeps a record it belongs to."""
+    kind_name = "attachment" if record_kind in ("attachment", "attachments") else kind_named(record_kind).name
+    with db.writing() as session:
+        attachment = _load(session, attachment_id)
+        links = list(
+            session.scalars(
+                select(models.AttachmentLink)
+                .where(
+                    models.AttachmentLink.attachment_id == attachment.id,
+                    models.AttachmentLink.record_kind == kind_name,
+                    models.AttachmentLink.record_id == record_id,
+                )
+                .order_by(models.AttachmentLink.id)
+            )
+        )
+        if not links:
+            raise UserError(f"Attachment {attachment_id} is not linked to {kind_name} {record_id}.")
+        if attachment.is_record:
+            others = session.execute(
+                select(func.count()).where(
+                    models.AttachmentLink.attachment_id == attachment.id,
+                    models.AttachmentLink.id.not_in([link.id for link in links]),
+                )
+            ).scalar_one()
+            if not others:
+                raise UserError(
+                    f"Attachment {attachment_id} is a declared record and {kind_name} {record_id} is the only record "
+                    "it belongs to; link it to another record before unlinking it from this one."
+                )
+        actor = actor or current_actor()
+        for link in links:
+            session.delete(link)
+            append_event(
+                session,
+                actor=actor,
+                action="unlink",
+                record_kind="attachment",
+                record_id=attachment.id,
+                before={"record_kind": link.record_kind, "record_id": link.record_id, "role": link.role},
+            )
+        session.flush()
         return to_plain(session, attachment)
 
 

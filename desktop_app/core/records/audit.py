@@ -211,8 +211,12 @@ def audit_page(
     record_kind: str = "",
     record_id: int | None = None,
     text: str = "",
+    with_changes: bool = False,
 ) -> list[dict[str, Any]]:
-    """One window of audit events, newest first by default (all of them with limit=None), filtered in the database."""
+    """One window of audit events, newest first by default (all of them with limit=None), filtered in the database.
+
+    with_changes adds what each event kept of the record before and after (None where it kept nothing).
+    """
     column = getattr(models.AuditEvent, order_by if order_by in AUDIT_ORDER else "seq")
     statement = select(models.AuditEvent)
     if record_kind:
@@ -228,15 +232,20 @@ def audit_page(
     tiebreak = models.AuditEvent.seq.desc() if descending else models.AuditEvent.seq
     statement = statement.order_by(order, tiebreak).offset(max(0, offset)).limit(limit)
     with db.reading() as session:
-        return [
-            {
-                "seq": event.seq,
-                "occurred_at": event.occurred_at,
-                "actor": event.actor,
-                "action": event.action,
-                "record_kind": event.record_kind,
-                "record_id": event.record_id,
-                "hash": event.hash,
-            }
-            for event in session.scalars(statement)
-        ]
+        return [_event_plain(event, with_changes) for event in session.scalars(statement)]
+
+
+def _event_plain(event: AuditEvent, with_changes: bool) -> dict[str, Any]:
+    plain: dict[str, Any] = {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at,
+        "actor": event.actor,
+        "action": event.action,
+        "record_kind": event.record_kind,
+        "record_id": event.record_id,
+        "hash": event.hash,
+    }
+    if with_changes:
+        plain["before"] = json.loads(event.before_json) if event.before_json else None
+        plain["after"] = json.loads(event.after_json) if event.after_json else None
+    return plain

@@ -9,6 +9,9 @@ from typing import Any, Literal
 
 from .. import vocab
 
+# The largest whole number, record number or amount in cents a field takes: exact in JSON, within every database.
+LARGEST_WHOLE_NUMBER = 2**53
+
 FieldType = Literal["text", "longtext", "date", "int", "bool", "cents", "choice", "words", "ref"]
 
 
@@ -106,7 +109,7 @@ def parse_value(field: Field, raw: Any) -> tuple[Any, str | None]:
             number = int(str(raw).strip())
         except ValueError:
             return None, f"{label} must be a whole number."
-        if number < 0 or number > 2**53:
+        if number < 0 or number > LARGEST_WHOLE_NUMBER:
             return None, f"{label} must be a whole number of zero or more."
         return number, None
     if field.type == "cents":
@@ -161,13 +164,21 @@ def _match_choice(vocabulary: vocab.Vocabulary, raw: str) -> str | None:
 
 def _parse_cents(label: str, raw: Any) -> tuple[int | None, str | None]:
     if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw, None if raw >= 0 else f"{label} cannot be negative."
-    cleaned = str(raw).strip().replace(",", "").lstrip("$")
-    match = re.fullmatch(r"(\d+)(?:\.(\d{1,2}))?", cleaned)
-    if not match:
-        return None, f"{label} must be an amount such as 1250.00."
-    whole, fraction = match.group(1), (match.group(2) or "0").ljust(2, "0")
-    return int(whole) * 100 + int(fraction), None
+        cents = raw
+    else:
+        cleaned = str(raw).strip().replace(",", "").lstrip("$")
+        match = re.fullmatch(r"(\d+)(?:\.(\d{1,2}))?", cleaned)
+        if not match:
+            return None, f"{label} must be an amount such as 1250.00."
+        whole, fraction = match.group(1).lstrip("0"), (match.group(2) or "0").ljust(2, "0")
+        if len(whole) > len(str(LARGEST_WHOLE_NUMBER)):  # before int(): Python refuses very long numbers
+            return None, f"{label} is larger than any amount the records can hold."
+        cents = int(whole or "0") * 100 + int(fraction)
+    if cents < 0:
+        return None, f"{label} cannot be negative."
+    if cents > LARGEST_WHOLE_NUMBER:
+        return None, f"{label} is larger than any amount the records can hold."
+    return cents, None
 
 
 def display_value(field: Field, value: Any) -> str:

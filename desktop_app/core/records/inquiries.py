@@ -163,6 +163,8 @@ def update_inquiry(
             update_in(session, INQUIRY, inquiry_id, changes, actor) if changes else load(session, INQUIRY, inquiry_id)
         )
         if questions is not None:
+            if inquiry.deleted_at:
+                raise UserError(f"Inquiry {inquiry_id} is in the trash; restore it before changing its questions.")
             answered = session.execute(
                 select(models.Response.id).where(models.Response.inquiry_id == inquiry_id)
             ).first()

@@ -17,6 +17,14 @@ from .plain import Record, to_plain
 from .service import create_in, update_in
 
 
+def split_city(text: str) -> tuple[str, str]:
+    """'Kansas City, MO' -> ('Kansas City', 'MO'): a city or county with its state's two letters."""
+    name, comma, state = text.strip().rpartition(",")
+    if not comma or not name.strip() or len(state.strip()) != 2 or not state.strip().isalpha():
+        raise UserError('Write the city or county with its state\'s two letters, as in "Kansas City, MO".')
+    return name.strip(), state.strip().upper()
+
+
 def find_jurisdiction(session: Session, name: str, state: str) -> models.Jurisdiction | None:
     return session.execute(
         select(models.Jurisdiction)

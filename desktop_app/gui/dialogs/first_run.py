@@ -21,19 +21,11 @@ from PySide6.QtWidgets import (
 from ...core import vocab
 from ...core.errors import UserError
 from ...core.interchange.sample_data import load_sample_data, sample_cities
-from ...core.records.parties import set_home_jurisdiction
+from ...core.records.parties import set_home_jurisdiction, split_city
 from ..context import AppContext
 from ..operations import EVERYTHING
 from ..widgets.record_form import ProblemLabel
 from . import messages
-
-
-def split_city(text: str) -> tuple[str, str]:
-    """'Kansas City, MO' -> ('Kansas City', 'MO'); a plain sentence when the state is missing."""
-    name, comma, state = text.strip().rpartition(",")
-    if not comma or not name.strip() or len(state.strip()) != 2 or not state.strip().isalpha():
-        raise UserError('Write the city or county with its state\'s two letters, as in "Kansas City, MO".')
-    return name.strip(), state.strip().upper()
 
 
 class FirstRunDialog(QDialog):
