@@ -123,6 +123,22 @@ def test_every_searchable_kind_is_found(db: Database) -> None:
     assert ("inquiry", inquiry["id"]) in found(db, "newspaper")
 
 
+def test_questions_and_narratives_are_found_as_soon_as_they_are_written(db: Database) -> None:
+    from desktop_app.core.records.inquiries import create_inquiry, get_inquiry, update_inquiry
+    from desktop_app.core.reports.responses import create_draft, set_answer
+
+    make_partnership(db)
+    inquiry = create_inquiry(db, {"subject": "Council questions"}, [{"text": "Which lanterns were given?"}])
+    assert found(db, "lanterns") == [("inquiry", inquiry["id"])]
+    update_inquiry(db, inquiry["id"], {}, [{"text": "Which kites were given?"}])
+    assert found(db, "lanterns") == []
+    assert found(db, "kites") == [("inquiry", inquiry["id"])]
+    draft = create_draft(db, inquiry["id"])
+    question_id = get_inquiry(db, inquiry["id"])["questions"][0]["id"]
+    set_answer(db, draft["id"], question_id, narrative="The kites went to the partner school.")
+    assert ("response", draft["id"]) in found(db, "partner school")
+
+
 def test_titles_rank_before_bodies(db: Database) -> None:
     in_body = records.create(db, "policy", {"kind": "ordinance", "title": "Rules", "summary": "about lanterns"})
     in_title = records.create(db, "policy", {"kind": "ordinance", "title": "Lanterns", "summary": "festival rules"})

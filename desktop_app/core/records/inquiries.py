@@ -17,6 +17,7 @@ from ..db.engine import Database
 from ..errors import UserError, ValidationError
 from .audit import append_event
 from .fields import parse_value, words
+from .indexing import index_record_in
 from .kinds import INQUIRY
 from .plain import Record, to_plain
 from .service import create_in, load, update_in
@@ -130,6 +131,7 @@ def create_inquiry_in(
     for question in parsed_questions:
         inquiry.questions.append(models.InquiryQuestion(**question))
     session.flush()
+    index_record_in(session, "inquiry", inquiry.id)  # again, now with its questions
     append_event(
         session,
         actor=actor,
@@ -176,6 +178,7 @@ def update_inquiry(
             for question in _parse_questions(questions):
                 inquiry.questions.append(models.InquiryQuestion(**question))
             session.flush()
+            index_record_in(session, "inquiry", inquiry.id)
             append_event(
                 session,
                 actor=actor,

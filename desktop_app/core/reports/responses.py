@@ -18,6 +18,7 @@ from ..errors import UserError
 from ..files.attachments import read_text_in
 from ..files.store import add_attachment_in, content_sha256, iter_content, link_in, store_bytes
 from ..records.audit import append_event
+from ..records.indexing import index_record_in
 from ..records.inquiries import builtin_inquiry_id
 from ..records.kinds import INQUIRY, RESPONSE
 from ..records.plain import Record, to_plain
@@ -164,6 +165,7 @@ def create_draft_in(session: Session, inquiry_id: int, actor: str) -> models.Res
             )
         )
     session.flush()
+    index_record_in(session, "response", response.id)  # again, now with its narratives
     _audit_answers(session, response, actor)
     return response
 
@@ -292,6 +294,8 @@ def set_answer(
         if refs is not None:
             answer.excluded_evidence = " ".join(refs)
         session.flush()
+        if narrative is not None:
+            index_record_in(session, "response", response.id)
         _audit_answers(session, response, actor, before=before)
         return response_plain(response)
 
@@ -383,6 +387,7 @@ def supersede(db: Database, response_id: int, actor: str | None = None) -> Recor
                 answer.excluded_evidence = copied[answer.question_id].excluded_evidence
         old.status = "superseded"
         session.flush()
+        index_record_in(session, "response", new.id)
         append_event(
             session,
             actor=actor,
