@@ -207,7 +207,8 @@ def record_target(value: str) -> tuple[Kind, int]:
 
 
 def cmd_new(context: Context) -> int:
-    from ..core import records
+    from ..core.records import service as records
+    from ..core.records.plain import describe
 
     kind = kind_named(context.args.record_kind)
     values = given_fields(context.args)
@@ -222,7 +223,7 @@ def cmd_new(context: Context) -> int:
     if context.args.json:
         context.print_json(record)
     else:
-        context.say(f"Added {kind.label.lower()} {record['id']}: {records.describe(kind, record)}.")
+        context.say(f"Added {kind.label.lower()} {record['id']}: {describe(kind, record)}.")
     return EXIT_OK
 
 
@@ -239,7 +240,8 @@ def _inquiry_number(raw: str | None) -> int | None:
 
 
 def cmd_edit(context: Context) -> int:
-    from ..core import records
+    from ..core.records import service as records
+    from ..core.records.plain import describe
 
     kind, record_id = record_target(context.args.target)
     parser = Parser(prog=f"{PROGRAM} edit {kind.name}:{record_id}", description=f"Changes a {kind.label.lower()}.")
@@ -267,7 +269,7 @@ def cmd_edit(context: Context) -> int:
     if options.json:
         context.print_json(record)
     else:
-        context.say(f"Saved {kind.label.lower()} {record_id}: {records.describe(kind, record)}.")
+        context.say(f"Saved {kind.label.lower()} {record_id}: {describe(kind, record)}.")
     return EXIT_OK
 
 
@@ -278,8 +280,9 @@ def cmd_show(context: Context) -> int:
     kind_name, record_id = parse_target(context.args.target)
     if kind_name in ("attachment", "attachments", "file", "files"):
         return _show_attachment(context, record_id)
-    from ..core import records
     from ..core.files import list_attachments
+    from ..core.records import service as records
+    from ..core.records.plain import describe
 
     kind = kind_named(kind_name)
     db = context.database()
@@ -299,7 +302,7 @@ def cmd_show(context: Context) -> int:
     if context.args.json:
         context.print_json(record)
         return EXIT_OK
-    context.say(f"{kind.label} {record_id}: {records.describe(kind, record)}")
+    context.say(f"{kind.label} {record_id}: {describe(kind, record)}")
     for field in kind.fields:
         value = record.get(field.name)
         if value is None or value == "":
@@ -357,10 +360,11 @@ def _referred_to(context: Context, field: Field, record_id: int) -> str:
         from ..core.files import get_attachment
 
         return str(get_attachment(db, record_id)["title"])
-    from ..core import records
+    from ..core.records import service as records
+    from ..core.records.plain import describe
 
     kind = kind_named(field.ref_kind or "")
-    return records.describe(kind, records.get(db, kind.name, record_id))
+    return describe(kind, records.get(db, kind.name, record_id))
 
 
 def _say_labelled(context: Context, label: str, text: str) -> None:
@@ -399,28 +403,30 @@ def _show_attachment(context: Context, attachment_id: int) -> int:
 
 
 def cmd_trash(context: Context) -> int:
-    from ..core import records
+    from ..core.records import service as records
+    from ..core.records.plain import describe
 
     for kind, record_id in _targets(context):
         record = records.trash(context.database(), kind.name, record_id)
         context.say(
-            f"Moved {kind.label.lower()} {record_id} ({records.describe(kind, record)}) to the trash; "
+            f"Moved {kind.label.lower()} {record_id} ({describe(kind, record)}) to the trash; "
             f"'untrash {kind.name}:{record_id}' brings it back."
         )
     return EXIT_OK
 
 
 def cmd_untrash(context: Context) -> int:
-    from ..core import records
+    from ..core.records import service as records
+    from ..core.records.plain import describe
 
     for kind, record_id in _targets(context):
         record = records.restore(context.database(), kind.name, record_id)
-        context.say(f"Took {kind.label.lower()} {record_id} ({records.describe(kind, record)}) out of the trash.")
+        context.say(f"Took {kind.label.lower()} {record_id} ({describe(kind, record)}) out of the trash.")
     return EXIT_OK
 
 
 def cmd_purge(context: Context) -> int:
-    from ..core import records
+    from ..core.records import service as records
 
     for kind, record_id in _targets(context):
         records.purge(context.database(), kind.name, record_id)
@@ -432,7 +438,7 @@ def cmd_purge(context: Context) -> int:
 
 def _targets(context: Context) -> list[tuple[Kind, int]]:
     """Every record named, each found before any is changed, so a mistyped name or number changes nothing."""
-    from ..core import records
+    from ..core.records import service as records
 
     targets = [record_target(value) for value in context.args.targets]
     for kind, record_id in targets:
@@ -444,8 +450,9 @@ def _targets(context: Context) -> list[tuple[Kind, int]]:
 
 
 def cmd_status(context: Context) -> int:
-    from ..core import records
     from ..core.clock import today
+    from ..core.records import service as records
+    from ..core.records.plain import describe
 
     kind, partnership_id = record_target(context.args.target)
     if kind is not PARTNERSHIP:
@@ -464,7 +471,7 @@ def cmd_status(context: Context) -> int:
             evidence_attachment_id=args.evidence,
         )
     status = vocab.label(vocab.PARTNERSHIP_STATUSES, record["status"]).lower()
-    context.say(f"Partnership {partnership_id} ({records.describe(PARTNERSHIP, record)}) is now {status}.")
+    context.say(f"Partnership {partnership_id} ({describe(PARTNERSHIP, record)}) is now {status}.")
     return EXIT_OK
 
 

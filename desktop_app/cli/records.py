@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core import records
 from ..core.errors import UserError
+from ..core.records import service as records
 from ..core.records.kinds import kind_named
+from ..core.records.plain import describe
 from ..core.wording import plural
 from .base import EXIT_OK, CheckFailed, Context
 
@@ -202,7 +203,7 @@ def one_line(kind_name: str, row: dict[str, Any]) -> str:
     for key in ("status", "kind", "action_on", "starts_on", "adopted_on", "visa_category"):
         if row.get(key):
             detail.append(str(row[key]))
-    return f"{row['id']:>6}  {records.describe(kind, row)}  [{', '.join(detail)}]"
+    return f"{row['id']:>6}  {describe(kind, row)}  [{', '.join(detail)}]"
 
 
 def _audit_rows(context: Context) -> list[dict[str, Any]]:

@@ -135,7 +135,7 @@ class Operations(QObject):
 
     def create_record(self, kind_name: str, values: Mapping[str, Any], **then: Any) -> TaskControl:
         def work(db: Database, _control: TaskControl) -> Record:
-            from ..core.records import create
+            from ..core.records.service import create
 
             return create(db, kind_name, values)
 
@@ -143,7 +143,7 @@ class Operations(QObject):
 
     def update_record(self, kind_name: str, record_id: int, values: Mapping[str, Any], **then: Any) -> TaskControl:
         def work(db: Database, _control: TaskControl) -> Record:
-            from ..core.records import update
+            from ..core.records.service import update
 
             return update(db, kind_name, record_id, values)
 
@@ -151,7 +151,7 @@ class Operations(QObject):
 
     def trash_record(self, kind_name: str, record_id: int, **then: Any) -> TaskControl:
         def work(db: Database, _control: TaskControl) -> Record:
-            from ..core.records import trash
+            from ..core.records.service import trash
 
             return trash(db, kind_name, record_id)
 
@@ -159,7 +159,7 @@ class Operations(QObject):
 
     def restore_record(self, kind_name: str, record_id: int, **then: Any) -> TaskControl:
         def work(db: Database, _control: TaskControl) -> Record:
-            from ..core.records import restore
+            from ..core.records.service import restore
 
             return restore(db, kind_name, record_id)
 
@@ -167,7 +167,7 @@ class Operations(QObject):
 
     def purge_record(self, kind_name: str, record_id: int, **then: Any) -> TaskControl:
         def work(db: Database, _control: TaskControl) -> None:
-            from ..core.records import purge
+            from ..core.records.service import purge
 
             purge(db, kind_name, record_id)
 
@@ -177,7 +177,7 @@ class Operations(QObject):
         """Records a partnership's status change with its date, reason, legal basis and evidence (``details``)."""
 
         def work(db: Database, _control: TaskControl) -> Record:
-            from ..core.records import change_status
+            from ..core.records.service import change_status
 
             return change_status(db, partnership_id, status, **details)
 

@@ -41,10 +41,10 @@ def _sample_pdf() -> bytes:
 
 
 def _fill(data_dir: Path) -> dict[str, int]:
-    from desktop_app.core import records
     from desktop_app.core.files.attachments import attach_files
     from desktop_app.core.host.paths import resolve_location
     from desktop_app.core.interchange.sample_data import load_sample_data
+    from desktop_app.core.records import service as records
     from desktop_app.core.records.parties import set_home_jurisdiction
     from desktop_app.core.safekeeping.opening import open_database
 

@@ -135,8 +135,8 @@ def task_window(mode: str, started: str, data_dir: str = "") -> dict[str, Any]:
 
 def task_lists(data_dir: str, repeats: str) -> dict[str, Any]:
     """The first screen (200 rows) of every list, default order and a filtered order, median per list."""
-    from desktop_app.core.records import ListQuery, list_records
     from desktop_app.core.records.kinds import KINDS
+    from desktop_app.core.records.service import ListQuery, list_records
 
     db = _open(data_dir)
     lists: dict[str, dict[str, float]] = {}
@@ -178,7 +178,7 @@ def task_search(data_dir: str, repeats: str) -> dict[str, Any]:
 
 
 def _record_to_attach_to(db: Any) -> int:
-    from desktop_app.core.records import create, list_records
+    from desktop_app.core.records.service import create, list_records
 
     found = list_records(db, "partnership", None)
     if found:

@@ -88,7 +88,7 @@ def test_restore_is_refused_while_the_window_holds_the_folder(run_cli: RunCli, d
 
 WRITER = """
 import sys
-from desktop_app.core import records
+from desktop_app.core.records import service as records
 from desktop_app.core.safekeeping.opening import open_database
 from desktop_app.core.host.paths import resolve_location
 db, _ = open_database(resolve_location(sys.argv[1]), create=False)

@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 
 from desktop_app.cli.base import json_default
-from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.files import declare_record, link_attachment, unlink_attachment
 from desktop_app.core.host.paths import resolve_location
+from desktop_app.core.records import service as records
 from desktop_app.core.records.audit import audit_page
 from desktop_app.core.records.inquiries import update_inquiry
+from desktop_app.core.records.kinds import kind_named
 from desktop_app.core.reports import responses
 from desktop_app.core.safekeeping.opening import open_database
 
@@ -153,7 +154,7 @@ def test_every_kind_is_added_edited_trashed_untrashed_and_purged(
     for target, arguments, values in NEW_RECORDS:
         kind_name, record_id = _split(target)
         added = run_ok(run_cli, "new", kind_name, *arguments)
-        assert added.startswith(f"Added {records.kind_named(kind_name).label.lower()} {record_id}: "), added
+        assert added.startswith(f"Added {kind_named(kind_name).label.lower()} {record_id}: "), added
         steps.append(lambda db, k=kind_name, v=values: records.create(db, k, v))
     draft = json.loads(run_ok(run_cli, "new", "response", "--inquiry", "2", "--json"))
     assert (draft["id"], draft["inquiry_id"], draft["status"]) == (1, 2, "draft")

@@ -66,8 +66,8 @@ def test_search_finds_native_names_and_survives_any_query(run_cli: RunCli, data_
 
 
 def set_native_name(data_dir: Path, name: str, native_name: str) -> None:
-    from desktop_app.core import records
     from desktop_app.core.host.paths import resolve_location
+    from desktop_app.core.records import service as records
     from desktop_app.core.safekeeping.opening import open_database
 
     db, _ = open_database(resolve_location(data_dir))

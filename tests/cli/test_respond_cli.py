@@ -85,8 +85,8 @@ def test_draft_issue_refuse_check_supersede(run_cli: RunCli, tmp_path: Path) -> 
 
 
 def test_the_check_exits_1_when_records_changed(run_cli: RunCli, data_dir: Path, tmp_path: Path) -> None:
-    from desktop_app.core import records
     from desktop_app.core.host.paths import resolve_location
+    from desktop_app.core.records import service as records
     from desktop_app.core.safekeeping.opening import open_database
 
     assert run_cli("sample-data", "--city", "Kansas City, MO").returncode == 0

@@ -6,9 +6,9 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.files.store import add_attachment_in, link_in, store_bytes
+from desktop_app.core.records import service as records
 from desktop_app.core.records.parties import set_home_jurisdiction
 
 PARTICIPANT_NAMES = ("Zhang Weiminghidden", "Li Xiaoqinsecret", "Wang Fangprivate")

@@ -129,6 +129,38 @@ def test_no_module_imports_another_modules_private_names() -> None:
     assert problems == []
 
 
+def _top_level_names(path: Path) -> set[str] | None:
+    """The names a module defines or imports at its top level; None when it makes names on demand (__getattr__)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(inner.id for target in targets for inner in ast.walk(target) if isinstance(inner, ast.Name))
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return None if "__getattr__" in names else names
+
+
+def test_every_name_imported_from_the_program_exists() -> None:
+    problems = []
+    for module, path in MODULES.items():
+        for node in _runtime_imports(path):
+            if not isinstance(node, ast.ImportFrom) or node.module == "__future__":
+                continue
+            base = _base_of(module, node)
+            if base not in MODULES:
+                continue
+            defined = _top_level_names(MODULES[base])
+            if defined is None:
+                continue
+            missing = [a.name for a in node.names if a.name not in defined and f"{base}.{a.name}" not in MODULES]
+            if missing:
+                problems.append(f"{module} imports {', '.join(missing)} from {base}, which has no such name")
+    assert problems == []
+
+
 def test_core_never_imports_qt_or_the_window_or_the_command_line() -> None:
     problems = []
     for module, path in MODULES.items():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
+from desktop_app.core.records import service as records
 from desktop_app.core.records.audit import verify_chain
 
 

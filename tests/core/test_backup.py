@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
 from desktop_app.core.host.paths import DataLocation
+from desktop_app.core.records import service as records
+from desktop_app.core.records.kinds import kind_named
 from desktop_app.core.safekeeping.backup import (
     BackupInfo,
     automatic_backup_if_due,
@@ -59,7 +60,7 @@ def test_a_backup_taken_during_an_open_write_holds_only_what_was_committed(
 ) -> None:
     add_partner(db, "Hefei")
     with db.writing() as session:
-        records.service.create_in(session, records.kind_named("partner"), {"name": "Not yet committed"}, "clerk")
+        records.create_in(session, kind_named("partner"), {"name": "Not yet committed"}, "clerk")
         session.flush()
         info = create_backup(location)
     assert partner_names(Path(info.path)) == ["Hefei"]

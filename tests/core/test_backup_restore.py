@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
 from desktop_app.core.host.paths import DataLocation
+from desktop_app.core.records import service as records
 from desktop_app.core.safekeeping.backup import create_backup, list_backups
 from desktop_app.core.safekeeping.opening import open_database
 from desktop_app.core.safekeeping.restore_backup import check_backup_file, restore_backup

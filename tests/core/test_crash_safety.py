@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from desktop_app.core import records
 from desktop_app.core.db import models
 from desktop_app.core.db.engine import Database
 from desktop_app.core.host.paths import DataLocation, resolve_location
+from desktop_app.core.records import service as records
 from desktop_app.core.records.audit import canonical_json
 from desktop_app.core.records.kinds import PARTNER, PARTNERSHIP
 from desktop_app.core.records.parties import set_home_jurisdiction
@@ -43,7 +43,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # The child for edits: random record operations through core.records, each its own transaction, until killed.
 EDITOR = r"""
 import random, sys
-from desktop_app.core import records
+from desktop_app.core.records import service as records
 from desktop_app.core.interchange.sample_data import load_sample_data
 from desktop_app.core.safekeeping.opening import open_database
 from desktop_app.core.host.paths import resolve_location

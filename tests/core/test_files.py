@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from desktop_app.core import records
 from desktop_app.core.db import models
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import Stopped, UserError
@@ -30,6 +29,7 @@ from desktop_app.core.files import (
 )
 from desktop_app.core.files.names import original_name_of, safe_file_name
 from desktop_app.core.files.store import store_bytes
+from desktop_app.core.records import service as records
 from desktop_app.core.records.audit import audit_page, verify_chain
 from desktop_app.core.records.parties import set_home_jurisdiction
 from tests import file_samples

@@ -155,9 +155,9 @@ def test_generated_xlsx_files_end_in_a_sentence_or_success(db: Database, tmp_pat
 
 
 def valid_records_document(tmp_path: Path) -> dict[str, Any]:
-    from desktop_app.core import records
     from desktop_app.core.host.paths import resolve_location
     from desktop_app.core.interchange.records_file import export_records_file
+    from desktop_app.core.records import service as records
     from desktop_app.core.safekeeping.opening import open_database
 
     source, _ = open_database(resolve_location(tmp_path / "source"))

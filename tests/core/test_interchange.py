@@ -8,7 +8,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
 from desktop_app.core.host.paths import DataLocation, resolve_location
@@ -16,6 +15,7 @@ from desktop_app.core.host.resources import resource_path
 from desktop_app.core.interchange.importing import import_file
 from desktop_app.core.interchange.records_file import build_schema, export_records_file
 from desktop_app.core.interchange.sample_data import load_sample_data
+from desktop_app.core.records import service as records
 from desktop_app.core.records.parties import set_home_jurisdiction
 from desktop_app.core.safekeeping.opening import open_database
 

@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 
 from desktop_app.cli.main import run
-from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
 from desktop_app.core.host.crash import report_unexpected_error
 from desktop_app.core.host.logs import configure_logging
 from desktop_app.core.host.paths import DataLocation
 from desktop_app.core.interchange.csv_export import export_csv, safe_cell
+from desktop_app.core.records import service as records
 from desktop_app.core.records.kinds import KINDS
 
 PLANTED_NAME = "Qiaoyun Plantedname-Xu"

@@ -17,12 +17,12 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, create_engine, text
 
-from desktop_app.core import records
 from desktop_app.core.db import models
 from desktop_app.core.db.engine import Database
 from desktop_app.core.db.migrate import MIGRATIONS_DIR, current_revision, head_revision, upgrade_database
 from desktop_app.core.files import attach_files, link_attachment
 from desktop_app.core.host.paths import DataLocation, resolve_location
+from desktop_app.core.records import service as records
 from desktop_app.core.records.indexing import rebuild_in
 from desktop_app.core.records.inquiries import create_inquiry
 from desktop_app.core.records.parties import set_home_jurisdiction

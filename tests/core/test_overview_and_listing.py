@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
 from desktop_app.core.files.attachments import attach_files
 from desktop_app.core.files.listing import attachment_bytes, attachments_page
+from desktop_app.core.records import service as records
 from desktop_app.core.records.audit import audit_page
 from desktop_app.core.records.parties import partner_countries, set_home_jurisdiction
 from desktop_app.core.summary.compute import dashboard_summary

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError, ValidationError
+from desktop_app.core.records import service as records
 from desktop_app.core.records.audit import verify_chain
 from desktop_app.core.records.inquiries import create_inquiry, get_inquiry, list_inquiries, update_inquiry
+from desktop_app.core.records.kinds import kind_named
 from desktop_app.core.records.parties import home_jurisdiction, set_home_jurisdiction, split_city
 
 
@@ -65,7 +66,7 @@ def test_every_kind_can_be_created_read_updated_trashed_restored_and_purged(db: 
         assert records.get(db, kind_name, created["id"])["id"] == created["id"]
         text_field = next(
             f.name
-            for f in records.kind_named(kind_name).fields
+            for f in kind_named(kind_name).fields
             if f.type in ("text", "longtext") and not f.personal and f.name != "state"
         )
         updated = records.update(db, kind_name, created["id"], {text_field: "changed"})

@@ -14,9 +14,9 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
+from desktop_app.core.records import service as records
 from desktop_app.core.records.inquiries import BLACKBURN_HAWLEY_QUESTIONS, create_inquiry
 from desktop_app.core.reports import responses
 

@@ -7,10 +7,10 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from desktop_app.core import records
 from desktop_app.core.db import models
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
+from desktop_app.core.records import service as records
 from desktop_app.core.records.audit import verify_chain
 from desktop_app.core.reports import responses
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import UserError
 from desktop_app.core.interchange.sample_data import load_sample_data, read_sample_rows
+from desktop_app.core.records import service as records
 from desktop_app.core.records.parties import home_jurisdiction
 
 

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.db.migrate import upgrade_database
 from desktop_app.core.errors import UserError
 from desktop_app.core.files import attach_files
 from desktop_app.core.host.paths import DataLocation
+from desktop_app.core.records import service as records
 from desktop_app.core.records.parties import set_home_jurisdiction
 from desktop_app.core.search.query import search
 from desktop_app.core.search.text import parse_query, tokens

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.files.attachments import attach_files
 from desktop_app.core.host.paths import DataLocation
 from desktop_app.core.interchange.importing import import_file
+from desktop_app.core.records import service as records
 from desktop_app.core.records.parties import set_home_jurisdiction
 from desktop_app.core.safekeeping.backup import create_backup
 from desktop_app.core.safekeeping.opening import open_database

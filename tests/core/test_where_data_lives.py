@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli.main import run
-from desktop_app.core import records
 from desktop_app.core.host.paths import cloud_sync_service, cloud_sync_warning, resolve_location
+from desktop_app.core.records import service as records
 from desktop_app.core.safekeeping.backup import create_backup
 from desktop_app.core.safekeeping.opening import open_database
 

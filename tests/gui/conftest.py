@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings
 
-from desktop_app.core import records
 from desktop_app.core.db.engine import Database
 from desktop_app.core.host.paths import DataLocation
+from desktop_app.core.records import service as records
 from desktop_app.core.records.parties import set_home_jurisdiction
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.dialogs import messages

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import records
+from desktop_app.core.records import service as records
 from desktop_app.gui.dialogs.first_run import FirstRunDialog
 from desktop_app.gui.dialogs.settings import SettingsDialog
 from desktop_app.gui.dialogs.status_change import StatusChangeDialog

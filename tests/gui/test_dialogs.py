@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from desktop_app.core import records
 from desktop_app.core.interchange.sample_data import sample_cities
+from desktop_app.core.records import service as records
 from desktop_app.core.records.parties import home_jurisdiction
 from desktop_app.gui import app_settings, launch
 from desktop_app.gui.dialogs.about import about_text

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 
-from desktop_app.core import records
+from desktop_app.core.records import service as records
 from desktop_app.gui.pages.record_list import RecordListPage
 from desktop_app.gui.widgets.files_panel import FilesPanel
 

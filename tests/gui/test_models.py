@@ -6,8 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from desktop_app.core import records
 from desktop_app.core.files.listing import attachments_page
+from desktop_app.core.records import service as records
 from desktop_app.core.records.audit import audit_page
 from desktop_app.core.records.parties import set_home_jurisdiction
 from desktop_app.gui.context import AppContext

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from desktop_app.core import records
 from desktop_app.core.errors import ValidationError
+from desktop_app.core.records import service as records
 from desktop_app.core.records.inquiries import builtin_inquiry_id
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.operations import EVERYTHING, Changes

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from desktop_app.core import records
+from desktop_app.core.records import service as records
 from desktop_app.core.safekeeping import verify
 from desktop_app.core.safekeeping.backup import create_backup
 from desktop_app.gui import safekeeping

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import records
 from ..db.engine import Database
 from ..errors import UserError
+from ..records import service as records
 from ..records.kinds import kind_named
+from ..records.plain import Record
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH_ROWS = 2000
@@ -75,7 +76,7 @@ def export_csv(db: Database, kind_name: str, path: Path, *, include_personal_dat
     return CsvExportResult(str(path), kind.plural, count, include_personal_data)
 
 
-def _rows(db: Database, kind_name: str, include_personal: bool) -> Iterator[records.Record]:
+def _rows(db: Database, kind_name: str, include_personal: bool) -> Iterator[Record]:
     offset = 0
     while True:
         batch = records.list_records(

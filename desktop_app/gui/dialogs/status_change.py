@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import records, vocab
+from ...core import vocab
 from ...core.clock import today
 from ...core.errors import ValidationError
 from ...core.files.attachments import list_attachments
+from ...core.records.kinds import kind_named
+from ...core.records.plain import describe
 from ..context import AppContext
 from ..widgets.record_form import ProblemLabel
 
@@ -36,7 +38,7 @@ class StatusChangeDialog(QDialog):
         layout = QVBoxLayout(self)
         current = vocab.label(vocab.PARTNERSHIP_STATUSES, partnership.get("status"))
         intro = QLabel(
-            f"{records.describe(records.kind_named('partnership'), partnership)}\n"
+            f"{describe(kind_named('partnership'), partnership)}\n"
             f"Its status is now: {current}. The change is kept in its status history."
         )
         intro.setWordWrap(True)

@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from ...core import records
+from ...core.records import service as records
+from ...core.records.kinds import kind_named
 from ...core.records.parties import home_jurisdiction
 from ..context import AppContext
 from ..dialogs import messages
@@ -29,7 +30,7 @@ class RecordListPage(QWidget):
     def __init__(self, context: AppContext, navigator: Navigator, kind_name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self._context = context
-        self.kind = records.kind_named(kind_name)
+        self.kind = kind_named(kind_name)
         self._pending_select: int | None = None
         self._count: int | None = None
         self.setAccessibleName(f"{self.kind.plural.capitalize()} page")

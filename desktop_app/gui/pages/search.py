@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from ...core import records
 from ...core.errors import UserError
+from ...core.records.kinds import kind_named
 from ...core.search.query import search
 from ..context import AppContext
 from ..widgets.related import Navigator
@@ -23,7 +23,7 @@ def _kind_label(kind_name: str) -> str:
     if kind_name in KIND_LABELS:
         return KIND_LABELS[kind_name]
     try:
-        return records.kind_named(kind_name).label
+        return kind_named(kind_name).label
     except UserError:
         return kind_name.capitalize()
 

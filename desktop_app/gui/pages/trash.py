@@ -6,7 +6,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ...core import records
+from ...core.records import service as records
+from ...core.records.kinds import kind_named
+from ...core.records.plain import describe
 from ...core.records.service import ListQuery
 from ..context import AppContext
 from ..dialogs import messages
@@ -38,7 +40,7 @@ class TrashPage(QWidget, RecordlessPage):
         self.kind_box = QComboBox()
         self.kind_box.setAccessibleName("Kind of record in the trash")
         for name in TRASH_KINDS:
-            self.kind_box.addItem(records.kind_named(name).plural.capitalize(), name)
+            self.kind_box.addItem(kind_named(name).plural.capitalize(), name)
         self.kind_box.currentIndexChanged.connect(lambda _index: self._kind_changed())
         top.addWidget(self.kind_box)
         top.addStretch(1)
@@ -113,9 +115,9 @@ class TrashPage(QWidget, RecordlessPage):
         chosen = self.table.current_record() if self.table is not None else None
         if chosen is None:
             return
-        kind = records.kind_named(self.kind_name)
+        kind = kind_named(self.kind_name)
         question = (
-            f"Purge {kind.label.lower()} {chosen['id']} ({records.describe(kind, chosen)}) for good? "
+            f"Purge {kind.label.lower()} {chosen['id']} ({describe(kind, chosen)}) for good? "
             "It cannot be restored afterwards; the audit trail keeps a note that it was purged."
         )
         if not messages.confirm(self, "Purge for good", question, "Purge"):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ...core import records, vocab
+from ...core import vocab
 from ...core.records.fields import Field, display_value
+from ...core.records.kinds import kind_named
 from .table_model import Column, Row
 
 SHOWN_FIRST = {
@@ -42,7 +43,7 @@ def _jurisdiction(row: Row) -> str:
 
 def columns_for(kind_name: str) -> list[Column]:
     """The columns of a kind's list: its identifying ones first, the rest available but hidden."""
-    kind = records.kind_named(kind_name)
+    kind = kind_named(kind_name)
     columns = [Column("id", "No.", lambda row: str(row.get("id", "")), "id")]
     if kind.name == "partnership":
         columns += [

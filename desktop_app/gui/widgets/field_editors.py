@@ -18,9 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import records, vocab
+from ...core import vocab
 from ...core.files.attachments import get_attachment
+from ...core.records import service as records
 from ...core.records.fields import Field
+from ...core.records.kinds import Kind, kind_named
+from ...core.records.plain import describe
 from ..context import AppContext
 
 
@@ -187,7 +190,7 @@ class RefEditor(FieldEditor):
     def __init__(self, field: Field, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
         self._context = context
-        self._kind = records.kind_named(field.ref_kind or "")
+        self._kind = kind_named(field.ref_kind or "")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.search = QLineEdit()
@@ -225,7 +228,7 @@ class RefEditor(FieldEditor):
         current = self._current
 
         def find(db: Any) -> list[tuple[int, str]]:
-            kind = records.kind_named(kind_name)
+            kind = kind_named(kind_name)
             found = records.list_records(db, kind_name, records.ListQuery(text=text, limit=self.MATCHES))
             if current is not None and all(row["id"] != current for row in found):
                 found.insert(0, records.get(db, kind_name, current))
@@ -268,13 +271,13 @@ class RefEditor(FieldEditor):
         return self.combo
 
 
-def _choice_text(kind: records.Kind, row: dict[str, Any]) -> str:
+def _choice_text(kind: Kind, row: dict[str, Any]) -> str:
     if kind.name == "jurisdiction" and row.get("state"):
         return f"{row['name']}, {row['state']}"
     if kind.name == "partner" and row.get("country_name"):
         native = f" ({row['native_name']})" if row.get("native_name") else ""
         return f"{row['name']}{native}, {row['country_name']}"
-    return records.describe(kind, row)
+    return describe(kind, row)
 
 
 class AttachmentRefEditor(FieldEditor):

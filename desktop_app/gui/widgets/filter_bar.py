@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from ...core import records, vocab
+from ...core import vocab
+from ...core.records.kinds import kind_named
 from ...core.records.parties import partner_countries
 from ...core.records.service import ListQuery
 from ..context import AppContext
@@ -35,7 +36,7 @@ class FilterBar(QWidget):
     def __init__(self, context: AppContext, kind_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
-        self.kind = records.kind_named(kind_name)
+        self.kind = kind_named(kind_name)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.combos: dict[str, QComboBox] = {}

@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import records, vocab
+from ...core import vocab
+from ...core.records import service as records
 from ...core.records.inquiries import get_inquiry
+from ...core.records.kinds import kind_named
 from ..context import AppContext
 from ..dialogs.status_change import StatusChangeDialog
 from .files_panel import FilesPanel
@@ -155,7 +157,7 @@ class RecordDetail(QTabWidget):
     def __init__(self, context: AppContext, navigator: Navigator, kind_name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self._context = context
-        self.kind = records.kind_named(kind_name)
+        self.kind = kind_named(kind_name)
         self.setAccessibleName(f"{self.kind.label} details")
         self.setDocumentMode(True)
         details = QWidget()
@@ -178,7 +180,7 @@ class RecordDetail(QTabWidget):
         for related_kind, parent_field in RELATED.get(self.kind.name, ()):
             related = RelatedList(context, navigator, related_kind, parent_field)
             self.related.append(related)
-            label = records.kind_named(related_kind).plural.capitalize()
+            label = kind_named(related_kind).plural.capitalize()
             self.addTab(related, icon(related_kind), label)
         self.history: StatusHistory | None = None
         if self.kind.name == "partnership":

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import records
 from ...core.errors import ValidationError
 from ...core.records.fields import parse_value
+from ...core.records.kinds import kind_named
+from ...core.records.plain import describe
 from ..context import AppContext
 from ..undo import CreateCommand, EditCommand
 from .field_editors import FieldEditor, make_editor
@@ -59,7 +60,7 @@ class RecordForm(QWidget):
     def __init__(self, context: AppContext, kind_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
-        self.kind = records.kind_named(kind_name)
+        self.kind = kind_named(kind_name)
         self.record: dict[str, Any] | None = None
         self._loaded: dict[str, Any] = {}
         self._dirty = False
@@ -139,7 +140,7 @@ class RecordForm(QWidget):
         self._loaded = {field.name: record.get(field.name) for field in self.kind.fields}
         for field in self.kind.fields:
             self.editors[field.name].set_value(record.get(field.name))
-        self.heading.setText(f"{self.kind.label} {record['id']}: {records.describe(self.kind, record)}")
+        self.heading.setText(f"{self.kind.label} {record['id']}: {describe(self.kind, record)}")
         self._after_load()
 
     def _after_load(self) -> None:

@@ -6,7 +6,8 @@ from typing import Any, Protocol
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ...core import records
+from ...core.records import service as records
+from ...core.records.kinds import kind_named
 from ...core.records.service import ListQuery
 from ..context import AppContext
 from ..operations import Changes
@@ -38,7 +39,7 @@ class RelatedList(QWidget):
         super().__init__(parent)
         self._context = context
         self._navigator = navigator
-        self.kind = records.kind_named(kind_name)
+        self.kind = kind_named(kind_name)
         self._parent_field = parent_field
         self._parent_id: int | None = None
         layout = QVBoxLayout(self)
