@@ -252,3 +252,25 @@ def test_records_in_a_synced_folder_are_warned_about(qtbot: Any, tmp_path: Path,
     wait_idle(qtbot, context)
     assert any("Dropbox" in text for text in dialog_log.texts())
     window.close()
+
+
+def test_saving_an_inquirys_questions_keeps_their_short_titles(qtbot: Any, sync_context: Any, db: Any) -> None:
+    from desktop_app.core.records.inquiries import create_inquiry, get_inquiry
+    from desktop_app.gui.widgets.record_detail import QuestionsEditor
+
+    inquiry = create_inquiry(
+        db, {"subject": "Council questions"}, [{"text": "Which gifts were received?", "short_title": "Gifts"}]
+    )
+    editor = QuestionsEditor(sync_context)
+    qtbot.addWidget(editor)
+    editor.show_for(inquiry["id"])
+    assert editor.table.item(0, 1).text() == "Gifts"
+    editor.add_button.click()
+    editor.table.item(1, 0).setText("Who paid for the visits?")
+    editor.table.item(1, 1).setText("Funding")
+    editor.save()
+    saved = get_inquiry(db, inquiry["id"])["questions"]
+    assert [(q["text"], q["short_title"]) for q in saved] == [
+        ("Which gifts were received?", "Gifts"),
+        ("Who paid for the visits?", "Funding"),
+    ]

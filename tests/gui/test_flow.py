@@ -242,7 +242,7 @@ def test_a_new_inquiry_with_its_questions(qtbot: Any, open_window: Any) -> None:
     assert questions.isEnabled()
     qtbot.mouseClick(questions.add_button, Qt.MouseButton.LeftButton)
     questions.table.item(0, 0).setText("Which agreements bind the city?")
-    questions.table.item(0, 1).setCheckState(Qt.CheckState.Checked)  # transparency
+    questions.table.item(0, questions.FIRST_TOPIC).setCheckState(Qt.CheckState.Checked)  # transparency
     qtbot.mouseClick(questions.save_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, context)
     saved = next(i for i in list_inquiries(context.database()) if i["subject"] == "Request of the State Auditor")

@@ -68,7 +68,9 @@ class StatusHistory(QTableWidget):
 
 
 class QuestionsEditor(QWidget):
-    """An inquiry's questions, each with its topics; they can be changed until a response exists."""
+    """An inquiry's questions, each with its short title and topics; they can be changed until a response exists."""
+
+    FIRST_TOPIC = 2  # the columns: question, short title, then one per topic
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,16 +82,16 @@ class QuestionsEditor(QWidget):
         note.setWordWrap(True)
         layout.addWidget(note)
         self.topics = list(vocab.TOPICS)
-        self.table = QTableWidget(0, 1 + len(self.topics))
+        self.table = QTableWidget(0, self.FIRST_TOPIC + len(self.topics))
         self.table.setAccessibleName("Questions of the inquiry")
-        self.table.setHorizontalHeaderLabels(["Question", *vocab.TOPICS.values()])
+        self.table.setHorizontalHeaderLabels(["Question", "Short title", *vocab.TOPICS.values()])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(icon("new"), "Add a question")
         self.add_button.setAccessibleName("Add a question")
-        self.add_button.clicked.connect(lambda: self._add_row("", ""))
+        self.add_button.clicked.connect(lambda: self._add_row("", "", ""))
         self.remove_button = QPushButton(icon("delete"), "Remove the question")
         self.remove_button.setAccessibleName("Remove the chosen question")
         self.remove_button.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
@@ -115,15 +117,16 @@ class QuestionsEditor(QWidget):
             return
         self.table.setRowCount(0)
         for question in inquiry["questions"]:
-            self._add_row(question["text"], question["topics"])
+            self._add_row(question["text"], question["short_title"], question["topics"])
         self.table.resizeRowsToContents()
 
-    def _add_row(self, text: str, topics: str) -> None:
+    def _add_row(self, text: str, short_title: str, topics: str) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
         self.table.setItem(row, 0, QTableWidgetItem(text))
+        self.table.setItem(row, 1, QTableWidgetItem(short_title))
         chosen = set(vocab.split_words(topics))
-        for column, topic in enumerate(self.topics, start=1):
+        for column, topic in enumerate(self.topics, start=self.FIRST_TOPIC):
             item = QTableWidgetItem()
             item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
             item.setCheckState(Qt.CheckState.Checked if topic in chosen else Qt.CheckState.Unchecked)
@@ -133,12 +136,19 @@ class QuestionsEditor(QWidget):
         result = []
         for row in range(self.table.rowCount()):
             text_item = self.table.item(row, 0)
+            title_item = self.table.item(row, 1)
             topics = [
                 topic
-                for column, topic in enumerate(self.topics, start=1)
+                for column, topic in enumerate(self.topics, start=self.FIRST_TOPIC)
                 if (item := self.table.item(row, column)) is not None and item.checkState() == Qt.CheckState.Checked
             ]
-            result.append({"text": text_item.text() if text_item else "", "topics": topics})
+            result.append(
+                {
+                    "text": text_item.text() if text_item else "",
+                    "short_title": title_item.text() if title_item else "",
+                    "topics": topics,
+                }
+            )
         return result
 
     def save(self) -> None:
