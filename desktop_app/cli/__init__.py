@@ -1,0 +1,1 @@
+"""The command line over core: one module per group of commands, loading only what a command needs."""

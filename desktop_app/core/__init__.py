@@ -1,1 +1,1 @@
-"""Everything that is not a widget: records, files, search, reports and the command line. Never imports Qt."""
+"""Everything that is not a widget: records, files, search, reports. Never imports Qt, the window or the CLI."""
