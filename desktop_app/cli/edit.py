@@ -314,6 +314,9 @@ def cmd_show(context: Context) -> int:
     if kind is RESPONSE:
         _say_labelled(context, "Status", vocab.label(vocab.RESPONSE_STATUSES, record["status"]))
         _say_answers(context, record["answers"])
+        if record.get("withheld_evidence"):
+            _say_labelled(context, "Withheld from the letter", ", ".join(record["withheld_evidence"]))
+            _say_labelled(context, "Reason the letter gives", record.get("withheld_reason") or "(not given yet)")
     _say_questions(context, record.get("questions", []))
     _say_status_history(context, record.get("status_history", []))
     if record["files"]:
@@ -329,8 +332,6 @@ def _say_answers(context: Context, answers: list[dict[str, Any]]) -> None:
     for answer in answers:
         context.say(f"Question {answer['position']}: {answer['short_title'] or answer['question']}")
         _say_labelled(context, "Narrative", answer["narrative"])
-        if answer["excluded_evidence"]:
-            _say_labelled(context, "Left out", ", ".join(answer["excluded_evidence"]))
 
 
 def _say_questions(context: Context, questions: list[dict[str, Any]]) -> None:

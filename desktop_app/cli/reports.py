@@ -35,6 +35,21 @@ def register(commands: Any) -> None:
     command.add_argument("--signatory-name", metavar="NAME", help="who signs the letter")
     command.add_argument("--signatory-title", metavar="TITLE", help="the signatory's title")
     command.add_argument("--letter-date", metavar="YYYY-MM-DD", help="the letter's date (today if not given)")
+    command.add_argument(
+        "--acknowledge-unconfirmed",
+        action="store_true",
+        help="with --issue: send the letter although it states partnerships not yet confirmed (it says so)",
+    )
+    command.add_argument(
+        "--redact-names",
+        action="store_true",
+        help="with --issue: print [name withheld] wherever a recorded participant's name appears",
+    )
+    command.add_argument(
+        "--date-style",
+        choices=("us", "day_first"),
+        help="how letters write dates: us (December 2, 2026, the default) or day_first (2 December 2026)",
+    )
     command.set_defaults(handler=cmd_respond)
 
     command = commands.add_parser("narrative", help="set the narrative answering one question of a draft response")
@@ -53,19 +68,33 @@ def register(commands: Any) -> None:
     command.add_argument("--json", action="store_true", help="print JSON instead of lines")
     command.set_defaults(handler=cmd_evidence)
 
-    for name, help_text, leave_out in (
-        ("leave-out", "leave evidence out of the answer to one question of a draft response", True),
-        ("put-back", "put evidence left out back into the answer to one question", False),
-    ):
-        command = commands.add_parser(name, help=help_text)
-        command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
-        command.add_argument("question", type=int, metavar="QUESTION_NUMBER")
-        command.add_argument("refs", nargs="+", metavar="EVIDENCE", help="as 'evidence' names it, e.g. policy:3")
-        command.set_defaults(handler=cmd_leave_out if leave_out else cmd_put_back)
+    command = commands.add_parser(
+        "withhold",
+        aliases=["leave-out"],
+        help="withhold evidence from a draft letter, and give the reason the letter states",
+        description="Withholds evidence (as 'evidence' names it, e.g. policy:3) from the whole letter of a draft "
+        "response. The letter says how many items it withholds and why: --reason is needed before it is issued.",
+    )
+    command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
+    command.add_argument("refs", nargs="*", metavar="EVIDENCE", help="as 'evidence' names it, e.g. policy:3")
+    command.add_argument("--reason", metavar="TEXT", help="why the letter withholds them, in one sentence")
+    command.set_defaults(handler=cmd_withhold)
+
+    command = commands.add_parser("put-back", help="put evidence withheld from a draft letter back into it")
+    command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
+    command.add_argument("refs", nargs="+", metavar="EVIDENCE", help="as 'evidence' names it, e.g. policy:3")
+    command.set_defaults(handler=cmd_put_back)
 
 
 def cmd_respond(context: Context) -> int:
     args = context.args
+    if args.date_style is not None:
+        from ..core.reports.responses import set_date_style
+
+        set_date_style(context.database(), args.date_style)
+        context.say(f"Letters now write dates in the {args.date_style.replace('_', ' ')} style.")
+        if args.out is None and args.check is None and args.supersede is None:
+            return EXIT_OK
     if args.check is not None:
         return _check(context, args.check)
     if args.supersede is not None:
@@ -97,7 +126,12 @@ def _respond(context: Context) -> int:
     if changes:
         responses.set_letter(db, response_id, changes)
     if args.issue:
-        issued = responses.issue(db, response_id)
+        issued = responses.issue(
+            db,
+            response_id,
+            acknowledge_unconfirmed=args.acknowledge_unconfirmed,
+            redact_names=args.redact_names,
+        )
         _write(args.out, responses.issued_pdf(db, response_id))
         context.say(f"Issued response {response_id} and wrote it to {args.out}.")
         context.say(f"Its fingerprint (SHA-256) is {issued['pdf_sha256']}.")
@@ -184,38 +218,36 @@ def cmd_evidence(context: Context) -> int:
         for item in question["items"]:
             mark = " " if item["excluded"] else "x"
             context.say(f"  [{mark}] {item['ref']:<{width}}  {item['section']}: {item['description']}")
-    context.say("[x] in the letter, [ ] left out; 'leave-out' and 'put-back' change them.")
+    context.say("[x] in the letter, [ ] withheld from it; 'withhold' and 'put-back' change them.")
     return EXIT_OK
 
 
-def cmd_leave_out(context: Context) -> int:
-    return _change_left_out(context, leave_out=True)
-
-
-def cmd_put_back(context: Context) -> int:
-    return _change_left_out(context, leave_out=False)
-
-
-def _change_left_out(context: Context, *, leave_out: bool) -> int:
-    """Ticks or unticks evidence as the response workspace's check boxes do: the answer keeps what is left out."""
+def cmd_withhold(context: Context) -> int:
     from ..core.reports import responses
 
     args = context.args
-    db = context.database()
-    question = _question_of(responses.evidence(db, args.response), args.response, args.question)
-    offered = [item["ref"] for item in question["items"]]
-    unknown = [ref for ref in args.refs if ref not in offered]
+    if not args.refs and args.reason is None:
+        raise UserError("Name the evidence to withhold (as 'evidence' lists it), or give --reason.")
+    updated = responses.set_withheld(context.database(), args.response, withhold=args.refs, reason=args.reason)
+    if args.refs:
+        context.say(f"Withheld {', '.join(args.refs)} from the letter of response {args.response}.")
+    if args.reason is not None:
+        context.say(f"The letter gives as its reason: {updated['withheld_reason'] or '(none)'}")
+    elif updated["withheld_evidence"] and not updated["withheld_reason"]:
+        context.say(f'Give the reason the letter states before issuing it: withhold {args.response} --reason "…".')
+    return EXIT_OK
+
+
+def cmd_put_back(context: Context) -> int:
+    from ..core.reports import responses
+
+    args = context.args
+    current = responses.get_response(context.database(), args.response)["withheld_evidence"]
+    unknown = [ref for ref in args.refs if ref not in current]
     if unknown:
-        raise UserError(
-            f"{unknown[0]} is not evidence for question {args.question} of response {args.response}; "
-            f"'evidence {args.response} {args.question}' lists what is."
-        )
-    chosen = set(args.refs)
-    left_out = [item["ref"] for item in question["items"] if (leave_out if item["ref"] in chosen else item["excluded"])]
-    responses.set_answer(db, args.response, question["question_id"], excluded_evidence=left_out)
-    where = f"the answer to question {args.question} of response {args.response}"
-    refs = ", ".join(args.refs)
-    context.say(f"Left {refs} out of {where}." if leave_out else f"Put {refs} back into {where}.")
+        raise UserError(f"{unknown[0]} is not withheld from the letter of response {args.response}.")
+    responses.set_withheld(context.database(), args.response, put_back=args.refs)
+    context.say(f"Put {', '.join(args.refs)} back into the letter of response {args.response}.")
     return EXIT_OK
 
 

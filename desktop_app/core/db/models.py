@@ -268,20 +268,22 @@ class Response(RecordMixin, Base):
     pdf_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
     pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("response.id"))
+    # Space-separated "kind:id" references of evidence the clerk withholds from the letter, and why.
+    withheld_evidence: Mapped[str] = mapped_column(Text, default="")
+    withheld_reason: Mapped[str] = mapped_column(Text, default="")
+    issued_at: Mapped[str | None] = mapped_column(String(32))  # UTC ISO time of issue: the PDF's creation date
 
     answers: Mapped[list[ResponseAnswer]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
 class ResponseAnswer(Base):
-    """A response's answer to one question: the clerk's narrative and the evidence left out."""
+    """A response's answer to one question: the clerk's narrative."""
 
     __tablename__ = "response_answer"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id"), index=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("inquiry_question.id"))
     narrative: Mapped[str] = mapped_column(Text, default="")
-    # Space-separated "kind:id" references of evidence the clerk chose to leave out of the letter.
-    excluded_evidence: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (UniqueConstraint("response_id", "question_id", name="uq_response_answer_question"),)
 

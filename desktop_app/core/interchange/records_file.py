@@ -60,7 +60,15 @@ SECTIONS: tuple[tuple[str, Kind], ...] = (
 )
 # Attachments are not carried in the records file (a backup carries them); references to them are left empty.
 ATTACHMENT_REFERENCES = {"logo_attachment_id", "evidence_attachment_id", "pdf_attachment_id"}
-RESPONSE_EXTRA = ("status", "issued_on", "pdf_sha256", "supersedes_id")
+RESPONSE_EXTRA = (
+    "status",
+    "issued_on",
+    "issued_at",
+    "pdf_sha256",
+    "supersedes_id",
+    "withheld_evidence",
+    "withheld_reason",
+)
 STATUS_CHANGE_FIELDS = (
     "id",
     "partnership_id",
@@ -72,7 +80,7 @@ STATUS_CHANGE_FIELDS = (
     "recorded_at",
 )
 QUESTION_FIELDS = ("id", "position", "text", "topics", "short_title")
-ANSWER_FIELDS = ("id", "question_id", "narrative", "excluded_evidence")
+ANSWER_FIELDS = ("id", "question_id", "narrative")
 
 
 # ----- the schema ------------------------------------------------------------------------------------------
@@ -148,6 +156,7 @@ def build_schema() -> dict[str, Any]:
             "id": {"type": "integer"},
             "question_id": {"type": "integer"},
             "narrative": {"type": "string"},
+            # Written by earlier versions; read into the response's withheld evidence.
             "excluded_evidence": {"type": "string"},
         },
     }
@@ -171,8 +180,11 @@ def build_schema() -> dict[str, Any]:
         "responses": {
             "status": {"enum": ["draft", "issued", "superseded"]},
             "issued_on": {"type": ["string", "null"]},
+            "issued_at": {"type": ["string", "null"]},
             "pdf_sha256": {"type": "string"},
             "supersedes_id": {"type": ["integer", "null"]},
+            "withheld_evidence": {"type": "string"},
+            "withheld_reason": {"type": "string"},
             "answers": {"type": "array", "items": answer},
         },
         "participants": {},
@@ -411,6 +423,11 @@ def _insert_section(session: Session, kind: Kind, rows: list[dict[str, Any]]) ->
         values = _dated(row, date_fields + (["issued_on"] if kind is RESPONSE else []))
         questions = values.pop("questions", None)
         answers = values.pop("answers", None)
+        if answers:
+            answers = [dict(answer) for answer in answers]
+            earlier = sorted({ref for a in answers for ref in str(a.pop("excluded_evidence", "")).split()})
+            if earlier:
+                values["withheld_evidence"] = " ".join(sorted({*values.get("withheld_evidence", "").split(), *earlier}))
         if kind is INQUIRY and values.get("builtin_key") == BLACKBURN_HAWLEY_KEY:
             _refresh_builtin(session, values, questions or [])
             count += 1

@@ -127,12 +127,17 @@ def overview(session: Session, partnership_ids: Sequence[int]) -> Overview:
     return Overview(tuple(partnership_ids), tuple(groups), latest)
 
 
-def tally(session: Session, seen: Overview, topics: set[str], excluded_ids: set[int]) -> Tally:
-    """The counts of the actions on any of these topics, less those the clerk left out."""
+def _concerns(topics: set[str] | None, words: set[str]) -> bool:
+    """True when an action with these topic words belongs: to any of the topics, or to all actions (None)."""
+    return topics is None or bool(topics & words)
+
+
+def tally(session: Session, seen: Overview, topics: set[str] | None, excluded_ids: set[int]) -> Tally:
+    """The counts of the actions on any of these topics (all actions for None), less those the clerk withholds."""
     counts: Counter[tuple[str, str]] = Counter()
     held = 0
     for group in seen.groups:
-        if topics & group.words:
+        if _concerns(topics, group.words):
             held += group.number
             for facet in facets(group.kind, group.status, group.risk_level):
                 counts[facet] += group.number
@@ -143,7 +148,7 @@ def tally(session: Session, seen: Overview, topics: set[str], excluded_ids: set[
             for words, kind, status, risk_level in session.connection().execute(
                 select(*columns).where(scope.condition, _ACTION.id.in_(sorted(excluded_ids)))
             ):
-                if topics & set(vocab.split_words(words)):
+                if _concerns(topics, set(vocab.split_words(words))):
                     left_out += 1
                     counts.subtract(facets(kind, status, risk_level))
     order = {"Kind": 0, "Status": 1, "Risk": 2}
@@ -155,13 +160,13 @@ def tally(session: Session, seen: Overview, topics: set[str], excluded_ids: set[
 
 
 def most_recent(
-    session: Session, seen: Overview, topics: set[str], excluded_ids: set[int], number: int
+    session: Session, seen: Overview, topics: set[str] | None, excluded_ids: set[int], number: int
 ) -> list[ActionRow]:
-    """The ``number`` latest actions on these topics the clerk has not left out, oldest first, as listed."""
+    """The ``number`` latest actions on these topics (any, for None) not withheld, oldest first, as listed."""
     if number <= 0:
         return []
     # Topics are matched on the stored texts the groups found, so a text matches here exactly when it does there.
-    matching = sorted({group.topics for group in seen.groups if topics & group.words})
+    matching = sorted({group.topics for group in seen.groups if _concerns(topics, group.words)})
     if not matching:
         return []
     chosen: list[tuple[dt.date, int]] = []
@@ -189,3 +194,19 @@ def most_recent(
     ids = [action_id for _, action_id in latest]
     found = {row.id: row for row in session.connection().execute(select(*ITEM_COLUMNS).where(_ACTION.id.in_(ids)))}
     return [found[action_id] for action_id in ids]
+
+
+def overdue(session: Session, seen: Overview, as_of: dt.date) -> list[tuple[int, str]]:
+    """(id, topics) of every planned or open action whose follow-up was due before the date, oldest due first."""
+    found: list[tuple[dt.date, int, str]] = []
+    for scope in scopes(seen.partnership_ids):
+        found += (
+            session.connection()
+            .execute(
+                select(_ACTION.due_on, _ACTION.id, _ACTION.topics).where(
+                    scope.condition, _ACTION.status.in_(OPEN_STATUSES), _ACTION.due_on < as_of
+                )
+            )
+            .all()
+        )
+    return [(action_id, words) for _, action_id, words in sorted(found)]

@@ -23,11 +23,18 @@ from ..records.inquiries import builtin_inquiry_id
 from ..records.kinds import INQUIRY, RESPONSE
 from ..records.plain import Record, to_plain
 from ..records.service import create_in, load, update_in
+from . import facts as letter_facts
 from . import named_values
-from .content import evidence_catalogue, gather_letter, jurisdiction_display, require_home
-from .letter import render_letter
+from .archival import archival_copy, pdfa_2b_problems
+from .dates import set_date_style_in
+from .document import Letter, replace_texts, texts
+from .gather import gather, participant_names_in, require_home
+from .layout import render_letter
 from .named_values import named_values as named_value_descriptions
-from .narratives import default_closing, default_introduction, default_narrative
+from .narratives import default_closing, default_introduction
+from .pdf_finish import finish_pdf
+from .personal_data import name_hits, redact
+from .wording import compose, jurisdiction_display
 
 __all__ = [
     "check_issued",
@@ -40,11 +47,15 @@ __all__ = [
     "latest_response",
     "list_responses",
     "named_value_descriptions",
+    "readiness",
     "render_pdf",
     "set_answer",
+    "set_date_style",
     "set_letter",
+    "set_withheld",
     "supersede",
 ]
+NAME_REPLACEMENT = "[name withheld]"
 
 LETTER_FIELDS = (
     "letter_date",
@@ -72,12 +83,12 @@ def response_plain(response: models.Response) -> Record:
             "question": question.text,
             "topics": vocab.split_words(question.topics),
             "narrative": stored[question.id].narrative if question.id in stored else "",
-            "excluded_evidence": vocab.split_words(stored[question.id].excluded_evidence)
-            if question.id in stored
-            else [],
         }
         for question in inquiry.questions
     ]
+    record["withheld_evidence"] = vocab.split_words(response.withheld_evidence)
+    record["withheld_reason"] = response.withheld_reason
+    record["issued_at"] = response.issued_at
     return record
 
 
@@ -92,7 +103,7 @@ def response_inquiry(response: models.Response) -> models.Inquiry:
 
 def _answers_snapshot(response: models.Response) -> list[dict[str, Any]]:
     return [
-        {"question_id": a.question_id, "narrative": a.narrative, "excluded_evidence": a.excluded_evidence}
+        {"question_id": a.question_id, "narrative": a.narrative}
         for a in sorted(response.answers, key=lambda a: a.question_id)
     ]
 
@@ -159,11 +170,8 @@ def create_draft_in(session: Session, inquiry_id: int, actor: str) -> models.Res
         actor,
     )
     for question in inquiry.questions:
-        response.answers.append(
-            models.ResponseAnswer(
-                question_id=question.id, narrative=default_narrative(inquiry.builtin_key, question.position)
-            )
-        )
+        # The records' answer is written for each question; the narrative is for the clerk's own words.
+        response.answers.append(models.ResponseAnswer(question_id=question.id, narrative=""))
     session.flush()
     index_record_in(session, "response", response.id)  # again, now with its narratives
     _audit_answers(session, response, actor)
@@ -258,25 +266,10 @@ def set_letter(db: Database, response_id: int, changes: Mapping[str, Any], actor
         return response_plain(update_in(session, RESPONSE, response_id, changes, actor or current_actor()))
 
 
-def set_answer(
-    db: Database,
-    response_id: int,
-    question_id: int,
-    *,
-    narrative: str | None = None,
-    excluded_evidence: Iterable[str] | None = None,
-    actor: str | None = None,
-) -> Record:
-    """Sets a draft's narrative for one question and/or the evidence left out ("kind:id" references)."""
-    if narrative is not None:
-        narrative = named_values.clean_text(narrative)
-        named_values.check_text(narrative)
-    refs: list[str] | None = None
-    if excluded_evidence is not None:
-        refs = sorted({ref.strip() for ref in excluded_evidence if ref and ref.strip()})
-        bad = [ref for ref in refs if ":" not in ref or any(c.isspace() for c in ref)]
-        if bad:
-            raise UserError(f"{bad[0]!r} is not a reference to evidence; references look like policy:3.")
+def set_answer(db: Database, response_id: int, question_id: int, *, narrative: str, actor: str | None = None) -> Record:
+    """Sets a draft's narrative for one question: the clerk's own words, before what the records hold."""
+    narrative = named_values.clean_text(narrative)
+    named_values.check_text(narrative)
     actor = actor or current_actor()
     with db.writing() as session:
         response = _load_response(session, response_id)
@@ -287,49 +280,303 @@ def set_answer(
         before = {"answers": _answers_snapshot(response)}
         answer = next((a for a in response.answers if a.question_id == question_id), None)
         if answer is None:
-            answer = models.ResponseAnswer(question_id=question_id, narrative="", excluded_evidence="")
+            answer = models.ResponseAnswer(question_id=question_id, narrative="")
             response.answers.append(answer)
-        if narrative is not None:
-            answer.narrative = narrative
-        if refs is not None:
-            answer.excluded_evidence = " ".join(refs)
+        answer.narrative = narrative
         session.flush()
-        if narrative is not None:
-            index_record_in(session, "response", response.id)
+        index_record_in(session, "response", response.id)
         _audit_answers(session, response, actor, before=before)
         return response_plain(response)
 
 
+def _withheld_snapshot(response: models.Response) -> dict[str, Any]:
+    return {"withheld_evidence": response.withheld_evidence, "withheld_reason": response.withheld_reason}
+
+
+def set_withheld(
+    db: Database,
+    response_id: int,
+    *,
+    withhold: Iterable[str] = (),
+    put_back: Iterable[str] = (),
+    reason: str | None = None,
+    actor: str | None = None,
+) -> Record:
+    """Withholds evidence from a draft's letter, or puts it back ("kind:id" as 'evidence' lists it), and/or
+    sets the reason the letter gives for what it withholds."""
+    adding = {ref.strip() for ref in withhold if ref and ref.strip()}
+    removing = {ref.strip() for ref in put_back if ref and ref.strip()}
+    actor = actor or current_actor()
+    with db.writing() as session:
+        response = _load_response(session, response_id)
+        _refuse_unless_draft(response)
+        if adding:
+            offered = {item["ref"] for item in _catalogue(session, response)}
+            unknown = sorted(adding - offered)
+            if unknown:
+                raise UserError(
+                    f"{unknown[0]} is not evidence this letter offers; 'evidence {response_id}' lists what is."
+                )
+        before = _withheld_snapshot(response)
+        refs = (set(vocab.split_words(response.withheld_evidence)) | adding) - removing
+        response.withheld_evidence = " ".join(sorted(refs, key=_ref_order))
+        if reason is not None:
+            response.withheld_reason = " ".join(named_values.clean_text(reason).split())
+        after = _withheld_snapshot(response)
+        if after != before:
+            session.flush()
+            append_event(
+                session,
+                actor=actor,
+                action="set_withheld",
+                record_kind="response",
+                record_id=response.id,
+                before=before,
+                after=after,
+            )
+        return response_plain(response)
+
+
+def _ref_order(ref: str) -> tuple[str, int]:
+    kind, _, number = ref.partition(":")
+    return kind, int(number) if number.isdigit() else 0
+
+
+def _catalogue(session: Session, response: models.Response) -> list[dict[str, Any]]:
+    """Every piece of evidence the letter offers, withheld or not, in appendix order."""
+    gathered = gather(session, response, response.issued_on or today())
+    withheld = gathered.withheld
+    gathered.withheld = frozenset()  # the catalogue offers everything, withheld or not
+    everything = letter_facts.build(session, gathered)
+    found: list[dict[str, Any]] = []
+    catalogues = (
+        everything.partnerships,
+        everything.agreements,
+        everything.activities,
+        everything.oversight,
+        everything.policies,
+    )
+    for catalogue in catalogues:
+        for item in catalogue.items:
+            found.append(
+                {
+                    "ref": item.ref,
+                    "appendix": catalogue.letter,
+                    "section": catalogue.what.capitalize(),
+                    "description": item.description,
+                    "excluded": item.ref in withheld,
+                    "topics": sorted(item.topics),
+                    "attachment_ids": list(item.attachment_ids),
+                }
+            )
+    if everything.participants:
+        found.append(
+            {
+                "ref": "counts:participants",
+                "appendix": "F",
+                "section": "Participants",
+                "description": f"Counts of the {everything.participants_total} participants by visa category, "
+                "sponsor and vetting step",
+                "excluded": "counts:participants" in withheld,
+                "topics": ["visa_programs"],
+                "attachment_ids": [],
+            }
+        )
+    for number, attachment_id, concerns in everything.enclosures:
+        row = everything.gathered.attachments[attachment_id]
+        ref = f"attachment:{attachment_id}"
+        found.append(
+            {
+                "ref": ref,
+                "appendix": "G",
+                "section": "Enclosed documents",
+                "description": f"{row.title} (concerns {concerns})",
+                "excluded": ref in withheld,
+                "topics": [],
+                "attachment_ids": [attachment_id],
+            }
+        )
+    return found
+
+
+# Which kinds of evidence bear on which topics, for the window's checklist under each question.
+_SECTIONS_BY_TOPIC = {
+    "transparency": {"A", "B", "C", "G"},
+    "free_expression": {"B", "G"},
+    "espionage": {"B", "C", "G"},
+    "economic_coercion": {"B", "C", "G"},
+    "visa_programs": {"C", "F", "G"},
+}
+
+
 def evidence(db: Database, response_id: int) -> list[dict[str, Any]]:
-    """Per question, the evidence available with a stable "kind:id" ref, a description and whether it is left out."""
+    """Per question, the evidence its answer draws on ("kind:id" refs), each marked withheld or not.
+
+    What is withheld is withheld from the whole letter: the same item under two questions is one item.
+    """
     with db.reading() as session:
-        return evidence_catalogue(session, _load_response(session, response_id))
+        response = _load_response(session, response_id)
+        catalogue = _catalogue(session, response)
+        inquiry = response_inquiry(response)
+        result: list[dict[str, Any]] = []
+        for question in inquiry.questions:
+            topics = set(vocab.split_words(question.topics))
+            appendices = set().union(*(_SECTIONS_BY_TOPIC.get(topic, set()) for topic in topics)) if topics else {"A"}
+            items = [
+                item
+                for item in catalogue
+                if item["appendix"] in appendices or (item["appendix"] in "DE" and topics & set(item["topics"]))
+            ]
+            result.append({"question_id": question.id, "position": question.position, "items": items})
+        return result
+
+
+def letter_evidence(db: Database, response_id: int) -> list[dict[str, Any]]:
+    """Every piece of evidence the letter offers, in appendix order, each marked withheld or not."""
+    with db.reading() as session:
+        return _catalogue(session, _load_response(session, response_id))
 
 
 # ----- the PDF, issuing, superseding, checking ------------------------------------------------------------------
 
 
+def set_date_style(db: Database, style: str) -> None:
+    """Chooses how letters write dates: "us" (December 2, 2026) or "day_first" (2 December 2026)."""
+    with db.writing() as session:
+        set_date_style_in(session, style)
+
+
+def _created(response: models.Response) -> dt.datetime | None:
+    if not response.issued_at:
+        return None
+    return dt.datetime.fromisoformat(response.issued_at.replace("Z", "+00:00"))
+
+
+def _letter_in(session: Session, response: models.Response, on: dt.date) -> tuple[Letter, letter_facts.Facts]:
+    facts = letter_facts.build(session, gather(session, response, on))
+    letter = compose(facts, _created(response))
+    if response.issued_on is not None:
+        # An issued letter never prints a participant's name: it was checked, or redacted, when it was issued.
+        names = participant_names_in(session)
+        if names:
+            letter = replace_texts(letter, lambda text: redact(text, names, NAME_REPLACEMENT)[0])
+    return letter, facts
+
+
+def _pdf(letter: Letter) -> bytes:
+    return finish_pdf(
+        render_letter(letter),
+        title=letter.title,
+        author=letter.letterhead_title,
+        subject=letter.subject,
+        keywords="sister-city partnerships; oversight inquiry response",
+        created=letter.created,
+    )
+
+
 def _render_in(session: Session, response: models.Response, on: dt.date) -> bytes:
-    return render_letter(gather_letter(session, response, on))
+    return _pdf(_letter_in(session, response, on)[0])
 
 
 def render_pdf(db: Database, response_id: int) -> bytes:
     """The response's letter as PDF bytes, from the records as they are now (a draft is marked as such)."""
     with db.reading() as session:
-        return _render_in(session, _load_response(session, response_id), today())
+        response = _load_response(session, response_id)
+        return _render_in(session, response, response.issued_on or today())
 
 
-def issue(db: Database, response_id: int, actor: str | None = None) -> Record:
-    """Freezes a draft: its PDF is stored as an attachment with its SHA-256 and the response becomes issued."""
+def _document_hits(session: Session, attachment_ids: Iterable[int], names: list[str]) -> list[dict[str, str]]:
+    if not names:
+        return []
+    hits: list[dict[str, str]] = []
+    rows = session.execute(
+        select(
+            models.Attachment.id,
+            models.Attachment.title,
+            models.Attachment.original_name,
+            models.Attachment.extracted_text,
+        )
+        .where(models.Attachment.id.in_(list(attachment_ids)))
+        .order_by(models.Attachment.id)
+    )
+    for attachment_id, title, file_name, text in rows:
+        found = name_hits([(f"the enclosed document {title or file_name}", text or "")], names)
+        if found:
+            hits.append({"ref": f"attachment:{attachment_id}", "where": found[0].where, "excerpt": found[0].excerpt})
+    return hits
+
+
+def _readiness_in(session: Session, response: models.Response) -> dict[str, Any]:
+    letter, facts = _letter_in(session, response, response.letter_date or today())
+    names = participant_names_in(session)
+    in_letter = name_hits(texts(letter), names) if names else []
+    home = facts.gathered.home
+    signatory = response.signatory_name.strip() or home.signatory_name.strip() or home.clerk_name.strip()
+    return {
+        "unconfirmed": len(facts.unconfirmed),
+        "withheld": len(facts.withheld),
+        "reason_missing": bool(facts.withheld) and not response.withheld_reason.strip(),
+        "signatory_missing": not signatory,
+        "name_hits": [{"where": hit.where, "excerpt": hit.excerpt} for hit in in_letter],
+        "document_hits": _document_hits(session, [a for _, a, _ in facts.enclosures], names),
+        "warnings": [w for answer in letter.answers for w in answer.warnings] + list(letter.other_warnings),
+    }
+
+
+def readiness(db: Database, response_id: int) -> dict[str, Any]:
+    """What stands in the way of issuing a draft, and what the letter flags, for the window and the command line."""
+    with db.reading() as session:
+        return _readiness_in(session, _load_response(session, response_id))
+
+
+def issue(
+    db: Database,
+    response_id: int,
+    actor: str | None = None,
+    *,
+    acknowledge_unconfirmed: bool = False,
+    redact_names: bool = False,
+) -> Record:
+    """Freezes a draft: its PDF is stored with its SHA-256, and a PDF/A-2b archival copy beside it.
+
+    Refused, with a sentence saying what to do, while the letter withholds evidence without a reason, states
+    unconfirmed partnerships without the clerk's acknowledgment, or prints a participant's name (unless the clerk
+    asks for names to be redacted); both the acknowledgment and any redaction are recorded in the audit trail.
+    """
     actor = actor or current_actor()
     with db.writing() as session:
         response = _load_response(session, response_id)
         _refuse_unless_draft(response)
         home = require_home(session)
-        if not (response.signatory_name.strip() or home.signatory_name.strip() or home.clerk_name.strip()):
+        ready = _readiness_in(session, response)
+        if ready["signatory_missing"]:
             raise UserError(
                 "Say who signs the letter before issuing it: give the signatory's name and title "
                 '(respond --signatory-name "NAME" --signatory-title "TITLE").'
+            )
+        if ready["reason_missing"]:
+            raise UserError(
+                f"The letter withholds {ready['withheld']} item(s) of evidence; give the reason it states before "
+                f'issuing it (withhold {response_id} --reason "REASON").'
+            )
+        if ready["unconfirmed"] and not acknowledge_unconfirmed:
+            raise UserError(
+                f"{ready['unconfirmed']} partnership(s) in this letter come from a public list and are unconfirmed; "
+                "confirm them in the records, or issue with --acknowledge-unconfirmed to send the letter saying so."
+            )
+        if ready["document_hits"]:
+            hit = ready["document_hits"][0]
+            raise UserError(
+                f"{hit['where'][0].upper()}{hit['where'][1:]} names a recorded participant (“{hit['excerpt']}”); "
+                f"withhold it from the letter (withhold {response_id} {hit['ref']}) before issuing."
+            )
+        if ready["name_hits"] and not redact_names:
+            hit = ready["name_hits"][0]
+            more = len(ready["name_hits"]) - 1
+            also = f", and {more} more place(s)" if more else ""
+            raise UserError(
+                f"The letter names a recorded participant in {hit['where']} (“{hit['excerpt']}”){also}; edit the "
+                "text, or issue with --redact-names to print [name withheld] in its place."
             )
         before = to_plain(RESPONSE, response)
         issued_on = today()
@@ -337,25 +584,34 @@ def issue(db: Database, response_id: int, actor: str | None = None) -> Record:
             response.letter_date = issued_on
         response.status = "issued"
         response.issued_on = issued_on
+        response.issued_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         session.flush()
-        data = _render_in(session, response, issued_on)
-        sha256, size = store_bytes(session, data)
-        name = f"response-{response.id}-{response.letter_date.isoformat()}.pdf"
-        attachment = add_attachment_in(
-            session,
-            sha256=sha256,
-            size=size,
-            original_name=name,
-            title=f"Response of {jurisdiction_display(home)} of {response.letter_date.isoformat()}",
-            media_type="application/pdf",
-            actor=actor,
+        letter, _ = _letter_in(session, response, issued_on)
+        data = _pdf(letter)
+        created = _created(response)
+        assert created is not None  # set just above
+        archival = archival_copy(
+            data, title=letter.title, author=letter.letterhead_title, subject=letter.subject, created=created
         )
-        attachment.is_record = True
-        link_in(session, attachment.id, "response", response.id, actor, role="issued_letter")
-        read_text_in(session, attachment.id)
+        problems = pdfa_2b_problems(archival)
+        if problems:
+            raise UserError(f"The archival copy of the letter could not be made: {problems[0]}")
+        stem = f"response-{response.id}-{response.letter_date.isoformat()}"
+        title = f"Response of {jurisdiction_display(home)} of {response.letter_date.isoformat()}"
+        attachment = _store_pdf(session, data, f"{stem}.pdf", title, actor, response.id, "issued_letter")
+        archive = _store_pdf(
+            session,
+            archival,
+            f"{stem}-archival-PDF-A-2b.pdf",
+            f"{title} (archival copy, PDF/A-2b)",
+            actor,
+            response.id,
+            "archival_copy",
+        )
         response.pdf_attachment_id = attachment.id
-        response.pdf_sha256 = sha256
+        response.pdf_sha256 = attachment.sha256
         session.flush()
+        superseded = _mark_superseded(session, response, actor)
         append_event(
             session,
             actor=actor,
@@ -363,41 +619,89 @@ def issue(db: Database, response_id: int, actor: str | None = None) -> Record:
             record_kind="response",
             record_id=response.id,
             before=before,
-            after=to_plain(RESPONSE, response),
+            after={
+                **to_plain(RESPONSE, response),
+                "archival_sha256": archive.sha256,
+                "acknowledged_unconfirmed": ready["unconfirmed"] if acknowledge_unconfirmed else 0,
+                "redacted": [hit["where"] for hit in ready["name_hits"]],
+                "supersedes": superseded,
+            },
         )
         return response_plain(response)
 
 
+def _store_pdf(
+    session: Session, data: bytes, name: str, title: str, actor: str, response_id: int, role: str
+) -> models.Attachment:
+    sha256, size = store_bytes(session, data)
+    attachment = add_attachment_in(
+        session, sha256=sha256, size=size, original_name=name, title=title, media_type="application/pdf", actor=actor
+    )
+    attachment.is_record = True
+    link_in(session, attachment.id, "response", response_id, actor, role=role)
+    read_text_in(session, attachment.id)
+    return attachment
+
+
+def _mark_superseded(session: Session, response: models.Response, actor: str) -> int | None:
+    """Once the new letter is issued, the one it supersedes is marked superseded, in the same transaction."""
+    if response.supersedes_id is None:
+        return None
+    old = session.get(models.Response, response.supersedes_id)
+    if old is None or old.status != "issued":
+        return None
+    before = to_plain(RESPONSE, old)
+    old.status = "superseded"
+    session.flush()
+    append_event(
+        session,
+        actor=actor,
+        action="supersede",
+        record_kind="response",
+        record_id=old.id,
+        before=before,
+        after={**to_plain(RESPONSE, old), "superseded_by": response.id},
+    )
+    return old.id
+
+
 def supersede(db: Database, response_id: int, actor: str | None = None) -> Record:
-    """A new draft copying an issued response's letter and answers; the old one is marked superseded."""
+    """A new draft copying an issued response's letter, answers and what it withholds.
+
+    The issued letter stays issued, and is marked superseded only when the new one is issued.
+    """
     actor = actor or current_actor()
     with db.writing() as session:
         old = _load_response(session, response_id)
         if old.status != "issued":
             raise UserError(f"Only an issued response can be superseded; response {response_id} is {old.status}.")
-        before = to_plain(RESPONSE, old)
+        pending = session.scalars(
+            select(models.Response.id).where(
+                models.Response.supersedes_id == old.id,
+                models.Response.status == "draft",
+                models.Response.deleted_at.is_(None),
+            )
+        ).first()
+        if pending is not None:
+            raise UserError(f"Draft response {pending} already supersedes response {response_id}; continue that one.")
         new = create_draft_in(session, old.inquiry_id, actor)
         for name in ("signatory_name", "signatory_title", "include_optional_recipients", "introduction", "closing"):
             setattr(new, name, getattr(old, name))
         new.supersedes_id = old.id
+        new.withheld_evidence = old.withheld_evidence
+        new.withheld_reason = old.withheld_reason
         copied = {a.question_id: a for a in old.answers}
         for answer in new.answers:
             if answer.question_id in copied:
                 answer.narrative = copied[answer.question_id].narrative
-                answer.excluded_evidence = copied[answer.question_id].excluded_evidence
-        old.status = "superseded"
         session.flush()
         index_record_in(session, "response", new.id)
-        append_event(
+        _audit_answers(
             session,
-            actor=actor,
-            action="supersede",
-            record_kind="response",
-            record_id=old.id,
-            before=before,
-            after={**to_plain(RESPONSE, old), "superseded_by": new.id},
+            new,
+            actor,
+            extra={"supersedes_id": old.id, **to_plain(RESPONSE, new), **_withheld_snapshot(new)},
         )
-        _audit_answers(session, new, actor, extra={"supersedes_id": old.id, **to_plain(RESPONSE, new)})
         return response_plain(new)
 
 

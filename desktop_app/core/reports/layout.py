@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
-from typing import Any, TypeAlias
+from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -12,6 +14,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -30,7 +33,7 @@ from reportlab.platypus import (
 from reportlab.platypus import Paragraph as PlatypusParagraph
 
 from ..errors import UserError
-from .content import Answer, Letter, Section, long_date
+from .document import AnswerText, Appendix, Letter
 from .fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, markup, multiline_markup, register_fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = LETTER
@@ -42,8 +45,11 @@ INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#9a9a9a")
 HEADER_FILL = colors.HexColor("#e9ecef")
-# A table cell: plain text, or flowables laid out by the caller.
-Cell: TypeAlias = str | Flowable | list[Flowable]
+# A cell longer than this (in characters) shows its first SHORT_CELL and is printed in full below its table:
+# a table row cannot split across pages.
+LONG_CELL = 900
+SHORT_CELL = 500
+LIST_ENCLOSURES_UP_TO = 8
 
 
 class Paragraph(PlatypusParagraph):  # type: ignore[misc]
@@ -115,7 +121,9 @@ def style_sheet() -> StyleSheet1:
         )
     )
     sheet.add(ParagraphStyle("Note", parent=base, fontSize=9, leading=12, textColor=MUTED))
-    sheet.add(ParagraphStyle("Cell", parent=base, fontSize=8.5, leading=10.5, spaceAfter=0))
+    # uriWasteReduce lets a long web address break at its slashes rather than overflow its cell.
+    sheet.add(ParagraphStyle("Cell", parent=base, fontSize=8.5, leading=10.5, spaceAfter=0, uriWasteReduce=0.3))
+    sheet.add(ParagraphStyle("Flag", parent=base, leftIndent=12, textColor=colors.HexColor("#7a2e00")))
     sheet.add(ParagraphStyle("HeaderCell", parent=base, fontName=SERIF_BOLD, fontSize=8, leading=10.5, spaceAfter=0))
     sheet.add(ParagraphStyle("Fingerprint", parent=base, fontSize=7.6, leading=10, spaceAfter=0))
     sheet.add(ParagraphStyle("Footer", parent=base, fontSize=7.5, leading=9, textColor=MUTED, spaceAfter=0))
@@ -138,16 +146,68 @@ def _paragraphs(text: str, style: ParagraphStyle) -> list[Flowable]:
     return [Paragraph(multiline_markup(block), style) for block in blocks if block]
 
 
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def cell_markup(text: str) -> str:
+    """A cell's text as markup: line breaks kept, web addresses made into links."""
+    out: list[str] = []
+    position = 0
+    for found in _URL.finditer(text):
+        out.append(multiline_markup(text[position : found.start()]))
+        url = found.group(0).rstrip(".,;)")
+        out.append(f'<a href="{escape(url, {chr(34): "&quot;"})}" color="#1a4f8b"><u>{markup(url)}</u></a>')
+        out.append(multiline_markup(found.group(0)[len(url) :]))
+        position = found.end()
+    out.append(multiline_markup(text[position:]))
+    return "".join(out)
+
+
+class _Bookmark(Flowable):  # type: ignore[misc]
+    """An invisible mark that adds an entry to the PDF's bookmarks where it is drawn."""
+
+    def __init__(self, title: str, key: str, level: int = 0) -> None:
+        super().__init__()
+        self.title, self.key, self.level = title, key, level
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.bookmarkPage(self.key)
+        self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
+
+
+def _cut(text: str) -> tuple[str, bool]:
+    """A cell's text short enough for a table row; True when the rest is printed below the table."""
+    if len(text) <= LONG_CELL:
+        return text, False
+    cut = text.rfind(" ", 0, SHORT_CELL)
+    cut = cut if cut > SHORT_CELL // 2 else SHORT_CELL
+    return text[:cut].rstrip() + " … (continued below the table)", True
+
+
 def _table(
-    headers: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[float], sheet: StyleSheet1
-) -> Table:
-    """A table that splits across pages with its header row repeated; every cell wraps."""
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    sheet: StyleSheet1,
+    numbers: Sequence[str] = (),
+) -> list[Flowable]:
+    """A table that splits across pages with its header row repeated; a text too long for a row follows it."""
     cell, header_cell = sheet["Cell"], sheet["HeaderCell"]
     data: list[list[Any]] = [[Paragraph(markup(h), header_cell) for h in headers]]
-    data += [
-        [value if isinstance(value, Flowable | list) else Paragraph(multiline_markup(value), cell) for value in row]
-        for row in rows
-    ]
+    continued: list[tuple[str, str]] = []
+    for index, row in enumerate(rows):
+        cells = []
+        for column, value in enumerate(row):
+            shown, cut = _cut(value)
+            if cut:
+                label = numbers[index] if index < len(numbers) else f"Row {index + 1}"
+                continued.append((f"{label}, {headers[column].lower()}", value))
+            cells.append(Paragraph(cell_markup(shown), cell))
+        data.append(cells)
     table = Table(data, colWidths=[TEXT_WIDTH * w for w in widths], repeatRows=1, splitByRow=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -164,13 +224,16 @@ def _table(
             ]
         )
     )
-    return table
+    flow: list[Flowable] = [table, Spacer(1, 8)]
+    for label, text in continued:
+        flow.append(Paragraph(f"<b>{markup(label)}</b>", sheet["Note"]))
+        flow += _paragraphs(text, sheet["Cell"])
+    return flow
 
 
 def _letterhead(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
     lines: list[Flowable] = [Paragraph(markup(letter.letterhead_title), sheet["Letterhead"])]
-    detail = [letter.letterhead_subtitle, *letter.letterhead_lines]
-    lines += [Paragraph(markup(line), sheet["LetterheadLine"]) for line in detail]
+    lines += [Paragraph(markup(line), sheet["LetterheadLine"]) for line in letter.letterhead_lines]
     if letter.logo:
         logo = _logo_flowable(letter.logo)
         head = Table([[logo, lines]], colWidths=[logo.drawWidth + 12, TEXT_WIDTH - logo.drawWidth - 12], hAlign="LEFT")
@@ -203,14 +266,20 @@ def _logo_flowable(data: bytes) -> Image:
 
 
 def _recipients(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
-    blocks = [Paragraph(multiline_markup(block), sheet["Address"]) for block in letter.recipients]
+    blocks = [block for block in letter.recipients if block.strip()]
     if not blocks:
         return []
-    rows = [blocks[index : index + 2] for index in range(0, len(blocks), 2)]
-    if len(rows[-1]) == 1 and len(blocks) > 1:
+    if len(blocks) == 1 or sum(len(block) for block in blocks) > LONG_CELL:
+        # One address, or addresses too long to sit side by side: one under the other, free to split.
+        flow: list[Flowable] = []
+        for block in blocks:
+            flow += [Paragraph(multiline_markup(block), sheet["Address"]), Spacer(1, 8)]
+        return flow
+    cells = [Paragraph(multiline_markup(block), sheet["Address"]) for block in blocks]
+    rows = [cells[index : index + 2] for index in range(0, len(cells), 2)]
+    if len(rows[-1]) == 1:
         rows[-1].append(Spacer(1, 1))
-    width = TEXT_WIDTH / 2 if len(blocks) > 1 else TEXT_WIDTH
-    table = Table(rows, colWidths=[width] * len(rows[0]), hAlign="LEFT")
+    table = Table(rows, colWidths=[TEXT_WIDTH / 2] * 2, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -224,142 +293,82 @@ def _recipients(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
     return [table, Spacer(1, 8)]
 
 
-def _answer(answer: Answer, sheet: StyleSheet1) -> list[Flowable]:
-    title = answer.short_title or f"Question {answer.position}"
+def _answer(answer: AnswerText, sheet: StyleSheet1) -> list[Flowable]:
     flow: list[Flowable] = [
-        CondPageBreak(1.6 * inch),
-        Paragraph(f"{answer.position}. {markup(title)}", sheet["Question"]),
+        CondPageBreak(1.4 * inch),
+        _Bookmark(f"{answer.position}. {answer.title}", f"answer-{answer.position}", 1),
+        Paragraph(f"{answer.position}. {markup(answer.title)}", sheet["Question"]),
         Paragraph(f"“{markup(answer.question)}”", sheet["Quote"]),
     ]
-    flow += _paragraphs(answer.narrative, sheet["Body"])
-    if answer.nothing_held:
-        flow.append(Paragraph(markup(answer.nothing_held), sheet["Body"]))
-    for section in answer.sections:
-        flow += _section(section, sheet)
-    return flow
-
-
-def _section(section: Section, sheet: StyleSheet1) -> list[Flowable]:
-    rows = [row for item in section.listed for row in item.rows]
-    # Room for the heading, the table's header row and a row or two; a table longer than that splits.
-    flow: list[Flowable] = [CondPageBreak(1.1 * inch), Paragraph(markup(section.title), sheet["EvidenceHeading"])]
-    if section.summarised:
-        flow.append(Paragraph(markup(section.summary_note), sheet["Body"]))
-        counts = [(what, value, f"{number:,}") for what, value, number in section.facet_counts]
-        if counts:
-            flow += [_table(("Counted by", "Value", "Number"), counts, (0.25, 0.55, 0.2), sheet), Spacer(1, 8)]
-    flow += [_table(section.headers, rows, section.widths, sheet), Spacer(1, 8)]
+    for paragraph in answer.paragraphs:
+        flow += _paragraphs(paragraph, sheet["Body"])
+    for warning in answer.warnings:
+        flow.append(Paragraph(f"<b>Flagged:</b> {markup(warning)}", sheet["Flag"]))
     return flow
 
 
 def _closing(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
-    signature: list[Flowable] = [Spacer(1, 6), *_paragraphs(letter.closing, sheet["Body"])]
-    signature += [Paragraph("Sincerely,", sheet["Body"]), Spacer(1, 34)]
-    name = letter.signatory_name or "(name of the signatory)"
-    signature.append(Paragraph(markup(name), sheet["Address"]))
+    flow: list[Flowable] = []
+    if letter.other_warnings:
+        flow.append(Paragraph("Other matters the records flag", sheet["Question"]))
+        flow += [Paragraph(f"<b>Flagged:</b> {markup(w)}", sheet["Flag"]) for w in letter.other_warnings]
+    closing: list[Flowable] = [Spacer(1, 6)]
+    for paragraph in letter.closing:
+        closing += _paragraphs(paragraph, sheet["Body"])
+    signature: list[Flowable] = [Paragraph("Sincerely,", sheet["Body"]), Spacer(1, 34)]
+    signature.append(Paragraph(markup(letter.signatory_name or "(name of the signatory)"), sheet["Address"]))
     if letter.signatory_title:
         signature.append(Paragraph(markup(letter.signatory_title), sheet["Address"]))
     signature.append(Paragraph(markup(letter.letterhead_title), sheet["Address"]))
     signature.append(Spacer(1, 10))
-    enclosure_style = ParagraphStyle("Enclosure", parent=sheet["Note"], leftIndent=12, spaceAfter=1)
-    if letter.enclosures:
-        signature.append(Paragraph("Enclosures:", sheet["Note"]))
-        enclosures = [Paragraph(f"{e.number}. {markup(e.title)}", enclosure_style) for e in letter.enclosures]
-        # A long list may run on; the signature keeps the closing and the first enclosures with it.
-        signature += enclosures[:3]
-        rest = enclosures[3:]
-    else:
-        signature.append(Paragraph("Enclosures: none.", sheet["Note"]))
-        rest = []
-    attached = Paragraph(
-        "Attached: Appendix A, the partnerships on record; Appendix B, the enclosed documents and their fingerprints.",
-        ParagraphStyle("Attached", parent=sheet["Note"], spaceBefore=4),
-    )
-    if rest:
-        return [KeepTogether(signature), *rest, attached]
-    return [KeepTogether([*signature, attached])]
-
-
-def _appendix_a(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
-    flow: list[Flowable] = [
-        PageBreak(),
-        Paragraph("Appendix A. Partnerships on record", sheet["Appendix"]),
-        Paragraph(
-            markup(
-                f"The partnerships of {letter.jurisdiction_name} as recorded on {long_date(letter.letter_date)}. "
-                "Those marked unconfirmed come from a public list and have not yet been checked against the "
-                f"{letter.jurisdiction_kind}'s own records."
-            ),
-            sheet["Note"],
-        ),
-    ]
-    if not letter.partnerships:
-        flow.append(Paragraph(markup(f"The {letter.jurisdiction_kind}'s records hold no partnerships."), sheet["Body"]))
-        return flow
-    rows = []
-    for number, row in enumerate(letter.partnerships, start=1):
-        partner = f"{row.partner}\n{row.native_name}" if row.native_name else row.partner
-        rows.append((str(number), partner, row.place, row.kind, row.status, row.established, row.last_reviewed))
-    headers = ("No.", "Partner", "Region, country", "Kind", "Status", "Established", "Last reviewed")
-    flow.append(_table(headers, rows, (0.065, 0.2, 0.165, 0.13, 0.17, 0.13, 0.14), sheet))
-    return flow
-
-
-def _appendix_b(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
-    flow: list[Flowable] = [
-        Spacer(1, 18),
-        CondPageBreak(1.5 * inch),
-        Paragraph("Appendix B. Enclosed documents and their fingerprints", sheet["Appendix"]),
-        Paragraph(
-            "Each enclosed document is identified by its SHA-256 fingerprint: any copy whose fingerprint matches "
-            "is exactly the document kept in the records.",
-            sheet["Note"],
-        ),
-    ]
+    notes: list[Flowable] = []
+    if letter.contact:
+        notes.append(Paragraph(markup(letter.contact), sheet["Note"]))
+    if letter.cc:
+        notes.append(Paragraph("cc: " + markup("; ".join(letter.cc)), sheet["Note"]))
     if not letter.enclosures:
-        flow.append(Paragraph("No documents are enclosed with this letter.", sheet["Body"]))
-        return flow
-    rows: list[list[Cell]] = []
-    for enclosure in letter.enclosures:
-        described = [
-            Paragraph(markup(enclosure.title), sheet["HeaderCell"]),
-            Paragraph(
-                multiline_markup(
-                    f"File: {enclosure.file_name}, {_size(enclosure.size)}\nConcerns: {enclosure.linked_to}"
-                ),
-                sheet["Cell"],
-            ),
-            Paragraph(f"SHA-256: {enclosure.sha256}", sheet["Fingerprint"]),
-        ]
-        rows.append([str(enclosure.number), described])
-    flow.append(_table(("No.", "Document and its fingerprint"), rows, (0.065, 0.935), sheet))
+        notes.append(Paragraph("Enclosures: none.", sheet["Note"]))
+    elif len(letter.enclosures) <= LIST_ENCLOSURES_UP_TO:
+        listed = "; ".join(f"{e.number}, {e.title}" for e in letter.enclosures)
+        notes.append(Paragraph(markup(f"Enclosures (Appendix G): {listed}."), sheet["Note"]))
+    else:
+        notes.append(
+            Paragraph(f"Enclosures: {len(letter.enclosures):,} documents, listed in Appendix G.", sheet["Note"])
+        )
+    notes.append(Paragraph(markup(letter.attached), sheet["Note"]))
+    # The closing may be long and split; the signature and what follows it stay together.
+    return [*flow, *closing, KeepTogether([*signature, *notes])]
+
+
+def _appendix(appendix: Appendix, sheet: StyleSheet1, first: bool) -> list[Flowable]:
+    heading = f"Appendix {appendix.letter}. {appendix.title}"
+    flow: list[Flowable] = [PageBreak()] if first else [Spacer(1, 14), CondPageBreak(1.6 * inch)]
+    flow += [_Bookmark(heading, f"appendix-{appendix.letter}"), Paragraph(markup(heading), sheet["Appendix"])]
+    flow += [Paragraph(markup(note), sheet["Note"]) for note in appendix.notes]
+    for table in appendix.tables:
+        if table.heading:
+            flow += [CondPageBreak(1.0 * inch), Paragraph(markup(table.heading), sheet["EvidenceHeading"])]
+        flow += _table(table.headers, table.rows, table.widths, sheet, table.numbers)
     return flow
-
-
-def _size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _story(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
-    story: list[Flowable] = _letterhead(letter, sheet)
-    story.append(Paragraph(markup(long_date(letter.letter_date)), sheet["Body"]))
+    story: list[Flowable] = [_Bookmark("Letter", "letter"), *_letterhead(letter, sheet)]
+    story.append(Paragraph(markup(letter.date_text), sheet["Body"]))
+    if letter.status_line:
+        story.append(Paragraph(markup(letter.status_line), sheet["Note"]))
     story.append(Spacer(1, 8))
     story += _recipients(letter, sheet)
     if letter.reference:
         story.append(Paragraph("Re: " + markup(letter.reference), sheet["Reference"]))
-    elif letter.subject:
-        story.append(Paragraph("Re: " + markup(letter.subject), sheet["Reference"]))
     story.append(Paragraph(markup(letter.salutation), sheet["Body"]))
-    story += _paragraphs(letter.introduction, sheet["Body"])
+    for paragraph in letter.opening:
+        story += _paragraphs(paragraph, sheet["Body"])
     for answer in letter.answers:
         story += _answer(answer, sheet)
     story += _closing(letter, sheet)
-    story += _appendix_a(letter, sheet)
-    story += _appendix_b(letter, sheet)
+    for index, appendix in enumerate(letter.appendices):
+        story += _appendix(appendix, sheet, index == 0)
     return story
 
 
@@ -374,9 +383,9 @@ class _LetterTemplate(BaseDocTemplate):  # type: ignore[misc]
             rightMargin=MARGIN,
             topMargin=TOP_MARGIN,
             bottomMargin=BOTTOM_MARGIN,
-            title=f"Response of {letter.jurisdiction_name}: {letter.subject}",
-            author=letter.jurisdiction_name,
-            subject=letter.footer_inquiry,
+            title=letter.title,
+            author=letter.letterhead_title,
+            subject=letter.subject,
             creator="Sister City Records",
             producer="Sister City Records (ReportLab)",
             invariant=1,
@@ -396,14 +405,12 @@ class _LetterTemplate(BaseDocTemplate):  # type: ignore[misc]
         canvas.setLineWidth(0.5)
         rule_y = BOTTOM_MARGIN - 0.3 * inch
         canvas.line(MARGIN, rule_y, PAGE_WIDTH - MARGIN, rule_y)
-        left = Paragraph(
-            markup(f"{self.letter.jurisdiction_name} · Response to: {self.letter.footer_inquiry}"), self.sheet["Footer"]
-        )
-        right_width = 0.9 * inch
-        _, left_height = left.wrap(TEXT_WIDTH - right_width - 12, BOTTOM_MARGIN)
-        left.drawOn(canvas, MARGIN, rule_y - 4 - left_height)
+        footer = _fit(self.letter.footer, SERIF, 7.5, TEXT_WIDTH - 1.0 * inch)
+        canvas.setFont(SERIF, 7.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, rule_y - 4 - 7.5, footer)
         if self.letter.draft:
-            draft = Paragraph("DRAFT, not issued", self.sheet["Draft"])
+            draft = Paragraph("DRAFT, not issued: not to be sent", self.sheet["Draft"])
             draft.wrap(TEXT_WIDTH, 20)
             draft.drawOn(canvas, MARGIN, PAGE_HEIGHT - 0.55 * inch)
         canvas.restoreState()
@@ -433,6 +440,16 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
             self.restoreState()
             super().showPage()
         super().save()
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """The text cut with an ellipsis so that it fits on one line of the width."""
+    text = " ".join(text.split())
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def render_letter(letter: Letter) -> bytes:
