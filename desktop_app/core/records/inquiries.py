@@ -24,12 +24,15 @@ from .service import create_in, load, update_in
 
 BLACKBURN_HAWLEY_2020: dict[str, Any] = {
     "subject": "Sister-city partnerships between American and Chinese communities",
-    "reference": "Letter of Senators Marsha Blackburn and Josh Hawley to the U.S. Conference of Mayors, 8 October 2020",
+    "reference": "Letter of Senators Marsha Blackburn and Josh Hawley to the U.S. Conference of Mayors "
+    "of October 8, 2020",
     "sent_on": dt.date(2020, 10, 8),
     "from_whom": "Senator Marsha Blackburn (R-Tenn.) and Senator Josh Hawley (R-Mo.), United States Senate",
     "to_whom": "The Honorable Greg Fischer, President, The United States Conference of Mayors",
-    "recipients": "The Honorable Marsha Blackburn\nUnited States Senate\nWashington, DC 20510\n\n"
-    "The Honorable Josh Hawley\nUnited States Senate\nWashington, DC 20510",
+    # The senators' Washington offices when they wrote; a clerk can change them on the inquiry.
+    "recipients": "The Honorable Marsha Blackburn\nUnited States Senate\n357 Dirksen Senate Office Building\n"
+    "Washington, DC 20510\n\n"
+    "The Honorable Josh Hawley\nUnited States Senate\n212 Russell Senate Office Building\nWashington, DC 20510",
     "optional_recipients": "The President\nThe United States Conference of Mayors\n"
     "1620 Eye Street NW\nWashington, DC 20006",
     "salutation": "Dear Senator Blackburn and Senator Hawley:",
@@ -62,6 +65,13 @@ BLACKBURN_HAWLEY_QUESTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
 )
 
+# What earlier versions shipped for the 2020 letter: an inquiry still holding it word for word gets today's text.
+_EARLIER_BLACKBURN_HAWLEY = {
+    "reference": "Letter of Senators Marsha Blackburn and Josh Hawley to the U.S. Conference of Mayors, 8 October 2020",
+    "recipients": "The Honorable Marsha Blackburn\nUnited States Senate\nWashington, DC 20510\n\n"
+    "The Honorable Josh Hawley\nUnited States Senate\nWashington, DC 20510",
+}
+
 QuestionInput = Mapping[str, Any]
 INQUIRY_TOPICS_FIELD = words("topics", "Topics", vocab.TOPICS)
 
@@ -78,6 +88,21 @@ def ensure_builtin_inquiries(session: Session, actor: str | None = None) -> bool
     inquiry.builtin_key = BLACKBURN_HAWLEY_KEY
     session.flush()
     return True
+
+
+def refresh_builtin_inquiries(session: Session) -> bool:
+    """Brings the 2020 letter's reference and addresses up to date where the clerk has not changed them."""
+    inquiry = session.scalars(select(models.Inquiry).where(models.Inquiry.builtin_key == BLACKBURN_HAWLEY_KEY)).first()
+    if inquiry is None:
+        return False
+    changes = {
+        name: BLACKBURN_HAWLEY_2020[name]
+        for name, earlier in _EARLIER_BLACKBURN_HAWLEY.items()
+        if getattr(inquiry, name) == earlier
+    }
+    if changes:
+        update_in(session, INQUIRY, inquiry.id, changes, "Sister City Records")
+    return bool(changes)
 
 
 def _parse_questions(questions: Sequence[QuestionInput]) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""How the letter writes dates: US style ("December 2, 2026") by default, or day first, a setting kept with the records."""
+"""How letters write dates: US style ("December 2, 2026") by default or day first, a setting kept with the records."""
 
 from __future__ import annotations
 

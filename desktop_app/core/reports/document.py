@@ -117,7 +117,7 @@ def _texts_of(value: Any, where: str) -> Iterator[tuple[str, str]]:
         for name, part in _fields(value):
             yield from _texts_of(part, f"the answer to question {value.position}, {_where(name)}")
     elif isinstance(value, Appendix):
-        for name, part in _fields(value):
+        for _, part in _fields(value):
             yield from _texts_of(part, f"Appendix {value.letter}")
     elif isinstance(value, Table):
         yield from _texts_of(value.heading, where)

@@ -189,13 +189,13 @@ def build(session: Session, gathered: Gathered) -> Facts:
         partner = partnership.partner
         place = ", ".join(part for part in (partner.region, partner.country_name) if part)
         kind = vocab.label(vocab.PARTNERSHIP_KINDS, partnership.kind)
-        partner_cell = "\n".join(filter(None, (partner.name, partner.native_name, kind)))
+        partner_cell = "\n".join(filter(None, (partner.name, partner.native_name, place, kind)))
         partnership_items.append(
             Item(
                 ref=ref,
                 number=number,
                 description=f"Partnership with {name}: {status.splitlines()[0].lower()}",
-                cells=(number, partner_cell, place or "–", status, established or "–", review_cell, record),
+                cells=(number, partner_cell, status, established or "–", review_cell, record),
                 record_id=partnership.id,
                 on=partnership.established_on,
                 attachment_ids=gathered.links["partnership"].get(partnership.id, ()),
@@ -210,7 +210,7 @@ def build(session: Session, gathered: Gathered) -> Facts:
         if partnership_id is None:
             return "Program-wide"
         number = number_of_partnership.get(partnership_id)
-        partnership = next((p for p in gathered.partnerships if p.id == partnership_id), None)
+        partnership = gathered.partnership_by_id.get(partnership_id)
         name = partnership.partner.name if partnership is not None else f"Partnership {partnership_id}"
         return f"{number}, {name}" if number else f"{name} (withheld)"
 
@@ -452,8 +452,10 @@ def activity_totals(gathered: Gathered) -> dict[str, Any]:
                 key = (label, activity.currency or "USD")
                 totals[key] = totals.get(key, 0) + amount
         involvement += bool(activity.foreign_government_involvement.strip())
-        gifts += bool(activity.gifts_given.strip() or activity.gifts_received.strip() or activity.gifts_value_cents)
-    return {"funding": totals, "foreign_government": involvement, "gifts": gifts}
+        gifts += _has_gifts(activity)
+    order = {label: index for index, (_, label) in enumerate(FUNDING_SOURCES)}
+    ordered = dict(sorted(totals.items(), key=lambda entry: (order[entry[0][0]], entry[0][1])))
+    return {"funding": ordered, "foreign_government": involvement, "gifts": gifts}
 
 
 def _policies(gathered: Gathered, withheld: list[Withheld]) -> Catalogue:
@@ -542,7 +544,7 @@ def _oversight(
                 partnership_id=action.partnership_id,
             )
         )
-    for action_id in sorted(withheld_ids):
+    for action_id in oversight.existing(session, gathered.oversight, withheld_ids):
         withheld.append(Withheld(f"oversight:{action_id}", f"Oversight action {action_id}"))
     catalogue = Catalogue(
         "oversight",
@@ -594,19 +596,21 @@ def _enclosures(
 ) -> tuple[tuple[str, int, str], ...]:
     order: list[int] = []
     concerns: dict[int, list[str]] = {}
+    held_back: list[int] = []
     for catalogue in catalogues:
         for item in catalogue.items:
             for attachment_id in item.attachment_ids:
                 if f"attachment:{attachment_id}" in gathered.withheld:
+                    if attachment_id not in held_back:
+                        held_back.append(attachment_id)
                     continue
                 if attachment_id not in concerns:
                     order.append(attachment_id)
                     concerns[attachment_id] = []
                 concerns[attachment_id].append(item.number)
-    read_attachments(session, gathered, order)
-    for ref in sorted(gathered.withheld):
-        if ref.startswith("attachment:") and ref[11:].isdigit():
-            withheld.append(Withheld(ref, f"Enclosed document {ref[11:]}"))
+    read_attachments(session, gathered, order + held_back)
+    for attachment_id in held_back:
+        withheld.append(Withheld(f"attachment:{attachment_id}", gathered.attachments[attachment_id].title))
     return tuple(
         (f"G{index}", attachment_id, ", ".join(concerns[attachment_id]))
         for index, attachment_id in enumerate(order, start=1)
@@ -616,6 +620,17 @@ def _enclosures(
 # ----- what each question's answer says ----------------------------------------------------------------------------
 
 ACTIVITY_TOPICS = {"transparency", "espionage", "economic_coercion", "visa_programs"}
+SAID_ONCE = {
+    "partnerships",
+    "agreements",
+    "activities",
+    "funding",
+    "gifts",
+    "foreign_government",
+    "intermediaries",
+    "participants",
+    "participants_withheld",
+}
 REVIEW_TOPICS = ("espionage", "economic_coercion", "transparency")
 
 
@@ -633,8 +648,10 @@ def _questions(session: Session, facts: Facts) -> tuple[tuple[QuestionFacts, ...
     }
     overdue_topics = {action_id: _topics(words) for action_id, words in gathered.overdue_actions}
     overdue_by_number = {item.number: item for item in facts.oversight.items if item.number in facts.overdue}
+    coercion_home = next((i for i, t in enumerate(all_topics) if t & {"espionage", "economic_coercion"}), None)
     result: list[QuestionFacts] = []
     overdue_placed: set[int] = set()
+    said_before: set[tuple[str, str]] = set()
     for index, question in enumerate(questions):
         topics = all_topics[index]
         said: list[Statement] = []
@@ -649,14 +666,21 @@ def _questions(session: Session, facts: Facts) -> tuple[tuple[QuestionFacts, ...
                 Statement("expired", {"count": len(facts.expired_agreements)}, facts.expired_agreements, warning=True)
             )
         if topics & ACTIVITY_TOPICS:
-            said += _activity_statements(facts, topics)
+            # Involvement of foreign governments and intermediaries belongs to the question on coercion, if any.
+            coercion_elsewhere = coercion_home is not None and index != coercion_home
+            said += _activity_statements(facts, topics, coercion_elsewhere=coercion_elsewhere)
         if "visa_programs" in topics:
             said += _participant_statements(facts)
         if topics:
             said += _policy_statements(facts, topics)
             tally = oversight.tally(session, gathered.oversight, set(topics), withheld_ids)
             on_topics = [item for item in facts.oversight.items if item.topics & topics]
-            figures: dict[str, Any] = {"count": tally.shown, "topics": sorted(topics), "listed": len(on_topics)}
+            figures: dict[str, Any] = {
+                "count": tally.shown,
+                "withheld": tally.held - tally.shown,
+                "topics": sorted(topics),
+                "listed": len(on_topics),
+            }
             if tally.shown:
                 figures["open"] = sum(
                     n for what, value, n in tally.facet_counts if what == "Status" and value != "Closed"
@@ -673,6 +697,16 @@ def _questions(session: Session, facts: Facts) -> tuple[tuple[QuestionFacts, ...
                 said.append(Statement("overdue", {"count": len(due)}, numbers, warning=True))
         if index == review_home and facts.stale_reviews:
             said.append(_stale_statement(facts))
+        # What the records hold of partnerships, agreements and activities is said once, where first asked.
+        kept: list[Statement] = []
+        for statement in said:
+            key = (statement.kind, str(statement.figures.get("what", "")))
+            if statement.kind in SAID_ONCE or statement.kind in ("none_held", "all_withheld"):
+                if key in said_before:
+                    continue
+                said_before.add(key)
+            kept.append(statement)
+        said = kept
         result.append(
             QuestionFacts(question.position, question.short_title, question.text, tuple(sorted(topics)), tuple(said))
         )
@@ -703,28 +737,34 @@ def _stale_statement(facts: Facts) -> Statement:
 
 
 def _status_of(facts: Facts, item: Item) -> str:
-    partnership = next(p for p in facts.gathered.partnerships if p.id == item.record_id)
-    return partnership.status
+    return facts.gathered.partnership_by_id[item.record_id].status
+
+
+def _has_gifts(activity: models.Activity) -> bool:
+    return bool(activity.gifts_given.strip() or activity.gifts_received.strip() or activity.gifts_value_cents)
 
 
 def _partnership_statements(facts: Facts) -> list[Statement]:
     catalogue = facts.partnerships
     if not catalogue.items:
-        return [Statement("none_held", {"what": "partnerships"})]
+        return [_nothing_listed("partnerships", catalogue.withheld)]
     statuses = Counter(_status_of(facts, item) for item in catalogue.items)
     by_status = [(vocab.label(vocab.PARTNERSHIP_STATUSES, s).lower(), statuses[s]) for s in vocab.PARTNERSHIP_STATUSES]
-    said = [Statement("partnerships", {"count": len(catalogue.items), "by_status": by_status}, catalogue.numbers())]
-    if facts.unconfirmed:
-        said.append(
-            Statement("unconfirmed", {"count": len(facts.unconfirmed), "of": len(catalogue.items)}, facts.unconfirmed)
-        )
-    return said
+    figures = {"count": len(catalogue.items), "withheld": catalogue.withheld, "by_status": by_status}
+    return [Statement("partnerships", figures, catalogue.numbers())]
+
+
+def _nothing_listed(what: str, withheld: int) -> Statement:
+    """That the records hold none, or that all they hold is withheld: never "none" when some are withheld."""
+    if withheld:
+        return Statement("all_withheld", {"what": what, "count": withheld})
+    return Statement("none_held", {"what": what})
 
 
 def _agreement_statements(facts: Facts) -> list[Statement]:
     catalogue = facts.agreements
     if not catalogue.items:
-        return [Statement("none_held", {"what": "agreements"})]
+        return [_nothing_listed("agreements", catalogue.withheld)]
     agreements = {a.id: a for a in facts.gathered.agreements}
     published = [item for item in catalogue.items if _is_published(agreements[item.record_id])]
     linked = [item for item in catalogue.items if agreements[item.record_id].public_url.strip()]
@@ -735,6 +775,7 @@ def _agreement_statements(facts: Facts) -> list[Statement]:
             "agreements",
             {
                 "count": len(catalogue.items),
+                "withheld": catalogue.withheld,
                 "published": len(published),
                 "linked": len(linked),
                 "partnerships_without": len(without),
@@ -747,7 +788,7 @@ def _agreement_statements(facts: Facts) -> list[Statement]:
 def _clause_statements(facts: Facts, topics: frozenset[str]) -> list[Statement]:
     catalogue = facts.agreements
     if not catalogue.items:
-        return [] if "transparency" in topics else [Statement("none_held", {"what": "agreements"})]
+        return [] if "transparency" in topics else [_nothing_listed("agreements", catalogue.withheld)]
     agreements = {a.id: a for a in facts.gathered.agreements}
     found: list[tuple[str, int, tuple[str, ...]]] = []
     for topic in (t for t in CLAUSES if t in topics):
@@ -763,10 +804,10 @@ def _has_clause(agreement: models.Agreement, flag: str) -> bool:
     return bool(value.strip()) if isinstance(value, str) else bool(value)
 
 
-def _activity_statements(facts: Facts, topics: frozenset[str]) -> list[Statement]:
+def _activity_statements(facts: Facts, topics: frozenset[str], *, coercion_elsewhere: bool) -> list[Statement]:
     catalogue = facts.activities
     if not catalogue.counted:
-        return [Statement("none_held", {"what": "activities under the partnerships"})]
+        return [_nothing_listed("activities under the partnerships", catalogue.withheld)]
     dated = sorted(
         a.starts_on
         for a in facts.gathered.activities
@@ -777,6 +818,7 @@ def _activity_statements(facts: Facts, topics: frozenset[str]) -> list[Statement
             "activities",
             {
                 "count": catalogue.counted,
+                "withheld": catalogue.withheld,
                 "listed": len(catalogue.items),
                 "first": dated[0] if dated else None,
                 "last": dated[-1] if dated else None,
@@ -788,8 +830,11 @@ def _activity_statements(facts: Facts, topics: frozenset[str]) -> list[Statement
     totals = activity_totals(facts.gathered)
     if topics & {"transparency", "economic_coercion"}:
         said.append(Statement("funding", {"totals": totals["funding"]}, ("C",)))
-    if topics & {"transparency", "espionage", "economic_coercion"}:
-        involved = [item.number for item in catalogue.items if "Foreign government:" in item.cells[4]]
+    activities = facts.gathered.activity_by_id
+    if topics & {"espionage", "economic_coercion"} or ("transparency" in topics and not coercion_elsewhere):
+        involved = [
+            item.number for item in catalogue.items if activities[item.record_id].foreign_government_involvement.strip()
+        ]
         said.append(
             Statement(
                 "foreign_government", {"count": totals["foreign_government"], "of": catalogue.counted}, tuple(involved)
@@ -798,7 +843,7 @@ def _activity_statements(facts: Facts, topics: frozenset[str]) -> list[Statement
         intermediaries = [
             item.number
             for item in facts.partnerships.items
-            if next(p for p in facts.gathered.partnerships if p.id == item.record_id).intermediaries.strip()
+            if facts.gathered.partnership_by_id[item.record_id].intermediaries.strip()
         ]
         said.append(
             Statement(
@@ -808,9 +853,7 @@ def _activity_statements(facts: Facts, topics: frozenset[str]) -> list[Statement
             )
         )
     if topics & {"transparency", "economic_coercion"}:
-        gifts = [
-            item.number for item in catalogue.items if "Gifts" in item.cells[4] or "Value of gifts" in item.cells[4]
-        ]
+        gifts = [item.number for item in catalogue.items if _has_gifts(activities[item.record_id])]
         said.append(Statement("gifts", {"count": totals["gifts"], "of": catalogue.counted}, tuple(gifts)))
     return said
 
@@ -835,6 +878,10 @@ def _participant_statements(facts: Facts) -> list[Statement]:
 
 def _policy_statements(facts: Facts, topics: frozenset[str]) -> list[Statement]:
     on_topics = [item for item in facts.policies.items if item.topics & topics]
-    return [
-        Statement("policies", {"count": len(on_topics), "topics": sorted(topics)}, facts.policies.numbers(on_topics))
-    ]
+    withheld = sum(
+        1
+        for policy in facts.gathered.policies
+        if f"policy:{policy.id}" in facts.gathered.withheld and _topics(policy.topics) & topics
+    )
+    figures = {"count": len(on_topics), "withheld": withheld, "topics": sorted(topics)}
+    return [Statement("policies", figures, facts.policies.numbers(on_topics))]

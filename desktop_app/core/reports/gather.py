@@ -1,4 +1,4 @@
-"""The letter's first step: one read of the home jurisdiction's records, and of the response, as of the letter's date."""
+"""The letter's first step: one read of the home jurisdiction's records and of the response, as of its date."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -60,6 +61,14 @@ class Gathered:
     withheld: frozenset[str]  # "kind:id" references the clerk withholds from the letter
     superseded: models.Response | None  # the issued letter this one replaces, if any
     logo: bytes | None
+
+    @cached_property
+    def partnership_by_id(self) -> dict[int, models.Partnership]:
+        return {partnership.id: partnership for partnership in self.partnerships}
+
+    @cached_property
+    def activity_by_id(self) -> dict[int, models.Activity]:
+        return {activity.id: activity for activity in self.activities}
 
 
 def require_home(session: Session) -> models.Jurisdiction:

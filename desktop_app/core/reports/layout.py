@@ -121,8 +121,7 @@ def style_sheet() -> StyleSheet1:
         )
     )
     sheet.add(ParagraphStyle("Note", parent=base, fontSize=9, leading=12, textColor=MUTED))
-    # uriWasteReduce lets a long web address break at its slashes rather than overflow its cell.
-    sheet.add(ParagraphStyle("Cell", parent=base, fontSize=8.5, leading=10.5, spaceAfter=0, uriWasteReduce=0.3))
+    sheet.add(ParagraphStyle("Cell", parent=base, fontSize=8.5, leading=10.5, spaceAfter=0))
     sheet.add(ParagraphStyle("Flag", parent=base, leftIndent=12, textColor=colors.HexColor("#7a2e00")))
     sheet.add(ParagraphStyle("HeaderCell", parent=base, fontName=SERIF_BOLD, fontSize=8, leading=10.5, spaceAfter=0))
     sheet.add(ParagraphStyle("Fingerprint", parent=base, fontSize=7.6, leading=10, spaceAfter=0))
@@ -147,16 +146,46 @@ def _paragraphs(text: str, style: ParagraphStyle) -> list[Flowable]:
 
 
 _URL = re.compile(r"https?://[^\s<>\"]+")
+# Where a web address may break: after a slash, and before a query, a fragment or a word separator.
+_URL_BREAK = re.compile(r"(?<=/)|(?=[?#&=_.-])")
 
 
-def cell_markup(text: str) -> str:
-    """A cell's text as markup: line breaks kept, web addresses made into links."""
+def _url_lines(url: str, width: float, font: str, size: float) -> list[str]:
+    """The address cut into lines that fit the width, each cut at a sensible place (a long part is cut where needed)."""
+    parts = [part for part in _URL_BREAK.split(url) if part]
+    lines: list[str] = []
+    current = ""
+    for part in parts:
+        if current and stringWidth(current + part, font, size) > width:
+            lines.append(current)
+            current = ""
+        while stringWidth(part, font, size) > width and len(part) > 1:
+            cut = len(part)
+            while cut > 1 and stringWidth(part[:cut], font, size) > width:
+                cut -= 1
+            lines.append(part[:cut])
+            part = part[cut:]
+        current += part
+    if current:
+        lines.append(current)
+    return lines
+
+
+def cell_markup(text: str, width: float = 0, font: str = SERIF, size: float = 8.5) -> str:
+    """A cell's text as markup: line breaks kept, web addresses made into links broken at sensible places."""
     out: list[str] = []
     position = 0
     for found in _URL.finditer(text):
         out.append(multiline_markup(text[position : found.start()]))
         url = found.group(0).rstrip(".,;)")
-        out.append(f'<a href="{escape(url, {chr(34): "&quot;"})}" color="#1a4f8b"><u>{markup(url)}</u></a>')
+        href = escape(url, {'"': "&quot;"})
+        if width and stringWidth(url, font, size) > width:
+            shown = "<br/>".join(markup(line) for line in _url_lines(url, width, font, size))
+            if out and out[-1] and not out[-1].endswith("<br/>"):
+                out.append("<br/>")
+        else:
+            shown = markup(url)
+        out.append(f'<a href="{href}" color="#1a4f8b"><u>{shown}</u></a>')
         out.append(multiline_markup(found.group(0)[len(url) :]))
         position = found.end()
     out.append(multiline_markup(text[position:]))
@@ -206,7 +235,8 @@ def _table(
             if cut:
                 label = numbers[index] if index < len(numbers) else f"Row {index + 1}"
                 continued.append((f"{label}, {headers[column].lower()}", value))
-            cells.append(Paragraph(cell_markup(shown), cell))
+            room = TEXT_WIDTH * widths[column] - 8  # the cell's padding
+            cells.append(Paragraph(cell_markup(shown, room, cell.fontName, cell.fontSize), cell))
         data.append(cells)
     table = Table(data, colWidths=[TEXT_WIDTH * w for w in widths], repeatRows=1, splitByRow=1, hAlign="LEFT")
     table.setStyle(
@@ -342,7 +372,8 @@ def _closing(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
 
 def _appendix(appendix: Appendix, sheet: StyleSheet1, first: bool) -> list[Flowable]:
     heading = f"Appendix {appendix.letter}. {appendix.title}"
-    flow: list[Flowable] = [PageBreak()] if first else [Spacer(1, 14), CondPageBreak(1.6 * inch)]
+    # Room for the heading, its notes and the first rows; a short appendix moves whole to the next page.
+    flow: list[Flowable] = [PageBreak()] if first else [Spacer(1, 14), CondPageBreak(2.4 * inch)]
     flow += [_Bookmark(heading, f"appendix-{appendix.letter}"), Paragraph(markup(heading), sheet["Appendix"])]
     flow += [Paragraph(markup(note), sheet["Note"]) for note in appendix.notes]
     for table in appendix.tables:

@@ -200,13 +200,24 @@ def overdue(session: Session, seen: Overview, as_of: dt.date) -> list[tuple[int,
     """(id, topics) of every planned or open action whose follow-up was due before the date, oldest due first."""
     found: list[tuple[dt.date, int, str]] = []
     for scope in scopes(seen.partnership_ids):
+        rows = session.connection().execute(
+            select(_ACTION.due_on, _ACTION.id, _ACTION.topics).where(
+                scope.condition, _ACTION.status.in_(OPEN_STATUSES), _ACTION.due_on < as_of
+            )
+        )
+        found += [(due_on, action_id, words) for due_on, action_id, words in rows if due_on is not None]
+    return [(action_id, words) for _, action_id, words in sorted(found)]
+
+
+def existing(session: Session, seen: Overview, ids: set[int]) -> list[int]:
+    """Those of the ids that are actions in scope (live, of the home jurisdiction or program-wide), in order."""
+    if not ids:
+        return []
+    found: list[int] = []
+    for scope in scopes(seen.partnership_ids):
         found += (
             session.connection()
-            .execute(
-                select(_ACTION.due_on, _ACTION.id, _ACTION.topics).where(
-                    scope.condition, _ACTION.status.in_(OPEN_STATUSES), _ACTION.due_on < as_of
-                )
-            )
-            .all()
+            .execute(select(_ACTION.id).where(scope.condition, _ACTION.id.in_(sorted(ids))))
+            .scalars()
         )
-    return [(action_id, words) for _, action_id, words in sorted(found)]
+    return sorted(found)

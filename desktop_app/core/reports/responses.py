@@ -382,7 +382,7 @@ def _catalogue(session: Session, response: models.Response) -> list[dict[str, An
                 "attachment_ids": [],
             }
         )
-    for number, attachment_id, concerns in everything.enclosures:
+    for _, attachment_id, concerns in everything.enclosures:
         row = everything.gathered.attachments[attachment_id]
         ref = f"attachment:{attachment_id}"
         found.append(

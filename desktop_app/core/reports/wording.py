@@ -1,4 +1,4 @@
-"""The letter's third step: sentences written only from facts, and the clerk's texts with their named values filled in."""
+"""The letter's third step: sentences written only from facts, and the clerk's texts with named values filled in."""
 
 from __future__ import annotations
 
@@ -27,6 +27,15 @@ US_STATES = {
     "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
     "WY": "Wyoming", "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands",
 }  # fmt: skip
+WITHHELD_KINDS = {
+    "partnership": ("partnership", "partnerships"),
+    "agreement": ("agreement", "agreements"),
+    "activity": ("activity", "activities"),
+    "oversight": ("oversight action", "oversight actions"),
+    "policy": ("policy", "policies"),
+    "counts": ("table of participant counts", "tables of participant counts"),
+    "attachment": ("enclosed document", "enclosed documents"),
+}
 APPENDIX_TITLES = {
     "A": "Partnerships on record",
     "B": "Agreements",
@@ -112,25 +121,34 @@ class Writer:
         figures, refs = statement.figures, statement.backing
         kind = statement.kind
         count = int(figures.get("count", 0))
+        withheld = int(figures.get("withheld", 0))
+        # "3 partnerships, 1 of them withheld from this letter": what the records hold, and what the letter leaves out.
+        held = count + withheld
+        aside = f", {withheld:,} of {'it' if held == 1 else 'them'} withheld from this letter" if withheld else ""
+        others = f"the other {count:,}" if withheld else ("it" if count == 1 else f"these {count:,}")
         if kind == "none_held":
             return f"The {self.kind}'s records hold no {figures['what']} as of {self.as_of}."
+        if kind == "all_withheld":
+            return (
+                f"The {self.kind}'s records hold {count:,} {figures['what']} as of {self.as_of}, all withheld from "
+                "this letter."
+            )
         if kind == "partnerships":
             parts = [f"{number:,} {label}" for label, number in figures["by_status"]]
+            if withheld:
+                return (
+                    f"As of {self.as_of}, the {self.kind}'s records hold {plural(held, 'partnership')}{aside}; "
+                    f"{others} ({cite(refs, 'A')}) {'is' if count == 1 else 'are'}: {join_words(parts)}."
+                )
             return (
                 f"As of {self.as_of}, the {self.kind}'s records hold {plural(count, 'partnership')} "
                 f"({cite(refs, 'A')}): {join_words(parts)}."
             )
-        if kind == "unconfirmed":
-            return (
-                f"{count:,} of these {int(figures['of']):,} {'comes' if count == 1 else 'come'} from a public list "
-                f"and {'has' if count == 1 else 'have'} not yet been confirmed against the {self.kind}'s own records "
-                f"({cite(refs, 'A')})."
-            )
         if kind == "agreements":
             published, linked = int(figures["published"]), int(figures["linked"])
             text = (
-                f"The records hold {plural(count, 'agreement')} under these partnerships ({cite(refs, 'B')}); "
-                f"{published:,} of them {'is' if published == 1 else 'are'} recorded as published"
+                f"The records hold {plural(held, 'agreement')} under these partnerships{aside}; of {others} "
+                f"({cite(refs, 'B')}), {published:,} {'is' if published == 1 else 'are'} recorded as published"
             )
             text += f", {linked:,} at a public address given in Appendix B." if linked else "."
             without = int(figures["partnerships_without"])
@@ -142,7 +160,7 @@ class Writer:
         if kind == "clauses":
             having = [f"{label} in {n:,} ({cite(numbers, 'B')})" for label, n, numbers in figures["clauses"] if n]
             none = [label for label, n, _ in figures["clauses"] if not n]
-            text = f"Of the {plural(count, 'agreement')} on record (Appendix B), "
+            text = f"Of the {plural(count, 'agreement')} listed in Appendix B, "
             if having:
                 text += "the records note " + join_words(having)
                 if none:
@@ -152,14 +170,12 @@ class Writer:
             return text + "."
         if kind == "activities":
             listed = int(figures["listed"])
-            text = f"The records hold {plural(count, 'activity', 'activities')} under the partnerships"
+            text = f"The records hold {plural(held, 'activity', 'activities')} under the partnerships{aside}"
             first, last = figures["first"], figures["last"]
             if isinstance(first, dt.date) and isinstance(last, dt.date):
-                text += (
-                    f", dated from {self.date(first)} to {self.date(last)}"
-                    if first != last
-                    else f", dated {self.date(first)}"
-                )
+                lead = f"; {others} {'is' if count == 1 else 'are'} dated" if withheld else ", dated"
+                span = f"from {self.date(first)} to {self.date(last)}" if first != last else self.date(first)
+                text += f"{lead} {span}"
             undated = int(figures["undated"])
             if undated and (first or last):
                 text += f" ({undated:,} undated)"
@@ -174,20 +190,23 @@ class Writer:
             return f"Funding recorded for them: {join_words(parts)} (totals in Appendix C)."
         if kind == "foreign_government":
             if not count:
-                return "None of them is recorded as involving a foreign government."
+                return "No activity under the partnerships is recorded as involving a foreign government."
             return (
-                f"{count:,} of the {int(figures['of']):,} {'is' if count == 1 else 'are'} recorded as involving a "
+                f"{count:,} of the {plural(int(figures['of']), 'activity', 'activities')} counted "
+                f"{'is' if count == 1 else 'are'} recorded as involving a "
                 f"foreign government ({cite(refs, 'C')})."
             )
         if kind == "gifts":
             if not count:
-                return "No gift is recorded for them."
-            return f"Gifts are recorded for {count:,} of them ({cite(refs, 'C')})."
+                return "No gift is recorded for any activity under the partnerships."
+            of = plural(int(figures["of"]), "activity", "activities")
+            return f"Gifts are recorded for {count:,} of the {of} ({cite(refs, 'C')})."
         if kind == "intermediaries":
+            partnerships = plural(int(figures["of"]), "partnership")
             if not count:
-                return f"No intermediary organisation is recorded for any of the {plural(int(figures['of']), 'partnership')}."
+                return f"No intermediary organisation is recorded for any of the {partnerships}."
             return (
-                f"Intermediary organisations are named for {count:,} of the {plural(int(figures['of']), 'partnership')} "
+                f"Intermediary organisations are named for {count:,} of the {partnerships} "
                 f"({cite(refs, 'A')}; listed in Appendix C)."
             )
         if kind == "participants":
@@ -201,26 +220,35 @@ class Writer:
             return "The counts of participants are withheld from this letter (see above)."
         if kind == "policies":
             topics = _topic_words(figures["topics"])
-            if not count:
+            if not held:
                 return f"The {self.kind}'s records hold no policies concerning {topics} as of {self.as_of}."
-            return f"The records hold {plural(count, 'policy', 'policies')} concerning {topics} ({cite(refs, 'E')})."
+            where = f" ({cite(refs, 'E')})" if count else ""
+            return f"The records hold {plural(held, 'policy', 'policies')} concerning {topics}{aside}{where}."
         if kind == "oversight":
             topics = _topic_words(figures["topics"])
-            if not count:
+            if not held:
                 return f"The {self.kind}'s records hold no oversight actions concerning {topics} as of {self.as_of}."
+            if not count:
+                actions = plural(held, "oversight action")
+                return f"The records hold {actions} concerning {topics}, all withheld from this letter."
             still_open = int(figures.get("open", 0))
             listed = int(figures["listed"])
             where = cite(refs, "D") if listed == count else "Appendix D"
-            text = f"{plural(count, 'oversight action')} concerning {topics} {'is' if count == 1 else 'are'} recorded ({where})"
+            verb = "is" if held == 1 else "are"
+            text = f"{plural(held, 'oversight action')} concerning {topics} {verb} recorded{aside} ({where})"
+            if held == 1:
+                return text + ("; it is planned or open." if still_open else "; it is closed.")
             return text + (f", {still_open:,} of them planned or open." if still_open else ", all of them closed.")
         if kind == "overdue":
             where = f" ({cite(refs, 'D')})" if refs else " (Appendix D)"
             return f"{plural(count, 'follow-up')} on these topics {'is' if count == 1 else 'are'} overdue{where}."
         if kind == "stale_reviews":
-            return (
-                f"{count:,} of the {plural(int(figures['in_force']), 'partnership')} in force {'has' if count == 1 else 'have'} "
-                f"no review on record in the 12 months before this letter ({cite(refs, 'A')})."
-            )
+            in_force = plural(int(figures["in_force"]), "partnership")
+            if count == int(figures["in_force"]):
+                said = f"None of the {in_force} in force has a review"
+            else:
+                said = f"{count:,} of the {in_force} in force {'has' if count == 1 else 'have'} no review"
+            return f"{said} on record in the 12 months before this letter ({cite(refs, 'A')})."
         raise ValueError(f"no wording for a statement of kind {kind!r}")
 
 
@@ -437,11 +465,16 @@ def _opening(facts: Facts, writer: Writer, values: dict[str, str], title: str) -
         )
     if facts.withheld:
         count = len(facts.withheld)
+        kinds: dict[str, int] = {}
+        for item in facts.withheld:
+            kinds[item.ref.split(":", 1)[0]] = kinds.get(item.ref.split(":", 1)[0], 0) + 1
+        what = join_words(
+            [plural(number, *WITHHELD_KINDS.get(kind, (kind, kind + "s"))) for kind, number in kinds.items()]
+        )
         reason = response.withheld_reason.strip() or "(the reason has not been given yet)"
         reason = reason if reason.endswith((".", "!", "?")) else reason + "."
-        paragraphs.append(
-            f"{plural(count, 'item')} {'is' if count == 1 else 'are'} withheld from this letter: {reason}"
-        )
+        verb = "is" if count == 1 else "are"
+        paragraphs.append(f"{plural(count, 'item')} ({what}) {verb} withheld from this letter: {reason}")
     return paragraphs
 
 
@@ -481,8 +514,8 @@ def _appendices(facts: Facts, writer: Writer) -> list[Appendix]:
         [
             _table(
                 partnerships,
-                ("No.", "Partner", "Region, country", "Status", "Established", "Last reviewed", "Record"),
-                (0.06, 0.19, 0.15, 0.16, 0.11, 0.13, 0.2),
+                ("No.", "Partner", "Status", "Established", "Last reviewed", "Record and source"),
+                (0.06, 0.24, 0.17, 0.13, 0.13, 0.27),
             )
         ]
         if partnerships.items
@@ -640,8 +673,8 @@ def _participants_appendix(facts: Facts, writer: Writer) -> Appendix:
 
 def _enclosures_appendix(facts: Facts) -> Appendix:
     notes = [
-        "Each enclosed document is identified by its SHA-256 fingerprint: any copy whose fingerprint matches is exactly "
-        "the document kept in the records."
+        "Each enclosed document is identified by its SHA-256 fingerprint: any copy whose fingerprint matches is "
+        "exactly the document kept in the records."
     ]
     if not facts.enclosures:
         notes.append("No documents are enclosed with this letter.")

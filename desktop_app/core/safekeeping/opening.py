@@ -61,6 +61,11 @@ def open_database(
 
             with db.writing() as session:
                 ensure_builtin_inquiries(session)
+        elif migrated:
+            from ..records.inquiries import refresh_builtin_inquiries
+
+            with db.writing() as session:
+                refresh_builtin_inquiries(session)
     except BaseException:
         db.dispose()
         raise
