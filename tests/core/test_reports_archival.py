@@ -368,8 +368,12 @@ BREAKAGES: dict[str, tuple[Callable[[pikepdf.Pdf], None], dict[str, object], str
         "a Movie annotation",
     ),
     "embedded text file": (attach_text, {}, "embeds a file that is not itself a PDF/A-1 or PDF/A-2 file"),
-    # qpdf would recompress the stream with Flate unless told not to compress.
-    "LZW": (lzw_stream, {"compress_streams": False}, "compressed with LZW"),
+    # qpdf would decode the stream and compress it again with Flate unless told to do neither.
+    "LZW": (
+        lzw_stream,
+        {"compress_streams": False, "stream_decode_level": pikepdf.StreamDecodeLevel.none},
+        "compressed with LZW",
+    ),
     "transfer function": (use_graphics_state(TR=Name.Identity), {}, "sets a transfer function"),
     "blend mode": (use_graphics_state(BM=Name.Dissolve), {}, "blend mode Dissolve"),
 }

@@ -386,7 +386,7 @@ def _graphics_states(resources: pikepdf.Object, problems: list[str]) -> None:
     states = resources.get(Name.ExtGState, Dictionary())
     if not isinstance(states, Dictionary):
         return
-    for state in states.values():
+    for _, state in states.items():
         if not isinstance(state, Dictionary):
             continue
         if Name.TR in state or state.get(Name.TR2, Name.Default) != Name.Default:
@@ -480,7 +480,7 @@ def _reachable(root: pikepdf.Object) -> Iterator[tuple[pikepdf.Object, bool]]:
             children = []
             for key, child in obj.items():
                 if key == "/AA" and isinstance(child, Dictionary):
-                    children += [(action, True) for action in child.values()]
+                    children += [(action, True) for _, action in child.items()]
                 else:
                     children.append((child, key in ("/A", "/OpenAction", "/Next")))
         else:
@@ -496,7 +496,7 @@ def _uses_lzw(obj: pikepdf.Object) -> bool:
 def _embedded_files_are_pdfa(files: pikepdf.Object) -> bool:
     if not isinstance(files, Dictionary):
         return False
-    for stream in files.values():
+    for _, stream in files.items():
         if not isinstance(stream, Stream):
             return False
         try:
