@@ -8,206 +8,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-# Words that accompany a name but are not a name on their own; never searched for alone.
-PARTICLES = frozenset(
-    [
-        "de",
-        "da",
-        "del",
-        "van",
-        "von",
-        "der",
-        "la",
-        "le",
-        "al",
-        "el",
-        "bin",
-        "bint",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "jr",
-        "sr",
-        "ii",
-        "iii",
-    ]
-)
-# Titles and suffixes left off either end of a full name, so "Dr. José Núñez" is also found as "José Núñez".
-_TITLES = frozenset(["mr", "mrs", "ms", "dr", "jr", "sr", "ii", "iii"])
 
-# About 150 of the most common English words, and everyday words that are also surnames or given names. A name part
-# that is one of these is searched for only where it is written capitalised in the middle of a sentence.
-COMMON_WORDS = frozenset(
-    [
-        "the",
-        "be",
-        "to",
-        "of",
-        "and",
-        "in",
-        "that",
-        "have",
-        "it",
-        "for",
-        "not",
-        "on",
-        "with",
-        "he",
-        "as",
-        "you",
-        "do",
-        "at",
-        "this",
-        "but",
-        "his",
-        "by",
-        "from",
-        "they",
-        "we",
-        "say",
-        "her",
-        "she",
-        "or",
-        "an",
-        "will",
-        "my",
-        "one",
-        "all",
-        "would",
-        "there",
-        "their",
-        "what",
-        "so",
-        "up",
-        "out",
-        "if",
-        "about",
-        "who",
-        "get",
-        "which",
-        "go",
-        "me",
-        "when",
-        "make",
-        "can",
-        "like",
-        "time",
-        "no",
-        "just",
-        "him",
-        "know",
-        "take",
-        "people",
-        "into",
-        "year",
-        "your",
-        "good",
-        "some",
-        "could",
-        "them",
-        "see",
-        "other",
-        "than",
-        "then",
-        "now",
-        "look",
-        "only",
-        "come",
-        "its",
-        "over",
-        "think",
-        "also",
-        "back",
-        "after",
-        "use",
-        "two",
-        "how",
-        "our",
-        "work",
-        "first",
-        "well",
-        "way",
-        "even",
-        "new",
-        "want",
-        "because",
-        "any",
-        "these",
-        "give",
-        "day",
-        "most",
-        "us",
-        "is",
-        "am",
-        "are",
-        "was",
-        "were",
-        "has",
-        "had",
-        "been",
-        "may",
-        "must",
-        "said",
-        "long",
-        "little",
-        "great",
-        "old",
-        "big",
-        "high",
-        "case",
-        "name",
-        "city",
-        "state",
-        "young",
-        "rose",
-        "page",
-        "mark",
-        "bill",
-        "hope",
-        "grant",
-        "price",
-        "lane",
-        "white",
-        "brown",
-        "green",
-        "black",
-        "gray",
-        "grey",
-        "king",
-        "park",
-        "hall",
-        "wood",
-        "stone",
-        "hill",
-        "field",
-        "rich",
-        "cook",
-        "joy",
-        "faith",
-        "love",
-        "chase",
-        "rice",
-        "bush",
-        "west",
-        "north",
-        "south",
-        "east",
-        "street",
-        "court",
-        "house",
-        "church",
-        "bell",
-        "major",
-        "judge",
-        "hunter",
-        "summer",
-        "winter",
-        "spring",
-        "fair",
-        "best",
-        "hart",
-    ]
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Words that accompany a name but are not a name on their own; never searched for alone.
+PARTICLES = _word_set("de da del van von der la le al el bin bint mr mrs ms dr jr sr ii iii")
+# Titles and suffixes left off either end of a full name, so "Dr. José Núñez" is also found as "José Núñez".
+_TITLES = _word_set("mr mrs ms dr jr sr ii iii")
+
+# The most common English words, and everyday words that are also surnames or given names. A name part that is one
+# of these is searched for only where it is written capitalised in the middle of a sentence.
+COMMON_WORDS = _word_set(
+    """
+    the be to of and in that have it for not on with he as you do at this but his by from they we say her she or an
+    will my one all would there their what so up out if about who get which go me when make can like time no just
+    him know take people into year your good some could them see other than then now look only come its over think
+    also back after use two how our work first well way even new want because any these give day most us is am are
+    was were has had been may must said long little great old big high case name city state young rose page mark bill
+    hope grant price lane white brown green black gray grey king park hall wood stone hill field rich cook joy faith
+    love chase rice bush west north south east street court house church bell major judge hunter summer winter
+    spring fair best hart
+    """
 )
 
 # What may stand between the words of a name: spaces and line breaks, commas, full stops, hyphens, apostrophes.
@@ -215,7 +38,11 @@ _SEPARATORS = r"\s,.'\-‐‑‒–—·・"
 _GAP = re.compile(f"[{_SEPARATORS}]+")
 # Kana voicing marks are combining marks, but they tell names apart; kept so that NFC restores the kana.
 _KEPT_MARKS = frozenset("\u3099\u309a")
-_APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'"}
+# Apostrophes as one, and letters that have no decomposition written as English text writes them: "Walesa", "Isik".
+_LIKE = {
+    **dict.fromkeys("\u2019\u2018\u02bc", "'"),
+    **{"ı": "i", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "ħ": "h", "ŧ": "t", "æ": "ae", "œ": "oe", "þ": "th"},
+}
 # Scripts written without spaces between words: Han, kana, Hangul and Bopomofo letters, with compatibility forms.
 _CJK_RANGES = (
     (0x1100, 0x11FF),
@@ -268,7 +95,7 @@ def name_hits(texts: Iterable[tuple[str, str]], names: Iterable[str]) -> list[Na
     no spaces; their parts when at least two characters long. Parts shorter than two letters, and particles and
     titles such as "van" or "Dr", are not searched for alone. A part that is a common English word (such as "will" or
     "may") counts only where it is written capitalised ("Will", not "will" or "WILL") and does not begin a sentence.
-    Where matches overlap, the one starting first is reported, as long as it runs: the full name before its parts.
+    Where matches overlap, the one that starts first is reported, at its longest: a full name rather than its parts.
     """
     matcher = _matcher(names)
     hits: list[NameHit] = []
@@ -306,16 +133,12 @@ def _fold_char(char: str) -> str:
     """One character as it is compared: compatibility forms unfolded, case folded, accents and invisible marks gone."""
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", char).casefold())
     kept = "".join(
-        _APOSTROPHES.get(c, c)
+        _LIKE.get(c, c)
         for c in decomposed
         if (not unicodedata.combining(c) or c in _KEPT_MARKS) and unicodedata.category(c) != "Cf"
     )
     # Hangul syllables and voiced kana come back together; nothing else is left to compose.
     return unicodedata.normalize("NFC", kept)
-
-
-def _fold_text(text: str) -> str:
-    return "".join(_fold_char(char) for char in text)
 
 
 @dataclass(frozen=True)
@@ -356,7 +179,7 @@ def _fold(text: str) -> _Folded:
 
 @cache
 def _word() -> re.Pattern[str]:
-    """A word outside the unspaced scripts: letters and digits, with the marks (Indic vowel signs...) that go on them."""
+    """A word outside the unspaced scripts: letters and digits, with the marks (Indic vowel signs) that go on them."""
     marks = [
         code
         for code in (*range(0x20000), *range(0xE0100, 0xE01F0))
@@ -368,8 +191,14 @@ def _word() -> re.Pattern[str]:
             ranges[-1] = (ranges[-1][0], code)
         else:
             ranges.append((code, code))
-    marks_class = "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in ranges)
-    return re.compile(f"(?:[^\\W_{_CJK_CLASS}]|[{marks_class}])+")
+    # Two classes: the engine looks up a class of Basic Multilingual Plane characters in a table, not range by range.
+    classes = [
+        "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in ranges if (high < 0x10000) == bmp)
+        for bmp in (True, False)
+    ]
+    mark = "|".join(f"[{members}]" for members in classes if members)
+    letter = f"[^\\W_{_CJK_CLASS}]"
+    return re.compile(f"{letter}+(?:(?:{mark})+{letter}*)*")
 
 
 class _Matcher:
@@ -380,24 +209,28 @@ class _Matcher:
         forms: set[tuple[str, ...]] = set()
         self.common: set[str] = set()
         self.unspaced: set[str] = set()
-        for name in names:
-            folded = _fold_text(name)
+        # All the names folded at once, one to a line.
+        for folded in _fold("\n".join(" ".join(name.splitlines()) for name in names)).text.split("\n"):
             words = word.findall(folded)
             # Words joined by an apostrophe, as in "O'Brien", are also sought together.
-            forms.update(tuple(group) for group in _joined(folded, word) if len(group) > 1)
+            if "'" in folded:
+                forms.update(tuple(group) for group in _joined(folded, word) if len(group) > 1)
             while words and words[0] in _TITLES:
                 words.pop(0)
             while words and words[-1] in _TITLES:
                 words.pop()
             if len(words) > 1:
-                forms.add(tuple(words))
+                # As written, and surname first as lists have it: "Núñez, José".
+                forms.update((tuple(words), (words[-1], *words[:-1])))
             for part in words:
-                if sum(char.isalnum() for char in part) >= 2 and part not in PARTICLES:
-                    forms.add((part,))
-                    if part in COMMON_WORDS:
-                        self.common.add(part)
-            runs = _CJK_RUN.findall(folded)
-            self.unspaced.update(run for run in ["".join(runs), *runs] if len(run) >= 2)
+                if len(part) < 2 or part in PARTICLES or (not part.isalnum() and sum(map(str.isalnum, part)) < 2):
+                    continue
+                forms.add((part,))
+                if part in COMMON_WORDS:
+                    self.common.add(part)
+            for spaced_run in _CJK_SPACED_RUN.findall(folded):
+                runs = _CJK_RUN.findall(spaced_run)
+                self.unspaced.update(run for run in ["".join(runs), *runs] if len(run) >= 2)
         # First word -> the forms that begin with it, those of the most words first.
         self.spaced: dict[str, list[tuple[str, ...]]] = {}
         for form in sorted(forms, key=lambda form: (-len(form), form)):
@@ -433,21 +266,14 @@ class _Matcher:
         words = list(_word().finditer(folded))
         values = [match.group() for match in words]
         found: list[tuple[int, int, bool]] = []
+        get = self.spaced.get
         index = 0
         while index < len(words):
-            size = next(
-                (
-                    len(form)
-                    for form in self.spaced.get(values[index], ())
-                    if index + len(form) <= len(words)
-                    and all(
-                        values[index + step] == form[step]
-                        and _GAP.fullmatch(folded, words[index + step - 1].end(), words[index + step].start())
-                        for step in range(1, len(form))
-                    )
-                ),
-                0,
-            )
+            forms = get(values[index])
+            if forms is None:
+                index += 1
+                continue
+            size = next((len(form) for form in forms if self._continues(folded, words, values, index, form)), 0)
             if size:
                 common = size == 1 and values[index] in self.common
                 found.append((words[index].start(), words[index + size - 1].end(), common))
@@ -455,6 +281,17 @@ class _Matcher:
             else:
                 index += 1
         return found
+
+    @staticmethod
+    def _continues(
+        folded: str, words: list[re.Match[str]], values: list[str], index: int, form: tuple[str, ...]
+    ) -> bool:
+        """Whether the text's words from ``index`` on are the form's, with nothing but separators between them."""
+        return index + len(form) <= len(words) and all(
+            values[index + step] == form[step]
+            and _GAP.fullmatch(folded, words[index + step - 1].end(), words[index + step].start()) is not None
+            for step in range(1, len(form))
+        )
 
     def _unspaced(self, folded: str) -> list[tuple[int, int, bool]]:
         if not self.unspaced:
@@ -469,7 +306,7 @@ class _Matcher:
                     (
                         length
                         for length in self.unspaced_lengths.get(chars[index], ())
-                        if chars[index : index + length] in self.unspaced
+                        if index + length <= len(chars) and chars[index : index + length] in self.unspaced
                     ),
                     0,
                 )
