@@ -339,6 +339,10 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
 # ----- an older database holding the same rows -------------------------------------------------------------
 
 
+# Columns a later revision dropped, with the value the program wrote into them when nothing was chosen.
+DROPPED_COLUMNS = {"response_answer": {"excluded_evidence": ""}}
+
+
 def _copy_rows(connection: Connection, reference: Reference) -> None:
     """The reference's rows, in the tables and columns the database has at its revision, with plain SQL."""
     present = set(_table_names(connection))
@@ -347,7 +351,8 @@ def _copy_rows(connection: Connection, reference: Reference) -> None:
     for name in order:
         table = reference.snapshot.tables[name]
         present_columns = set(connection.execute(text(f'SELECT * FROM "{name}" LIMIT 0')).keys())
-        _insert(connection, name, table, [column for column in table.columns if column in present_columns])
+        dropped = {column: value for column, value in DROPPED_COLUMNS.get(name, {}).items() if column in present_columns}
+        _insert(connection, name, table, [column for column in table.columns if column in present_columns], dropped)
     if "search_entry" not in present:
         return
     for name, table in reference.search_tables.items():
@@ -364,16 +369,23 @@ def _copy_rows(connection: Connection, reference: Reference) -> None:
             )
 
 
-def _insert(connection: Connection, name: str, table: Table, columns: list[str]) -> None:
+def _insert(
+    connection: Connection, name: str, table: Table, columns: list[str], constants: dict[str, Any] | None = None
+) -> None:
     if not table.rows:
         return
-    values = ", ".join("CAST(:document AS tsvector)" if column == "document" else f":{column}" for column in columns)
-    quoted = ", ".join(f'"{column}"' for column in columns)
+    constants = constants or {}
+    names = columns + list(constants)
+    values = ", ".join("CAST(:document AS tsvector)" if column == "document" else f":{column}" for column in names)
+    quoted = ", ".join(f'"{column}"' for column in names)
     statement = text(f'INSERT INTO "{name}" ({quoted}) VALUES ({values})')
     positions = [table.columns.index(column) for column in columns]
     connection.execute(
         statement,
-        [{column: row[position] for column, position in zip(columns, positions, strict=True)} for row in table.rows],
+        [
+            {**{column: row[position] for column, position in zip(columns, positions, strict=True)}, **constants}
+            for row in table.rows
+        ],
     )
 
 

@@ -21,10 +21,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("response") as batch:
-        batch.add_column(sa.Column("withheld_evidence", sa.Text(), nullable=False, server_default=""))
-        batch.add_column(sa.Column("withheld_reason", sa.Text(), nullable=False, server_default=""))
-        batch.add_column(sa.Column("issued_at", sa.String(32), nullable=True))
+    # Plain ALTER TABLE (SQLite 3.35 and later drop columns in place): a batch copy of the table would rewrite its
+    # definition with the constraints in whatever order they were read, unlike the definition a new database gets.
+    op.add_column("response", sa.Column("withheld_evidence", sa.Text(), nullable=False, server_default=""))
+    op.add_column("response", sa.Column("withheld_reason", sa.Text(), nullable=False, server_default=""))
+    op.add_column("response", sa.Column("issued_at", sa.String(32), nullable=True))
     connection = op.get_bind()
     withheld: dict[int, set[str]] = {}
     for response_id, refs in connection.execute(
@@ -36,14 +37,11 @@ def upgrade() -> None:
             text("UPDATE response SET withheld_evidence = :refs WHERE id = :id"),
             {"refs": " ".join(sorted(refs)), "id": response_id},
         )
-    with op.batch_alter_table("response_answer") as batch:
-        batch.drop_column("excluded_evidence")
+    op.drop_column("response_answer", "excluded_evidence")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("response_answer") as batch:
-        batch.add_column(sa.Column("excluded_evidence", sa.Text(), nullable=False, server_default=""))
-    with op.batch_alter_table("response") as batch:
-        batch.drop_column("issued_at")
-        batch.drop_column("withheld_reason")
-        batch.drop_column("withheld_evidence")
+    op.add_column("response_answer", sa.Column("excluded_evidence", sa.Text(), nullable=False, server_default=""))
+    op.drop_column("response", "issued_at")
+    op.drop_column("response", "withheld_reason")
+    op.drop_column("response", "withheld_evidence")
