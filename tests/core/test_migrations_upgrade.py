@@ -351,7 +351,9 @@ def _copy_rows(connection: Connection, reference: Reference) -> None:
     for name in order:
         table = reference.snapshot.tables[name]
         present_columns = set(connection.execute(text(f'SELECT * FROM "{name}" LIMIT 0')).keys())
-        dropped = {column: value for column, value in DROPPED_COLUMNS.get(name, {}).items() if column in present_columns}
+        dropped = {
+            column: value for column, value in DROPPED_COLUMNS.get(name, {}).items() if column in present_columns
+        }
         _insert(connection, name, table, [column for column in table.columns if column in present_columns], dropped)
     if "search_entry" not in present:
         return

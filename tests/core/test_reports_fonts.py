@@ -35,7 +35,7 @@ def test_the_cjk_face_is_read_only_when_some_text_needs_it() -> None:
         f"""
         from reportlab.pdfbase import pdfmetrics
         from desktop_app.core.reports.fonts import markup
-        from desktop_app.core.reports.letter import style_sheet
+        from desktop_app.core.reports.layout import style_sheet
 
         style_sheet()
         markup("Columbus, Ohio: Ünïcödé – “quoted”")

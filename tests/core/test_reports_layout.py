@@ -6,8 +6,8 @@ import pytest
 from reportlab.platypus import Paragraph as PlatypusParagraph
 
 from desktop_app.core.db.engine import Database
-from desktop_app.core.reports import letter, responses
-from desktop_app.core.reports.letter import Paragraph, style_sheet
+from desktop_app.core.reports import layout, responses
+from desktop_app.core.reports.layout import Paragraph, style_sheet
 
 from .report_records import build_city
 
@@ -51,7 +51,7 @@ def test_the_letter_is_the_same_bytes_as_with_every_wrap_done_anew(
     build_city(db, extra_partnerships=60)  # tables long enough to split across several pages
     response_id = responses.create_draft(db)["id"]
     kept = responses.render_pdf(db, response_id)
-    monkeypatch.setattr(letter.Paragraph, "wrap", PlatypusParagraph.wrap)
+    monkeypatch.setattr(layout.Paragraph, "wrap", PlatypusParagraph.wrap)
     anew = responses.render_pdf(db, response_id)
     assert kept.count(b"/Type /Page") > 4
     assert kept == anew

@@ -7,10 +7,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desktop_app.core.errors import UserError
-from desktop_app.core.records.inquiries import BLACKBURN_HAWLEY_KEY
 from desktop_app.core.reports.fonts import markup
 from desktop_app.core.reports.named_values import check_text, fill, named_values, placeholders
-from desktop_app.core.reports.narratives import default_closing, default_introduction, default_narrative
+from desktop_app.core.reports.narratives import (
+    RETIRED_CLOSINGS,
+    RETIRED_INTRODUCTIONS,
+    RETIRED_NARRATIVES,
+    current_narrative,
+    default_closing,
+    default_introduction,
+)
 
 VALUES = {name: f"<{name}>" for name in named_values()}
 
@@ -30,11 +36,18 @@ def test_every_named_value_has_a_description() -> None:
 
 
 def test_default_texts_use_only_known_names() -> None:
-    texts = [default_introduction(), default_closing(), default_narrative(None, 1)]
-    texts += [default_narrative(BLACKBURN_HAWLEY_KEY, position) for position in range(1, 5)]
-    for text in texts:
+    for text in (default_introduction(), default_closing()):
         check_text(text)
         assert placeholders(text)
+
+
+def test_texts_earlier_versions_put_in_drafts_give_way_to_todays() -> None:
+    for text in RETIRED_NARRATIVES | RETIRED_INTRODUCTIONS | RETIRED_CLOSINGS:
+        check_text(text)
+    # The old default claimed "civic and cultural exchanges" whatever the records held: it is no longer printed.
+    claim = next(text for text in RETIRED_NARRATIVES if "civic and cultural exchanges" in text)
+    assert current_narrative(claim) == ""
+    assert current_narrative("Our own words.") == "Our own words."
 
 
 def test_an_unknown_name_gets_a_sentence_listing_the_known_ones() -> None:

@@ -13,15 +13,11 @@ from desktop_app.core.clock import today, utc_now_text
 from desktop_app.core.db import models
 from desktop_app.core.db.engine import Database
 from desktop_app.core.records.parties import home_jurisdiction_in
+from desktop_app.core.reports import facts as letter_facts
 from desktop_app.core.reports import responses
-from desktop_app.core.reports.content import (
-    MOST_RECENT_LISTED,
-    _Builder,
-    _load_records,
-    excluded_refs,
-    gather_letter,
-    long_date,
-)
+from desktop_app.core.reports.dates import long_date
+from desktop_app.core.reports.facts import LIST_IN_FULL_UP_TO, MOST_RECENT_LISTED
+from desktop_app.core.reports.gather import gather
 from desktop_app.core.reports.oversight import REVIEW_KINDS
 
 from .report_records import build_city
@@ -71,32 +67,56 @@ def _fill(db: Database, many: int) -> tuple[int, list[int]]:
     return responses.create_draft(db)["id"], ids
 
 
-def _compare_sections(db: Database, response_id: int) -> list[int]:
-    """Asserts that every section a letter counts equals the one built from every action; the numbers shown."""
-    shown = []
+def _facts(db: Database, response_id: int) -> letter_facts.Facts:
     with db.reading() as session:
         response = session.get(models.Response, response_id)
         assert response is not None
-        records = _load_records(session)
-        counted = _Builder(session, records, whole=False)
-        read_whole = _Builder(session, records, whole=True)
-        for answer in response.answers:
-            question = session.get(models.InquiryQuestion, answer.question_id)
-            assert question is not None
-            topics, excluded = set(vocab.split_words(question.topics)), excluded_refs(answer)
-            for letter_section, whole_section in zip(
-                counted.sections(topics, excluded), read_whole.sections(topics, excluded), strict=True
-            ):
-                assert letter_section.key == whole_section.key
-                assert letter_section.held_count == len(whole_section.items)
-                assert letter_section.shown_count == len(whole_section.shown)
-                assert letter_section.summarised == whole_section.summarised
-                assert letter_section.facet_counts == whole_section.facet_counts
-                assert letter_section.listed == whole_section.listed
-                assert letter_section.summary_note == whole_section.summary_note
-                if letter_section.key == "oversight":
-                    shown.append(letter_section.shown_count)
-    return shown
+        return letter_facts.build(session, gather(session, response, today()))
+
+
+def _every_action(db: Database) -> list[models.OversightAction]:
+    """Every action in scope, read one by one: what the counts taken in the database must equal."""
+    with db.reading() as session:
+        home = home_jurisdiction_in(session)
+        assert home is not None
+        ids = set(
+            session.scalars(
+                select(models.Partnership.id).where(
+                    models.Partnership.jurisdiction_id == home.id, models.Partnership.deleted_at.is_(None)
+                )
+            )
+        )
+        found = [
+            action
+            for action in session.scalars(select(models.OversightAction))
+            if action.deleted_at is None and (action.partnership_id is None or action.partnership_id in ids)
+        ]
+        session.expunge_all()
+        return found
+
+
+def _compare_sections(db: Database, response_id: int) -> list[int]:
+    """Asserts that the oversight log and each question's count equal those read action by action."""
+    facts = _facts(db, response_id)
+    withheld = facts.gathered.withheld
+    actions = _every_action(db)
+    shown = [action for action in actions if f"oversight:{action.id}" not in withheld]
+    log = facts.oversight
+    assert log.held == len(actions) and log.counted == len(shown)
+    expected = sorted(shown, key=lambda action: (action.action_on, action.id))
+    if len(shown) > LIST_IN_FULL_UP_TO:
+        expected = expected[-MOST_RECENT_LISTED:]
+        assert log.summarised and log.facet_counts
+        assert sum(number for what, _, number in log.facet_counts if what == "Status") == len(shown)
+    assert [item.record_id for item in log.items] == [action.id for action in expected]
+    counts = []
+    for question in facts.questions:
+        statement = next(s for s in question.statements if s.kind == "oversight")
+        topics = set(question.topics)
+        on_topics = [action for action in shown if topics & set(vocab.split_words(action.topics))]
+        assert statement.figures["count"] == len(on_topics)
+        counts.append(statement.figures["count"])
+    return counts
 
 
 def test_counts_and_listed_actions_match_reading_every_action(db: Database) -> None:
@@ -105,7 +125,7 @@ def test_counts_and_listed_actions_match_reading_every_action(db: Database) -> N
     assert any(number > 60 for number in shown), "some question must be summarised"
 
 
-def test_actions_left_out_are_neither_counted_nor_listed(db: Database) -> None:
+def test_actions_withheld_are_neither_counted_nor_listed(db: Database) -> None:
     response_id, ids = _fill(db, 400)
     questions = responses.get_response(db, response_id)["answers"]
     before = _compare_sections(db, response_id)
@@ -113,8 +133,11 @@ def test_actions_left_out_are_neither_counted_nor_listed(db: Database) -> None:
     # reference to any action) and one that is not an oversight action at all.
     left_out = [f"oversight:{action_id}" for action_id in ids[-25:]] + [f"oversight:{ids[0]}"]
     left_out += [f"oversight:0{ids[-1]}", "policy:1"]
-    for question in questions:
-        responses.set_answer(db, response_id, question["question_id"], excluded_evidence=left_out)
+    assert questions
+    with db.writing() as session:
+        response = session.get(models.Response, response_id)
+        assert response is not None
+        response.withheld_evidence = " ".join(left_out)
     after = _compare_sections(db, response_id)
     assert sum(after) < sum(before)
 
@@ -130,7 +153,10 @@ def test_named_values_count_every_action_in_scope(db: Database) -> None:
     with db.reading() as session:
         response = session.get(models.Response, response_id)
         assert response is not None
-        values = gather_letter(session, response, today()).values
+        facts = letter_facts.build(session, gather(session, response, today()))
+        from desktop_app.core.reports.wording import Writer, named_value_table
+
+        values = named_value_table(facts, Writer(facts), "")
         home = home_jurisdiction_in(session)
         assert home is not None
         home_partnerships = select(models.Partnership.id).where(
@@ -157,14 +183,8 @@ def test_named_values_count_every_action_in_scope(db: Database) -> None:
 
 def test_the_most_recent_listed_are_the_latest_by_date_then_number(db: Database) -> None:
     response_id, _ = _fill(db, 600)
-    with db.reading() as session:
-        response = session.get(models.Response, response_id)
-        assert response is not None
-        letter = gather_letter(session, response, today())
-    for answer in letter.answers:
-        for section in answer.sections:
-            if section.key == "oversight" and section.summarised:
-                assert len(section.listed) == MOST_RECENT_LISTED
-                numbers = [int(item.ref.split(":")[1]) for item in section.listed]
-                dates = [item.on for item in section.listed]
-                assert list(zip(dates, numbers, strict=True)) == sorted(zip(dates, numbers, strict=True))
+    log = _facts(db, response_id).oversight
+    assert log.summarised and len(log.items) == MOST_RECENT_LISTED
+    keys = [(item.on, item.record_id) for item in log.items]
+    assert keys == sorted(keys)
+    assert [item.number for item in log.items] == [f"D{n}" for n in range(1, MOST_RECENT_LISTED + 1)]

@@ -26,7 +26,7 @@ from ..records.service import create_in, load, update_in
 from . import facts as letter_facts
 from . import named_values
 from .archival import archival_copy, pdfa_2b_problems
-from .dates import set_date_style_in
+from .dates import date_style_in, set_date_style_in
 from .document import Letter, replace_texts, texts
 from .gather import gather, participant_names_in, require_home
 from .layout import render_letter
@@ -39,6 +39,7 @@ from .wording import compose, jurisdiction_display
 __all__ = [
     "check_issued",
     "create_draft",
+    "date_style",
     "evidence",
     "get_response",
     "issue",
@@ -438,6 +439,12 @@ def letter_evidence(db: Database, response_id: int) -> list[dict[str, Any]]:
 
 
 # ----- the PDF, issuing, superseding, checking ------------------------------------------------------------------
+
+
+def date_style(db: Database) -> str:
+    """How letters write dates now: "us" or "day_first"."""
+    with db.reading() as session:
+        return date_style_in(session)
 
 
 def set_date_style(db: Database, style: str) -> None:

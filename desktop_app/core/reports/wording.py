@@ -27,6 +27,11 @@ US_STATES = {
     "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
     "WY": "Wyoming", "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands",
 }  # fmt: skip
+ONE_OF = {
+    "partnerships": "partnership",
+    "agreements": "agreement",
+    "activities under the partnerships": "activity under the partnerships",
+}
 WITHHELD_KINDS = {
     "partnership": ("partnership", "partnerships"),
     "agreement": ("agreement", "agreements"),
@@ -101,7 +106,8 @@ def _small(number: int) -> str:
 
 
 def _topic_words(topics: Sequence[str]) -> str:
-    return join_words([vocab.label(vocab.TOPICS, topic).lower() for topic in topics], "or")
+    ordered = [topic for topic in vocab.TOPICS if topic in topics] + [t for t in topics if t not in vocab.TOPICS]
+    return join_words([vocab.label(vocab.TOPICS, topic).lower() for topic in ordered], "or")
 
 
 class Writer:
@@ -128,6 +134,9 @@ class Writer:
         others = f"the other {count:,}" if withheld else ("it" if count == 1 else f"these {count:,}")
         if kind == "none_held":
             return f"The {self.kind}'s records hold no {figures['what']} as of {self.as_of}."
+        if kind == "all_withheld" and count == 1:
+            one = ONE_OF.get(str(figures["what"]), str(figures["what"]))
+            return f"The {self.kind}'s records hold 1 {one} as of {self.as_of}; it is withheld from this letter."
         if kind == "all_withheld":
             return (
                 f"The {self.kind}'s records hold {count:,} {figures['what']} as of {self.as_of}, all withheld from "
@@ -146,11 +155,22 @@ class Writer:
             )
         if kind == "agreements":
             published, linked = int(figures["published"]), int(figures["linked"])
-            text = (
-                f"The records hold {plural(held, 'agreement')} under these partnerships{aside}; of {others} "
-                f"({cite(refs, 'B')}), {published:,} {'is' if published == 1 else 'are'} recorded as published"
-            )
-            text += f", {linked:,} at a public address given in Appendix B." if linked else "."
+            where = f", {linked:,} at a public address given in Appendix B" if linked and linked < published else ""
+            where = ", at a public address given in Appendix B" if linked and linked == published else where
+            if withheld:
+                text = (
+                    f"The records hold {plural(held, 'agreement')} under these partnerships{aside}; of {others} "
+                    f"({cite(refs, 'B')}), {published:,} {'is' if published == 1 else 'are'} recorded as published"
+                )
+            elif count == 1:
+                text = f"The records hold 1 agreement under these partnerships ({cite(refs, 'B')}); it is "
+                text += "recorded as published" if published else "not recorded as published"
+            else:
+                text = (
+                    f"The records hold {plural(count, 'agreement')} under these partnerships ({cite(refs, 'B')}); "
+                    f"{published:,} of them {'is' if published == 1 else 'are'} recorded as published"
+                )
+            text += where + "."
             without = int(figures["partnerships_without"])
             if without:
                 text += f" {plural(without, 'partnership')} {'has' if without == 1 else 'have'} no agreement on record."
@@ -159,14 +179,21 @@ class Writer:
             return f"{plural(count, 'agreement')} expired before the date of this letter ({cite(refs, 'B')})."
         if kind == "clauses":
             having = [f"{label} in {n:,} ({cite(numbers, 'B')})" for label, n, numbers in figures["clauses"] if n]
-            none = [label for label, n, _ in figures["clauses"] if not n]
+            none = join_words([label for label, n, _ in figures["clauses"] if not n], "or")
+            if count == 1:
+                if not having:
+                    return f"The agreement listed in Appendix B is not recorded to contain {none}."
+                having = [label.split(" in ")[0] for label in having]
+                listed = cite(refs, "B")
+                text = f"The agreement listed in Appendix B ({listed}) is recorded to contain {join_words(having)}"
+                return text + (f"; it is not recorded to contain {none}." if none else ".")
             text = f"Of the {plural(count, 'agreement')} listed in Appendix B, "
             if having:
                 text += "the records note " + join_words(having)
                 if none:
-                    text += f"; none is recorded to contain {join_words(none, 'or')}"
+                    text += f"; none is recorded to contain {none}"
             else:
-                text += f"none is recorded to contain {join_words(none, 'or')}"
+                text += f"none is recorded to contain {none}"
             return text + "."
         if kind == "activities":
             listed = int(figures["listed"])
@@ -204,6 +231,8 @@ class Writer:
         if kind == "intermediaries":
             partnerships = plural(int(figures["of"]), "partnership")
             if not count:
+                if int(figures["of"]) == 1:
+                    return "No intermediary organisation is recorded for the partnership."
                 return f"No intermediary organisation is recorded for any of the {partnerships}."
             return (
                 f"Intermediary organisations are named for {count:,} of the {partnerships} "
@@ -244,7 +273,9 @@ class Writer:
             return f"{plural(count, 'follow-up')} on these topics {'is' if count == 1 else 'are'} overdue{where}."
         if kind == "stale_reviews":
             in_force = plural(int(figures["in_force"]), "partnership")
-            if count == int(figures["in_force"]):
+            if count == int(figures["in_force"]) == 1:
+                said = "The partnership in force has no review"
+            elif count == int(figures["in_force"]):
                 said = f"None of the {in_force} in force has a review"
             else:
                 said = f"{count:,} of the {in_force} in force {'has' if count == 1 else 'have'} no review"
@@ -495,8 +526,9 @@ def _appendices(facts: Facts, writer: Writer) -> list[Appendix]:
     as_of = writer.as_of
     found: list[Appendix] = []
 
-    def add(letter: str, notes: list[str], tables: list[Table], empty: str) -> None:
-        if not tables:
+    def add(letter: str, notes: list[str], tables: list[Table], empty: str, catalogue: Catalogue) -> None:
+        # "holds no ..." only of what the records do not hold: what is withheld is said in the notes.
+        if not tables and not catalogue.held:
             notes.append(empty)
         found.append(
             Appendix(letter, APPENDIX_TITLES[letter], tuple(n.strip() for n in notes if n.strip()), tuple(tables))
@@ -521,6 +553,7 @@ def _appendices(facts: Facts, writer: Writer) -> list[Appendix]:
         if partnerships.items
         else [],
         f"The {kind}'s records hold no partnerships as of {as_of}.",
+        partnerships,
     )
     agreements = facts.agreements
     add(
@@ -540,6 +573,7 @@ def _appendices(facts: Facts, writer: Writer) -> list[Appendix]:
         if agreements.items
         else [],
         f"The {kind}'s records hold no agreements as of {as_of}.",
+        agreements,
     )
     found.append(_activities_appendix(facts, writer))
     oversight_catalogue = facts.oversight
@@ -569,7 +603,7 @@ def _appendices(facts: Facts, writer: Writer) -> list[Appendix]:
                 (0.06, 0.13, 0.2, 0.43, 0.18),
             )
         )
-    add("D", notes, tables, f"The {kind}'s records hold no oversight actions as of {as_of}.")
+    add("D", notes, tables, f"The {kind}'s records hold no oversight actions as of {as_of}.", oversight_catalogue)
     policies = facts.policies
     add(
         "E",
@@ -578,6 +612,7 @@ def _appendices(facts: Facts, writer: Writer) -> list[Appendix]:
         if policies.items
         else [],
         f"The {kind}'s records hold no policies as of {as_of}.",
+        policies,
     )
     found.append(_participants_appendix(facts, writer))
     found.append(_enclosures_appendix(facts))
@@ -640,7 +675,7 @@ def _activities_appendix(facts: Facts, writer: Writer) -> Appendix:
                 heading="Intermediaries",
             )
         )
-    if not tables:
+    if not tables and not catalogue.held:
         notes.append(f"The {writer.kind}'s records hold no activities under the partnerships as of {writer.as_of}.")
     return Appendix("C", APPENDIX_TITLES["C"], tuple(notes), tuple(tables))
 
