@@ -425,8 +425,7 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         ref = str(item.data(REF_ROLE))
         withhold = item.checkState() == Qt.CheckState.Unchecked
         self._mark_withheld({ref} if withhold else set(), set() if withhold else {ref})
-        what = item.text()
-        text = f"withhold {what}" if withhold else f"put back {what}"
+        text = "withhold evidence from the letter" if withhold else "put evidence back in the letter"
         changes: dict[str, list[str]] = {"withhold": [ref]} if withhold else {"put_back": [ref]}
         response_id = self.response["id"]
         self._context.ops.set_withheld(
