@@ -186,3 +186,71 @@ def test_issuing_without_a_reason_for_withholding_says_so(qtbot: Any, open_windo
     wait_idle(qtbot, context)
     assert dialog_log.texts()[-1] == "The letter withholds 1 item: give the reason it states before issuing it."
     assert page.response["status"] == "draft"
+
+
+def _letter_text(data: bytes) -> str:
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
+
+
+def test_a_new_inquiry_with_its_own_recipients_and_questions_is_answered_in_the_workspace(
+    qtbot: Any, open_window: Any
+) -> None:
+    window = open_window(filled=True)
+    context = window.context
+    workspace = window.show_page("response")
+    wait_idle(qtbot, context)
+
+    # The inquiry, its recipients (a blank line between them) and its questions, entered in the window.
+    page = window.show_page("inquiry")
+    wait_idle(qtbot, context)
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    editors = page.detail.form.editors
+    qtbot.keyClicks(editors["subject"].focus_widget(), "Request of the State Auditor")
+    qtbot.keyClicks(editors["received_on"].focus_widget(), "2026-02-01")
+    editors["recipients"].focus_widget().setPlainText(
+        "Ms. Dana Reyes\nOffice of the State Auditor\nJefferson City, MO 65102\n\n"
+        "Mr. Sam Ortiz\nOffice of the State Auditor\nJefferson City, MO 65102"
+    )
+    editors["optional_recipients"].focus_widget().setPlainText("The Governor\nJefferson City, MO 65101")
+    qtbot.mouseClick(page.detail.form.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, context)
+    inquiry_id = page.detail.record["id"]
+    questions = page.detail.questions
+    qtbot.mouseClick(questions.add_button, Qt.MouseButton.LeftButton)
+    questions.table.item(0, 0).setText("Which agreements bind the city, and who may read them?")
+    questions.table.item(0, 1).setText("Agreements")
+    questions.table.item(0, questions.FIRST_TOPIC).setCheckState(Qt.CheckState.Checked)  # transparency
+    qtbot.mouseClick(questions.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, context)
+
+    # The workspace offers it, starts a draft and takes its answer; the letter is addressed to its recipients.
+    window.show_page("response")
+    wait_idle(qtbot, context)
+    index = workspace.inquiry_box.findData(inquiry_id)
+    assert index >= 0
+    workspace.inquiry_box.setCurrentIndex(index)
+    wait_idle(qtbot, context)
+    assert workspace.response is None and workspace.start_button.isEnabled()
+    qtbot.mouseClick(workspace.start_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, context)
+    assert workspace.response is not None and workspace.response["inquiry_id"] == inquiry_id
+    assert [workspace.questions.item(row).text() for row in range(workspace.questions.count())] == ["1. Agreements"]
+    assert _checkable(workspace), "the agreement on record is evidence on transparency"
+    workspace.narrative.setPlainText("The agreements are kept by the City Clerk.")
+    qtbot.wait(SAVE_DELAY_MS + 100)
+    wait_idle(qtbot, context)
+    stored = responses.get_response(context.database(), workspace.response["id"])
+    assert stored["answers"][0]["narrative"] == "The agreements are kept by the City Clerk."
+    workspace.copy_to.setChecked(True)
+    wait_idle(qtbot, context)
+    qtbot.waitUntil(lambda: workspace.pdf_bytes is not None, timeout=10000)
+    wait_idle(qtbot, context)
+    text = _letter_text(responses.render_pdf(context.database(), workspace.response["id"]))
+    for expected in ("Dana Reyes", "Sam Ortiz", "The Governor", "The agreements are kept by the City Clerk."):
+        assert expected in text
