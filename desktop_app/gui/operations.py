@@ -207,21 +207,55 @@ class Operations(QObject):
 
         return self.write(work, Changes.of_record, **then)
 
-    def issue_response(self, response_id: int, **then: Any) -> TaskControl:
+    def issue_response(
+        self, response_id: int, *, acknowledge_unconfirmed: bool = False, redact_names: bool = False, **then: Any
+    ) -> TaskControl:
+        """Issues a draft; the clerk's acknowledgment of unconfirmed partnerships and any redaction of names are
+        passed on to core, which records them."""
+
         def work(db: Database, _control: TaskControl) -> Record:
             from ..core.reports.responses import issue
 
-            return issue(db, response_id)
+            return issue(db, response_id, acknowledge_unconfirmed=acknowledge_unconfirmed, redact_names=redact_names)
 
         return self.write(work, Changes.of_record, **then)
 
-    def set_answer(self, response_id: int, question_id: int, changes: Mapping[str, Any], **then: Any) -> TaskControl:
+    def set_answer(self, response_id: int, question_id: int, narrative: str, **then: Any) -> TaskControl:
         def work(db: Database, _control: TaskControl) -> Record:
             from ..core.reports.responses import set_answer
 
-            return set_answer(db, response_id, question_id, **changes)
+            return set_answer(db, response_id, question_id, narrative=narrative)
 
         return self.write(work, _wording_changed, **then)
+
+    def set_withheld(
+        self,
+        response_id: int,
+        *,
+        withhold: Sequence[str] = (),
+        put_back: Sequence[str] = (),
+        reason: str | None = None,
+        **then: Any,
+    ) -> TaskControl:
+        """Withholds evidence from a draft's whole letter, or puts it back, and/or sets the reason the letter gives."""
+
+        def work(db: Database, _control: TaskControl) -> Record:
+            from ..core.reports.responses import set_withheld
+
+            return set_withheld(db, response_id, withhold=withhold, put_back=put_back, reason=reason)
+
+        return self.write(work, _wording_changed, **then)
+
+    def set_date_style(self, style: str, **then: Any) -> TaskControl:
+        """How every letter writes its dates; drafts are drawn again."""
+
+        def work(db: Database, _control: TaskControl) -> str:
+            from ..core.reports.responses import set_date_style
+
+            set_date_style(db, style)
+            return style
+
+        return self.write(work, lambda _style: Changes(wording_only=True), **then)
 
     def set_letter(self, response_id: int, changes: Mapping[str, Any], **then: Any) -> TaskControl:
         def work(db: Database, _control: TaskControl) -> Record:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
@@ -71,3 +72,41 @@ class EditCommand(_RecordCommand):
 
     def redo_again(self) -> None:
         self._ops.update_record(self._kind_name, self._record_id, self._after, label="Redoing the edit…")
+
+
+class WithholdCommand(_RecordCommand):
+    """Withholding evidence from a draft's letter, putting it back, or changing the reason it gives; undoing does the
+    opposite."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        response_id: int,
+        text: str,
+        *,
+        withhold: Sequence[str] = (),
+        put_back: Sequence[str] = (),
+        reason: tuple[str, str] | None = None,
+    ) -> None:
+        super().__init__(context, "response", response_id, text)
+        self._withhold = tuple(withhold)
+        self._put_back = tuple(put_back)
+        self._reason = reason  # (before, after)
+
+    def undo(self) -> None:
+        self._ops.set_withheld(
+            self._record_id,
+            withhold=self._put_back,
+            put_back=self._withhold,
+            reason=self._reason[0] if self._reason else None,
+            label="Undoing: changing what the letter withholds…",
+        )
+
+    def redo_again(self) -> None:
+        self._ops.set_withheld(
+            self._record_id,
+            withhold=self._withhold,
+            put_back=self._put_back,
+            reason=self._reason[1] if self._reason else None,
+            label="Redoing: changing what the letter withholds…",
+        )

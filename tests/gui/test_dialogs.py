@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings, Qt
 from desktop_app.core.interchange.sample_data import sample_cities
 from desktop_app.core.records import service as records
 from desktop_app.core.records.parties import home_jurisdiction
+from desktop_app.core.reports.dates import date_style_in
 from desktop_app.gui import app_settings, launch
 from desktop_app.gui.dialogs.about import about_text
 from desktop_app.gui.dialogs.first_run import split_city
@@ -89,6 +90,22 @@ def test_settings_signatory_letterhead_backup_and_data_folder(qtbot: Any, open_w
     dialog.remember_data_folder(str(tmp_path / "elsewhere"))
     assert QSettings().value(app_settings.DATA_DIR_SETTING) == str(tmp_path / "elsewhere")
     assert launch.choose_location(None, None).data_dir == tmp_path / "elsewhere"
+
+
+def test_settings_choose_how_letters_write_dates(qtbot: Any, open_window: Any) -> None:
+    window = open_window()
+    context = window.context
+    dialog = SettingsDialog(context, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_idle(qtbot, context)
+    index = dialog.date_style.findData("day_first")
+    dialog.date_style.setCurrentIndex(index)
+    dialog.date_style.activated.emit(index)
+    wait_idle(qtbot, context)
+    with context.database().reading() as session:
+        assert date_style_in(session) == "day_first"
+    assert "2 December 2026" in dialog.letters_note.text()
 
 
 def test_about_names_version_and_data_folder(open_window: Any) -> None:

@@ -36,7 +36,7 @@ def test_answer_preview_save_print_and_issue_the_2020_letter(
     assert page.questions.count() == 4
     qtbot.waitUntil(lambda: page.preview.page_count > 0, timeout=10000)
 
-    # Question 1: a narrative with a named value from the menu; one piece of evidence left out.
+    # Question 1: a narrative with a named value from the menu; one piece of evidence withheld from the letter.
     page.questions.setCurrentRow(0)
     page.narrative.selectAll()
     qtbot.keyClicks(page.narrative, "The City keeps ")
@@ -52,7 +52,10 @@ def test_answer_preview_save_print_and_issue_the_2020_letter(
     checkable[0].setCheckState(Qt.CheckState.Unchecked)
     wait_idle(qtbot, context)
     stored = responses.get_response(context.database(), page.response["id"])
-    assert stored["answers"][0]["excluded_evidence"] == [checkable[0].data(Qt.ItemDataRole.UserRole)]
+    assert stored["withheld_evidence"] == [checkable[0].data(Qt.ItemDataRole.UserRole)]
+    page.withheld_reason.setText("The agreement is under review by counsel.")
+    page.save_reason()
+    wait_idle(qtbot, context)
 
     # The letter's own introduction is kept with the draft.
     page.introduction.setPlainText("{jurisdiction_name} answers the four questions below.")
@@ -85,8 +88,8 @@ def test_answer_preview_save_print_and_issue_the_2020_letter(
     wait_idle(qtbot, context)
     dialog_log.answer = False
     qtbot.mouseClick(page.issue_button, Qt.MouseButton.LeftButton)
-    assert "cannot be undone" in dialog_log.texts()[-1]
     wait_idle(qtbot, context)
+    assert "cannot be undone" in dialog_log.texts()[-1]
     assert page.response["status"] == "draft"
     dialog_log.answer = True
     qtbot.mouseClick(page.issue_button, Qt.MouseButton.LeftButton)

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...core.host.paths import DataLocation
 from ...core.records.parties import home_jurisdiction
+from ...core.reports.dates import DATE_STYLES
 from ...core.safekeeping.backup import backups_folder, list_backups, set_backups_folder
 from ..app_settings import remember_data_dir
 from ..context import AppContext
@@ -113,12 +115,21 @@ class SettingsDialog(QDialog):
         row.addWidget(self.letterhead, 1)
         row.addWidget(self.choose_letterhead)
         letters_form.addRow("Letterhead image", row_widget)
+        self.date_style = QComboBox()
+        self.date_style.setAccessibleName("How letters write dates")
+        self.date_style.setPlaceholderText("as the records keep it")
+        for style, example in DATE_STYLES.items():
+            self.date_style.addItem(example, style)
+        self.date_style.setCurrentIndex(-1)
+        self.date_style.activated.connect(lambda _index: self.save_date_style())
+        letters_form.addRow("Dates in letters", self.date_style)
         self.letters_note = QLabel("")
         self.letters_note.setWordWrap(True)
         letters_form.addRow("", self.letters_note)
         layout.addWidget(letters_box)
         for widget in (self.signatory_name, self.signatory_title, self.save_signatory, self.choose_letterhead):
             widget.setEnabled(False)
+        self.date_style.setEnabled(context.db is not None)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close the settings")
@@ -220,3 +231,23 @@ class SettingsDialog(QDialog):
             label="Keeping the letterhead image…",
             on_done=lambda home: (self._home_read(home), self.letters_note.setText("The letterhead image is saved.")),
         )
+
+    def save_date_style(self) -> None:
+        style = self.date_style.currentData()
+        if style is None:
+            return
+        self.date_style.setEnabled(False)
+        self._context.ops.set_date_style(
+            str(style),
+            label="Saving how letters write dates…",
+            on_done=self._date_style_saved,
+            on_error=self._date_style_failed,
+        )
+
+    def _date_style_saved(self, style: str) -> None:
+        self.date_style.setEnabled(True)
+        self.letters_note.setText(f"Letters now write dates like {DATE_STYLES[style].split(' (')[0]}.")
+
+    def _date_style_failed(self, error: BaseException) -> None:
+        self.date_style.setEnabled(True)
+        self._context.runner.unhandled_error.emit(error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -36,6 +38,7 @@ from ...core.reports.named_values import named_values
 from ..context import AppContext
 from ..dialogs import messages
 from ..operations import Changes
+from ..undo import WithholdCommand
 from ..widgets.icons import icon
 from ..widgets.pdf_preview import PdfPreview
 from ..widgets.record_form import ProblemLabel
@@ -64,6 +67,7 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         self.response: dict[str, Any] | None = None
         self.evidence: dict[int, list[dict[str, Any]]] = {}
         self.pdf_bytes: bytes | None = None
+        self.readiness: dict[str, Any] | None = None
         self._question: dict[str, Any] | None = None
         self._filling = False
         self.setAccessibleName("Response workspace")
@@ -98,6 +102,11 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         layout.addLayout(actions)
         self.problem = ProblemLabel()
         layout.addWidget(self.problem)
+        self.supersedes_note = QLabel("")
+        self.supersedes_note.setWordWrap(True)
+        self.supersedes_note.setAccessibleName("The response this draft supersedes")
+        self.supersedes_note.hide()
+        layout.addWidget(self.supersedes_note)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -106,7 +115,7 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         left_layout.setContentsMargins(0, 0, 0, 0)
 
         self.letter_box = QGroupBox("The letter")
-        letter_form = QFormLayout(self.letter_box)
+        self.letter_form = letter_form = QFormLayout(self.letter_box)
         self.letter_date = QLineEdit()
         self.letter_date.setPlaceholderText("YYYY-MM-DD (empty: the day it is issued)")
         self.letter_date.setAccessibleName("Date of the letter")
@@ -131,6 +140,13 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         letter_form.addRow("Signed by", self.signatory_name)
         letter_form.addRow("Title", self.signatory_title)
         letter_form.addRow("", self.copy_to)
+        self.withheld_reason = QLineEdit()
+        self.withheld_reason.setAccessibleName("Reason for withholding")
+        self.withheld_reason.setPlaceholderText("the reason the letter states for what it withholds")
+        self.withheld_reason.editingFinished.connect(self.save_reason)
+        letter_form.addRow("Reason for withholding", self.withheld_reason)
+        self.reason_problem = ProblemLabel()
+        letter_form.addRow("", self.reason_problem)
         letter_form.addRow("Introduction", self.introduction)
         letter_form.addRow("Closing", self.closing)
         for line in (self.letter_date, self.signatory_name, self.signatory_title):
@@ -169,7 +185,7 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         left_layout.addWidget(self.narrative, 2)
         self.narrative_problem = ProblemLabel()
         left_layout.addWidget(self.narrative_problem)
-        left_layout.addWidget(QLabel("Evidence from the records (untick what the letter should leave out):"))
+        left_layout.addWidget(QLabel("Evidence from the records (untick what the whole letter should withhold):"))
         self.evidence_list = QListWidget()
         self.evidence_list.setAccessibleName("Evidence for the chosen question")
         self.evidence_list.setWordWrap(True)
@@ -177,8 +193,28 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         left_layout.addWidget(self.evidence_list, 2)
         splitter.addWidget(left)
 
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.checks_box = QGroupBox("Before issuing")
+        checks_layout = QVBoxLayout(self.checks_box)
+        self.checks = QLabel("")
+        self.checks.setWordWrap(True)
+        self.checks.setTextFormat(Qt.TextFormat.RichText)
+        self.checks.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.checks.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.checks.setAccessibleName("What stands in the way of issuing, and what the letter flags")
+        checks_scroll = QScrollArea()
+        checks_scroll.setWidgetResizable(True)
+        checks_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        checks_scroll.setWidget(self.checks)
+        checks_scroll.setMaximumHeight(self.fontMetrics().lineSpacing() * 9)
+        checks_layout.addWidget(checks_scroll)
+        self.checks_box.hide()
+        right_layout.addWidget(self.checks_box)
         self.preview = PdfPreview()
-        splitter.addWidget(self.preview)
+        right_layout.addWidget(self.preview, 1)
+        splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
@@ -237,11 +273,14 @@ class ResponseWorkspace(QWidget, RecordlessPage):
             return
 
         def read(db: Any) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+            # The newest response that is not superseded: a draft that supersedes an issued letter comes first.
             latest = responses.latest_response(db, inquiry_id)
             if latest is None:
                 return None, []
             full = responses.get_response(db, latest["id"])
             found = responses.evidence(db, latest["id"]) if full["status"] == "draft" else []
+            if full.get("supersedes_id"):
+                full["supersedes"] = responses.get_response(db, full["supersedes_id"])
             return full, found
 
         self._context.ops.query(read, label="Reading the response…", on_done=self._loaded)
@@ -252,7 +291,11 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         self._show_response(response)
 
     def _show_response(self, response: dict[str, Any] | None) -> None:
+        same = response is not None and self.response is not None and self.response["id"] == response["id"]
+        current = self.questions.currentItem()
+        keep_question = current.data(REF_ROLE) if same and current is not None else None
         self.response = response
+        self.readiness = None
         self._filling = True
         self.questions.clear()
         self.narrative.clear()
@@ -264,6 +307,7 @@ class ResponseWorkspace(QWidget, RecordlessPage):
             self.copy_to.setChecked(bool(response.get("include_optional_recipients")))
             self.introduction.setPlainText(response.get("introduction") or "")
             self.closing.setPlainText(response.get("closing") or "")
+            self.withheld_reason.setText(response.get("withheld_reason") or "")
             for answer in response["answers"]:
                 title = answer["short_title"] or answer["question"][:50]
                 item = QListWidgetItem(f"{answer['position']}. {title}")
@@ -271,8 +315,12 @@ class ResponseWorkspace(QWidget, RecordlessPage):
                 self.questions.addItem(item)
         self._filling = False
         if self.questions.count():
-            self.questions.setCurrentRow(0)
+            rows = [
+                row for row in range(self.questions.count()) if self.questions.item(row).data(REF_ROLE) == keep_question
+            ]
+            self.questions.setCurrentRow(rows[0] if rows else 0)
         self._show_state()
+        self._show_withholding()
         self.refresh_preview()
 
     def _show_state(self) -> None:
@@ -298,6 +346,15 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         for widget in (self.letter_box, self.narrative, self.evidence_list, self.insert_button):
             widget.setEnabled(draft)
         self.questions.setEnabled(response is not None)
+        self.checks_box.setVisible(draft)
+        old = response.get("supersedes") if draft and response is not None else None
+        if old:
+            issued_on = old["issued_on"].isoformat() if old.get("issued_on") else "earlier"
+            self.supersedes_note.setText(
+                f"This draft supersedes response {old['id']} (issued {issued_on}); that letter is marked superseded "
+                "when this one is issued."
+            )
+        self.supersedes_note.setVisible(bool(old))
 
     def _records_changed(self, changes: Changes, initiator: object) -> None:
         if not self._started or initiator is self:  # its own writes: it shows their results already
@@ -359,28 +416,90 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         if text == answer["narrative"]:
             return
         answer["narrative"] = text
-        self._save_answer(answer["question_id"], narrative=text)
+        self._save_answer(answer["question_id"], text)
 
-    def _evidence_toggled(self, _item: QListWidgetItem) -> None:
-        if self._filling or self._question is None:
+    def _evidence_toggled(self, item: QListWidgetItem) -> None:
+        """Withholds the item from the whole letter, or puts it back: under every question it is listed."""
+        if self._filling or self._question is None or self.response is None or not item.data(REF_ROLE):
             return
-        excluded = [
-            str(item.data(REF_ROLE))
-            for row in range(self.evidence_list.count())
-            if (item := self.evidence_list.item(row)).data(REF_ROLE) and item.checkState() == Qt.CheckState.Unchecked
-        ]
-        question_id = self._question["question_id"]
-        for entry in self.evidence.get(question_id, []):
-            entry["excluded"] = entry["ref"] in excluded
-        self._save_answer(question_id, excluded_evidence=excluded)
+        ref = str(item.data(REF_ROLE))
+        withhold = item.checkState() == Qt.CheckState.Unchecked
+        self._mark_withheld({ref} if withhold else set(), set() if withhold else {ref})
+        text = "withhold evidence from the letter" if withhold else "put evidence back in the letter"
+        changes: dict[str, list[str]] = {"withhold": [ref]} if withhold else {"put_back": [ref]}
+        response_id = self.response["id"]
+        self._context.ops.set_withheld(
+            response_id,
+            **changes,
+            label="Saving what the letter withholds…",
+            on_done=lambda response: self._withheld_saved(
+                response, WithholdCommand(self._context, response_id, text, **changes)
+            ),
+            on_error=self._letter_failed,
+            initiator=self,
+        )
 
-    def _save_answer(self, question_id: int, **changes: Any) -> None:
+    def _mark_withheld(self, withhold: set[str], put_back: set[str]) -> None:
+        for items in self.evidence.values():
+            for entry in items:
+                if entry["ref"] in withhold:
+                    entry["excluded"] = True
+                elif entry["ref"] in put_back:
+                    entry["excluded"] = False
+
+    def save_reason(self) -> None:
+        response = self.response
+        if self._filling or response is None or response["status"] != "draft":
+            return
+        before = response.get("withheld_reason") or ""
+        reason = " ".join(self.withheld_reason.text().split())
+        if reason == before:
+            return
+        response_id = response["id"]
+        command = WithholdCommand(
+            self._context, response_id, "change the reason for withholding", reason=(before, reason)
+        )
+        self._context.ops.set_withheld(
+            response_id,
+            reason=reason,
+            label="Saving the reason for withholding…",
+            on_done=lambda saved: self._withheld_saved(saved, command),
+            on_error=self._letter_failed,
+            initiator=self,
+        )
+
+    def _withheld_saved(self, saved: dict[str, Any], command: WithholdCommand) -> None:
+        self._context.undo_stack.push(command)
+        if self.response is None or saved["id"] != self.response["id"]:
+            return
+        self.response["withheld_evidence"] = saved["withheld_evidence"]
+        self.response["withheld_reason"] = saved["withheld_reason"]
+        withheld = set(saved["withheld_evidence"])
+        for items in self.evidence.values():
+            for entry in items:
+                entry["excluded"] = entry["ref"] in withheld
+        self._show_withholding()
+        self.refresh_preview()
+
+    def _show_withholding(self) -> None:
+        """The reason field shows while the letter withholds anything, with a warning while it gives no reason."""
+        response = self.response
+        count = len(response.get("withheld_evidence") or []) if response is not None else 0
+        self.letter_form.setRowVisible(self.withheld_reason, count > 0)
+        missing = count > 0 and not (response or {}).get("withheld_reason", "").strip()
+        items = "item" if count == 1 else "items"
+        self.reason_problem.show_problem(
+            f"The letter withholds {count} {items}: give the reason it states before issuing it." if missing else ""
+        )
+        self.letter_form.setRowVisible(self.reason_problem, missing)
+
+    def _save_answer(self, question_id: int, narrative: str) -> None:
         assert self.response is not None
         response_id = self.response["id"]
         self._context.ops.set_answer(
             response_id,
             question_id,
-            changes,
+            narrative,
             label="Saving the answer…",
             on_done=self._answer_saved,
             on_error=self._answer_failed,
@@ -391,11 +510,6 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         if self.response is None or response["id"] != self.response["id"]:
             return
         self.narrative_problem.show_problem("")
-        saved = {answer["question_id"]: answer for answer in response["answers"]}
-        for answer in self.response["answers"]:
-            stored = saved.get(answer["question_id"])
-            if stored is not None:
-                answer["excluded_evidence"] = stored["excluded_evidence"]
         self._context.runner.busy_changed.emit("The answer is saved.")
         self.refresh_preview()
 
@@ -448,6 +562,13 @@ class ResponseWorkspace(QWidget, RecordlessPage):
             self.preview.clear()
             return
         response_id, issued = response["id"], response["status"] != "draft"
+        if not issued:
+            self._context.ops.query(
+                responses.readiness,
+                response_id,
+                label="Checking the letter…",
+                on_done=lambda ready: self._show_readiness(response_id, ready),
+            )
         render = responses.issued_pdf if issued else responses.render_pdf
         self._context.ops.query(
             render,
@@ -455,6 +576,12 @@ class ResponseWorkspace(QWidget, RecordlessPage):
             label="Drawing the letter…",
             on_done=lambda data: self._show_pdf(response_id, data),
         )
+
+    def _show_readiness(self, response_id: int, ready: dict[str, Any]) -> None:
+        if self.response is None or self.response["id"] != response_id:
+            return
+        self.readiness = ready
+        self.checks.setText(readiness_html(ready))
 
     def _show_pdf(self, response_id: int, data: bytes) -> None:
         if self.response is None or self.response["id"] != response_id:
@@ -546,21 +673,117 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         return pages
 
     def issue(self) -> None:
+        """Reads what stands in the way first, asks what the clerk must decide, then issues."""
         if self.response is None or self.response["status"] != "draft":
             return
         if self._save_timer.isActive():
             self._save_timer.stop()
             self.save_narrative()
+        if self._letter_timer.isActive():
+            self._letter_timer.stop()
+            self.save_letter()
+        self.save_reason()
+        response_id = self.response["id"]
+        self._context.ops.query(
+            responses.readiness,
+            response_id,
+            label="Checking the letter before issuing…",
+            on_done=lambda ready: self._issue_checked(response_id, ready),
+            on_error=self._issue_failed,
+        )
+
+    def _issue_checked(self, response_id: int, ready: dict[str, Any]) -> None:
+        if self.response is None or self.response["id"] != response_id or self.response["status"] != "draft":
+            return
+        self._show_readiness(response_id, ready)
+        title = "Issue the response"
+        if ready["signatory_missing"]:
+            messages.warn(
+                self,
+                title,
+                "Say who signs the letter before issuing it: fill in “Signed by” and “Title”, or the signatory in "
+                "the settings.",
+            )
+            return
+        if ready["reason_missing"]:
+            count = ready["withheld"]
+            items = "item" if count == 1 else "items"
+            messages.warn(
+                self, title, f"The letter withholds {count} {items}: give the reason it states before issuing it."
+            )
+            self.withheld_reason.setFocus()
+            return
+        if ready["document_hits"]:
+            hit = ready["document_hits"][0]
+            where = hit["where"][:1].upper() + hit["where"][1:]
+            messages.warn(
+                self,
+                title,
+                f"{where} names a recorded participant (“{hit['excerpt']}”). Untick it in the evidence to withhold it "
+                "from the letter before issuing.",
+            )
+            return
         question = (
             "Issue this response? The letter is frozen as it is now: its PDF is kept in the records with its "
             "fingerprint (SHA-256). This cannot be undone; a later change needs a new draft that supersedes it."
         )
-        if not messages.confirm(self, "Issue the response", question, "Issue"):
+        if not messages.confirm(self, title, question, "Issue"):
             return
+        unconfirmed = ready["unconfirmed"]
+        if unconfirmed:
+            come = "partnership in this letter comes" if unconfirmed == 1 else "partnerships in this letter come"
+            are = "is" if unconfirmed == 1 else "are"
+            text = (
+                f"{unconfirmed} {come} from a public list and {are} unconfirmed. The letter says so. Issue it anyway?"
+            )
+            if not messages.confirm(self, "Unconfirmed partnerships", text, "Issue it anyway"):
+                return
+        hits = ready["name_hits"]
+        if hits:
+            places = "; ".join(f"{hit['where']} (“{hit['excerpt']}”)" for hit in hits[:3])
+            more = f", and {len(hits) - 3} more" if len(hits) > 3 else ""
+            text = (
+                f"The letter names a recorded participant: {places}{more}. The issued letter can print "
+                "[name withheld] in their place."
+            )
+            if not messages.confirm(self, "Participant names in the letter", text, "Redact the names and issue"):
+                return
         self._context.ops.issue_response(
-            self.response["id"],
+            response_id,
+            acknowledge_unconfirmed=bool(unconfirmed),
+            redact_names=bool(hits),
             label="Issuing the response…",
             on_done=lambda _issued: self.load_inquiry(),
-            on_error=self._letter_failed,
+            on_error=self._issue_failed,
             initiator=self,
         )
+
+    def _issue_failed(self, error: BaseException) -> None:
+        if isinstance(error, UserError):
+            messages.show_error(self, error, self._context.log_path)
+        else:
+            self._context.runner.unhandled_error.emit(error)
+
+
+def readiness_html(ready: dict[str, Any]) -> str:
+    """The "Before issuing" list: what must be done first, then what the letter flags."""
+    lines: list[str] = []
+    if ready["signatory_missing"]:
+        lines.append("No one signs the letter yet: fill in “Signed by” and “Title”.")
+    if ready["reason_missing"]:
+        count = ready["withheld"]
+        lines.append(f"The letter withholds {count} {'item' if count == 1 else 'items'} and states no reason.")
+    for hit in ready["document_hits"]:
+        lines.append(f"{hit['where'][:1].upper()}{hit['where'][1:]} names a participant (“{hit['excerpt']}”).")
+    for hit in ready["name_hits"]:
+        lines.append(f"A participant's name is in {hit['where']} (“{hit['excerpt']}”).")
+    unconfirmed = ready["unconfirmed"]
+    if unconfirmed:
+        lines.append(
+            f"{unconfirmed} {'partnership is' if unconfirmed == 1 else 'partnerships are'} unconfirmed "
+            "(from a public list); the letter says so."
+        )
+    lines.extend(ready["warnings"])
+    if not lines:
+        return "Nothing stands in the way of issuing the letter."
+    return "<ul style='margin-left: -20px'>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
