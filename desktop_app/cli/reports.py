@@ -89,7 +89,7 @@ def register(commands: Any) -> None:
 def cmd_respond(context: Context) -> int:
     args = context.args
     if args.date_style is not None:
-        from ..core.reports.responses import set_date_style
+        from ..core.reports.dates import set_date_style
 
         set_date_style(context.database(), args.date_style)
         context.say(f"Letters now write dates in the {args.date_style.replace('_', ' ')} style.")

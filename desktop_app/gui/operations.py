@@ -250,7 +250,7 @@ class Operations(QObject):
         """How every letter writes its dates; drafts are drawn again."""
 
         def work(db: Database, _control: TaskControl) -> str:
-            from ..core.reports.responses import set_date_style
+            from ..core.reports.dates import set_date_style
 
             set_date_style(db, style)
             return style

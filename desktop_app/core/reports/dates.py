@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from ..db import models
+from ..db.engine import Database
 from ..errors import UserError
 
 DATE_STYLE_SETTING = "letter_date_style"
@@ -59,3 +60,15 @@ def set_date_style_in(session: Session, style: str) -> None:
         session.add(models.Setting(key=DATE_STYLE_SETTING, value=style))
     else:
         setting.value = style
+
+
+def date_style(db: Database) -> str:
+    """How letters write dates now: "us" or "day_first"."""
+    with db.reading() as session:
+        return date_style_in(session)
+
+
+def set_date_style(db: Database, style: str) -> None:
+    """Chooses how letters write dates: "us" (December 2, 2026) or "day_first" (2 December 2026)."""
+    with db.writing() as session:
+        set_date_style_in(session, style)

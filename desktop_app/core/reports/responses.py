@@ -26,7 +26,6 @@ from ..records.service import create_in, load, update_in
 from . import facts as letter_facts
 from . import named_values
 from .archival import archival_copy, pdfa_2b_problems
-from .dates import date_style_in, set_date_style_in
 from .document import Letter, replace_texts, texts
 from .gather import gather, participant_names_in, require_home
 from .layout import render_letter
@@ -39,7 +38,6 @@ from .wording import compose, jurisdiction_display
 __all__ = [
     "check_issued",
     "create_draft",
-    "date_style",
     "evidence",
     "get_response",
     "issue",
@@ -51,7 +49,6 @@ __all__ = [
     "readiness",
     "render_pdf",
     "set_answer",
-    "set_date_style",
     "set_letter",
     "set_withheld",
     "supersede",
@@ -439,18 +436,6 @@ def letter_evidence(db: Database, response_id: int) -> list[dict[str, Any]]:
 
 
 # ----- the PDF, issuing, superseding, checking ------------------------------------------------------------------
-
-
-def date_style(db: Database) -> str:
-    """How letters write dates now: "us" or "day_first"."""
-    with db.reading() as session:
-        return date_style_in(session)
-
-
-def set_date_style(db: Database, style: str) -> None:
-    """Chooses how letters write dates: "us" (December 2, 2026) or "day_first" (2 December 2026)."""
-    with db.writing() as session:
-        set_date_style_in(session, style)
 
 
 def _created(response: models.Response) -> dt.datetime | None:

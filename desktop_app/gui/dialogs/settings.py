@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...core.host.paths import DataLocation
 from ...core.records.parties import home_jurisdiction
-from ...core.reports.dates import DATE_STYLES
+from ...core.reports.dates import DATE_STYLES, date_style
 from ...core.safekeeping.backup import backups_folder, list_backups, set_backups_folder
 from ..app_settings import remember_data_dir
 from ..context import AppContext
@@ -143,6 +143,7 @@ class SettingsDialog(QDialog):
 
     def _home_read(self, home: dict[str, Any] | None) -> None:
         self._home = home
+        self._context.ops.query(date_style, label="Reading the date style…", on_done=self._date_style_read)
         if home is None:
             self.letters_note.setText("Set the city or county first (it is asked on the first run).")
             return
@@ -151,6 +152,9 @@ class SettingsDialog(QDialog):
         self.signatory_name.setText(home.get("signatory_name") or "")
         self.signatory_title.setText(home.get("signatory_title") or "")
         self.letterhead.setText("An image is chosen." if home.get("logo_attachment_id") else "(none)")
+
+    def _date_style_read(self, style: str) -> None:
+        self.date_style.setCurrentIndex(self.date_style.findData(style))
 
     def choose_data_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Choose the data folder", str(self._context.location.data_dir))
