@@ -184,8 +184,8 @@ class Writer:
                 if not having:
                     return f"The agreement listed in Appendix B is not recorded to contain {none}."
                 having = [label.split(" in ")[0] for label in having]
-                listed = cite(refs, "B")
-                text = f"The agreement listed in Appendix B ({listed}) is recorded to contain {join_words(having)}"
+                number = cite(refs, "B")
+                text = f"The agreement listed in Appendix B ({number}) is recorded to contain {join_words(having)}"
                 return text + (f"; it is not recorded to contain {none}." if none else ".")
             text = f"Of the {plural(count, 'agreement')} listed in Appendix B, "
             if having:
