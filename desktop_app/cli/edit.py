@@ -43,7 +43,7 @@ def register(commands: Any) -> None:
         "new",
         help="add a record of one kind (see 'new KIND --help' for its fields); prints its number",
         description="Adds a record. Each field is an option named as the field (--starts-on, --partnership 3 for "
-        "a reference). A response is a new draft answering an inquiry (the letter of 8 October 2020 unless "
+        "a reference). A response is a new draft answering an inquiry (the letter of October 8, 2020 unless "
         "--inquiry is given).",
     )
     kinds = command.add_subparsers(dest="record_kind", metavar="KIND", parser_class=Parser, required=True)

@@ -16,7 +16,7 @@ def register(commands: Any) -> None:
     command = commands.add_parser(
         "respond",
         help="write the response letter to an inquiry as PDF (a draft unless --issue)",
-        description="Writes the letter answering an inquiry (the letter of 8 October 2020 unless --inquiry is "
+        description="Writes the letter answering an inquiry (the letter of October 8, 2020 unless --inquiry is "
         "given), from the latest draft or a new one. --issue freezes it and stores it with its fingerprint; "
         "--supersede starts a new draft after an issued letter; --check regenerates an issued letter and "
         "compares it with its fingerprint.",

@@ -256,19 +256,19 @@ def task_plain_pdf(data_dir: str) -> dict[str, Any]:
     from reportlab.platypus import SimpleDocTemplate, Table
 
     from desktop_app.core.clock import today
+    from desktop_app.core.reports import facts as letter_facts
     from desktop_app.core.reports import responses
-    from desktop_app.core.reports.content import gather_letter
+    from desktop_app.core.reports.gather import gather
+    from desktop_app.core.reports.wording import compose
 
     db = _open(data_dir)
     response_id = responses.latest_draft_id(db) or responses.create_draft(db, actor="benchmark")["id"]
     with db.reading() as session:
         from desktop_app.core.db import models
 
-        letter = gather_letter(session, session.get(models.Response, response_id), today())
-    rows = [
-        row for answer in letter.answers for section in answer.sections for item in section.listed for row in item.rows
-    ]
-    rows += [tuple(vars(row).values()) for row in letter.partnerships]
+        response = session.get(models.Response, response_id)
+        letter = compose(letter_facts.build(session, gather(session, response, today())), None)
+    rows = [row for appendix in letter.appendices for table in appendix.tables for row in table.rows]
     figures: dict[str, Any] = {"rows": len(rows)}
     with _measured(figures):
         buffer = io.BytesIO()

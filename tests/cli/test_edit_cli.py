@@ -294,20 +294,21 @@ def test_questions_narratives_and_evidence_left_out(run_cli: RunCli, data_dir: P
     run_ok(run_cli, "new", "response")
     narrative = "Every delegation is reviewed; the last review was on {last_review_date}."
     run_ok(run_cli, "narrative", "1", "3", "--text", narrative)
-    run_ok(run_cli, "leave-out", "1", "3", "policy:1")
+    run_ok(run_cli, "withhold", "1", "policy:1", "--reason", "Under revision")
     [question] = json.loads(run_ok(run_cli, "evidence", "1", "3", "--json"))
     assert {item["ref"]: item["excluded"] for item in question["items"]}["policy:1"] is True
-    run_ok(run_cli, "put-back", "1", "3", "policy:1")
+    run_ok(run_cli, "put-back", "1", "policy:1")
     steps += [
         lambda db: responses.create_draft(db),
         lambda db: responses.set_answer(db, 1, third_question(db), narrative=narrative),
-        lambda db: responses.set_answer(db, 1, third_question(db), excluded_evidence=["policy:1"]),
-        lambda db: responses.set_answer(db, 1, third_question(db), excluded_evidence=[]),
+        lambda db: responses.set_withheld(db, 1, withhold=["policy:1"], reason="Under revision"),
+        lambda db: responses.set_withheld(db, 1, put_back=["policy:1"]),
     ]
 
     for arguments, words in (
         (("narrative", "1", "3", "--text", "As of {nonsense}."), "{nonsense}"),
-        (("leave-out", "1", "3", "policy:99"), "policy:99 is not evidence"),
+        (("withhold", "1", "policy:99"), "policy:99 is not evidence"),
+        (("put-back", "1", "policy:2"), "policy:2 is not withheld"),
         (("question", "edit", "2", "9", "--text", "Nine?"), "no question 9"),
         (("question", "add", "2", "--text", "Why?", "--topics", "weather"), "Topics"),
     ):
@@ -315,7 +316,12 @@ def test_questions_narratives_and_evidence_left_out(run_cli: RunCli, data_dir: P
         assert_plain_failure(refused)
         assert words in refused.stderr, (arguments, refused.stderr)
 
-    expected = {("set_questions", "inquiry"), ("create", "response"), ("set_answers", "response")}
+    expected = {
+        ("set_questions", "inquiry"),
+        ("create", "response"),
+        ("set_answers", "response"),
+        ("set_withheld", "response"),
+    }
     assert_same_trail(run_cli, twin, steps, expected)
 
 

@@ -42,24 +42,20 @@ def test_draft_issue_refuse_check_supersede(run_cli: RunCli, tmp_path: Path) -> 
         assert partner in text
     for title in ("1. Transparency", "2. Freedom of expression", "3. Espionage and economic coercion", "4. Visa"):
         assert title in text
-    assert "Partnerships on record as of 28 November 2026: 3 (active: 3;" in text
+    assert "the City's records hold 3 partnerships (A1–A3): 0 proposed, 3 active, 0 dormant" in text
+    assert "All 3 partnerships in Appendix A come from a public list" in text
 
     unsigned = run_cli("respond", "--out", str(tmp_path / "issued.pdf"), "--issue", env=TODAY)
     assert_plain_failure(unsigned)
     assert "signatory" in unsigned.stderr
 
     issued_path = tmp_path / "issued.pdf"
-    issued = run_cli(
-        "respond",
-        "--out",
-        str(issued_path),
-        "--issue",
-        "--signatory-name",
-        "A. Clerk",
-        "--signatory-title",
-        "City Clerk",
-        env=TODAY,
-    )
+    signed = ("--signatory-name", "A. Clerk", "--signatory-title", "City Clerk")
+    unacknowledged = run_cli("respond", "--out", str(issued_path), "--issue", *signed, env=TODAY)
+    assert_plain_failure(unacknowledged)
+    assert "unconfirmed" in unacknowledged.stderr and "--acknowledge-unconfirmed" in unacknowledged.stderr
+    assert not issued_path.exists()
+    issued = run_cli("respond", "--out", str(issued_path), "--issue", "--acknowledge-unconfirmed", *signed, env=TODAY)
     assert issued.returncode == 0, issued.stderr
     fingerprint = hashlib.sha256(issued_path.read_bytes()).hexdigest()
     assert fingerprint in issued.stdout
@@ -80,8 +76,11 @@ def test_draft_issue_refuse_check_supersede(run_cli: RunCli, tmp_path: Path) -> 
     superseded = run_cli("respond", "--supersede", "1", "--out", str(tmp_path / "new.pdf"), env=TODAY)
     assert superseded.returncode == 0, superseded.stderr
     assert "supersedes response 1" in superseded.stdout
-    assert "DRAFT" in text_of(tmp_path / "new.pdf")
+    new_text = text_of(tmp_path / "new.pdf")
+    assert "DRAFT" in new_text
+    assert "This letter supersedes our letter of November 28, 2026 (Response No. 1)." in new_text
     assert run_cli("respond", "--check", "1", env=TODAY).returncode == 0
+    assert "Issued" in run_cli("show", "response:1", env=TODAY).stdout
 
 
 def test_the_check_exits_1_when_records_changed(run_cli: RunCli, data_dir: Path, tmp_path: Path) -> None:
@@ -91,7 +90,10 @@ def test_the_check_exits_1_when_records_changed(run_cli: RunCli, data_dir: Path,
 
     assert run_cli("sample-data", "--city", "Kansas City, MO").returncode == 0
     out = str(tmp_path / "issued.pdf")
-    assert run_cli("respond", "--out", out, "--issue", "--signatory-name", "A. Clerk", env=TODAY).returncode == 0
+    issued = run_cli(
+        "respond", "--out", out, "--issue", "--acknowledge-unconfirmed", "--signatory-name", "A. Clerk", env=TODAY
+    )
+    assert issued.returncode == 0, issued.stderr
     assert run_cli("respond", "--check", "1", env=TODAY).returncode == 0
     db, _ = open_database(resolve_location(data_dir))
     try:
@@ -108,3 +110,53 @@ def test_checking_a_draft_is_a_plain_failure(run_cli: RunCli, tmp_path: Path) ->
     assert run_cli("respond", "--out", str(tmp_path / "d.pdf")).returncode == 0
     assert_plain_failure(run_cli("respond", "--check", "1"))
     assert_plain_failure(run_cli("respond", "--check", "99"))
+
+
+def test_withheld_evidence_needs_a_reason_and_is_declared(run_cli: RunCli, tmp_path: Path) -> None:
+    assert run_cli("sample-data", "--city", "Kansas City, MO").returncode == 0
+    assert run_cli("respond", "--out", str(tmp_path / "d.pdf"), env=TODAY).returncode == 0
+    withheld = run_cli("withhold", "1", "partnership:2", env=TODAY)
+    assert withheld.returncode == 0, withheld.stderr
+    assert "Give the reason the letter states" in withheld.stdout
+    out = tmp_path / "issued.pdf"
+    issue = ("respond", "--out", str(out), "--issue", "--acknowledge-unconfirmed", "--signatory-name", "A. Clerk")
+    refused = run_cli(*issue, env=TODAY)
+    assert_plain_failure(refused)
+    assert "give the reason" in refused.stderr and not out.exists()
+    assert run_cli("withhold", "1", "--reason", "It is under review by the city attorney", env=TODAY).returncode == 0
+    assert run_cli(*issue, env=TODAY).returncode == 0
+    assert "1 item (1 partnership) is withheld from this letter: It is under review by the city attorney." in text_of(
+        out
+    )
+
+
+def test_a_participant_named_in_a_finding_is_refused_or_redacted(run_cli: RunCli, tmp_path: Path) -> None:
+    assert run_cli("sample-data", "--city", "Kansas City, MO").returncode == 0
+    for arguments in (
+        ("new", "activity", "--partnership", "1", "--kind", "inbound_delegation", "--starts-on", "2026-03-01"),
+        ("new", "participant", "--activity", "1", "--name", "Zhou Xiaoming", "--visa-category", "b1_b2"),
+        (
+            "new",
+            "oversight",
+            "--partnership",
+            "1",
+            "--kind",
+            "incident_report",
+            "--action-on",
+            "2026-03-05",
+            "--finding",
+            "Mr Xiaoming photographed the water plant.",
+        ),
+    ):
+        made = run_cli(*arguments, env=TODAY)
+        assert made.returncode == 0, made.stderr
+    out = tmp_path / "issued.pdf"
+    issue = ("respond", "--out", str(out), "--issue", "--acknowledge-unconfirmed", "--signatory-name", "A. Clerk")
+    refused = run_cli(*issue, env=TODAY)
+    assert_plain_failure(refused)
+    assert "names a recorded participant in Appendix D, item D1" in refused.stderr
+    assert "--redact-names" in refused.stderr and not out.exists()
+    redacted = run_cli(*issue, "--redact-names", env=TODAY)
+    assert redacted.returncode == 0, redacted.stderr
+    text = text_of(out)
+    assert "Mr [name withheld] photographed the water plant." in text and "Xiaoming" not in text

@@ -321,6 +321,7 @@ RECORD_COMMANDS = [
     "declare-record",
     "narrative",
     "evidence",
+    "withhold",
     "leave-out",
     "put-back",
 ]

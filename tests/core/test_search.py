@@ -74,7 +74,7 @@ def test_upgrade_rewrites_entries_stored_with_their_vowel_signs(location: DataLo
             )
             connection.execute(text("UPDATE alembic_version SET version_num = '0005'"))
         assert found(db, "حبيبي") == []
-        upgrade_database(db.engine)
+        upgrade_database(db.engine, target="0006")  # the later revisions are already in place
         assert found(db, "حبيبي") == [("partnership", partnership["id"])]
         assert found(db, "合肥") == [("partnership", partnership["id"])]
         with db.engine.connect() as connection:

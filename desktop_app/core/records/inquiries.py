@@ -1,4 +1,4 @@
-"""Inquiries and their ordered questions, including the built-in letter of 8 October 2020."""
+"""Inquiries and their ordered questions, including the built-in letter of October 8, 2020."""
 
 from __future__ import annotations
 

@@ -129,7 +129,7 @@ def _resolve_inquiry(db: Database, inquiry_id: int | None) -> int:
         return inquiry_id
     builtin = builtin_inquiry_id(db)
     if builtin is None:
-        raise UserError("The built-in letter of 8 October 2020 is missing; name an inquiry with --inquiry.")
+        raise UserError("The built-in letter of October 8, 2020 is missing; name an inquiry with --inquiry.")
     return builtin
 
 

@@ -130,7 +130,10 @@ class Writer:
         withheld = int(figures.get("withheld", 0))
         # "3 partnerships, 1 of them withheld from this letter": what the records hold, and what the letter leaves out.
         held = count + withheld
-        aside = f", {withheld:,} of {'it' if held == 1 else 'them'} withheld from this letter" if withheld else ""
+        if withheld == held:
+            aside = ", withheld from this letter" if held == 1 else ", all withheld from this letter"
+        else:
+            aside = f", {withheld:,} of them withheld from this letter" if withheld else ""
         others = f"the other {count:,}" if withheld else ("it" if count == 1 else f"these {count:,}")
         if kind == "none_held":
             return f"The {self.kind}'s records hold no {figures['what']} as of {self.as_of}."
@@ -488,12 +491,25 @@ def _opening(facts: Facts, writer: Writer, values: dict[str, str], title: str) -
     paragraphs += [block.strip() for block in introduction.split("\n\n") if block.strip()]
     if facts.unconfirmed:
         count = len(facts.unconfirmed)
-        paragraphs.append(
-            f"Of the {plural(len(facts.partnerships.items), 'partnership')} in Appendix A, {count:,} "
-            f"({cite(facts.unconfirmed, 'A')}) {'comes' if count == 1 else 'come'} from a public list and "
-            f"{'has' if count == 1 else 'have'} not yet been confirmed against the {writer.kind}'s own records; "
-            "each is marked unconfirmed, with its source."
-        )
+        listed = len(facts.partnerships.items)
+        if count == listed:
+            which = (
+                "The partnership in Appendix A comes"
+                if count == 1
+                else f"All {count:,} partnerships in Appendix A come"
+            )
+            paragraphs.append(
+                f"{which} from a public list and {'has' if count == 1 else 'have'} not yet been confirmed against "
+                f"the {writer.kind}'s own records; {'it is' if count == 1 else 'each is'} marked unconfirmed, with "
+                "its source."
+            )
+        else:
+            paragraphs.append(
+                f"Of the {plural(listed, 'partnership')} in Appendix A, {count:,} ({cite(facts.unconfirmed, 'A')}) "
+                f"{'comes' if count == 1 else 'come'} from a public list and {'has' if count == 1 else 'have'} not "
+                f"yet been confirmed against the {writer.kind}'s own records; each is marked unconfirmed, with its "
+                "source."
+            )
     if facts.withheld:
         count = len(facts.withheld)
         kinds: dict[str, int] = {}
