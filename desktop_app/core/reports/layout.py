@@ -366,8 +366,8 @@ def _closing(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
             Paragraph(f"Enclosures: {len(letter.enclosures):,} documents, listed in Appendix G.", sheet["Note"])
         )
     notes.append(Paragraph(markup(letter.attached), sheet["Note"]))
-    # The closing may be long and split; the signature and what follows it stay together.
-    return [*flow, *closing, KeepTogether([*signature, *notes])]
+    # The closing stays with the signature (KeepTogether still splits a closing too long for one page).
+    return [*flow, KeepTogether([*closing, *signature, *notes])]
 
 
 def _appendix(appendix: Appendix, sheet: StyleSheet1, first: bool) -> list[Flowable]:

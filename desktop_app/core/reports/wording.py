@@ -134,7 +134,10 @@ class Writer:
             aside = ", withheld from this letter" if held == 1 else ", all withheld from this letter"
         else:
             aside = f", {withheld:,} of them withheld from this letter" if withheld else ""
-        others = f"the other {count:,}" if withheld else ("it" if count == 1 else f"these {count:,}")
+        if withheld:
+            others = "the other one" if count == 1 else f"the other {count:,}"
+        else:
+            others = "it" if count == 1 else f"these {count:,}"
         if kind == "none_held":
             return f"The {self.kind}'s records hold no {figures['what']} as of {self.as_of}."
         if kind == "all_withheld" and count == 1:
@@ -221,6 +224,8 @@ class Writer:
         if kind == "foreign_government":
             if not count:
                 return "No activity under the partnerships is recorded as involving a foreign government."
+            if int(figures["of"]) == 1:
+                return f"The activity counted is recorded as involving a foreign government ({cite(refs, 'C')})."
             return (
                 f"{count:,} of the {plural(int(figures['of']), 'activity', 'activities')} counted "
                 f"{'is' if count == 1 else 'are'} recorded as involving a "
@@ -229,6 +234,8 @@ class Writer:
         if kind == "gifts":
             if not count:
                 return "No gift is recorded for any activity under the partnerships."
+            if int(figures["of"]) == 1:
+                return f"Gifts are recorded for the activity counted ({cite(refs, 'C')})."
             of = plural(int(figures["of"]), "activity", "activities")
             return f"Gifts are recorded for {count:,} of the {of} ({cite(refs, 'C')})."
         if kind == "intermediaries":
