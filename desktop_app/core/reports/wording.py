@@ -150,6 +150,12 @@ class Writer:
             )
         if kind == "partnerships":
             parts = [f"{number:,} {label}" for label, number in figures["by_status"]]
+            if count == 1:
+                status = next(label for label, number in figures["by_status"] if number)
+                lead = f"As of {self.as_of}, the {self.kind}'s records hold {plural(held, 'partnership')}{aside}"
+                if withheld:
+                    return f"{lead}; the other one ({cite(refs, 'A')}) is {status}."
+                return f"{lead} ({cite(refs, 'A')}); it is {status}."
             if withheld:
                 return (
                     f"As of {self.as_of}, the {self.kind}'s records hold {plural(held, 'partnership')}{aside}; "
