@@ -12,6 +12,7 @@ TOPICS: Vocabulary = {
     "espionage": "Espionage",
     "economic_coercion": "Economic coercion",
     "visa_programs": "Visa programs",
+    "termination": "Termination and suspension",
 }
 
 JURISDICTION_KINDS: Vocabulary = {"city": "City", "county": "County", "state": "State", "town": "Town"}

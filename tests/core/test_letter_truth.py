@@ -423,3 +423,46 @@ def test_a_new_draft_superseding_an_issued_letter_says_so(db: Database) -> None:
     text = text_of(responses.render_pdf(db, second))
     assert f"This letter supersedes our letter of November 28, 2026 (Response No. {first})." in text
     assert responses.get_response(db, first)["status"] == "issued"
+
+
+def test_another_inquiry_asks_whether_agreements_were_terminated_or_merely_suspended(db: Database) -> None:
+    from desktop_app.core.records.inquiries import create_inquiry
+
+    made = every_status_city(db)
+    records.change_status(
+        db, made["active"], "terminated", changed_on="2025-09-30", reason="State law", legal_basis="Tex. HB 128"
+    )
+    notice = records.create(
+        db,
+        "agreement",
+        {"partnership_id": made["terminated"], "title": "Notice of termination", "kind": "termination_notice"},
+    )
+    inquiry = create_inquiry(
+        db,
+        {
+            "subject": "Sister-city agreements with communities in foreign adversary countries",
+            "sent_on": "2025-10-01",
+            "from_whom": "Senate Committee on Homeland Security",
+            "to_whom": "The Mayor",
+            "recipients": "The Honorable Chair\nCommittee on Homeland Security\nWashington, DC 20510",
+            "salutation": "Dear Chair:",
+        },
+        [
+            {
+                "short_title": "Terminated or suspended",
+                "text": "Was each agreement formally terminated or merely suspended?",
+                "topics": ["termination"],
+            },
+            {"short_title": "Copies", "text": "Provide a copy of every agreement.", "topics": ["transparency"]},
+        ],
+    )
+    response_id = responses.create_draft(db, inquiry["id"])["id"]
+    text = text_of(responses.render_pdf(db, response_id))
+    assert "Dear Chair:" in text and "Committee on Homeland Security" in text
+    assert "answers your letter of October 1, 2025, addressed to The Mayor, concerning sister-city agreements" in text
+    assert (
+        "Of the 5 partnerships listed in Appendix A, 2 are terminated: A2 since September 30, 2025 (Tex. HB 128) "
+        "and A5 (no dated change of status recorded); 1 is suspended: A4 (no dated change of status recorded)."
+    ) in text
+    assert "Termination notices on record: B" in text
+    assert notice["id"]

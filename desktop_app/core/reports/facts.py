@@ -630,6 +630,7 @@ SAID_ONCE = {
     "intermediaries",
     "participants",
     "participants_withheld",
+    "ended",
 }
 REVIEW_TOPICS = ("espionage", "economic_coercion", "transparency")
 
@@ -671,6 +672,8 @@ def _questions(session: Session, facts: Facts) -> tuple[tuple[QuestionFacts, ...
             said += _activity_statements(facts, topics, coercion_elsewhere=coercion_elsewhere)
         if "visa_programs" in topics:
             said += _participant_statements(facts)
+        if "termination" in topics:
+            said += _termination_statements(facts)
         if topics:
             said += _policy_statements(facts, topics)
             tally = oversight.tally(session, gathered.oversight, set(topics), withheld_ids)
@@ -765,7 +768,7 @@ def _agreement_statements(facts: Facts) -> list[Statement]:
     catalogue = facts.agreements
     if not catalogue.items:
         return [_nothing_listed("agreements", catalogue.withheld)]
-    agreements = {a.id: a for a in facts.gathered.agreements}
+    agreements = facts.gathered.agreement_by_id
     published = [item for item in catalogue.items if _is_published(agreements[item.record_id])]
     linked = [item for item in catalogue.items if agreements[item.record_id].public_url.strip()]
     with_agreement = {item.partnership_id for item in catalogue.items}
@@ -789,7 +792,7 @@ def _clause_statements(facts: Facts, topics: frozenset[str]) -> list[Statement]:
     catalogue = facts.agreements
     if not catalogue.items:
         return [] if "transparency" in topics else [_nothing_listed("agreements", catalogue.withheld)]
-    agreements = {a.id: a for a in facts.gathered.agreements}
+    agreements = facts.gathered.agreement_by_id
     found: list[tuple[str, int, tuple[str, ...]]] = []
     for topic in (t for t in CLAUSES if t in topics):
         for flag, label in CLAUSES[topic]:
@@ -885,3 +888,24 @@ def _policy_statements(facts: Facts, topics: frozenset[str]) -> list[Statement]:
     )
     figures = {"count": len(on_topics), "withheld": withheld, "topics": sorted(topics)}
     return [Statement("policies", figures, facts.policies.numbers(on_topics))]
+
+
+def _termination_statements(facts: Facts) -> list[Statement]:
+    """Which partnerships are terminated and which only suspended, since when and on what basis; the notices."""
+    gathered = facts.gathered
+    ended: dict[str, list[tuple[str, dt.date | None, str]]] = {"terminated": [], "suspended": []}
+    for item in facts.partnerships.items:
+        partnership = gathered.partnership_by_id[item.record_id]
+        if partnership.status in ended:
+            change = gathered.status_since.get(partnership.id)
+            since = change.changed_on if change is not None and change.to_status == partnership.status else None
+            basis = change.legal_basis.strip() if change is not None and since is not None else ""
+            ended[partnership.status].append((item.number, since, basis))
+    notices = [
+        item.number
+        for item in facts.agreements.items
+        if gathered.agreement_by_id[item.record_id].kind == "termination_notice"
+    ]
+    backing = tuple(number for rows in ended.values() for number, _, _ in rows) + tuple(notices)
+    figures = {"listed": len(facts.partnerships.items), "notices": notices, **ended}
+    return [Statement("ended", figures, backing)]

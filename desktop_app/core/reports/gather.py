@@ -67,6 +67,10 @@ class Gathered:
         return {partnership.id: partnership for partnership in self.partnerships}
 
     @cached_property
+    def agreement_by_id(self) -> dict[int, models.Agreement]:
+        return {agreement.id: agreement for agreement in self.agreements}
+
+    @cached_property
     def activity_by_id(self) -> dict[int, models.Activity]:
         return {activity.id: activity for activity in self.activities}
 

@@ -404,6 +404,7 @@ _SECTIONS_BY_TOPIC = {
     "espionage": {"B", "C", "G"},
     "economic_coercion": {"B", "C", "G"},
     "visa_programs": {"C", "F", "G"},
+    "termination": {"A", "B", "G"},
 }
 
 

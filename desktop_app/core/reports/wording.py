@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from .. import vocab
 from ..db import models
@@ -122,6 +123,26 @@ class Writer:
 
     def date(self, value: dt.date | None) -> str:
         return long_date(value, self.style)
+
+    def _ended(self, figures: dict[str, Any]) -> str:
+        """Which partnerships are terminated and which suspended, each with its date and basis, and the notices."""
+        parts: list[str] = []
+        for status in ("terminated", "suspended"):
+            rows = figures[status]
+            if not rows:
+                parts.append(f"none is {status}")
+            elif len(rows) > CITE_UP_TO:
+                parts.append(f"{len(rows):,} are {status} (each with its date in Appendix A)")
+            else:
+                listed = join_words([_ended_one(number, since, basis, self) for number, since, basis in rows])
+                parts.append(f"{len(rows):,} {'is' if len(rows) == 1 else 'are'} {status}: {listed}")
+        text = f"Of the {plural(int(figures['listed']), 'partnership')} listed in Appendix A, {'; '.join(parts)}."
+        notices = figures["notices"]
+        if notices:
+            text += f" Termination notices on record: {cite(notices, 'B')}."
+        else:
+            text += " No termination notice is recorded among the agreements."
+        return text
 
     def sentence(self, statement: Statement) -> str:
         figures, refs = statement.figures, statement.backing
@@ -287,6 +308,8 @@ class Writer:
         if kind == "overdue":
             where = f" ({cite(refs, 'D')})" if refs else " (Appendix D)"
             return f"{plural(count, 'follow-up')} on these topics {'is' if count == 1 else 'are'} overdue{where}."
+        if kind == "ended":
+            return self._ended(figures)
         if kind == "stale_reviews":
             in_force = plural(int(figures["in_force"]), "partnership")
             if count == int(figures["in_force"]) == 1:
@@ -297,6 +320,11 @@ class Writer:
                 said = f"{count:,} of the {in_force} in force {'has' if count == 1 else 'have'} no review"
             return f"{said} on record in the 12 months before this letter ({cite(refs, 'A')})."
         raise ValueError(f"no wording for a statement of kind {kind!r}")
+
+
+def _ended_one(number: str, since: dt.date | None, basis: str, writer: Writer) -> str:
+    said = f"{number} since {writer.date(since)}" if since else f"{number} (no dated change of status recorded)"
+    return f"{said} ({basis})" if basis else said
 
 
 def _money(cents: int, currency: str) -> str:
@@ -312,7 +340,7 @@ def named_value_table(facts: Facts, writer: Writer, signatory: str) -> dict[str,
     by_id = {p.id: p.status for p in gathered.partnerships}
     for item in facts.partnerships.items:
         statuses[by_id[item.record_id]] += 1
-    agreements = {a.id: a for a in gathered.agreements}
+    agreements = gathered.agreement_by_id
     published = sum(
         1
         for item in facts.agreements.items
