@@ -8,7 +8,7 @@ from __future__ import annotations
 
 _INTRODUCTION = (
     "Each answer below states what the {jurisdiction_kind}'s records of its sister-city partnerships hold as of "
-    "{as_of_date}. The records are listed in the appendices, each item once and by number (A1, B1 ...); the "
+    "{as_of_date}. The records are listed in the appendices, each item once and by number (A1, B1 and so on); the "
     "documents enclosed are listed in Appendix G with their SHA-256 fingerprints, by which each copy can be checked."
 )
 

@@ -446,8 +446,11 @@ def _created(response: models.Response) -> dt.datetime | None:
 
 
 def _letter_in(session: Session, response: models.Response, on: dt.date) -> tuple[Letter, letter_facts.Facts]:
-    facts = letter_facts.build(session, gather(session, response, on))
-    letter = compose(facts, _created(response))
+    gathered = gather(session, response, on)
+    facts = letter_facts.build(session, gathered)
+    # A draft is dated by its letter date, so that the same records and date still give the same bytes.
+    created = _created(response) or dt.datetime.combine(gathered.letter_date, dt.time(0), tzinfo=dt.UTC)
+    letter = compose(facts, created)
     if response.issued_on is not None:
         # An issued letter never prints a participant's name: it was checked, or redacted, when it was issued.
         names = participant_names_in(session)
