@@ -29,6 +29,7 @@ from desktop_app.core.safekeeping.opening import open_database
 from desktop_app.core.safekeeping.verify import verify_database
 
 from .report_records import build_city
+from .test_files import flip_a_byte
 
 RECORDS = "Records against the audit trail"
 LETTERS = "Issued letters"
@@ -222,6 +223,17 @@ def test_a_letter_swapped_for_another_stored_file_is_found(db: Database) -> None
         f"The stored letter of response {issued['id']} (attachment {issued['pdf_attachment_id']}) was changed "
         "outside the program"
     )
+
+
+def test_a_damaged_letter_is_named_by_the_check_of_the_stored_files(db: Database) -> None:
+    issued = issued_letter(db)
+    flip_a_byte(db, issued["pdf_sha256"])
+    report = verify_database(db)
+    [problem] = report.checks["Stored files"]
+    assert f"response {issued['id']}" in problem and issued["pdf_sha256"][:12] in problem
+    assert report.checks[LETTERS] == []  # the fingerprints still match: only the bytes changed
+    checked = responses.check_issued(db, issued["id"])
+    assert checked["matches_audit"] and not checked["stored_intact"]
 
 
 def test_a_response_marked_issued_without_an_issue_event(db: Database) -> None:
