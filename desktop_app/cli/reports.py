@@ -171,10 +171,22 @@ def _check(context: Context, response_id: int) -> int:
     from ..core.reports import responses
 
     result = responses.check_issued(context.database(), response_id)
+    recorded = result["audit_sha256"]
+    if recorded is None:
+        raise CheckFailed(
+            f"The audit trail holds no record of the issue of response {response_id}, so its letter cannot be "
+            "checked against the fingerprint recorded when it was issued. Unless the response was read in from a "
+            "records file, run 'verify'."
+        )
+    if not result["matches_audit"]:
+        raise CheckFailed(
+            f"The record of response {response_id} was changed outside the program: its fingerprint no longer "
+            f"matches the one recorded when it was issued ({recorded}); run 'verify' and restore a backup."
+        )
     if not result["stored_intact"]:
         raise CheckFailed(
             f"The stored letter of response {response_id} no longer matches its fingerprint "
-            f"{result['pdf_sha256']}; run 'verify' and restore a backup."
+            f"{recorded}; run 'verify' and restore a backup."
         )
     if not result["regenerated_matches"]:
         raise CheckFailed(
@@ -184,7 +196,7 @@ def _check(context: Context, response_id: int) -> int:
         )
     context.say(
         f"Response {response_id} checks out: the stored letter and the letter regenerated from the records both "
-        f"have the fingerprint {result['pdf_sha256']}."
+        f"have the fingerprint {recorded}, the one the audit trail recorded when it was issued."
     )
     return EXIT_OK
 

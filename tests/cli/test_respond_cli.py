@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import sqlite3
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -160,3 +161,59 @@ def test_a_participant_named_in_a_finding_is_refused_or_redacted(run_cli: RunCli
     assert redacted.returncode == 0, redacted.stderr
     text = text_of(out)
     assert "Mr [name withheld] photographed the water plant." in text and "Xiaoming" not in text
+
+
+def _issue(run_cli: RunCli, tmp_path: Path) -> str:
+    """Kansas City's records with its letter issued as response 1; the letter's fingerprint."""
+    assert run_cli("sample-data", "--city", "Kansas City, MO").returncode == 0
+    out = tmp_path / "issued.pdf"
+    issued = run_cli(
+        "respond", "--out", str(out), "--issue", "--acknowledge-unconfirmed", "--signatory-name", "A. Clerk", env=TODAY
+    )
+    assert issued.returncode == 0, issued.stderr
+    return hashlib.sha256(out.read_bytes()).hexdigest()
+
+
+def _raw_update(data_dir: Path, statement: str, *values: object) -> None:
+    """A change made with another tool, around the program and its audit trail."""
+    connection = sqlite3.connect(data_dir / "records.sqlite3")
+    try:
+        with connection:
+            assert connection.execute(statement, values).rowcount == 1
+    finally:
+        connection.close()
+
+
+def test_the_check_compares_with_the_fingerprint_recorded_at_issue(run_cli: RunCli, tmp_path: Path) -> None:
+    fingerprint = _issue(run_cli, tmp_path)
+    checked = run_cli("respond", "--check", "1", env=TODAY)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.strip() == (
+        "Response 1 checks out: the stored letter and the letter regenerated from the records both have the "
+        f"fingerprint {fingerprint}, the one the audit trail recorded when it was issued."
+    )
+
+
+def test_the_check_finds_a_fingerprint_changed_around_the_program(
+    run_cli: RunCli, data_dir: Path, tmp_path: Path
+) -> None:
+    fingerprint = _issue(run_cli, tmp_path)
+    _raw_update(data_dir, "UPDATE response SET pdf_sha256 = ? WHERE id = 1", hashlib.sha256(b"forged").hexdigest())
+    checked = run_cli("respond", "--check", "1", env=TODAY)
+    assert_plain_failure(checked, exit_status=1)
+    assert checked.stderr.strip() == (
+        "The record of response 1 was changed outside the program: its fingerprint no longer matches the one "
+        f"recorded when it was issued ({fingerprint}); run 'verify' and restore a backup."
+    )
+
+
+def test_the_check_says_when_the_audit_trail_holds_no_issue(run_cli: RunCli, data_dir: Path, tmp_path: Path) -> None:
+    assert run_cli("sample-data", "--city", "Kansas City, MO").returncode == 0
+    assert run_cli("respond", "--out", str(tmp_path / "draft.pdf"), env=TODAY).returncode == 0
+    _raw_update(data_dir, "UPDATE response SET status = 'issued', pdf_sha256 = ? WHERE id = 1", "1" * 64)
+    checked = run_cli("respond", "--check", "1", env=TODAY)
+    assert_plain_failure(checked, exit_status=1)
+    assert checked.stderr.strip() == (
+        "The audit trail holds no record of the issue of response 1, so its letter cannot be checked against the "
+        "fingerprint recorded when it was issued. Unless the response was read in from a records file, run 'verify'."
+    )

@@ -702,21 +702,52 @@ def supersede(db: Database, response_id: int, actor: str | None = None) -> Recor
 
 
 def check_issued(db: Database, response_id: int) -> dict[str, Any]:
-    """Regenerates an issued response and compares it, and the stored PDF, with its fingerprint."""
+    """Regenerates an issued response and compares it, and the stored PDF, with the fingerprint the audit trail
+    recorded when it was issued; says too whether the response's own copy of that fingerprint still matches it.
+
+    ``audit_sha256`` is None when the audit trail holds no issue of the response; the letters are then compared
+    with the response's own copy.
+    """
     with db.reading() as session:
         response = _load_response(session, response_id)
-        if response.status == "draft" or not response.pdf_sha256:
+        audit_sha256 = _issued_fingerprint(session, response.id)
+        if audit_sha256 is None and (response.status == "draft" or not response.pdf_sha256):
             raise UserError(f"Response {response_id} is a draft; only an issued response has a fingerprint to check.")
+        expected = audit_sha256 or response.pdf_sha256
         on = response.issued_on or response.letter_date or today()
         regenerated = _render_in(session, response, on)
         regenerated_sha256 = hashlib.sha256(regenerated).hexdigest()
-        stored_sha256 = content_sha256(session, response.pdf_sha256)
+        try:
+            stored_sha256 = content_sha256(session, response.pdf_sha256)
+        except UserError:
+            stored_sha256 = ""  # the letter the response names is not stored
         return {
             "response_id": response.id,
             "status": response.status,
             "pdf_sha256": response.pdf_sha256,
+            "audit_sha256": audit_sha256,
+            "matches_audit": audit_sha256 is not None and response.pdf_sha256 == audit_sha256,
             "stored_sha256": stored_sha256,
-            "stored_intact": stored_sha256 == response.pdf_sha256,
+            "stored_intact": stored_sha256 == expected,
             "regenerated_sha256": regenerated_sha256,
-            "regenerated_matches": regenerated_sha256 == response.pdf_sha256,
+            "regenerated_matches": regenerated_sha256 == expected,
         }
+
+
+def _issued_fingerprint(session: Session, response_id: int) -> str | None:
+    """The fingerprint of the letter as the audit trail recorded it at the response's latest issue event, if any."""
+    import json
+
+    after_json = session.execute(
+        select(models.AuditEvent.after_json)
+        .where(
+            models.AuditEvent.record_kind == "response",
+            models.AuditEvent.record_id == response_id,
+            models.AuditEvent.action == "issue",
+        )
+        .order_by(models.AuditEvent.seq.desc())
+        .limit(1)
+    ).scalar()
+    after = json.loads(after_json) if after_json else None
+    fingerprint = after.get("pdf_sha256") if isinstance(after, dict) else None
+    return fingerprint if isinstance(fingerprint, str) and fingerprint else None

@@ -1,4 +1,5 @@
-"""The full check of the records: the database's own integrity check, every stored file, and the audit chain."""
+"""The full check of the records: the database's own integrity check, every stored file, the audit chain, and
+every record and issued letter against what its audit trail recorded."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ..db.engine import Database
 from ..errors import Stopped, UserError
 from ..files.fixity import fixity_problems
 from ..records.audit import count_events, verify_chain
+from .against_audit import letter_problems, record_problems
 
 
 @dataclass
@@ -89,6 +91,10 @@ def verify_database(db: Database) -> VerifyReport:
         report.checks["Stored files"], report.counts["Stored files"] = fixity_problems(session)
         report.checks["Audit trail"] = [problem.message for problem in verify_chain(session)]
         report.counts["Audit trail"] = count_events(session)
+        report.checks["Issued letters"], report.counts["Issued letters"] = letter_problems(session)
+        report.checks["Records against the audit trail"], report.counts["Records against the audit trail"] = (
+            record_problems(session)
+        )
     return report
 
 
