@@ -254,6 +254,16 @@ def smoke_test(app: FrozenApp, work: Path) -> Report:
         expect_success(run(app.cli, *location, "respond", "--out", str(pdf), environment=environment, cwd=work))
         check_pdf(pdf)
 
+    def issuing_keeps_an_archival_copy() -> None:
+        # Issuing runs pikepdf, lxml and Pillow's colour management, which only this step exercises.
+        issued = work / "issued.pdf"
+        issue = ("respond", "--out", str(issued), "--issue", "--acknowledge-unconfirmed", "--signatory-name", "A Clerk")
+        expect_success(run(app.cli, *location, *issue, environment=environment, cwd=work))
+        check_pdf(issued)
+        files = expect_success(run(app.cli, *location, "list", "attachments", environment=environment, cwd=work))
+        if "PDF/A-2b" not in files:
+            raise CheckFailed(f"issuing kept no archival copy beside the letter:\n{files}")
+
     def attached_pdf_is_searchable() -> None:
         # Text extraction runs in child processes ('spawn'), which re-run the frozen executable: this proves they work.
         pdf = make_text_pdf(work / "evidence.pdf", f"Annual review of the partnership, reference {SEARCH_MARKER}.")
@@ -296,6 +306,7 @@ def smoke_test(app: FrozenApp, work: Path) -> Report:
     report.run("verify passes", verify_passes)
     if help_text and re.search(r"^\s+respond\b", help_text[0], re.MULTILINE):
         report.run("respond --out writes the 2020 letter's response PDF", respond_writes_letter)
+        report.run("respond --issue keeps the letter and its PDF/A-2b archival copy", issuing_keeps_an_archival_copy)
     else:
         report.skip("respond --out", "this build has no 'respond' command yet (not listed by --help)")
     if help_text and re.search(r"^\s+attach\b", help_text[0], re.MULTILINE) and "search" in help_text[0]:

@@ -466,3 +466,12 @@ def test_another_inquiry_asks_whether_agreements_were_terminated_or_merely_suspe
     ) in text
     assert "Termination notices on record: B" in text
     assert notice["id"]
+
+
+def test_counts_that_could_single_out_a_participant_are_suppressed() -> None:
+    from desktop_app.core.reports.facts import suppressed
+
+    assert suppressed(1, 6) == "fewer than 3"
+    assert suppressed(5, 6) == "more than 3"  # else the one without would be given away
+    assert suppressed(3, 6) == "3" and suppressed(6, 6) == "6" and suppressed(0, 6) == "0"
+    assert suppressed(2, 2) == "fewer than 3"

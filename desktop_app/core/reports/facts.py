@@ -558,8 +558,17 @@ def _oversight(
     return catalogue, tuple(overdue)
 
 
-def _small(number: int) -> str:
-    return f"fewer than {SMALLEST_SHOWN_COUNT}" if 0 < number < SMALLEST_SHOWN_COUNT else f"{number:,}"
+def suppressed(number: int, total: int) -> str:
+    """A count of participants as the letter prints it: never one that, or whose complement, is 1 or 2.
+
+    "fewer than 3" for a small count; "more than N" when the others are so few that the count would give them away
+    (5 of 6 with a sponsor tells that 1 has none).
+    """
+    if 0 < number < SMALLEST_SHOWN_COUNT:
+        return f"fewer than {SMALLEST_SHOWN_COUNT}"
+    if 0 < total - number < SMALLEST_SHOWN_COUNT:
+        return f"more than {max(total - SMALLEST_SHOWN_COUNT, 0):,}"
+    return f"{number:,}"
 
 
 def _participant_counts(gathered: Gathered) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
@@ -588,7 +597,7 @@ def _participant_counts(gathered: Gathered) -> tuple[tuple[str, tuple[tuple[str,
 
 def participant_cell(number: int, total: int) -> str:
     """'X of Y participants', with a count small enough to single out a person suppressed."""
-    return f"{_small(number)} of {total:,}"
+    return f"{suppressed(number, total)} of {total:,}"
 
 
 def _enclosures(

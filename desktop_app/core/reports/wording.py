@@ -11,7 +11,15 @@ from ..db import models
 from . import named_values
 from .dates import long_date
 from .document import AnswerText, Appendix, Enclosure, Letter, Table
-from .facts import SMALLEST_SHOWN_COUNT, Catalogue, Facts, Statement, activity_totals, participant_cell
+from .facts import (
+    SMALLEST_SHOWN_COUNT,
+    Catalogue,
+    Facts,
+    Statement,
+    activity_totals,
+    participant_cell,
+    suppressed,
+)
 from .narratives import current_closing, current_introduction, current_narrative
 
 # More item numbers than this in one sentence are replaced by the appendix's name.
@@ -100,10 +108,6 @@ def join_words(words: Sequence[str], last: str = "and") -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + f" {last} " + words[-1]
-
-
-def _small(number: int) -> str:
-    return f"fewer than {SMALLEST_SHOWN_COUNT}" if 0 < number < SMALLEST_SHOWN_COUNT else f"{number:,}"
 
 
 def _topic_words(topics: Sequence[str]) -> str:
@@ -278,8 +282,9 @@ class Writer:
         if kind == "participants":
             return (
                 f"The records hold {plural(count, 'participant')} in partnership activities. Of them, "
-                f"{_small(int(figures['visa']))} have a visa category recorded, {_small(int(figures['sponsor']))} a "
-                f"program sponsor and {_small(int(figures['vetted']))} at least one vetting step (Appendix F, "
+                f"{suppressed(figures['visa'], count)} have a visa category recorded, "
+                f"{suppressed(figures['sponsor'], count)} a program sponsor and "
+                f"{suppressed(figures['vetted'], count)} at least one vetting step (Appendix F, "
                 "which counts and names no one)."
             )
         if kind == "participants_withheld":
@@ -741,7 +746,8 @@ def _participants_appendix(facts: Facts, writer: Writer) -> Appendix:
     notes = [
         "Participants in partnership activities, counted by what the records note of the precautions taken; no "
         f'participant is named. A count under {SMALLEST_SHOWN_COUNT} is printed as "fewer than '
-        f'{SMALLEST_SHOWN_COUNT}" so that no person can be singled out.'
+        f'{SMALLEST_SHOWN_COUNT}", and a count that would give away such a small remainder as "more than", so that '
+        "no person can be singled out."
     ]
     if facts.participants_withheld:
         notes.append("These counts are withheld from this letter (see the first page).")
