@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -56,3 +58,34 @@ def assert_plain_failure(result: subprocess.CompletedProcess[str], exit_status: 
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
     assert result.stderr.strip(), "a failure must say why"
     assert len(result.stderr.strip().splitlines()) <= 3, result.stderr
+
+
+LETTER_DAY = {"SISTER_CITY_RECORDS_TODAY": "2026-11-28"}
+
+
+def issue_letter(run_cli: RunCli, tmp_path: Path) -> str:
+    """Kansas City's records with its letter issued as response 1; the letter's fingerprint."""
+    assert run_cli("sample-data", "--city", "Kansas City, MO").returncode == 0
+    out = tmp_path / "issued.pdf"
+    issued = run_cli(
+        "respond",
+        "--out",
+        str(out),
+        "--issue",
+        "--acknowledge-unconfirmed",
+        "--signatory-name",
+        "A. Clerk",
+        env=LETTER_DAY,
+    )
+    assert issued.returncode == 0, issued.stderr
+    return hashlib.sha256(out.read_bytes()).hexdigest()
+
+
+def raw_sql(data_dir: Path, statement: str, *values: object) -> None:
+    """A change made with another tool, around the program and its audit trail."""
+    connection = sqlite3.connect(data_dir / "records.sqlite3")
+    try:
+        with connection:
+            assert connection.execute(statement, values).rowcount == 1
+    finally:
+        connection.close()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import sqlite3
 from pathlib import Path
 
 from pypdf import PdfReader
 
-from .conftest import RunCli, assert_plain_failure
+from .conftest import RunCli, assert_plain_failure, issue_letter, raw_sql
 
 TODAY = {"SISTER_CITY_RECORDS_TODAY": "2026-11-28"}
 
@@ -163,29 +162,8 @@ def test_a_participant_named_in_a_finding_is_refused_or_redacted(run_cli: RunCli
     assert "Mr [name withheld] photographed the water plant." in text and "Xiaoming" not in text
 
 
-def _issue(run_cli: RunCli, tmp_path: Path) -> str:
-    """Kansas City's records with its letter issued as response 1; the letter's fingerprint."""
-    assert run_cli("sample-data", "--city", "Kansas City, MO").returncode == 0
-    out = tmp_path / "issued.pdf"
-    issued = run_cli(
-        "respond", "--out", str(out), "--issue", "--acknowledge-unconfirmed", "--signatory-name", "A. Clerk", env=TODAY
-    )
-    assert issued.returncode == 0, issued.stderr
-    return hashlib.sha256(out.read_bytes()).hexdigest()
-
-
-def _raw_update(data_dir: Path, statement: str, *values: object) -> None:
-    """A change made with another tool, around the program and its audit trail."""
-    connection = sqlite3.connect(data_dir / "records.sqlite3")
-    try:
-        with connection:
-            assert connection.execute(statement, values).rowcount == 1
-    finally:
-        connection.close()
-
-
 def test_the_check_compares_with_the_fingerprint_recorded_at_issue(run_cli: RunCli, tmp_path: Path) -> None:
-    fingerprint = _issue(run_cli, tmp_path)
+    fingerprint = issue_letter(run_cli, tmp_path)
     checked = run_cli("respond", "--check", "1", env=TODAY)
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.strip() == (
@@ -197,8 +175,8 @@ def test_the_check_compares_with_the_fingerprint_recorded_at_issue(run_cli: RunC
 def test_the_check_finds_a_fingerprint_changed_around_the_program(
     run_cli: RunCli, data_dir: Path, tmp_path: Path
 ) -> None:
-    fingerprint = _issue(run_cli, tmp_path)
-    _raw_update(data_dir, "UPDATE response SET pdf_sha256 = ? WHERE id = 1", hashlib.sha256(b"forged").hexdigest())
+    fingerprint = issue_letter(run_cli, tmp_path)
+    raw_sql(data_dir, "UPDATE response SET pdf_sha256 = ? WHERE id = 1", hashlib.sha256(b"forged").hexdigest())
     checked = run_cli("respond", "--check", "1", env=TODAY)
     assert_plain_failure(checked, exit_status=1)
     assert checked.stderr.strip() == (
@@ -210,7 +188,7 @@ def test_the_check_finds_a_fingerprint_changed_around_the_program(
 def test_the_check_says_when_the_audit_trail_holds_no_issue(run_cli: RunCli, data_dir: Path, tmp_path: Path) -> None:
     assert run_cli("sample-data", "--city", "Kansas City, MO").returncode == 0
     assert run_cli("respond", "--out", str(tmp_path / "draft.pdf"), env=TODAY).returncode == 0
-    _raw_update(data_dir, "UPDATE response SET status = 'issued', pdf_sha256 = ? WHERE id = 1", "1" * 64)
+    raw_sql(data_dir, "UPDATE response SET status = 'issued', pdf_sha256 = ? WHERE id = 1", "1" * 64)
     checked = run_cli("respond", "--check", "1", env=TODAY)
     assert_plain_failure(checked, exit_status=1)
     assert checked.stderr.strip() == (

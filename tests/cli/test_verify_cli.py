@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from pathlib import Path
 
-from .conftest import RunCli, assert_plain_failure
+from .conftest import RunCli, assert_plain_failure, issue_letter, raw_sql
 
 TODAY = {"SISTER_CITY_RECORDS_TODAY": "2026-11-28"}
 
@@ -15,26 +14,6 @@ def run_ok(run_cli: RunCli, *arguments: str) -> str:
     result = run_cli(*arguments, env=TODAY)
     assert result.returncode == 0, (arguments, result.stdout, result.stderr)
     return result.stdout
-
-
-def raw_sql(data_dir: Path, statement: str, *values: object) -> None:
-    """A change made with another tool, around the program and its audit trail."""
-    connection = sqlite3.connect(data_dir / "records.sqlite3")
-    try:
-        with connection:
-            assert connection.execute(statement, values).rowcount == 1
-    finally:
-        connection.close()
-
-
-def issue_letter(run_cli: RunCli, tmp_path: Path) -> str:
-    """Kansas City's records with its letter issued as response 1; the letter's fingerprint."""
-    run_ok(run_cli, "sample-data", "--city", "Kansas City, MO")
-    out = tmp_path / "issued.pdf"
-    run_ok(
-        run_cli, "respond", "--out", str(out), "--issue", "--acknowledge-unconfirmed", "--signatory-name", "A. Clerk"
-    )
-    return hashlib.sha256(out.read_bytes()).hexdigest()
 
 
 def test_records_changed_only_by_the_program_verify_clean(run_cli: RunCli, tmp_path: Path) -> None:

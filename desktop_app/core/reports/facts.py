@@ -20,7 +20,7 @@ from .. import vocab
 from ..db import models
 from . import oversight
 from .dates import short_date
-from .gather import Gathered, read_attachments
+from .gather import Gathered, links_in, read_attachments
 
 # An appendix with more items than this lists only the most recent ones (by their date) and counts all.
 LIST_IN_FULL_UP_TO = 60
@@ -79,7 +79,8 @@ class Catalogue:
     held: int  # on record, withheld ones included
     withheld: int
     undated: int = 0  # of those counted but not listed because they have no date to order by
-    facet_counts: tuple[tuple[str, str, int], ...] = ()  # of a summarised catalogue: (what, value, number)
+    # (what, value, number) over every item counted: always for the oversight log, for activities when summarised
+    facet_counts: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def counted(self) -> int:
@@ -358,7 +359,7 @@ def _clauses_cell(agreement: models.Agreement) -> str:
     return "\n".join(found)
 
 
-def _money(cents: int, currency: str) -> str:
+def money(cents: int, currency: str) -> str:
     amount = f"{cents / 100:,.2f}"
     return f"${amount}" if currency in ("USD", "") else f"{currency} {amount}"
 
@@ -395,7 +396,7 @@ def _activities(gathered: Gathered, withheld: list[Withheld], partnership_cell: 
                 count = f"{recorded} recorded of {activity.participant_count}"
             described.append(f"Participants: {count}")
         funding = [
-            f"{label[0].upper()}{label[1:]}: {_money(getattr(activity, name), activity.currency)}"
+            f"{label[0].upper()}{label[1:]}: {money(getattr(activity, name), activity.currency)}"
             for name, label in FUNDING_SOURCES
             if getattr(activity, name)
         ]
@@ -407,7 +408,7 @@ def _activities(gathered: Gathered, withheld: list[Withheld], partnership_cell: 
         if activity.gifts_received.strip():
             concerns.append(f"Gifts received: {activity.gifts_received.strip()}")
         if activity.gifts_value_cents:
-            concerns.append(f"Value of gifts: {_money(activity.gifts_value_cents, activity.currency)}")
+            concerns.append(f"Value of gifts: {money(activity.gifts_value_cents, activity.currency)}")
         items.append(
             Item(
                 ref=f"activity:{activity.id}",
@@ -500,12 +501,8 @@ def _oversight(
     session: Session, gathered: Gathered, withheld: list[Withheld], partnership_cell: PartnershipCell
 ) -> tuple[Catalogue, tuple[str, ...]]:
     """The oversight log: counted in the database, the actions read only as far as the letter lists them."""
-    from .gather import links_in
-
     style = gathered.date_style
-    withheld_ids = {
-        int(ref.split(":", 1)[1]) for ref in gathered.withheld if ref.startswith("oversight:") and ref[10:].isdigit()
-    }
+    withheld_ids = gathered.withheld_ids("oversight")
     tally = oversight.tally(session, gathered.oversight, None, withheld_ids)
     listing = tally.shown if tally.shown <= LIST_IN_FULL_UP_TO else MOST_RECENT_LISTED
     actions = oversight.most_recent(session, gathered.oversight, None, withheld_ids, listing)
@@ -553,7 +550,7 @@ def _oversight(
         tuple(items),
         tally.held,
         tally.held - tally.shown,
-        facet_counts=tally.facet_counts if len(items) < tally.shown else (),
+        facet_counts=tally.facet_counts,
     )
     return catalogue, tuple(overdue)
 
@@ -653,9 +650,7 @@ def _questions(session: Session, facts: Facts) -> tuple[tuple[QuestionFacts, ...
     expiry_home = next((i for i, t in enumerate(all_topics) if "transparency" in t), None)
     if expiry_home is None:
         expiry_home = next((i for i, t in enumerate(all_topics) if t & set(CLAUSES)), None)
-    withheld_ids = {
-        int(ref.split(":", 1)[1]) for ref in gathered.withheld if ref.startswith("oversight:") and ref[10:].isdigit()
-    }
+    withheld_ids = gathered.withheld_ids("oversight")
     overdue_topics = {action_id: _topics(words) for action_id, words in gathered.overdue_actions}
     overdue_by_number = {item.number: item for item in facts.oversight.items if item.number in facts.overdue}
     coercion_home = next((i for i, t in enumerate(all_topics) if t & {"espionage", "economic_coercion"}), None)
@@ -672,9 +667,7 @@ def _questions(session: Session, facts: Facts) -> tuple[tuple[QuestionFacts, ...
         if topics & set(CLAUSES):
             said += _clause_statements(facts, topics)
         if index == expiry_home and facts.expired_agreements:
-            said.append(
-                Statement("expired", {"count": len(facts.expired_agreements)}, facts.expired_agreements, warning=True)
-            )
+            said.append(_expired_statement(facts))
         if topics & ACTIVITY_TOPICS:
             # Involvement of foreign governments and intermediaries belongs to the question on coercion, if any.
             coercion_elsewhere = coercion_home is not None and index != coercion_home
@@ -726,9 +719,7 @@ def _questions(session: Session, facts: Facts) -> tuple[tuple[QuestionFacts, ...
     if review_home is None and facts.stale_reviews:
         unplaced.append(_stale_statement(facts))
     if expiry_home is None and facts.expired_agreements:
-        unplaced.append(
-            Statement("expired", {"count": len(facts.expired_agreements)}, facts.expired_agreements, warning=True)
-        )
+        unplaced.append(_expired_statement(facts))
     left = [
         action_id for action_id in overdue_topics if action_id not in overdue_placed and action_id not in withheld_ids
     ]
@@ -736,6 +727,10 @@ def _questions(session: Session, facts: Facts) -> tuple[tuple[QuestionFacts, ...
         numbers = tuple(n for n, item in overdue_by_number.items() if item.record_id in left)
         unplaced.append(Statement("overdue", {"count": len(left)}, numbers, warning=True))
     return tuple(result), tuple(unplaced)
+
+
+def _expired_statement(facts: Facts) -> Statement:
+    return Statement("expired", {"count": len(facts.expired_agreements)}, facts.expired_agreements, warning=True)
 
 
 def _stale_statement(facts: Facts) -> Statement:

@@ -66,6 +66,13 @@ class Gathered:
     def partnership_by_id(self) -> dict[int, models.Partnership]:
         return {partnership.id: partnership for partnership in self.partnerships}
 
+    def withheld_ids(self, kind: str) -> set[int]:
+        """The numbers of the records of one kind the clerk withholds ("oversight:12" gives 12)."""
+        prefix = f"{kind}:"
+        return {
+            int(ref[len(prefix) :]) for ref in self.withheld if ref.startswith(prefix) and ref[len(prefix) :].isdigit()
+        }
+
     @cached_property
     def agreement_by_id(self) -> dict[int, models.Agreement]:
         return {agreement.id: agreement for agreement in self.agreements}
@@ -155,10 +162,10 @@ def gather(session: Session, response: models.Response, today: dt.date) -> Gathe
         status_since[change.partnership_id] = change
     overview = oversight.overview(session, ids)
     links = {
-        "partnership": _links(session, "partnership", ids),
-        "agreement": _links(session, "agreement", [a.id for a in agreements]),
-        "policy": _links(session, "policy", [p.id for p in policies]),
-        "activity": _links(session, "activity", activity_ids),
+        "partnership": links_in(session, "partnership", ids),
+        "agreement": links_in(session, "agreement", [a.id for a in agreements]),
+        "policy": links_in(session, "policy", [p.id for p in policies]),
+        "activity": links_in(session, "activity", activity_ids),
     }
     _add_status_evidence(session, status_since, links["partnership"])
     superseded = session.get(models.Response, response.supersedes_id) if response.supersedes_id else None
@@ -202,10 +209,6 @@ def read_attachments(session: Session, gathered: Gathered, ids: Sequence[int]) -
 
 
 def links_in(session: Session, kind: str, ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
-    return _links(session, kind, ids)
-
-
-def _links(session: Session, kind: str, ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
     """Attachment ids linked to each record, current versions only, in order."""
     if not ids:
         return {}

@@ -53,7 +53,6 @@ __all__ = [
     "set_withheld",
     "supersede",
 ]
-NAME_REPLACEMENT = "[name withheld]"
 
 LETTER_FIELDS = (
     "letter_date",
@@ -455,7 +454,7 @@ def _letter_in(session: Session, response: models.Response, on: dt.date) -> tupl
         # An issued letter never prints a participant's name: it was checked, or redacted, when it was issued.
         names = participant_names_in(session)
         if names:
-            letter = replace_texts(letter, lambda text: redact(text, names, NAME_REPLACEMENT)[0])
+            letter = replace_texts(letter, lambda text: redact(text, names)[0])
     return letter, facts
 
 

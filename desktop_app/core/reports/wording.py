@@ -17,6 +17,7 @@ from .facts import (
     Facts,
     Statement,
     activity_totals,
+    money,
     participant_cell,
     suppressed,
 )
@@ -250,7 +251,7 @@ class Writer:
             totals: dict[tuple[str, str], int] = figures["totals"]
             if not totals:
                 return "No funding is recorded for these activities."
-            parts = [f"{_money(cents, currency)} from {label}" for (label, currency), cents in totals.items()]
+            parts = [f"{money(cents, currency)} from {label}" for (label, currency), cents in totals.items()]
             return f"Funding recorded for them: {join_words(parts)} (totals in Appendix C)."
         if kind == "foreign_government":
             if not count:
@@ -332,11 +333,6 @@ def _ended_one(number: str, since: dt.date | None, basis: str, writer: Writer) -
     return f"{said} ({basis})" if basis else said
 
 
-def _money(cents: int, currency: str) -> str:
-    amount = f"{cents / 100:,.2f}"
-    return f"${amount}" if currency in ("USD", "") else f"{currency} {amount}"
-
-
 def named_value_table(facts: Facts, writer: Writer, signatory: str) -> dict[str, str]:
     """The values a clerk's text may name: each one a count or date the appendices show."""
     gathered = facts.gathered
@@ -360,7 +356,7 @@ def named_value_table(facts: Facts, writer: Writer, signatory: str) -> dict[str,
     )
     reviews = [d for d in gathered.oversight.latest_reviews.values()]
     reviews += [p.last_reviewed_on for p in gathered.partnerships if p.last_reviewed_on]
-    still_open = sum(n for what, value, n in _oversight_facets(facts) if what == "Status" and value != "Closed")
+    still_open = sum(n for what, value, n in facts.oversight.facet_counts if what == "Status" and value != "Closed")
     return {
         "jurisdiction_name": jurisdiction_display(gathered.home),
         "jurisdiction_kind": writer.kind,
@@ -384,16 +380,6 @@ def named_value_table(facts: Facts, writer: Writer, signatory: str) -> dict[str,
         "question_policies": "0",
         "question_oversight_actions": "0",
     }
-
-
-def _oversight_facets(facts: Facts) -> tuple[tuple[str, str, int], ...]:
-    if facts.oversight.facet_counts:
-        return facts.oversight.facet_counts
-    counts: dict[str, int] = {}
-    for item in facts.oversight.items:
-        status = item.cells[4].split(",")[0].split("\n")[0]
-        counts[status] = counts.get(status, 0) + 1
-    return tuple(("Status", status, number) for status, number in counts.items())
 
 
 def _signatory(response: models.Response, home: models.Jurisdiction) -> tuple[str, str]:
@@ -712,7 +698,7 @@ def _activities_appendix(facts: Facts, writer: Writer) -> Appendix:
     if catalogue.counted:
         totals: dict[tuple[str, str], int] = activity_totals(facts.gathered)["funding"]
         rows = tuple(
-            (f"{label[0].upper()}{label[1:]}", _money(cents, currency)) for (label, currency), cents in totals.items()
+            (f"{label[0].upper()}{label[1:]}", money(cents, currency)) for (label, currency), cents in totals.items()
         )
         tables.append(
             Table(
