@@ -362,6 +362,31 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_event_record", "record_kind", "record_id"),)
 
 
+class LawRule(RecordMixin, Base):
+    """A state-law rule a clerk added or corrected (shipped rules are files that never change); trashed: withdrawn."""
+
+    __tablename__ = "law_rule"
+    rule_id: Mapped[str] = mapped_column(String(64), unique=True)
+    supersedes: Mapped[str] = mapped_column(String(64), default="")
+    body_json: Mapped[str] = mapped_column(Text)
+
+
+class TerminationStep(Base):
+    """One step of ending a partnership under a state law (resolution, notices, ...), with its date and evidence."""
+
+    __tablename__ = "termination_step"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(64))
+    step: Mapped[str] = mapped_column(String(30))
+    done_on: Mapped[dt.date] = mapped_column(Date)
+    evidence_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (UniqueConstraint("partnership_id", "rule_id", "step", name="uq_termination_step"),)
+
+
 class Setting(Base):
     """A program setting kept with the records (e.g. the letterhead choice), as text."""
 

@@ -23,6 +23,8 @@ from ..db.builtin_keys import BLACKBURN_HAWLEY_KEY
 from ..db.engine import Database
 from ..errors import UserError
 from ..host.resources import resource_path
+from ..laws.rules import problems_in
+from ..laws.steps import STEPS
 from ..records.audit import append_event
 from ..records.fields import Field
 from ..records.indexing import rebuild_in
@@ -79,6 +81,8 @@ STATUS_CHANGE_FIELDS = (
     "legal_basis",
     "recorded_at",
 )
+TERMINATION_STEP_FIELDS = ("id", "partnership_id", "rule_id", "step", "done_on", "note", "recorded_at")
+LAW_RULE_FIELDS = ("id", "rule_id", "supersedes", "created_at", "updated_at", "deleted_at")
 QUESTION_FIELDS = ("id", "position", "text", "topics", "short_title")
 ANSWER_FIELDS = ("id", "question_id", "narrative")
 
@@ -191,6 +195,7 @@ def build_schema() -> dict[str, Any]:
     }
     records = {name: {"type": "array", "items": _record_schema(kind, extras.get(name))} for name, kind in SECTIONS}
     records["status_changes"] = {"type": "array", "items": status_change}
+    records.update(_state_law_schemas())
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://sister-city-records.invalid/records-file.schema.json",
@@ -213,6 +218,40 @@ def build_schema() -> dict[str, Any]:
             },
         },
     }
+
+
+def _state_law_schemas() -> dict[str, Any]:
+    """A clerk's state-law rules (each body checked against the rule schema when read) and termination steps."""
+    day = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    step = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "partnership_id", "rule_id", "step", "done_on"],
+        "properties": {
+            "id": {"type": "integer", "minimum": 1},
+            "partnership_id": {"type": "integer"},
+            "rule_id": {"type": "string", "maxLength": 64},
+            "step": {"enum": sorted(STEPS)},
+            "done_on": day,
+            "note": {"type": "string"},
+            "recorded_at": {"type": "string", "maxLength": 32},
+        },
+    }
+    rule = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "rule_id", "body", "created_at", "updated_at"],
+        "properties": {
+            "id": {"type": "integer", "minimum": 1},
+            "rule_id": {"type": "string", "maxLength": 64},
+            "supersedes": {"type": "string", "maxLength": 64},
+            "body": {"type": "object"},
+            "created_at": {"type": "string", "maxLength": 32},
+            "updated_at": {"type": "string", "maxLength": 32},
+            "deleted_at": {"type": ["string", "null"]},
+        },
+    }
+    return {"law_rules": {"type": "array", "items": rule}, "termination_steps": {"type": "array", "items": step}}
 
 
 @cache
@@ -266,6 +305,14 @@ def build_records_document(session: Session, *, include_personal_data: bool = Fa
     sections["status_changes"] = [
         {key: _plain_value(getattr(change, key)) for key in STATUS_CHANGE_FIELDS}
         for change in session.scalars(select(models.StatusChange).order_by(models.StatusChange.id))
+    ]
+    sections["law_rules"] = [
+        {key: getattr(row, key) for key in LAW_RULE_FIELDS} | {"body": json.loads(row.body_json)}
+        for row in session.scalars(select(models.LawRule).order_by(models.LawRule.id))
+    ]
+    sections["termination_steps"] = [
+        {key: _plain_value(getattr(step, key)) for key in TERMINATION_STEP_FIELDS}
+        for step in session.scalars(select(models.TerminationStep).order_by(models.TerminationStep.id))
     ]
     return {
         "format": FORMAT_NAME,
@@ -360,6 +407,8 @@ def load_document(path: Path) -> dict[str, Any]:
 
 
 def _target_is_empty(session: Session) -> bool:
+    if session.execute(select(func.count()).select_from(models.LawRule)).scalar_one():
+        return False
     for _, kind in SECTIONS:
         model: Any = kind.model
         statement = select(func.count()).select_from(model)
@@ -391,6 +440,7 @@ def import_records_file(session: Session, path: Path, *, dry_run: bool) -> Recor
     if changes:
         session.execute(insert(history), changes)
     report.counts["status_changes"] = len(changes)
+    report.counts.update(_insert_state_law(session, records))
     _advance_sequences(session)
     rebuild_in(session)
     append_event(
@@ -402,6 +452,29 @@ def import_records_file(session: Session, path: Path, *, dry_run: bool) -> Recor
         after={"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "counts": report.counts},
     )
     return report
+
+
+def _insert_state_law(session: Session, records: dict[str, Any]) -> dict[str, int]:
+    """A clerk's rules (each checked as a rule file would be) and the termination steps, without their files."""
+    rules = []
+    for row in records.get("law_rules", []):
+        problems = problems_in(row["body"])
+        if problems or row["body"]["id"] != row["rule_id"]:
+            problem = problems[0] if problems else "its body names another rule"
+            raise UserError(f"The records file's state-law rule {row['rule_id']!r} is not a valid rule: {problem}.")
+        body_json = json.dumps(row["body"], ensure_ascii=False, sort_keys=True)
+        rules.append({key: row.get(key) for key in LAW_RULE_FIELDS} | {"body_json": body_json})
+    for rule in rules:
+        rule["supersedes"] = rule["supersedes"] or ""
+    if rules:
+        session.execute(insert(models.LawRule), rules)
+    steps = [
+        _dated(step, ("done_on",)) | {"evidence_attachment_id": None, "note": step.get("note", "")}
+        for step in records.get("termination_steps", [])
+    ]
+    if steps:
+        session.execute(insert(models.TerminationStep), steps)
+    return {"law_rules": len(rules), "termination_steps": len(steps)}
 
 
 def _dated(record: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
@@ -484,10 +557,10 @@ def _check_references(records: dict[str, list[dict[str, Any]]]) -> None:
                         f"The records file is inconsistent: response {row['id']} answers question "
                         f"{answer['question_id']}, which is not in the file."
                     )
-    for change in records.get("status_changes", []):
+    for change in [*records.get("status_changes", []), *records.get("termination_steps", [])]:
         if change["partnership_id"] not in ids["partnerships"]:
             raise UserError(
-                f"The records file is inconsistent: status change {change['id']} belongs to "
+                f"The records file is inconsistent: a status change or termination step ({change['id']}) belongs to "
                 f"partnership {change['partnership_id']}, which is not in the file."
             )
 
@@ -498,6 +571,8 @@ def _advance_sequences(session: Session) -> None:
         return
     tables = [str(kind.model.__tablename__) for _, kind in SECTIONS] + [
         "status_change",
+        "law_rule",
+        "termination_step",
         "inquiry_question",
         "response_answer",
     ]

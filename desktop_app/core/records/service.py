@@ -299,12 +299,16 @@ def purge_in(session: Session, kind: Kind, record_id: int, actor: str) -> None:
 
 
 def _delete_dependents(session: Session, kind: Kind, record_id: int) -> None:
-    """Rows that belong to the record alone and go with it (its status history, its links)."""
+    """Rows that belong to the record alone and go with it (its status history, termination steps, links)."""
     if kind is PARTNERSHIP:
         for change in session.scalars(
             select(models.StatusChange).where(models.StatusChange.partnership_id == record_id)
         ):
             session.delete(change)
+        for step in session.scalars(
+            select(models.TerminationStep).where(models.TerminationStep.partnership_id == record_id)
+        ):
+            session.delete(step)
     for link in session.scalars(
         select(models.AttachmentLink).where(
             models.AttachmentLink.record_kind == kind.name, models.AttachmentLink.record_id == record_id
@@ -368,7 +372,10 @@ def status_history(db: Database, partnership_id: int) -> list[Record]:
         rows = session.scalars(
             select(models.StatusChange)
             .where(models.StatusChange.partnership_id == partnership_id)
-            .order_by(models.StatusChange.changed_on, models.StatusChange.id)
+            # The status it was entered with comes first whatever day it was entered: later changes may be backdated.
+            .order_by(
+                models.StatusChange.from_status.is_not(None), models.StatusChange.changed_on, models.StatusChange.id
+            )
         )
         return [
             {
