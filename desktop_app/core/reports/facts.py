@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 
 from .. import vocab
 from ..db import models
+from ..laws.rules import CLAUSE_LABELS
+from ..laws.screening import NEEDS_ACTION, Screening
+from ..laws.steps import STEPS
 from . import oversight
 from .dates import short_date
 from .gather import Gathered, links_in, read_attachments
@@ -139,6 +142,7 @@ class Facts:
     overdue: tuple[str, ...]  # D numbers of listed actions whose follow-up is overdue
     stale_reviews: tuple[str, ...]  # A numbers
     expired_agreements: tuple[str, ...]  # B numbers
+    state_law_unplaced: tuple[Statement, ...] = ()  # said in the opening when no question concerns termination
 
 
 def _topics(text: str) -> frozenset[str]:
@@ -246,7 +250,9 @@ def build(session: Session, gathered: Gathered) -> Facts:
         expired_agreements=expired,
     )
     questions, unplaced = _questions(session, facts)
-    return dataclasses.replace(facts, questions=questions, flags_unplaced=unplaced)
+    placed = any(s.kind == "state_law" for question in questions for s in question.statements)
+    opening_law = () if placed else tuple(s for s in _state_law_statements(facts) if not s.warning)
+    return dataclasses.replace(facts, questions=questions, flags_unplaced=unplaced, state_law_unplaced=opening_law)
 
 
 # ----- the catalogues ---------------------------------------------------------------------------------------------
@@ -654,6 +660,11 @@ def _questions(session: Session, facts: Facts) -> tuple[tuple[QuestionFacts, ...
     overdue_topics = {action_id: _topics(words) for action_id, words in gathered.overdue_actions}
     overdue_by_number = {item.number: item for item in facts.oversight.items if item.number in facts.overdue}
     coercion_home = next((i for i, t in enumerate(all_topics) if t & {"espionage", "economic_coercion"}), None)
+    # The state law belongs where terminations are said; without such a question, where partnerships are listed.
+    law_home = next((i for i, t in enumerate(all_topics) if "termination" in t), None)
+    if law_home is None:
+        law_home = next((i for i, t in enumerate(all_topics) if "transparency" in t), None)
+    law_statements = _state_law_statements(facts)
     result: list[QuestionFacts] = []
     overdue_placed: set[int] = set()
     said_before: set[tuple[str, str]] = set()
@@ -662,6 +673,8 @@ def _questions(session: Session, facts: Facts) -> tuple[tuple[QuestionFacts, ...
         said: list[Statement] = []
         if "transparency" in topics or not topics:
             said += _partnership_statements(facts)
+        if index == law_home and "termination" not in topics:
+            said += law_statements
         if "transparency" in topics:
             said += _agreement_statements(facts)
         if topics & set(CLAUSES):
@@ -676,6 +689,8 @@ def _questions(session: Session, facts: Facts) -> tuple[tuple[QuestionFacts, ...
             said += _participant_statements(facts)
         if "termination" in topics:
             said += _termination_statements(facts)
+            if index == law_home:
+                said += law_statements
         if topics:
             said += _policy_statements(facts, topics)
             tally = oversight.tally(session, gathered.oversight, set(topics), withheld_ids)
@@ -716,6 +731,8 @@ def _questions(session: Session, facts: Facts) -> tuple[tuple[QuestionFacts, ...
             QuestionFacts(question.position, question.short_title, question.text, tuple(sorted(topics)), tuple(said))
         )
     unplaced: list[Statement] = []
+    if law_home is None:
+        unplaced += [statement for statement in law_statements if statement.warning]
     if review_home is None and facts.stale_reviews:
         unplaced.append(_stale_statement(facts))
     if expiry_home is None and facts.expired_agreements:
@@ -913,3 +930,126 @@ def _termination_statements(facts: Facts) -> list[Statement]:
     backing = tuple(number for rows in ended.values() for number, _, _ in rows) + tuple(notices)
     figures = {"listed": len(facts.partnerships.items), "notices": notices, **ended}
     return [Statement("ended", figures, backing)]
+
+
+# ----- the state law that applies, and how the City complied ---------------------------------------------------------
+
+# The steps of a termination as a sentence names them ("with evidence on record of a council ... resolution").
+_STEP_ARTICLES = {"resolution": "a "}
+
+
+def step_words(step: str, label: str) -> str:
+    return _STEP_ARTICLES.get(step, "") + label[:1].lower() + label[1:]
+
+
+@dataclass(frozen=True)
+class LawCase:
+    """What the records show of one listed partnership that a state-law rule reaches."""
+
+    number: str  # "A2"
+    result: str  # a screening result ("complied", "overdue" ...)
+    status: str  # the partnership's status on the letter's date, as a word ("active")
+    terminated_on: dt.date | None
+    late: bool  # terminated after the rule's deadline
+    steps: tuple[str, ...]  # the steps with evidence on record, as words
+    enclosed: tuple[str, ...]  # G numbers of their files
+    files_withheld: int  # files of those steps withheld from this letter
+    missing: tuple[str, ...]  # the required steps with no evidence file, as words
+    agreements: tuple[str, ...] = ()  # B numbers of the agreements the screening names
+    established_after: bool = False  # established on or after the day the law took effect
+
+
+def _state_law_statements(facts: Facts) -> list[Statement]:
+    """Per rule of the home state that reaches a partnership: what it requires, and each partnership's case.
+
+    Only what the screening of the records finds is said; a partnership the clerk withholds is counted, not named,
+    and a case that needs action is a warning of its own, never said to be complied.
+    """
+    gathered = facts.gathered
+    if not gathered.state_law:
+        return []
+    number_of = {item.record_id: item.number for item in facts.partnerships.items}
+    enclosure_of = {attachment_id: number for number, attachment_id, _ in facts.enclosures}
+    agreement_number = {item.record_id: item.number for item in facts.agreements.items}
+    said: list[Statement] = []
+    for rule_id, rule in gathered.law_rules.items():
+        screenings = [s for s in gathered.state_law if s.rule_id == rule_id]
+        if not screenings:
+            continue
+        cases: list[LawCase] = []
+        withheld = 0
+        for screening in screenings:
+            number = number_of.get(screening.partnership_id)
+            if number is None:
+                withheld += 1
+                continue
+            cases.append(_law_case(facts, screening, number, enclosure_of, agreement_number))
+        cases.sort(key=lambda case: natural_number(case.number))
+        figures: dict[str, Any] = {
+            "citation": rule.citation,
+            "title": rule.title,
+            "countries": [country.name for country in rule.countries],
+            "terminate_existing": rule.terminate_existing,
+            "no_new": rule.no_new,
+            "no_renewal": rule.no_renewal,
+            "clauses": [CLAUSE_LABELS[name] for name in rule.clause_conditions],
+            "effective": rule.effective,
+            "deadline": rule.deadline,
+            "count": len(cases),
+            "withheld": withheld,
+            "cases": [case for case in cases if case.result not in NEEDS_ACTION],
+        }
+        backing = tuple(case.number for case in cases) + tuple(
+            number for case in cases if case.result not in NEEDS_ACTION for number in case.enclosed
+        )
+        said.append(Statement("state_law", figures, backing))
+        for case in cases:
+            if case.result in NEEDS_ACTION:
+                due = {**figures, "case": case}
+                said.append(Statement("state_law_due", due, (case.number, *case.agreements, *case.enclosed), True))
+    return said
+
+
+def natural_number(number: str) -> tuple[str, int]:
+    return number[:1], int(number[1:]) if number[1:].isdigit() else 0
+
+
+def _law_case(
+    facts: Facts,
+    screening: Screening,
+    number: str,
+    enclosure_of: dict[int, str],
+    agreement_number: dict[int, str],
+) -> LawCase:
+    gathered = facts.gathered
+    steps: list[str] = []
+    enclosed: list[str] = []
+    files_withheld = 0
+    for step in screening.evidence:
+        if step.attachment_id is None:
+            continue
+        steps.append(step_words(step.step, step.label))
+        if step.attachment_id in enclosure_of:
+            if enclosure_of[step.attachment_id] not in enclosed:
+                enclosed.append(enclosure_of[step.attachment_id])
+        elif f"attachment:{step.attachment_id}" in gathered.withheld:
+            files_withheld += 1
+    missing_steps = {label: key for key, label in STEPS.items()}
+    partnership = gathered.partnership_by_id[screening.partnership_id]
+    rule = gathered.law_rules[screening.rule_id]
+    established = partnership.established_on
+    return LawCase(
+        number=number,
+        result=screening.result,
+        status=vocab.label(vocab.PARTNERSHIP_STATUSES, screening.status_on).lower(),
+        terminated_on=screening.terminated_on,
+        late=bool(screening.terminated_on and screening.deadline and screening.terminated_on > screening.deadline),
+        steps=tuple(steps),
+        enclosed=tuple(sorted(enclosed, key=natural_number)),
+        files_withheld=files_withheld,
+        missing=tuple(step_words(missing_steps.get(label, ""), label) for label in screening.missing),
+        agreements=tuple(
+            sorted((agreement_number[a] for a in screening.agreements if a in agreement_number), key=natural_number)
+        ),
+        established_after=bool(rule.no_new and rule.effective and established and established >= rule.effective),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from sqlalchemy import select
@@ -15,6 +15,8 @@ from .. import vocab
 from ..db import models
 from ..errors import UserError
 from ..files.store import iter_content
+from ..laws.rules import LawRule, rules_in
+from ..laws.screening import Screening, screen_in
 from ..records.parties import home_jurisdiction_in
 from . import oversight
 from .dates import date_style_in
@@ -61,6 +63,9 @@ class Gathered:
     withheld: frozenset[str]  # "kind:id" references the clerk withholds from the letter
     superseded: models.Response | None  # the issued letter this one replaces, if any
     logo: bytes | None
+    # The home jurisdiction's partnerships screened against its state's rules as of the letter's date, and those rules.
+    state_law: tuple[Screening, ...] = ()
+    law_rules: dict[str, LawRule] = field(default_factory=dict)
 
     @cached_property
     def partnership_by_id(self) -> dict[int, models.Partnership]:
@@ -168,6 +173,8 @@ def gather(session: Session, response: models.Response, today: dt.date) -> Gathe
         "activity": links_in(session, "activity", activity_ids),
     }
     _add_status_evidence(session, status_since, links["partnership"])
+    state_law = _state_law(session, letter_date, ids)
+    _add_termination_evidence(session, state_law, links["partnership"])
     superseded = session.get(models.Response, response.supersedes_id) if response.supersedes_id else None
     return Gathered(
         home=home,
@@ -188,6 +195,10 @@ def gather(session: Session, response: models.Response, today: dt.date) -> Gathe
         withheld=withheld_refs(response),
         superseded=superseded,
         logo=_logo(session, home),
+        state_law=state_law,
+        law_rules={rule.id: rule for rule in rules_in(session) if any(s.rule_id == rule.id for s in state_law)}
+        if state_law
+        else {},
     )
 
 
@@ -240,6 +251,29 @@ def _add_status_evidence(
             attachment = session.get(models.Attachment, evidence)
             if attachment is not None and not attachment.deleted_at:
                 partnership_links[partnership_id] = (*partnership_links.get(partnership_id, ()), evidence)
+
+
+def _state_law(session: Session, letter_date: dt.date, ids: Sequence[int]) -> tuple[Screening, ...]:
+    """The home jurisdiction's partnerships that a state-law rule reaches on the letter's date, as screened."""
+    wanted = set(ids)
+    if not wanted:
+        return ()
+    return tuple(s for s in screen_in(session, letter_date) if s.partnership_id in wanted and s.reached)
+
+
+def _add_termination_evidence(
+    session: Session, screenings: Sequence[Screening], partnership_links: dict[int, tuple[int, ...]]
+) -> None:
+    """The evidence of each step of a termination under a state law is enclosed with its partnership."""
+    for screening in screenings:
+        for step in screening.evidence:
+            evidence = step.attachment_id
+            linked = partnership_links.get(screening.partnership_id, ())
+            if evidence is None or evidence in linked:
+                continue
+            attachment = session.get(models.Attachment, evidence)
+            if attachment is not None and not attachment.deleted_at:
+                partnership_links[screening.partnership_id] = (*linked, evidence)
 
 
 def _logo(session: Session, home: models.Jurisdiction) -> bytes | None:

@@ -15,6 +15,7 @@ from .facts import (
     SMALLEST_SHOWN_COUNT,
     Catalogue,
     Facts,
+    LawCase,
     Statement,
     activity_totals,
     money,
@@ -148,6 +149,139 @@ class Writer:
         else:
             text += " No termination notice is recorded among the agreements."
         return text
+
+    def _law_requires(self, figures: dict[str, Any]) -> str:
+        """'Under Tex. Gov't Code ch. 795 (“...”), the City had to end its partnerships ... by October 1, 2025.'"""
+        under = f"Under {figures['citation']} (“{figures['title']}”)"
+        countries = join_words(list(figures["countries"]), "or")
+        deadline = figures["deadline"]
+        if figures["terminate_existing"]:
+            if deadline is None:
+                return (
+                    f"{under}, the {self.kind} has to end its partnerships with communities in {countries}; the law "
+                    "sets no deadline."
+                )
+            verb = "had" if deadline < self.facts.gathered.letter_date else "has"
+            return (
+                f"{under}, the {self.kind} {verb} to end its partnerships with communities in {countries} by "
+                f"{self.date(deadline)}."
+            )
+        acts = [word for word, on in (("establish", figures["no_new"]), ("renew", figures["no_renewal"])) if on]
+        since = f"Since {self.date(figures['effective'])}, under" if figures["effective"] else "Under"
+        under = f"{since} {figures['citation']} (“{figures['title']}”)"
+        clauses = join_words(list(figures["clauses"]), "or")
+        if acts:
+            acting = join_words(acts, "or")
+            text = (
+                f"{under}, the {self.kind} may not {acting} a partnership or agreement with a community in {countries}."
+            )
+            if clauses:
+                text += f" Nor may it sign an agreement that {clauses}."
+            return text
+        return f"{under}, the {self.kind} may sign no agreement with a community in {countries} that {clauses}."
+
+    def _law_evidence(self, case: LawCase) -> str:
+        """'with evidence on record of a council ... resolution and notice to the partner community (G1, G2)'."""
+        if not case.steps:
+            return ""
+        where = [cite(case.enclosed)] if case.enclosed else []
+        if case.files_withheld:
+            files = plural(case.files_withheld, "document")
+            where.append(f"{files} withheld from this letter")
+        shown = f" ({'; '.join(where)})" if where else ""
+        return f"with evidence on record of {join_words(list(case.steps))}{shown}"
+
+    def _law_terminated(self, case: LawCase, subject: str, deadline: dt.date | None) -> str:
+        if case.terminated_on is None:
+            return f"{subject} is recorded as terminated (the date it ended is not recorded)"
+        late = f", after the deadline of {self.date(deadline)}" if case.late and deadline else ""
+        return f"the {self.kind} terminated {subject} on {self.date(case.terminated_on)}{late}"
+
+    def _state_law(self, figures: dict[str, Any], refs: Sequence[str]) -> str:
+        """What the rule requires, which partnerships it concerns, and for each the records' answer."""
+        text = self._law_requires(figures)
+        count, withheld = int(figures["count"]), int(figures["withheld"])
+        held = count + withheld
+        partnerships = f"{held:,} of the {self.kind}'s partnerships"
+        numbers = [number for number in refs if number.startswith("A")]
+        if withheld == held:
+            aside = ", withheld from this letter" if held == 1 else ", all withheld from this letter"
+            return f"{text} It concerns {partnerships}{aside}."
+        aside = f", {withheld:,} of them withheld from this letter" if withheld else ""
+        text += f" It concerns {partnerships}{aside} ({cite(numbers, 'A')})"
+        single = count == 1 and not withheld
+        said: list[str] = []
+        for case in figures["cases"]:
+            subject = "it" if single else case.number
+            if case.result == "complied" and figures["terminate_existing"]:
+                evidence = self._law_evidence(case)
+                said.append(
+                    self._law_terminated(case, subject, figures["deadline"]) + (f", {evidence}" if evidence else "")
+                )
+            elif case.result == "complied":
+                said.append(
+                    f"{subject} was terminated on {self.date(case.terminated_on)}"
+                    if case.terminated_on
+                    else f"{subject} is recorded as terminated (the date it ended is not recorded)"
+                )
+            elif case.result == "no_new_allowed":
+                after = f" after {self.date(figures['effective'])}" if figures["effective"] else ""
+                said.append(
+                    f"{subject} is recorded as {case.status}, with no new agreement or renewal{after} on record"
+                )
+            elif case.result == "clauses_clear":
+                whose = "its" if single else f"{case.number}'s"
+                said.append(f"the clause checklist of {whose} agreements shows none of the clauses the law names")
+        if said:
+            text += "; " + "; ".join(said)
+        return text + "."
+
+    def _state_law_due(self, figures: dict[str, Any]) -> str:
+        """A partnership the rule reaches whose records do not show it complied: overdue, action needed, evidence."""
+        case = figures["case"]
+        citation, deadline = figures["citation"], figures["deadline"]
+        number = case.number
+        if case.result == "overdue":
+            return (
+                f"{number} is overdue under {citation}: it is recorded as {case.status} on {self.as_of}, and "
+                f"partnerships had to be terminated by {self.date(deadline)}."
+            )
+        if case.result == "evidence_missing":
+            text = f"Under {citation}, " + self._law_terminated(case, number, deadline)
+            evidence = self._law_evidence(case)
+            text += f", {evidence}, but" if evidence else ","
+            return text + f" without evidence of {join_words(list(case.missing), 'or')} in the records."
+        if case.result == "clause_review":
+            if case.agreements:
+                return (
+                    f"Under {citation}, the clauses of agreements under {number} ({cite(case.agreements, 'B')}) need "
+                    "review: the checklist notes a clause the law names."
+                )
+            return f"Under {citation}, the records hold no agreement of {number} whose clauses could be checked."
+        # Action needed.
+        if figures["terminate_existing"]:
+            by = f" by {self.date(deadline)}" if deadline else " (the law sets no deadline)"
+            return (
+                f"Action is needed on {number} under {citation}: it is recorded as {case.status}, and partnerships "
+                f"must be terminated{by}."
+            )
+        effective = self.date(figures["effective"]) if figures["effective"] else ""
+        if case.agreements:
+            return (
+                f"Action is needed on {number} under {citation}: an agreement or renewal under it "
+                f"({cite(case.agreements, 'B')}) was signed after the law took effect on {effective}."
+            )
+        if case.established_after:
+            return (
+                f"Action is needed on {number} under {citation}: the partnership was established after the law "
+                f"took effect on {effective}."
+            )
+        if case.status == "proposed":
+            return f"Action is needed on {number} under {citation}: a proposed partnership may not be established."
+        return (
+            f"Action is needed on {number} under {citation}: an agreement or renewal under it, withheld from this "
+            f"letter, was signed after the law took effect on {effective}."
+        )
 
     def sentence(self, statement: Statement) -> str:
         figures, refs = statement.figures, statement.backing
@@ -316,6 +450,10 @@ class Writer:
             return f"{plural(count, 'follow-up')} on these topics {'is' if count == 1 else 'are'} overdue{where}."
         if kind == "ended":
             return self._ended(figures)
+        if kind == "state_law":
+            return self._state_law(figures, refs)
+        if kind == "state_law_due":
+            return self._state_law_due(figures)
         if kind == "stale_reviews":
             in_force = plural(int(figures["in_force"]), "partnership")
             if count == int(figures["in_force"]) == 1:
@@ -428,9 +566,19 @@ def compose(facts: Facts, created: dt.datetime | None) -> Letter:
         }
         narrative = named_values.fill(current_narrative(stored.narrative if stored else ""), question_values)
         paragraphs = [block.strip() for block in narrative.replace("\r\n", "\n").split("\n\n") if block.strip()]
-        held = " ".join(writer.sentence(s) for s in question_facts.statements if not s.warning)
+        # What the records hold is one paragraph, but for the state law that applies: a paragraph of its own.
+        held: list[str] = []
+        for statement in question_facts.statements:
+            if statement.warning:
+                continue
+            if statement.kind == "state_law":
+                paragraphs += [" ".join(held)] if held else []
+                paragraphs.append(writer.sentence(statement))
+                held = []
+            else:
+                held.append(writer.sentence(statement))
         if held:
-            paragraphs.append(held)
+            paragraphs.append(" ".join(held))
         answers.append(
             AnswerText(
                 position=question_facts.position,
@@ -521,6 +669,9 @@ def _opening(facts: Facts, writer: Writer, values: dict[str, str], title: str) -
         )
     introduction = named_values.fill(current_introduction(response.introduction), values)
     paragraphs += [block.strip() for block in introduction.split("\n\n") if block.strip()]
+    if facts.state_law_unplaced:
+        # No question concerns termination or transparency: the state law that applies is its own paragraph.
+        paragraphs.append(" ".join(writer.sentence(statement) for statement in facts.state_law_unplaced))
     if facts.unconfirmed:
         count = len(facts.unconfirmed)
         listed = len(facts.partnerships.items)
