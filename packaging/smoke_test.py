@@ -280,6 +280,13 @@ def smoke_test(app: FrozenApp, work: Path) -> Report:
         if not any(hit.get("record_kind") == "attachment" for hit in hits):
             raise CheckFailed(f"the attached PDF's text is not found by search (was it extracted?):\n{output}")
 
+    def state_law_rules_are_bundled() -> None:
+        # The rule files and their schema are resources of their own: a build that left them out fails here.
+        listed = expect_success(run(app.cli, *location, "laws", "list", environment=environment, cwd=work))
+        if "tx-gov-795" not in listed:
+            raise CheckFailed(f"laws list does not show the shipped Texas rule:\n{listed}")
+        expect_success(run(app.cli, *location, "screen", environment=environment, cwd=work))
+
     def window_opens_and_closes() -> None:
         shown = work / "windows-shown.txt"
         window_environment = {
@@ -316,6 +323,10 @@ def smoke_test(app: FrozenApp, work: Path) -> Report:
         report.run("verify passes with the attachment", verify_passes)
     else:
         report.skip("attach and search", "this build has no 'attach' or 'search' command (not listed by --help)")
+    if help_text and re.search(r"^\s+laws\b", help_text[0], re.MULTILINE):
+        report.run("laws list shows the shipped state-law rules and screen runs", state_law_rules_are_bundled)
+    else:
+        report.skip("laws list", "this build has no 'laws' command (not listed by --help)")
     if gui_in_checkout():
         report.run(f"the window opens offscreen and closes after {WINDOW_SECONDS} s", window_opens_and_closes)
     else:

@@ -38,11 +38,12 @@ def build_parser() -> Parser:
 def _registrars() -> list[Registrar]:
     from .edit import register as register_edit
     from .files import register as register_files
+    from .laws import register as register_laws
     from .records import register as register_records
     from .reports import register as register_reports
     from .safekeeping import register as register_backup
 
-    return [register_records, register_edit, register_files, register_reports, register_backup]
+    return [register_records, register_edit, register_files, register_reports, register_laws, register_backup]
 
 
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
