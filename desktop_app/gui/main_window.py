@@ -52,6 +52,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("oversight", "Oversight", "oversight"),
     ("inquiry", "Inquiries", "inquiry"),
     ("response", "Responses", "response"),
+    ("laws", "State laws", "law"),
     ("files", "Files", "files"),
     ("audit", "Audit trail", "audit"),
     ("trash", "Trash", "trash"),
@@ -122,6 +123,10 @@ class MainWindow(QMainWindow):
             from .pages.trash import TrashPage
 
             return TrashPage(self.context)
+        if key == "laws":
+            from .pages.state_laws import StateLawsPage
+
+            return StateLawsPage(self.context, self)
         if key == "response":
             from .pages.response_workspace import ResponseWorkspace
 

@@ -22,16 +22,31 @@ ACTIONS = {
     "status_change": "Status changed",
     "link": "File linked",
     "set_questions": "Questions set",
+    "termination_step": "Termination step recorded",
 }
+# A clerk's state-law rule is added, or withdrawn (the trail's "trash" of a rule).
+RULE_ACTIONS = {"create": "State-law rule added", "trash": "State-law rule withdrawn"}
+RECORD_WORDS = {"law_rule": "state-law rule"}
+
+
+def _action(row: dict[str, Any]) -> str:
+    action = str(row["action"])
+    if row["record_kind"] == "law_rule" and action in RULE_ACTIONS:
+        return RULE_ACTIONS[action]
+    return ACTIONS.get(action, action)
+
+
+def _record(row: dict[str, Any]) -> str:
+    kind = str(row["record_kind"])
+    return f"{RECORD_WORDS.get(kind, kind)} {row['record_id'] or ''}".strip()
+
 
 AUDIT_COLUMNS = [
     Column("seq", "No.", lambda row: str(row["seq"]), "seq"),
     Column("occurred_at", "When (UTC)", lambda row: str(row["occurred_at"])[:19].replace("T", " "), "occurred_at"),
     Column("actor", "Who", lambda row: str(row["actor"]), "actor"),
-    Column("action", "What", lambda row: ACTIONS.get(row["action"], str(row["action"])), "action"),
-    Column(
-        "record_kind", "Record", lambda row: f"{row['record_kind']} {row['record_id'] or ''}".strip(), "record_kind"
-    ),
+    Column("action", "What", _action, "action"),
+    Column("record_kind", "Record", _record, "record_kind"),
     Column("hash", "Fingerprint", lambda row: str(row["hash"])[:16] + "…", None, hidden_by_default=True),
 ]
 

@@ -1,9 +1,10 @@
-"""The home page: counts by status, follow-ups due and overdue, reviews due, and evidence per question."""
+"""The home page: counts by status, follow-ups due and overdue, reviews due, state laws, and evidence per question."""
 
 from __future__ import annotations
 
 import html
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QProgressBar, QScr
 from ...core import vocab
 from ...core.errors import UserError
 from ..context import AppContext
+from ..widgets.colours import in_red
 from .base import RecordlessPage
 
 if TYPE_CHECKING:
@@ -23,6 +25,30 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 THIN_EVIDENCE = 2  # below this many records, a question's answer is called thin
+NO_LAW_ACTION = "No partnership needs action under the state-law rules recorded."
+LAW_ROWS_LISTED = 10  # the most urgent; the State laws page lists every one
+
+
+@dataclass(frozen=True)
+class LawRow:
+    """A partnership needing action under a state law, as the home card lists it."""
+
+    partnership_id: int
+    partnership: str
+    result: str
+    result_label: str
+    citation: str
+    when: str  # "deadline October 1, 2025", "terminated on …", or ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.result == "overdue"
+
+
+@dataclass(frozen=True)
+class LawsCard:
+    rows: list[LawRow]
+    note: str  # the sentence saying the rules are a screening aid, not legal advice
 
 
 def _heading(text: str) -> QLabel:
@@ -91,6 +117,18 @@ class DashboardPage(QWidget, RecordlessPage):
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
 
+        self.laws_box, self.laws = self._box("State laws: partnerships needing action", navigator)
+        self.laws.setText("Screening the partnerships against the state-law rules…")
+        self.laws_card: LawsCard | None = None
+        layout.addWidget(self.laws_box)
+        self.laws_note = QLabel()
+        self.laws_note.setWordWrap(True)
+        small = self.laws_note.font()
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        self.laws_note.setFont(small)
+        self.laws_note.hide()
+        layout.addWidget(self.laws_note)
+
         self.evidence_box = QGroupBox("Evidence for the open inquiry")
         self.evidence_box.setAccessibleName("Evidence for each question of the open inquiry")
         self.evidence_layout = QGridLayout(self.evidence_box)
@@ -118,8 +156,31 @@ class DashboardPage(QWidget, RecordlessPage):
         if self._context.db is None:
             return
         self._context.ops.query(
-            _summary, self._context.location, label="Summing up the records…", on_done=self.show_summary
+            _summary, self._context.location, label="Summing up the records…", on_done=self._summary_read
         )
+
+    def _summary_read(self, summary: DashboardSummary) -> None:
+        self.show_summary(summary)
+        # Queued once the summary is shown, so the screening never holds up the home page's first paint.
+        self._context.ops.query(_laws_card, label="Screening against the state laws…", on_done=self.show_laws)
+
+    def show_laws(self, card: LawsCard) -> None:
+        self.laws_card = card
+        self.laws_note.setText(card.note)
+        self.laws_note.show()
+        if not card.rows:
+            self.laws.setText(NO_LAW_ACTION)
+            return
+        count = len(card.rows)
+        lines = [f"<b>{count:,}</b> {'screening needs' if count == 1 else 'screenings need'} action:"]
+        # Plain lines, not a rich-text table: a wrapping label measures the height of lines correctly.
+        for row in card.rows[:LAW_ROWS_LISTED]:
+            said = " · ".join(html.escape(part) for part in (row.result_label, row.citation, row.when) if part)
+            link = f'<a href="partnership:{row.partnership_id}">{html.escape(row.partnership)}</a>'
+            lines.append(f"{link}: {in_red(said) if row.overdue else said}")
+        if count > LAW_ROWS_LISTED:
+            lines.append(f"… and {count - LAW_ROWS_LISTED:,} more, listed on the State laws page.")
+        self.laws.setText("<br>".join(lines))
 
     def show_saved_summary(self) -> None:
         """Shows the summary saved at the last start when the records have not changed since (checked exactly)."""
@@ -232,6 +293,32 @@ def _summary(db: Database, location: DataLocation) -> DashboardSummary:
             # The saved copy only speeds up the next start: the summary is shown all the same.
             log.warning("The home summary could not be saved for the next start: %s", error)
     return summary
+
+
+def _laws_card(db: Database) -> LawsCard:
+    from ...core.laws.rules import NOT_LEGAL_ADVICE
+    from ...core.laws.screening import needing_action, screen
+    from ...core.reports.dates import long_date
+
+    rows = []
+    for screening in needing_action(screen(db)):
+        if screening.result == "evidence_missing" and screening.terminated_on:
+            when = f"terminated on {long_date(screening.terminated_on)}"
+        elif screening.deadline:
+            when = f"{'was due' if screening.result == 'overdue' else 'deadline'} {long_date(screening.deadline)}"
+        else:
+            when = ""
+        rows.append(
+            LawRow(
+                screening.partnership_id,
+                screening.partnership,
+                screening.result,
+                screening.result_label,
+                screening.citation,
+                when,
+            )
+        )
+    return LawsCard(rows, NOT_LEGAL_ADVICE)
 
 
 def _plural(count: int, singular: str) -> str:

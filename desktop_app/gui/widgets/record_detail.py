@@ -26,6 +26,7 @@ from ..context import AppContext
 from ..dialogs.status_change import StatusChangeDialog
 from .files_panel import FilesPanel
 from .icons import icon
+from .law_screening import LawScreeningPanel
 from .record_form import RecordForm
 from .related import Navigator, RelatedList
 
@@ -197,6 +198,12 @@ class RecordDetail(QTabWidget):
             self.history = StatusHistory()
             self.addTab(self.history, icon("status"), "History")
             self.setTabToolTip(self.count() - 1, "Status history")
+        self.laws: LawScreeningPanel | None = None
+        if self.kind.name == "partnership":
+            self.laws = LawScreeningPanel(context)
+            self.laws.record_changed.connect(self._read_again)
+            self.addTab(self.laws, icon("law"), "State laws")
+            self.setTabToolTip(self.count() - 1, "The partnership screened against its state's laws")
         self.questions: QuestionsEditor | None = None
         if self.kind.name == "inquiry":
             self.questions = QuestionsEditor(context)
@@ -232,12 +239,27 @@ class RecordDetail(QTabWidget):
             self.status_button.setEnabled(record_id is not None)
         if self.questions is not None:
             self.questions.show_for(record_id)
+        if self.laws is not None:
+            self.laws.show_for(record_id)
         if self.history is not None:
             self.history.setRowCount(0)
             if record_id is not None:
                 self._context.ops.query(
                     records.status_history, record_id, label="Reading the status history…", on_done=self.history.fill
                 )
+
+    def _read_again(self, record_id: int) -> None:
+        """Shows the record afresh after a change made beside the form (a termination under a state law)."""
+        current = self.record
+        if current is not None and current["id"] == record_id:
+            self._context.ops.query(
+                records.get, self.kind.name, record_id, label="Reading the record…", on_done=self._shown_again
+            )
+
+    def _shown_again(self, record: dict[str, Any]) -> None:
+        current = self.record
+        if current is not None and current["id"] == record["id"] and not self.form.dirty:
+            self.show_record(record)
 
     def change_status(self) -> None:
         if self.record is None:
