@@ -219,9 +219,15 @@ def _attachment_rows(context: Context) -> list[dict[str, Any]]:
 
 
 def cmd_verify(context: Context) -> int:
+    from ..core.safekeeping.opening import open_database
     from ..core.safekeeping.verify import verify_database
 
-    report = verify_database(context.database())
+    # Records whose schema is not the program's are opened as they are, so that verify names what differs.
+    db, _ = open_database(context.location, create=False, refuse_other_schema=False)
+    try:
+        report = verify_database(db)
+    finally:
+        db.dispose()
     for line in report.lines():
         context.say(line)
     if not report.ok:

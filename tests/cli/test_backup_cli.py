@@ -142,3 +142,25 @@ def test_two_command_line_writers_at_once_wait_their_turn(run_cli: RunCli, data_
     names = run_cli("list", "partners", "--json").stdout
     assert names.count('"writer-a ') == 40 and names.count('"writer-b ') == 40
     assert run_cli("verify").returncode == 0
+
+
+def test_restore_refuses_a_backup_holding_a_trigger_the_program_does_not_make(
+    run_cli: RunCli, data_dir: Path, tmp_path: Path
+) -> None:
+    assert run_cli("sample-data", "--city", "Columbus, OH").returncode == 0
+    saved = tmp_path / "saved.sqlite3"
+    assert run_cli("backup", str(saved)).returncode == 0
+    with sqlite3.connect(saved) as connection:
+        connection.execute(
+            "CREATE TRIGGER audit_event_ignore BEFORE INSERT ON audit_event BEGIN SELECT RAISE(IGNORE); END"
+        )
+    connection.close()
+    before = records_fingerprint(data_dir)
+    result = run_cli("restore", str(saved))
+    assert_plain_failure(result)
+    assert result.stderr.strip() == (
+        "The backup holds a trigger the program does not make: audit_event_ignore on audit_event; it was not restored."
+    )
+    assert "audit trail verified" not in result.stdout
+    assert records_fingerprint(data_dir) == before
+    assert run_cli("verify").returncode == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 from .conftest import RunCli, assert_plain_failure, issue_letter, raw_sql
@@ -79,5 +80,48 @@ def test_a_response_marked_issued_without_an_issue_event_is_named(
         result.stdout
     )
     assert "  - Response 1 was changed outside the program: status is “issued” but its last audit event" in (
+        result.stdout
+    )
+
+
+def test_a_trigger_added_to_the_records_is_named_by_verify_and_refused_by_other_commands(
+    run_cli: RunCli, data_dir: Path
+) -> None:
+    run_ok(run_cli, "sample-data", "--city", "Kansas City, MO")
+    with sqlite3.connect(data_dir / "records.sqlite3") as connection:
+        connection.execute(
+            "CREATE TRIGGER audit_event_ignore BEFORE INSERT ON audit_event BEGIN SELECT RAISE(IGNORE); END"
+        )
+    connection.close()
+    result = run_cli("verify")
+    assert result.returncode == 1, result.stdout
+    assert (
+        "Database schema: 1 problem(s)\n"
+        "  - The records hold a trigger the program does not make: audit_event_ignore on audit_event.\n"
+    ) in result.stdout
+    assert "Audit trail: ok" in result.stdout
+    refused = run_cli("new", "policy", "--kind", "procedure", "--title", "Never audited")
+    assert_plain_failure(refused)
+    assert refused.stderr.startswith(
+        "The records hold a trigger the program does not make: audit_event_ignore on audit_event; they were not opened."
+    )
+
+
+def test_a_table_replaced_by_an_endless_view_is_refused_at_once(run_cli: RunCli, data_dir: Path) -> None:
+    run_ok(run_cli, "sample-data", "--city", "Kansas City, MO")
+    with sqlite3.connect(data_dir / "records.sqlite3") as connection:
+        connection.execute("DROP TABLE policy")
+        connection.execute(
+            "CREATE VIEW policy AS WITH RECURSIVE endless(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM endless) "
+            "SELECT n AS id, 'council_policy' AS kind, 'x' AS title, NULL AS deleted_at FROM endless"
+        )
+    connection.close()
+    for command in (("list", "policies"), ("export", str(data_dir.parent / "out.json"))):
+        result = run_cli(*command, timeout=60)
+        assert_plain_failure(result)
+        assert result.stderr.startswith("The records hold a view the program does not make: policy; ")
+    result = run_cli("verify", timeout=60)
+    assert result.returncode == 1
+    assert "  - The other checks were not run: they read tables that are not as the program makes them." in (
         result.stdout
     )

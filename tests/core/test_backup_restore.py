@@ -146,8 +146,10 @@ def test_restore_refuses_a_backup_whose_audit_trail_was_altered(
     altered = tmp_path / "altered.sqlite3"
     shutil.copyfile(backup_file, altered)
     with sqlite3.connect(altered) as connection:
+        (guard,) = connection.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_event_no_update'").fetchone()
         connection.execute("DROP TRIGGER audit_event_no_update")
         connection.execute("UPDATE audit_event SET actor = 'someone else' WHERE seq = 1")
+        connection.execute(guard)  # put back as it was, so that only the altered event tells
     refuses_and_changes_nothing(location, altered, "audit trail does not verify")
 
 

@@ -252,3 +252,18 @@ def test_a_new_database_in_place_of_the_summed_one_gives_no_saved_summary(
         assert saved_summary(location) is None
     finally:
         created.dispose()
+
+
+def test_a_view_in_the_place_of_the_audit_trail_gives_no_saved_summary_and_ends(
+    sqlite_only: None, db: Database, location: DataLocation
+) -> None:
+    _save_current(db, location)
+    db.dispose()
+    assert location.sqlite_path is not None
+    with sqlite3.connect(location.sqlite_path) as connection:
+        connection.execute("DROP TABLE audit_event")
+        connection.execute(
+            "CREATE VIEW audit_event AS WITH RECURSIVE n(seq) AS (SELECT 1 UNION ALL SELECT seq + 1 FROM n) "
+            "SELECT seq, '' AS hash FROM n"
+        )
+    assert saved_summary(location) is None

@@ -15,6 +15,7 @@ from ..db.engine import Database, translate_database_errors
 from ..db.revision import schema_is_current
 from ..errors import UserError
 from ..host.paths import DataLocation, create_private_file, ensure_private_dir, make_private_file
+from .schema_check import Difference, check_schema, refusal
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,13 @@ class OpenResult:
 
 
 def open_database(
-    location: DataLocation, *, create: bool = True, automatic_backup: bool = True
+    location: DataLocation, *, create: bool = True, automatic_backup: bool = True, refuse_other_schema: bool = True
 ) -> tuple[Database, OpenResult]:
     """Opens (and if allowed creates or upgrades) the database at ``location``.
+
+    Records whose schema is not exactly the program's at their revision are refused with a sentence naming what
+    differs. Only ``verify`` opens them (``refuse_other_schema=False``), to report it with everything else it
+    finds: they are then opened as they are, neither upgraded nor written to, nor backed up.
 
     With ``automatic_backup`` the daily backup copy is made here when due; the window makes it after it has shown
     the records instead (``automatic_backup_if_due``), so that a large file does not delay its first screen.
@@ -50,6 +55,18 @@ def open_database(
             _create_private_database_file(sqlite_file)
     db = Database(location.database_url)
     try:
+        differences = _schema_differences(db)
+        if differences and refuse_other_schema:
+            raise UserError(
+                refusal(
+                    "The records",
+                    differences,
+                    "they were not opened. Restore a backup, or have the database put back as the program made it",
+                    plural=True,
+                )
+            )
+        if differences:
+            return db, OpenResult(False, False, None)
         created, migrated, backup_path = _migrate(db, location, create)
         if sqlite_file is not None:
             for suffix in ("", "-wal", "-shm"):
@@ -98,6 +115,16 @@ def _migrate(db: Database, location: DataLocation, create: bool) -> tuple[bool, 
     # The write engine takes the write lock first, so two copies opening a new database at once queue.
     migrated = upgrade_database(db.write_engine, backup_before)
     return revision is None, migrated and revision is not None, backups[0] if backups else None
+
+
+def _schema_differences(db: Database) -> list[Difference]:
+    """How the schema differs from the program's at the database's revision, read before anything else is.
+
+    An extra trigger could silence the audit trail or copy names elsewhere, and a view in place of a table could
+    make every read endless: such records are never upgraded or written to.
+    """
+    with translate_database_errors(), db.engine.connect() as connection:
+        return check_schema(connection).differences
 
 
 def _create_private_database_file(path: Path) -> None:

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from ..errors import UserError
 from ..host.paths import DataLocation, create_private_file, ensure_private_dir, make_private_file, sqlite_readonly_uri
 from ..records.audit import count_events, verify_chain
 from .backup import BEFORE_RESTORE, backups_folder, create_backup, records_sqlite_file, timestamped_name, why_not_ours
+from .schema_check import check_schema, refusal
 
 log = logging.getLogger("desktop_app.restore")
 
@@ -64,20 +65,13 @@ def _check_copy(path: Path, shown_name: str) -> tuple[str, int, int]:
     try:
         with contextlib.closing(sqlite3.connect(sqlite_readonly_uri(path), uri=True)) as connection:
             results = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-            revisions = [row[0] for row in connection.execute("SELECT version_num FROM alembic_version")]
     except sqlite3.Error as exc:
         raise UserError(f"{shown_name} cannot be restored: it is damaged ({exc}); nothing was changed.") from exc
     if results != ["ok"]:
         raise UserError(f"{shown_name} cannot be restored: it failed the integrity check; nothing was changed.")
-    if len(revisions) != 1:
-        raise UserError(f"{shown_name} cannot be restored: its version is not recorded; nothing was changed.")
-    if revisions[0] not in known_revisions():
-        raise UserError(
-            f"{shown_name} was written by a newer version of Sister City Records; install that version (or newer) "
-            "to restore it. Nothing was changed."
-        )
     engine = create_engine("sqlite:///" + sqlite_readonly_uri(path) + "&uri=true")
     try:
+        revision = _check_schema(engine, shown_name)
         with Session(engine) as session:
             problems = verify_chain(session)
             events = count_events(session)
@@ -91,7 +85,29 @@ def _check_copy(path: Path, shown_name: str) -> tuple[str, int, int]:
             f"{shown_name} cannot be restored: its audit trail does not verify ({problems[0].message}). "
             "Nothing was changed."
         )
-    return revisions[0], events, partnerships
+    return revision, events, partnerships
+
+
+def _check_schema(engine: Engine, shown_name: str) -> str:
+    """The backup's revision, once its schema is found to be exactly the program's at that revision.
+
+    Read before any of its tables: a view in place of a table could make a read endless.
+    """
+    try:
+        with engine.connect() as connection:
+            check = check_schema(connection)
+    except SQLAlchemyError as exc:
+        raise UserError(f"{shown_name} cannot be restored: it could not be read ({exc}); nothing was changed.") from exc
+    if check.differences:
+        raise UserError(refusal("The backup", check.differences, "it was not restored", plural=False))
+    if check.revision is None:
+        raise UserError(f"{shown_name} cannot be restored: its version is not recorded; nothing was changed.")
+    if check.revision not in known_revisions():
+        raise UserError(
+            f"{shown_name} was written by a newer version of Sister City Records; install that version (or newer) "
+            "to restore it. Nothing was changed."
+        )
+    return check.revision
 
 
 def restore_backup(location: DataLocation, source: Path) -> RestoreInfo:

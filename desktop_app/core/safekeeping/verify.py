@@ -1,5 +1,5 @@
-"""The full check of the records: the database's own integrity check, every stored file, the audit chain, and
-every record and issued letter against what its audit trail recorded."""
+"""The full check of the records: the database's own integrity check, its schema against the program's, every
+stored file, the audit chain, and every record and issued letter against what its audit trail recorded."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ..db.engine import Database
+from ..db.schema_head import SCHEMA_HEAD
 from ..errors import Stopped, UserError
 from ..files.fixity import fixity_problems
 from ..records.audit import count_events, verify_chain
 from .against_audit import letter_problems, record_problems
+from .schema_check import READ_KINDS, check_schema, sentences, shipped_revisions
 
 
 @dataclass
@@ -61,11 +63,12 @@ def _stoppable(session: Session, should_stop: Callable[[], bool] | None) -> Iter
 
 
 def integrity_problems(
-    db: Database, *, quick: bool = False, should_stop: Callable[[], bool] | None = None
+    db: Database, *, quick: bool = False, should_stop: Callable[[], bool] | None = None, foreign_keys: bool = True
 ) -> list[str]:
     """The database engine's own check of its file (SQLite), as sentences; empty when sound.
 
     ``should_stop`` is looked at while the check runs; when it turns true the check ends with ``Stopped``.
+    Without ``foreign_keys`` the references between tables are not checked.
     """
     if not db.is_sqlite:
         return []
@@ -73,7 +76,7 @@ def integrity_problems(
     try:
         with db.reading() as session, _stoppable(session, should_stop):
             results = [row[0] for row in session.execute(text(pragma))]
-            foreign = list(session.execute(text("PRAGMA foreign_key_check")))
+            foreign = list(session.execute(text("PRAGMA foreign_key_check"))) if foreign_keys else []
     except UserError:
         if should_stop is not None and should_stop():
             raise Stopped("The check of the records was stopped before it finished.") from None
@@ -86,7 +89,15 @@ def integrity_problems(
 def verify_database(db: Database) -> VerifyReport:
     """Runs every check and returns what each found."""
     report = VerifyReport()
-    report.checks["Database integrity"] = integrity_problems(db)
+    schema, readable = schema_problems(db)
+    # The foreign keys are checked only between tables as the program makes them: one pointing at a view fails.
+    report.checks["Database integrity"] = integrity_problems(db, foreign_keys=readable)
+    report.checks["Database schema"] = schema
+    if not readable:
+        report.checks["Database schema"].append(
+            "The other checks were not run: they read tables that are not as the program makes them."
+        )
+        return report
     with db.reading() as session:
         report.checks["Stored files"], report.counts["Stored files"] = fixity_problems(session)
         report.checks["Audit trail"] = [problem.message for problem in verify_chain(session)]
@@ -96,6 +107,21 @@ def verify_database(db: Database) -> VerifyReport:
             record_problems(session)
         )
     return report
+
+
+def schema_problems(db: Database) -> tuple[list[str], bool]:
+    """How the records' schema differs from the program's at their revision, as sentences; and whether the tables
+    and columns the other checks read are as the program makes them."""
+    with db.reading_rows() as connection:
+        check = check_schema(connection)
+    if check.revision is None and not check.differences:
+        return ["The records do not record their version, so their schema cannot be checked."], False
+    if check.revision is not None and check.revision not in shipped_revisions(db.engine.dialect.name):
+        return [f"The records are at version {check.revision}, which this program does not know."], False
+    readable = check.revision == SCHEMA_HEAD and not any(
+        difference.kind in READ_KINDS and difference.how != "extra" for difference in check.differences
+    )
+    return sentences("The records", check.differences, plural=True), readable
 
 
 def startup_check(db: Database, should_stop: Callable[[], bool] | None = None) -> list[str]:

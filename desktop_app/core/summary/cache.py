@@ -113,6 +113,12 @@ def read_records_state(database: Path) -> RecordsState | None:
     )
     with contextlib.closing(connection):
         connection.execute("BEGIN")  # both reads from the same snapshot
+        # Read only real tables: a view put in the place of one (a recursive one never ends) is the opening's to refuse.
+        tables = connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('alembic_version', 'audit_event')"
+        ).fetchone()
+        if tables is None or tables[0] != 2:
+            return None
         revisions = [row[0] for row in connection.execute("SELECT version_num FROM alembic_version")]
         if revisions != [SCHEMA_HEAD]:
             return None
