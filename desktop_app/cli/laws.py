@@ -6,13 +6,12 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import UserError
+from ..core.host.user_files import writable_file, write_whole
 from .base import EXIT_OK, Context, Parser, parse_target, record_number
 
 if TYPE_CHECKING:
@@ -262,7 +261,7 @@ def cmd_laws_correct(context: Context) -> int:
         raise UserError(f"{destination} already exists; name a new file, so no edits in it are lost.")
     body = correction_of(context.database(), context.args.rule)
     text = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
-    _write_whole(destination, text.encode("utf-8"), "rule.json")
+    write_whole(destination, text.encode("utf-8"), example="rule.json")
     context.say(
         f"Wrote a correction of {context.args.rule.strip()} to {destination} as rule {body['id']}. "
         f"Edit it, then save it with 'laws add {destination}'."
@@ -421,7 +420,7 @@ def cmd_compliance_report(context: Context) -> int:
 
     args = context.args
     as_of = parse_day(args.as_of, "--as-of") if args.as_of is not None else None
-    destination = _checked_destination(args.out, "report.pdf")
+    destination = writable_file(args.out, "report.pdf")
     written = write_compliance_report(context.database(), destination, as_of)
     context.say(f"Wrote the compliance report {written['path']} ({plural(int(written['pages']), 'page')}).")
     context.say(f"Its fingerprint (SHA-256) is {written['sha256']}.")
@@ -449,31 +448,3 @@ def partnership_number(value: str) -> int:
     if kind != "partnership":
         raise UserError(f"Name a partnership, as partnership:NUMBER (not {value!r}).")
     return number
-
-
-def _checked_destination(destination: Path, example: str) -> Path:
-    """A file that can be written: not a folder, in a folder that exists."""
-    destination = Path(destination)
-    if destination.is_dir():
-        raise UserError(f"{destination} is a folder; give a file name such as {example}.")
-    folder = destination.parent if str(destination.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"The folder {folder} does not exist.")
-    return destination
-
-
-def _write_whole(destination: Path, data: bytes, example: str) -> None:
-    """Writes the file whole or not at all."""
-    destination = _checked_destination(destination, example)
-    try:
-        descriptor, partial_name = tempfile.mkstemp(prefix=".partial-", dir=destination.parent)
-    except OSError as exc:
-        raise UserError(f"{destination} could not be written: {exc.strerror or exc}.") from exc
-    partial = Path(partial_name)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(partial, destination)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"{destination} could not be written: {exc.strerror or exc}.") from exc

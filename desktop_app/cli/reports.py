@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import UserError
+from ..core.host.user_files import write_whole
 from .base import EXIT_OK, CheckFailed, Context, record_number
 
 
@@ -117,7 +116,7 @@ def _respond(context: Context) -> int:
                 f"Response {latest['id']} has been issued and can no longer be changed; start a new draft with "
                 f"respond --supersede {latest['id']}."
             )
-        _write(args.out, responses.issued_pdf(db, latest["id"]))
+        write_whole(args.out, responses.issued_pdf(db, latest["id"]), example="response.pdf", what="The letter")
         context.say(
             f"Wrote issued response {latest['id']} to {args.out}; its fingerprint (SHA-256) is {latest['pdf_sha256']}."
         )
@@ -132,11 +131,11 @@ def _respond(context: Context) -> int:
             acknowledge_unconfirmed=args.acknowledge_unconfirmed,
             redact_names=args.redact_names,
         )
-        _write(args.out, responses.issued_pdf(db, response_id))
+        write_whole(args.out, responses.issued_pdf(db, response_id), example="response.pdf", what="The letter")
         context.say(f"Issued response {response_id} and wrote it to {args.out}.")
         context.say(f"Its fingerprint (SHA-256) is {issued['pdf_sha256']}.")
         return EXIT_OK
-    _write(args.out, responses.render_pdf(db, response_id))
+    write_whole(args.out, responses.render_pdf(db, response_id), example="response.pdf", what="The letter")
     context.say(f"Wrote draft response {response_id} to {args.out}. Issue it with respond --issue --out FILE.pdf.")
     return EXIT_OK
 
@@ -162,7 +161,7 @@ def _supersede(context: Context, response_id: int) -> int:
     draft = responses.supersede(db, response_id)
     context.say(f"Started draft response {draft['id']}, which supersedes response {response_id}.")
     if context.args.out is not None:
-        _write(context.args.out, responses.render_pdf(db, draft["id"]))
+        write_whole(context.args.out, responses.render_pdf(db, draft["id"]), example="response.pdf", what="The letter")
         context.say(f"Wrote the new draft to {context.args.out}.")
     return EXIT_OK
 
@@ -269,25 +268,3 @@ def _question_of(questions: list[dict[str, Any]], response_id: int, number: int)
         if question["position"] == number:
             return question
     raise UserError(f"Response {response_id} answers no question {number}; its questions are 1 to {len(questions)}.")
-
-
-def _write(destination: Path, data: bytes) -> None:
-    """Writes the PDF whole or not at all."""
-    destination = Path(destination)
-    if destination.is_dir():
-        raise UserError(f"{destination} is a folder; give a file name such as response.pdf.")
-    folder = destination.parent if str(destination.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"The folder {folder} does not exist.")
-    try:
-        descriptor, partial_name = tempfile.mkstemp(prefix=".partial-", suffix=".pdf", dir=folder)
-    except OSError as exc:
-        raise UserError(f"The letter could not be written to {destination}: {exc.strerror or exc}.") from exc
-    partial = Path(partial_name)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(partial, destination)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"The letter could not be written to {destination}: {exc.strerror or exc}.") from exc

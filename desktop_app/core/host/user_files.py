@@ -1,9 +1,10 @@
-"""Checks a file the user names before anything opens it: it exists, is an ordinary file, and says its size."""
+"""Files the user names: checked before anything opens one, and written whole or not at all."""
 
 from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from ..errors import UserError
@@ -26,3 +27,32 @@ def regular_file_size(path: Path, *, shown: str | None = None, folder_advice: st
     if not stat.S_ISREG(info.st_mode):
         raise UserError(f"{name} is not an ordinary file (it is a pipe, a device or a socket), so it was not read.")
     return info.st_size
+
+
+def writable_file(destination: Path, example: str) -> Path:
+    """A file that can be written: not a folder, in a folder that exists; ``example`` names a file in the sentence."""
+    destination = Path(destination)
+    if destination.is_dir():
+        raise UserError(f"{destination} is a folder; give a file name such as {example}.")
+    folder = destination.parent if str(destination.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"The folder {folder} does not exist.")
+    return destination
+
+
+def write_whole(destination: Path, data: bytes, *, example: str, what: str = "") -> None:
+    """Writes the file whole or not at all (a temporary file beside it, then replaced); ``what`` names it."""
+    destination = writable_file(destination, example)
+    failed = f"{what} could not be written to {destination}" if what else f"{destination} could not be written"
+    try:
+        descriptor, partial_name = tempfile.mkstemp(prefix=".partial-", dir=destination.parent)
+    except OSError as exc:
+        raise UserError(f"{failed}: {exc.strerror or exc}.") from exc
+    partial = Path(partial_name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(partial, destination)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"{failed}: {exc.strerror or exc}.") from exc

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from .. import vocab
 from ..clock import today
 from ..db import models
 from ..db.engine import Database
-from ..errors import UserError
+from ..host.user_files import writable_file, write_whole
 from ..records.parties import home_jurisdiction_in
 from ..reports.dates import date_style_in, long_date
 from ..reports.pdf_finish import finish_pdf, open_pdf
@@ -149,7 +147,7 @@ def write_compliance_report(db: Database, out_path: Path, as_of: dt.date | None 
     """Writes the report as a PDF, whole or not at all; the same records and date give the same bytes."""
     from .report_layout import render_report  # ReportLab is loaded only when a report is made
 
-    destination = _checked_destination(Path(out_path))
+    destination = writable_file(Path(out_path), "compliance-report.pdf")
     day = as_of or today()
     with db.reading() as session:
         report = compliance_in(session, day)
@@ -163,7 +161,7 @@ def write_compliance_report(db: Database, out_path: Path, as_of: dt.date | None 
     )
     with open_pdf(data) as document:
         pages = len(document.pages)
-    _write_whole(destination, data)
+    write_whole(destination, data, example="compliance-report.pdf", what="The report")
     return {
         "path": str(destination),
         "pages": pages,
@@ -175,28 +173,3 @@ def write_compliance_report(db: Database, out_path: Path, as_of: dt.date | None 
         "overdue": report.overdue,
         "complied": report.complied,
     }
-
-
-def _checked_destination(destination: Path) -> Path:
-    if destination.is_dir():
-        raise UserError(f"{destination} is a folder; give a file name such as compliance-report.pdf.")
-    folder = destination.parent if str(destination.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"The folder {folder} does not exist.")
-    return destination
-
-
-def _write_whole(destination: Path, data: bytes) -> None:
-    folder = destination.parent if str(destination.parent) else Path(".")
-    try:
-        descriptor, partial_name = tempfile.mkstemp(prefix=".partial-", suffix=".pdf", dir=folder)
-    except OSError as exc:
-        raise UserError(f"The report could not be written to {destination}: {exc.strerror or exc}.") from exc
-    partial = Path(partial_name)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(partial, destination)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"The report could not be written to {destination}: {exc.strerror or exc}.") from exc

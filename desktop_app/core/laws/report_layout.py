@@ -30,12 +30,12 @@ from ..reports.layout import (
     BOTTOM_MARGIN,
     HEADER_FILL,
     MARGIN,
-    MUTED,
     PAGE_HEIGHT,
     PAGE_WIDTH,
     RULE,
     TEXT_WIDTH,
     TOP_MARGIN,
+    NumberedCanvas,
     Paragraph,
     cell_markup,
     style_sheet,
@@ -348,35 +348,9 @@ class _ReportTemplate(BaseDocTemplate):  # type: ignore[misc]
         canvas.restoreState()
 
 
-class _NumberedCanvas(Canvas):  # type: ignore[misc]
-    """Holds each page back until the end, so every footer can say "Page N of M"."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.saveState()
-            self.setFont(SERIF, 7.5)
-            self.setFillColor(MUTED)
-            self.drawRightString(
-                PAGE_WIDTH - MARGIN, BOTTOM_MARGIN - 0.3 * 72 - 4 - 7.5, f"Page {self._pageNumber} of {total}"
-            )
-            self.restoreState()
-            super().showPage()
-        super().save()
-
-
 def render_report(report: ComplianceReport) -> bytes:
     """The report as PDF bytes; the same report gives the same bytes (ReportLab's invariant mode)."""
     sheet = _sheet()
     buffer = io.BytesIO()
-    _ReportTemplate(buffer, report, sheet).build(_story(report, sheet), canvasmaker=_NumberedCanvas)
+    _ReportTemplate(buffer, report, sheet).build(_story(report, sheet), canvasmaker=NumberedCanvas)
     return buffer.getvalue()

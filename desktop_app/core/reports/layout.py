@@ -447,7 +447,7 @@ class _LetterTemplate(BaseDocTemplate):  # type: ignore[misc]
         canvas.restoreState()
 
 
-class _NumberedCanvas(Canvas):  # type: ignore[misc]
+class NumberedCanvas(Canvas):  # type: ignore[misc]
     """Holds each page back until the end, so every footer can say "Page N of M" in one pass."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -487,5 +487,5 @@ def render_letter(letter: Letter) -> bytes:
     """The letter as PDF bytes; the same letter gives the same bytes (ReportLab's invariant mode)."""
     sheet = style_sheet()
     buffer = io.BytesIO()
-    _LetterTemplate(buffer, letter, sheet).build(_story(letter, sheet), canvasmaker=_NumberedCanvas)
+    _LetterTemplate(buffer, letter, sheet).build(_story(letter, sheet), canvasmaker=NumberedCanvas)
     return buffer.getvalue()
