@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +16,12 @@ from desktop_app.core.host.paths import DataLocation, resolve_location
 from desktop_app.core.safekeeping.opening import open_database
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+# The keys that seal the audit trail: a folder of the test run's own (inherited by the command lines tests start),
+# never the tester's keyring or configuration folder.
+_KEY_FOLDER = tempfile.mkdtemp(prefix="audit-keys-")
+atexit.register(shutil.rmtree, _KEY_FOLDER, True)
+os.environ["SISTER_CITY_RECORDS_KEY_DIR"] = _KEY_FOLDER
 
 
 def _reset_postgresql(url: str) -> None:

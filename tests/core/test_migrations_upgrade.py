@@ -419,10 +419,15 @@ def _database_at(location: DataLocation, revision: str, reference: Reference) ->
         db.dispose()
 
 
-def _expected_after_upgrade(reference: Reference, present: set[str]) -> Snapshot:
-    """The reference, with the tables a later revision added empty: an older database could not hold their rows."""
+def _expected_after_upgrade(reference: Reference, present: set[str], revision: str) -> Snapshot:
+    """The reference, with the tables a later revision added empty: an older database could not hold their rows;
+    and audit events unsealed before revision 0009, which added the seal."""
     expected = reference.snapshot
     tables = {name: table if name in present else Table(table.columns, []) for name, table in expected.tables.items()}
+    events = tables["audit_event"]
+    if revision < "0009" and "seal" in events.columns:
+        at = events.columns.index("seal")
+        tables["audit_event"] = Table(events.columns, [(*row[:at], "", *row[at + 1 :]) for row in events.rows])
     return Snapshot(expected.schema, tables, expected.index, expected.searches)
 
 
@@ -457,7 +462,7 @@ def test_an_upgraded_database_equals_a_new_one(location: DataLocation, reference
         assert current_revision(db.engine) == head_revision()
         assert result.migrated == (revision != head_revision())
         upgraded = take_snapshot(db)
-        assert _differences(upgraded, _expected_after_upgrade(reference, present)) == []
+        assert _differences(upgraded, _expected_after_upgrade(reference, present, revision)) == []
         report = verify_database(db)
         assert report.ok, report.lines()
         # The upgraded database takes changes: its index and, on PostgreSQL, its id sequences follow.

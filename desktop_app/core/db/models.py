@@ -358,6 +358,8 @@ class AuditEvent(Base):
     after_json: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # "KEYID:HMAC" of the hash with the key of the computer that wrote it; empty for events written before 0009.
+    seal: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
     __table_args__ = (Index("ix_audit_event_record", "record_kind", "record_id"),)
 

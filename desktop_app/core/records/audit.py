@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,8 @@ from ..clock import utc_now_text
 from ..db import models
 from ..db.engine import Database
 from ..db.models import AuditEvent
+from ..host.audit_anchor import read_anchor, write_anchor
+from ..host.audit_keys import current_key, mac
 
 GENESIS_HASH = "0" * 64
 AUDIT_TRIGGERS = ("audit_event_no_update", "audit_event_no_delete")
@@ -50,6 +53,61 @@ def event_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def seal_text(secret: bytes, event_hash: str) -> str:
+    """The keyed fingerprint of an event's hash: only a holder of the key can seal a rewritten event."""
+    return mac(secret, "event:" + event_hash)
+
+
+def _seal(event_hash: str) -> str:
+    key = current_key()
+    return f"{key.key_id}:{seal_text(key.secret, event_hash)}"
+
+
+def _last_event(session: Session) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        # Two writers must not both take the same next sequence number.
+        session.execute(text("LOCK TABLE audit_event IN EXCLUSIVE MODE"))
+    return session.execute(
+        select(AuditEvent.seq, AuditEvent.hash, AuditEvent.seal).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+
+
+def _remember_head(session: Session, last: Any, seq: int, event_hash: str) -> None:
+    """Notes the trail's new head, to be anchored outside the records once the transaction commits."""
+    if session.info.get("audit_sealed_from") is None and (last is None or not last.seal):
+        # The first event this transaction wrote is the trail's first sealed one.
+        session.info["audit_sealed_from"] = last.seq + 1 if last else 1
+    session.info["audit_head"] = (seq, event_hash)
+    if not session.info.get("audit_anchoring"):
+        session.info["audit_anchoring"] = True
+        sqlalchemy_event.listen(session, "before_commit", _find_sealed_from)
+        sqlalchemy_event.listen(session, "after_commit", _anchor_head)
+        sqlalchemy_event.listen(session, "after_rollback", _forget_head)
+
+
+def _find_sealed_from(session: Session) -> None:
+    if "audit_head" not in session.info or session.info.get("audit_sealed_from") is not None:
+        return
+    _exists, anchor = read_anchor(session.get_bind().engine.url)
+    if anchor is not None and anchor.verdict():
+        session.info["audit_sealed_from"] = anchor.sealed_from
+        return
+    first = session.execute(select(func.min(AuditEvent.seq)).where(AuditEvent.seal != "")).scalar()
+    session.info["audit_sealed_from"] = int(first) if first is not None else session.info["audit_head"][0]
+
+
+def _anchor_head(session: Session) -> None:
+    head = session.info.pop("audit_head", None)
+    sealed_from = session.info.pop("audit_sealed_from", None)
+    if head is not None:
+        write_anchor(session.get_bind().engine.url, head[0], head[1], int(sealed_from or head[0]))
+
+
+def _forget_head(session: Session) -> None:
+    session.info.pop("audit_head", None)
+    session.info.pop("audit_sealed_from", None)
+
+
 def append_event(
     session: Session,
     *,
@@ -60,16 +118,14 @@ def append_event(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Writes the next event of the chain in the caller's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Two writers must not both take the same next sequence number.
-        session.execute(text("LOCK TABLE audit_event IN EXCLUSIVE MODE"))
-    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    """Writes the next event of the chain, sealed, in the caller's transaction."""
+    last = _last_event(session)
     seq = (last.seq + 1) if last else 1
     prev_hash = last.hash if last else GENESIS_HASH
     occurred_at = utc_now_text()
     before_json = canonical_json(before) if before is not None else ""
     after_json = canonical_json(after) if after is not None else ""
+    hash_ = event_hash(seq, occurred_at, actor, action, record_kind, record_id, before_json, after_json, prev_hash)
     event = AuditEvent(
         seq=seq,
         occurred_at=occurred_at,
@@ -80,10 +136,12 @@ def append_event(
         before_json=before_json,
         after_json=after_json,
         prev_hash=prev_hash,
-        hash=event_hash(seq, occurred_at, actor, action, record_kind, record_id, before_json, after_json, prev_hash),
+        hash=hash_,
+        seal=_seal(hash_),
     )
     session.add(event)
     session.flush()
+    _remember_head(session, last, seq, hash_)
     return event
 
 
@@ -94,9 +152,7 @@ def append_events(session: Session, events: list[dict[str, Any]]) -> None:
     """
     if not events:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("LOCK TABLE audit_event IN EXCLUSIVE MODE"))
-    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    last = _last_event(session)
     seq = last.seq if last else 0
     prev_hash = last.hash if last else GENESIS_HASH
     occurred_at = utc_now_text()
@@ -116,8 +172,10 @@ def append_events(session: Session, events: list[dict[str, Any]]) -> None:
             "prev_hash": prev_hash,
         }
         row["hash"] = prev_hash = event_hash(**row)
+        row["seal"] = _seal(prev_hash)
         rows.append(row)
     session.execute(insert(AuditEvent), rows)
+    _remember_head(session, last, seq, prev_hash)
 
 
 @dataclass(frozen=True)
@@ -133,8 +191,21 @@ def verify_chain(session: Session) -> list[ChainProblem]:
     problems: list[ChainProblem] = []
     expected_seq = 1
     prev_hash = GENESIS_HASH
-    rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000))
-    for event in rows.scalars():
+    # The columns every revision has (a backup of an older one has no seal), not the whole mapped row.
+    columns = (
+        AuditEvent.seq,
+        AuditEvent.occurred_at,
+        AuditEvent.actor,
+        AuditEvent.action,
+        AuditEvent.record_kind,
+        AuditEvent.record_id,
+        AuditEvent.before_json,
+        AuditEvent.after_json,
+        AuditEvent.prev_hash,
+        AuditEvent.hash,
+    )
+    rows = session.execute(select(*columns).order_by(AuditEvent.seq).execution_options(yield_per=2000))
+    for event in rows:
         if event.seq != expected_seq:
             problems.append(
                 ChainProblem(

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..clock import utc_now_text
 from ..errors import UserError
 from ..host.paths import DataLocation, create_private_file, ensure_private_dir, make_private_file, sqlite_readonly_uri
+from .backup_manifest import MANIFEST_SUFFIX, write_manifest
 
 log = logging.getLogger("desktop_app.backup")
 
@@ -130,6 +131,7 @@ def create_backup(location: DataLocation, destination: Path | None = None, reaso
     if problem:
         target.unlink(missing_ok=True)
         raise UserError(f"The backup copy failed its check ({problem}), so it was not kept.")
+    write_manifest(target)
     if target.parent.resolve() == folder.resolve():
         rotate_backups(location)
     return _info(target, reason)
@@ -259,6 +261,7 @@ def rotate_backups(location: DataLocation) -> list[str]:
         if info.path not in keep:
             try:
                 Path(info.path).unlink()
+                Path(info.path + MANIFEST_SUFFIX).unlink(missing_ok=True)
                 removed.append(info.path)
             except OSError:
                 log.warning("an old backup could not be deleted during rotation")

@@ -21,7 +21,9 @@ from ..errors import UserError
 from ..host.paths import DataLocation, create_private_file, ensure_private_dir, make_private_file, sqlite_readonly_uri
 from ..records.audit import count_events, verify_chain
 from .backup import BEFORE_RESTORE, backups_folder, create_backup, records_sqlite_file, timestamped_name, why_not_ours
+from .backup_manifest import manifest_problem
 from .schema_check import check_schema, refusal
+from .seals import SEALED_SINCE, anchor_as_they_are, seal_problems
 
 log = logging.getLogger("desktop_app.restore")
 
@@ -55,7 +57,7 @@ def check_backup_file(source: Path) -> tuple[str, int, int]:
         raise UserError(
             f"{source.name} is not a Sister City Records backup (it is not a database file); nothing was changed."
         )
-    problem = why_not_ours(source, check_pages=False)
+    problem = why_not_ours(source, check_pages=False) or manifest_problem(source)
     if problem:
         raise UserError(f"{source.name} cannot be restored: {problem}; nothing was changed.")
     return _check_copy(source, source.name)
@@ -73,7 +75,9 @@ def _check_copy(path: Path, shown_name: str) -> tuple[str, int, int]:
     try:
         revision = _check_schema(engine, shown_name)
         with Session(engine) as session:
-            problems = verify_chain(session)
+            problems = [problem.message for problem in verify_chain(session)]
+            if revision >= SEALED_SINCE:
+                problems += seal_problems(session, None, unknown_keys_are_problems=False)
             events = count_events(session)
             partnerships = int(session.execute(text("SELECT count(*) FROM partnership")).scalar_one())
     except SQLAlchemyError as exc:
@@ -82,7 +86,7 @@ def _check_copy(path: Path, shown_name: str) -> tuple[str, int, int]:
         engine.dispose()
     if problems:
         raise UserError(
-            f"{shown_name} cannot be restored: its audit trail does not verify ({problems[0].message}). "
+            f"{shown_name} cannot be restored: its audit trail does not verify ({problems[0].rstrip('.')}). "
             "Nothing was changed."
         )
     return revision, events, partnerships
@@ -134,7 +138,10 @@ def restore_backup(location: DataLocation, source: Path) -> RestoreInfo:
     from .opening import open_database  # brings an older backup up to date (backing it up first)
 
     db, _ = open_database(location, create=False)
-    db.dispose()
+    try:
+        anchor_as_they_are(db)
+    finally:
+        db.dispose()
     log.info("records restored from a backup (revision %s, %d audit events)", revision, events)
     return RestoreInfo(str(live), str(source), safety, revision, events, partnerships)
 

@@ -1,5 +1,6 @@
 """The full check of the records: the database's own integrity check, its schema against the program's, every
-stored file, the audit chain, and every record and issued letter against what its audit trail recorded."""
+stored file, the audit chain with its seals and its anchor outside the records, and every record and issued letter
+against what its audit trail recorded."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ..files.fixity import fixity_problems
 from ..records.audit import count_events, verify_chain
 from .against_audit import letter_problems, record_problems
 from .schema_check import READ_KINDS, check_schema, sentences, shipped_revisions
+from .seals import anchor_problems, seal_problems
 
 
 @dataclass
@@ -100,7 +102,9 @@ def verify_database(db: Database) -> VerifyReport:
         return report
     with db.reading() as session:
         report.checks["Stored files"], report.counts["Stored files"] = fixity_problems(session)
+        anchor_issues, anchor = anchor_problems(db.url)
         report.checks["Audit trail"] = [problem.message for problem in verify_chain(session)]
+        report.checks["Audit trail"] += anchor_issues + seal_problems(session, anchor)
         report.counts["Audit trail"] = count_events(session)
         report.checks["Issued letters"], report.counts["Issued letters"] = letter_problems(session)
         report.checks["Records against the audit trail"], report.counts["Records against the audit trail"] = (
