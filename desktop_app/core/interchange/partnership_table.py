@@ -64,6 +64,7 @@ class TableImportReport:
 
     file_name: str
     dry_run: bool
+    sheet_name: str | None = None  # the sheet read, for a workbook
     rows: int = 0
     partnerships_added: int = 0
     partnerships_present: int = 0
@@ -74,7 +75,8 @@ class TableImportReport:
 
     def lines(self) -> list[str]:
         verb = "would add" if self.dry_run else "added"
-        lines = [
+        lines = [f'Read the sheet "{self.sheet_name}" of {self.file_name}.'] if self.sheet_name is not None else []
+        lines += [
             f"{self.file_name}: {plural(self.rows, 'row')} read; "
             f"{verb} {plural(self.partnerships_added, 'partnership')} "
             f"({self.partnerships_present} already in the records), "
@@ -183,14 +185,20 @@ class _Problems:
 
 def read_table(path: Path, kind: str) -> tuple[ParsedTable, TableImportReport, list[str]]:
     """The table's rows checked, the report so far, and the problems found (a sentence each, row by row)."""
-    headers, rows = read_csv_rows(path) if kind == "csv" else read_xlsx_rows(path)
+    sheet_name: str | None = None
+    if kind == "csv":
+        headers, rows = read_csv_rows(path)
+    else:
+        sheet_name, headers, rows = read_xlsx_rows(path)
     by_index, used, ignored = map_headers(headers)
     if "partner_name" not in by_index.values():
         expected = ", ".join(HEADER_SYNONYMS["partner_name"][:4])
         raise UserError(
             f"{path.name} has no column naming the partner community (expected a header such as {expected})."
         )
-    report = TableImportReport(path.name, dry_run=False, columns_used=used, columns_ignored=ignored)
+    report = TableImportReport(
+        path.name, dry_run=False, sheet_name=sheet_name, columns_used=used, columns_ignored=ignored
+    )
     numbers: list[int] = []
     kept: list[list[str]] = []
     width = max(by_index) + 1

@@ -7,10 +7,11 @@ import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ..errors import UserError
 from ..host.user_files import regular_file_size
+from .workbook_limits import check_workbook_limits
 
 FileKind = Literal["csv", "xlsx", "json"]
 MAX_TABLE_FILE_BYTES = 512 * 1024 * 1024
@@ -88,18 +89,22 @@ def read_csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]
     return header, rows()
 
 
-def read_xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """The header and numbered rows of the first sheet of an Excel workbook, every cell as text."""
+def read_xlsx_rows(path: Path) -> tuple[str, list[str], Iterator[tuple[int, list[str]]]]:
+    """The name, header and numbered rows of a workbook's visible active sheet, every cell as text."""
     import openpyxl
 
+    check_workbook_limits(path, MAX_TABLE_FILE_BYTES)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on a damaged workbook
         raise UserError(f"{path.name} is not a readable Excel workbook ({type(exc).__name__}).") from exc
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if sheet is None:
+    try:
+        sheet = _visible_sheet(path, workbook)
+    except UserError:
         workbook.close()
-        raise UserError(f"{path.name} has no worksheet.")
+        raise
+    # Read-only mode stops at the range the sheet declares, which a workbook may understate; read the rows present.
+    sheet.reset_dimensions()
     values = sheet.iter_rows(values_only=True)
     try:
         header = [_cell_text(cell) for cell in next(values)]
@@ -122,7 +127,18 @@ def read_xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]
         finally:
             workbook.close()
 
-    return header, rows()
+    return str(sheet.title), header, rows()
+
+
+def _visible_sheet(path: Path, workbook: Any) -> Any:
+    """The active sheet when it is a visible worksheet, else the first visible one; never a hidden sheet."""
+    visible = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
+    if not workbook.worksheets:
+        raise UserError(f"{path.name} has no worksheet.")
+    if not visible:
+        raise UserError(f"{path.name} has no visible worksheet: every sheet in it is hidden.")
+    active = workbook.active
+    return active if any(sheet is active for sheet in visible) else visible[0]
 
 
 def _cell_text(cell: object) -> str:
