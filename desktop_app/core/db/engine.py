@@ -28,8 +28,14 @@ def create_database_engine(url: str) -> Engine:
             _configure_sqlite(engine)
         else:
             engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
-    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
-        raise UserError(f"The database address {url!r} is not one the program can open.") from exc
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+        from ..host.paths import shown_database_url
+
+        # Never the address as given: it may carry a password.
+        shown = shown_database_url(url)
+        if shown is None:
+            raise UserError("The database address given cannot be read as an address, so it was not opened.") from exc
+        raise UserError(f"The database address {shown} is not one the program can open.") from exc
     return engine
 
 
@@ -77,8 +83,11 @@ def describe_database_error(exc: BaseException) -> str:
         return "The database file is damaged. Restore the latest backup (see the Help on backups)."
     if "could not connect" in text or "connection refused" in text or "connection" in text:
         return "The database server cannot be reached; check its address and that it is running."
+    from ..host.paths import hide_passwords
+
     # The first line only: PostgreSQL adds a DETAIL line that quotes the row's values (personal data among them).
-    first_line = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0]
+    # A driver refusing its connection string may quote it, password and all.
+    first_line = hide_passwords((str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0])
     return "The database could not complete the operation: " + first_line.rstrip(".") + "."
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -41,6 +41,7 @@ from .batch import (
     store_content,
     text_fields,
 )
+from .changes import FileState, changed_while_read, state_of_open_file, state_of_path
 from .extract import state_label
 from .names import display_name, original_name_of, safe_file_name
 from .pool import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT_S, ExtractionPool
@@ -87,6 +88,7 @@ def to_plain(
     return {
         "id": attachment.id,
         "title": attachment.title,
+        "display_title": display_name(attachment.title),
         "original_name": attachment.original_name,
         "display_name": display_name(attachment.original_name),
         "sha256": attachment.sha256,
@@ -214,7 +216,8 @@ def attach_files(
 ) -> list[dict[str, Any]]:
     """Stores the files, links them to a record and reads their text, all in one transaction.
 
-    Every path is checked before anything is stored; one bad path refuses the whole set. Content already
+    Every path is checked before anything is stored; one bad path refuses the whole set, and so does a file that
+    changes while it is being attached (whatever its size). Content already
     stored as an attachment is linked again, not stored twice (its dict has ``already_stored`` True).
     Text is read in child processes while the files are being stored; the records, links, audit events and
     search entries of the whole set are then written with one insert per table. ``progress`` and ``cancel`` are called
@@ -296,14 +299,19 @@ def _attaching(
             kind_name, _ = _target(session, to_kind, to_id)
             blobs = BlobBatch(session)
             contents = []
+            states = []
             for source in sources:
-                contents.append(_store_one(session, blobs, source, limit, cancel))
+                content, state = _store_one(session, blobs, source, limit, cancel)
+                contents.append(content)
+                states.append(state)
                 step(f"Stored {display_name(source.name)}")
                 pool.drain()
             blobs.flush()
             results = pool.wait(cancel)
             if cancel is not None and cancel():
                 raise Stopped()
+            for source, state in zip(sources, states, strict=True):
+                _refuse_if_changed_since(source, state)
             for _ in range(total - len(jobs)):
                 step("Skipped reading the text of a very large file")
             arrivals = [
@@ -318,14 +326,47 @@ def _attaching(
         pool.stop()
 
 
-def _store_one(session: Session, blobs: BlobBatch, source: _Source, size_limit: int, cancel: Cancel | None) -> Content:
+def _store_one(
+    session: Session, blobs: BlobBatch, source: _Source, size_limit: int, cancel: Cancel | None
+) -> tuple[Content, FileState]:
+    return _read_unchanged(source, lambda stream: store_content(session, blobs, stream, size_limit, cancel))
+
+
+def _store_whole(session: Session, source: _Source, size_limit: int) -> tuple[Content, FileState]:
+    def store(stream: BinaryIO) -> Content:
+        sha256, size, head = store_stream_with_head(session, stream, size_limit=size_limit)
+        return Content(sha256, size, detect.media_type_of(head))
+
+    return _read_unchanged(source, store)
+
+
+def _read_unchanged(source: _Source, store: Callable[[BinaryIO], Content]) -> tuple[Content, FileState]:
+    """Stores the file's bytes, refusing (before anything is kept) when it changed between its check and the end.
+
+    The size and time of last writing are compared before and after reading, whatever the file's size, so that a
+    file still being written (or cut short) is never stored as if whole.
+    """
+    shown = display_name(str(source.path))
     with _open_regular(source) as stream:
+        before = state_of_open_file(stream.fileno())
+        if before.size != source.size:
+            raise changed_while_read(shown)
         try:
-            return store_content(session, blobs, stream, size_limit, cancel)
+            content = store(stream)
         except OSError as exc:
             raise UserError(
                 f"The file {display_name(source.name)} could not be read to the end: {exc.strerror or exc}."
             ) from None
+        after = state_of_open_file(stream.fileno())
+    if after != before or content.size != before.size:
+        raise changed_while_read(shown)
+    return content, before
+
+
+def _refuse_if_changed_since(source: _Source, state: FileState) -> None:
+    """Refuses when the file on disk is no longer the one read (its text is read separately, after storing)."""
+    if state_of_path(source.path) != state:
+        raise changed_while_read(display_name(str(source.path)))
 
 
 def _apply_text(
@@ -436,8 +477,8 @@ def add_version(
                     f"Attachment {attachment_id} is already superseded by attachment {old.superseded_by_id}; "
                     "add the new version to that one."
                 )
-            with _open_regular(source) as stream:
-                sha256, size, head = store_stream_with_head(session, stream, size_limit=limit)
+            content, state = _store_whole(session, source, limit)
+            sha256, size = content.sha256, content.size
             if sha256 == old.sha256:
                 raise UserError("The new version is the same file as the current one, so nothing was changed.")
             new = add_attachment_in(
@@ -446,7 +487,7 @@ def add_version(
                 size=size,
                 original_name=source.name,
                 title=(title or "").strip() or old.title,
-                media_type=detect.media_type_of(head),
+                media_type=content.media_type,
                 actor=actor,
             )
             new.supersedes_id = old.id
@@ -466,7 +507,9 @@ def add_version(
                 record_id=old.id,
                 after={"superseded_by_id": new.id, "sha256": sha256},
             )
-            _apply_text(session, new, pool.wait().get(0), source, utc_now_text())
+            extraction = pool.wait().get(0)
+            _refuse_if_changed_since(source, state)
+            _apply_text(session, new, extraction, source, utc_now_text())
             index_record_in(session, "attachment", new.id)
             return to_plain(session, new)
     finally:
@@ -514,13 +557,15 @@ def replace_content(
                 )
             if attachment.superseded_by_id is not None:
                 raise UserError(f"Attachment {attachment_id} is an old version; change the current version instead.")
-            with _open_regular(source) as stream:
-                sha256, size, head = store_stream_with_head(session, stream, size_limit=limit)
+            content, state = _store_whole(session, source, limit)
+            sha256, size = content.sha256, content.size
             before = {"sha256": attachment.sha256, "size": attachment.size, "original_name": attachment.original_name}
             attachment.sha256, attachment.size, attachment.original_name = sha256, size, source.name
-            attachment.media_type = detect.media_type_of(head)
+            attachment.media_type = content.media_type
             attachment.page_count = None
-            _apply_text(session, attachment, pool.wait().get(0), source, utc_now_text())
+            extraction = pool.wait().get(0)
+            _refuse_if_changed_since(source, state)
+            _apply_text(session, attachment, extraction, source, utc_now_text())
             append_event(
                 session,
                 actor=actor,

@@ -9,7 +9,10 @@ import unicodedata
 MAX_NAME_CHARS = 1000
 MAX_FILE_NAME_BYTES = 150
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_UNSAFE_IN_FILE_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*]')
+# Marks that reorder the text around them, so that "invoice\u202etxt.exe" reads as "invoiceexe.txt".
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_BIDI_CONTROL = re.compile(f"[{_BIDI_CONTROLS}]")
+_UNSAFE_IN_FILE_NAME = re.compile(f'[\\x00-\\x1f\\x7f-\\x9f{_BIDI_CONTROLS}<>:"/\\\\|?*]')
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
@@ -21,8 +24,13 @@ def original_name_of(path: str | os.PathLike[str]) -> str:
 
 
 def display_name(name: str) -> str:
-    """A name as it may be printed: control characters shown as the replacement character."""
-    return _CONTROL.sub("\ufffd", name)
+    """A name as it may be printed: control characters shown as the replacement character, bidi marks spelled out."""
+    return shown_bidi_controls(_CONTROL.sub("\ufffd", name))
+
+
+def shown_bidi_controls(text: str) -> str:
+    """The text with each bidirectional control written out visibly, such as <U+202E>, so none can reorder it."""
+    return _BIDI_CONTROL.sub(lambda match: f"<U+{ord(match.group()):04X}>", text)
 
 
 def safe_file_name(name: str, fallback: str = "attachment") -> str:

@@ -8,7 +8,7 @@ import logging.handlers
 import os
 from pathlib import Path
 
-from .paths import ensure_private_dir, make_private_file
+from .paths import ensure_private_dir, hide_passwords, make_private_file
 
 LOG_FILE_NAME = "sister-city-records.log"
 _handler: logging.Handler | None = None
@@ -20,6 +20,10 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     def _open(self) -> io.TextIOWrapper:
         descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         return io.TextIOWrapper(io.FileIO(descriptor, "a"), encoding=self.encoding, errors=self.errors)
+
+    def format(self, record: logging.LogRecord) -> str:
+        # Whatever a line quotes, a database address's password never reaches the file.
+        return hide_passwords(super().format(record))
 
     def handleError(self, record: logging.LogRecord) -> None:
         # A full disk must not print a traceback to the user; the program carries on without the log line.

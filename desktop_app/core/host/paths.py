@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,36 @@ def default_data_dir() -> Path:
     if override:
         return Path(override).expanduser()
     return Path(platformdirs.user_data_dir("SisterCityRecords", appauthor=False, roaming=False))
+
+
+# "scheme://user:password@" (up to the last "@", as a password may hold one) and "password=..." options.
+_PASSWORD_IN_ADDRESS = re.compile(r"(?P<keep>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]*:)\S*@")
+_PASSWORD_OPTION = re.compile(
+    r"(?P<keep>\b\w*(?:password|passwd|secret)\s*=\s*)(?:'[^']*'|\"[^\"]*\"|[^\s&;,]+)", re.IGNORECASE
+)
+MASK = "***"
+
+
+def shown_database_url(url: str) -> str | None:
+    """The database address as it may be shown or logged, its passwords masked; None when it is not an address.
+
+    An address that cannot be read is never shown at all: where its password starts cannot be known.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+        secrets = {key: MASK for key in parsed.query if re.search("pass|pwd|secret", key, re.IGNORECASE)}
+        return hide_passwords(parsed.update_query_dict(secrets).render_as_string(hide_password=True))
+    except (ArgumentError, ValueError, TypeError):
+        return None
+
+
+def hide_passwords(text: str) -> str:
+    """The text with any password written in a database address or a password= option masked."""
+    text = _PASSWORD_IN_ADDRESS.sub(lambda match: f"{match['keep']}{MASK}@", text)
+    return _PASSWORD_OPTION.sub(lambda match: f"{match['keep']}{MASK}", text)
 
 
 def sqlite_url(path: Path) -> str:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import UserError
 
@@ -56,3 +59,27 @@ def write_whole(destination: Path, data: bytes, *, example: str, what: str = "")
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise UserError(f"{failed}: {exc.strerror or exc}.") from exc
+
+
+@contextmanager
+def writing_whole(destination: Path, *, example: str, what: str = "") -> Iterator[BinaryIO]:
+    """A handle for writing the file bit by bit, whole or not at all, as ``write_whole`` does with bytes in memory.
+
+    The file is created readable and writable by its owner only (0600), whatever the umask; it takes the
+    destination's place only when the block ends without an error.
+    """
+    destination = writable_file(destination, example)
+    failed = f"{what} could not be written to {destination}" if what else f"{destination} could not be written"
+    try:
+        descriptor, partial_name = tempfile.mkstemp(prefix=".partial-", dir=destination.parent)
+    except OSError as exc:
+        raise UserError(f"{failed}: {exc.strerror or exc}.") from exc
+    partial = Path(partial_name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            yield handle
+        os.replace(partial, destination)
+    except OSError as exc:
+        raise UserError(f"{failed}: {exc.strerror or exc}.") from exc
+    finally:
+        partial.unlink(missing_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +12,7 @@ from typing import Any
 
 from ..db.engine import Database
 from ..errors import UserError
+from ..host.user_files import writing_whole
 from ..records import service as records
 from ..records.kinds import kind_named
 from ..records.plain import Record
@@ -53,26 +54,24 @@ def export_csv(db: Database, kind_name: str, path: Path, *, include_personal_dat
     """Writes every record of a kind (not in the trash) to ``path`` as CSV; the file appears whole or not at all."""
     kind = kind_named(kind_name)
     path = Path(path).expanduser()
-    partial = path.with_name(path.name + ".partial")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; name the CSV file to write.")
     count = 0
-    try:
-        if path.is_dir():
-            raise UserError(f"{path} is a folder; name the CSV file to write.")
-        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            header: list[str] | None = None
-            for row in _rows(db, kind.name, include_personal_data):
-                if header is None:
-                    header = [key for key in row if key != "record_kind"]
-                    writer.writerow(header)
-                writer.writerow([safe_cell(row.get(key)) for key in header])
-                count += 1
+    # Owner-only whatever the umask: with --include-personal-data it holds names and addresses.
+    with (
+        writing_whole(path, example=f"{kind.plural}.csv", what="The CSV file") as raw,
+        io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle,
+    ):
+        writer = csv.writer(handle)
+        header: list[str] | None = None
+        for row in _rows(db, kind.name, include_personal_data):
             if header is None:
-                writer.writerow(["id", *(f.name for f in kind.fields if include_personal_data or not f.personal)])
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"The CSV file {path} could not be written: {exc.strerror or exc}.") from exc
+                header = [key for key in row if key != "record_kind"]
+                writer.writerow(header)
+            writer.writerow([safe_cell(row.get(key)) for key in header])
+            count += 1
+        if header is None:
+            writer.writerow(["id", *(f.name for f in kind.fields if include_personal_data or not f.personal)])
     return CsvExportResult(str(path), kind.plural, count, include_personal_data)
 
 
