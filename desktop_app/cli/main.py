@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ..core.errors import UserError
-from ..core.host.paths import DataLocation, resolve_location
+from ..core.host.paths import DataLocation, hide_passwords, resolve_location
 from .base import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, PROGRAM, CheckFailed, Context, Parser, Registrar
 
 log = logging.getLogger("desktop_app.cli")
@@ -36,6 +36,7 @@ def build_parser() -> Parser:
 
 
 def _registrars() -> list[Registrar]:
+    from .audit_key import register as register_audit_key
     from .edit import register as register_edit
     from .files import register as register_files
     from .laws import register as register_laws
@@ -43,7 +44,15 @@ def _registrars() -> list[Registrar]:
     from .reports import register as register_reports
     from .safekeeping import register as register_backup
 
-    return [register_records, register_edit, register_files, register_reports, register_laws, register_backup]
+    return [
+        register_records,
+        register_edit,
+        register_files,
+        register_reports,
+        register_laws,
+        register_backup,
+        register_audit_key,
+    ]
 
 
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -66,11 +75,12 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
         context = Context(args=args, location=location, out=out)
         return int(args.handler(context))
     except UserError as exc:
-        print(exc.message, file=err)
+        # A refused option repeats what was typed, and a --database address there may carry its password.
+        print(hide_passwords(exc.message), file=err)
         return EXIT_BAD_INPUT
     except CheckFailed as exc:
         if str(exc):
-            print(str(exc), file=err)
+            print(hide_passwords(str(exc)), file=err)
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         print("Stopped; nothing half-done was saved.", file=err)

@@ -184,6 +184,8 @@ def export_key(destination: Path) -> SealKey:
 
 def import_key(source: Path) -> SealKey:
     """Adds the key in ``source`` (written by export_key on another computer) to the keys this computer holds."""
+    if not source.is_file():
+        raise UserError(f"There is no key file at {source}.")
     value = read_private_json(source)
     if not isinstance(value, dict) or value.get("format") != EXPORT_FORMAT:
         raise UserError(f"{source.name} is not an audit key file written by Sister City Records.")
@@ -200,3 +202,10 @@ def import_key(source: Path) -> SealKey:
             _write_store(current, keys, backend)
         _cache.pop(_store_name(), None)
     return SealKey(key_id_of(secret), secret)
+
+
+def where_kept() -> str:
+    """Where this computer's keys are kept, in words."""
+    if _keyring() is not None:
+        return "the operating system's keyring"
+    return str(key_folder() / KEY_FILE_NAME)

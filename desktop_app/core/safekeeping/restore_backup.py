@@ -57,10 +57,14 @@ def check_backup_file(source: Path) -> tuple[str, int, int]:
         raise UserError(
             f"{source.name} is not a Sister City Records backup (it is not a database file); nothing was changed."
         )
-    problem = why_not_ours(source, check_pages=False) or manifest_problem(source)
+    problem = why_not_ours(source, check_pages=False)
     if problem:
         raise UserError(f"{source.name} cannot be restored: {problem}; nothing was changed.")
-    return _check_copy(source, source.name)
+    checked = _check_copy(source, source.name)  # names what is wrong inside before saying that something is
+    problem = manifest_problem(source)
+    if problem:
+        raise UserError(f"{source.name} cannot be restored: {problem}; nothing was changed.")
+    return checked
 
 
 def _check_copy(path: Path, shown_name: str) -> tuple[str, int, int]:
