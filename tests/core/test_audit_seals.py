@@ -4,11 +4,14 @@ different computer's key, a backup changed after it was written: each found and 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pikepdf
 import pytest
 from sqlalchemy import text
 
@@ -19,10 +22,13 @@ from desktop_app.core.host.audit_anchor import anchor_path, read_anchor
 from desktop_app.core.host.paths import DataLocation
 from desktop_app.core.records import service as records
 from desktop_app.core.records.audit import event_hash
+from desktop_app.core.reports import responses
 from desktop_app.core.safekeeping.backup import create_backup
 from desktop_app.core.safekeeping.backup_manifest import manifest_path
 from desktop_app.core.safekeeping.restore_backup import check_backup_file, restore_backup
 from desktop_app.core.safekeeping.verify import verify_database
+
+from .report_records import build_city
 
 GUARDS = ("audit_event_no_update", "audit_event_no_delete")
 
@@ -214,3 +220,46 @@ def test_a_restore_anchors_the_restored_trail(
         assert verify_database(restored).ok, verify_database(restored).lines()
     finally:
         restored.dispose()
+
+
+def _issued_letter(db: Database, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    monkeypatch.setenv("SISTER_CITY_RECORDS_TODAY", "2026-11-28")
+    build_city(db)
+    return responses.issue(db, responses.create_draft(db)["id"])
+
+
+def test_an_issued_letter_names_the_trail_it_was_issued_on(
+    db: Database, sqlite_only: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issued = _issued_letter(db, monkeypatch)
+    checked = responses.check_issued(db, issued["id"])
+    assert checked["audit_sound"] is True and checked["head_intact"] is True
+    seq, head_hash = checked["audit_head"]
+    with pikepdf.open(io.BytesIO(responses.issued_pdf(db, issued["id"]))) as letter:
+        keywords = str(letter.docinfo["/Keywords"])
+    assert f"audit trail at issue: event {seq}, SHA-256 {head_hash}" in keywords
+    assert checked["regenerated_matches"] and checked["stored_intact"]
+
+
+def test_a_letter_swapped_with_its_hashes_and_its_issue_event_is_found(
+    db: Database, sqlite_only: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issued = _issued_letter(db, monkeypatch)
+    forged = "f" * 64
+    path = _sqlite_file(db)
+    with db.reading() as session:
+        seq = session.execute(
+            text("SELECT max(seq) FROM audit_event WHERE action = 'issue' AND record_id = :id"), {"id": issued["id"]}
+        ).scalar_one()
+    _around_the_program(
+        path,
+        f"UPDATE response SET pdf_sha256 = '{forged}' WHERE id = {issued['id']}",
+        f"UPDATE audit_event SET after_json = replace(after_json, '{issued['pdf_sha256']}', '{forged}') "
+        f"WHERE seq = {seq}",
+    )
+    _recompute_chain(path, seq)
+    checked = responses.check_issued(db, issued["id"])
+    assert checked["matches_audit"]  # the forger made the response and its audit record agree...
+    assert checked["audit_sound"] is False  # ...but could not seal the rewritten record
+    lines = _audit_lines(db)
+    assert any(f"Audit event {seq} was rewritten around the program" in line for line in lines), lines

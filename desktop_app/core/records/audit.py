@@ -265,6 +265,34 @@ def _missing_triggers(session: Session) -> list[ChainProblem]:
     ]
 
 
+def event_soundness(session: Session, seq: int) -> bool | None:
+    """Whether audit event ``seq`` is as the program wrote it: its hash recomputed and its seal checked with the
+    key that made it. None when it has no seal or this computer does not hold its key (it cannot be told)."""
+    from ..host.audit_keys import held_keys
+
+    event = session.get(AuditEvent, seq)
+    if event is None:
+        return False
+    recomputed = event_hash(
+        event.seq,
+        event.occurred_at,
+        event.actor,
+        event.action,
+        event.record_kind,
+        event.record_id,
+        event.before_json,
+        event.after_json,
+        event.prev_hash,
+    )
+    if recomputed != event.hash:
+        return False
+    key_id, _, fingerprint = event.seal.partition(":")
+    secret = held_keys().get(key_id) if event.seal else None
+    if secret is None:
+        return None
+    return seal_text(secret, event.hash) == fingerprint
+
+
 def count_events(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(AuditEvent)).scalar_one())
 

@@ -17,7 +17,7 @@ from ..db.engine import Database
 from ..errors import UserError
 from ..files.attachments import read_text_in
 from ..files.store import add_attachment_in, content_sha256, iter_content, link_in, store_bytes
-from ..records.audit import append_event
+from ..records.audit import append_event, event_soundness
 from ..records.indexing import index_record_in
 from ..records.inquiries import builtin_inquiry_id
 from ..records.kinds import INQUIRY, RESPONSE
@@ -458,19 +458,40 @@ def _letter_in(session: Session, response: models.Response, on: dt.date) -> tupl
     return letter, facts
 
 
-def _pdf(letter: Letter) -> bytes:
+def _pdf(letter: Letter, audit_head: tuple[int, str] | None = None) -> bytes:
+    """The letter's PDF; an issued one names in its keywords the audit trail's last event when it was issued, so
+    the letter itself anchors the trail: anyone holding it can ask whether that event is still the same."""
+    keywords = "sister-city partnerships; oversight inquiry response"
+    if audit_head is not None:
+        keywords += f"; audit trail at issue: event {audit_head[0]}, SHA-256 {audit_head[1]}"
     return finish_pdf(
         render_letter(letter),
         title=letter.title,
         author=letter.letterhead_title,
         subject=letter.subject,
-        keywords="sister-city partnerships; oversight inquiry response",
+        keywords=keywords,
         created=letter.created,
     )
 
 
 def _render_in(session: Session, response: models.Response, on: dt.date) -> bytes:
-    return _pdf(_letter_in(session, response, on)[0])
+    """The letter from the records as they are now; an issued one with the audit head it was issued with."""
+    head = _recorded_head(_issue_event(session, response.id)[0]) if response.status != "draft" else None
+    return _pdf(_letter_in(session, response, on)[0], head)
+
+
+def _trail_head(session: Session) -> tuple[int, str] | None:
+    row = session.execute(
+        select(models.AuditEvent.seq, models.AuditEvent.hash).order_by(models.AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (row.seq, row.hash) if row is not None else None
+
+
+def _recorded_head(after: dict[str, Any] | None) -> tuple[int, str] | None:
+    head = after.get("audit_head") if after else None
+    if isinstance(head, dict) and isinstance(head.get("seq"), int) and isinstance(head.get("hash"), str):
+        return head["seq"], head["hash"]
+    return None
 
 
 def render_pdf(db: Database, response_id: int) -> bytes:
@@ -582,7 +603,8 @@ def issue(
         response.issued_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         session.flush()
         letter, _ = _letter_in(session, response, issued_on)
-        data = _pdf(letter)
+        audit_head = _trail_head(session)
+        data = _pdf(letter, audit_head)
         created = _created(response)
         assert created is not None  # set just above
         archival = archival_copy(
@@ -620,6 +642,7 @@ def issue(
                 "acknowledged_unconfirmed": ready["unconfirmed"] if acknowledge_unconfirmed else 0,
                 "redacted": [hit["where"] for hit in ready["name_hits"]],
                 "supersedes": superseded,
+                "audit_head": {"seq": audit_head[0], "hash": audit_head[1]} if audit_head else None,
             },
         )
         return response_plain(response)
@@ -709,7 +732,9 @@ def check_issued(db: Database, response_id: int) -> dict[str, Any]:
     """
     with db.reading() as session:
         response = _load_response(session, response_id)
-        audit_sha256 = _issued_fingerprint(session, response.id)
+        issue_after, issue_seq = _issue_event(session, response.id)
+        audit_sha256 = _fingerprint_of(issue_after)
+        head = _recorded_head(issue_after)
         if audit_sha256 is None and (response.status == "draft" or not response.pdf_sha256):
             raise UserError(f"Response {response_id} is a draft; only an issued response has a fingerprint to check.")
         expected = audit_sha256 or response.pdf_sha256
@@ -730,15 +755,19 @@ def check_issued(db: Database, response_id: int) -> dict[str, Any]:
             "stored_intact": stored_sha256 == expected,
             "regenerated_sha256": regenerated_sha256,
             "regenerated_matches": regenerated_sha256 == expected,
+            "audit_sound": event_soundness(session, issue_seq) if issue_seq is not None else None,
+            "audit_head": list(head) if head else None,
+            "head_intact": _head_intact(session, head),
         }
 
 
-def _issued_fingerprint(session: Session, response_id: int) -> str | None:
-    """The fingerprint of the letter as the audit trail recorded it at the response's latest issue event, if any."""
+def _issue_event(session: Session, response_id: int) -> tuple[dict[str, Any] | None, int | None]:
+    """What the audit trail recorded at the response's latest issue event (None when there is none), and its
+    number."""
     import json
 
-    after_json = session.execute(
-        select(models.AuditEvent.after_json)
+    row = session.execute(
+        select(models.AuditEvent.after_json, models.AuditEvent.seq)
         .where(
             models.AuditEvent.record_kind == "response",
             models.AuditEvent.record_id == response_id,
@@ -746,7 +775,25 @@ def _issued_fingerprint(session: Session, response_id: int) -> str | None:
         )
         .order_by(models.AuditEvent.seq.desc())
         .limit(1)
-    ).scalar()
-    after = json.loads(after_json) if after_json else None
-    fingerprint = after.get("pdf_sha256") if isinstance(after, dict) else None
+    ).first()
+    if row is None:
+        return None, None
+    try:
+        after = json.loads(row.after_json) if row.after_json else None
+    except ValueError:
+        after = None
+    return (after if isinstance(after, dict) else {}), row.seq
+
+
+def _fingerprint_of(after: dict[str, Any] | None) -> str | None:
+    """The letter's fingerprint as the issue event recorded it."""
+    fingerprint = after.get("pdf_sha256") if after else None
     return fingerprint if isinstance(fingerprint, str) and fingerprint else None
+
+
+def _head_intact(session: Session, head: tuple[int, str] | None) -> bool | None:
+    """Whether the audit event the letter names as the trail's head at issue is still the same (None: none named)."""
+    if head is None:
+        return None
+    found = session.execute(select(models.AuditEvent.hash).where(models.AuditEvent.seq == head[0])).scalar()
+    return found == head[1]
