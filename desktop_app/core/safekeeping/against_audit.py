@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,8 +17,8 @@ from sqlalchemy.orm import Session
 from ..db import models
 from ..db.models import AuditEvent
 from ..records.audit import canonical_json
-from ..records.kinds import KINDS, RESPONSE, Kind
-from ..records.plain import audit_snapshot
+from ..records.kinds import JURISDICTION, KINDS, PARTNER, PARTNERSHIP, RESPONSE, Kind
+from ..records.plain import PERSONAL_DATA_MARK
 
 # Records read at a time; the events of each batch of records are read with it, through the index on
 # (record_kind, record_id), so the work grows with the number of records and events, never with their product.
@@ -100,17 +101,26 @@ def record_problems(session: Session) -> tuple[list[str], int]:
     event (create, update, status change, trash, restore, issue, supersede). The record's snapshot now is compared
     with the latest of them on the record's own columns present in both (not the names of a partnership's two
     sides, which their own records keep, nor a response's answers or an inquiry's questions). A record missing
-    from the records is named too, unless its last event is its purge. Returns the sentences and how many records
-    were compared.
+    from the records is named too, unless its last event is its purge, and so is a record with no event of its own
+    that no import added; attachments are held against their own events (``attachment_problems``). Returns the
+    sentences and how many records (not attachments) were compared.
     """
     problems: list[str] = []
     checked = 0
     imported = _last_records_file_import(session)
+    imports = _ImportedWithoutEvents.read(session, imported)
     for kind in KINDS:
         model: Any = kind.model
         for present, events in _windows(session, kind):
             found: dict[int, str] = {}
             to_compare: list[int] = []
+            for record_id in sorted(present):
+                last = events.get(record_id)
+                if (last is None or last[1] == "purge") and not imports.explains(kind, record_id):
+                    found[record_id] = (
+                        f"{kind.label} {record_id} is in the records, but the audit trail never recorded it being "
+                        "added: it was added outside the program."
+                    )
             for record_id, (seq, action, _) in events.items():
                 if seq < imported:
                     # A records file is read only into empty records, where it gives the built-in letter of 2020 the
@@ -128,7 +138,8 @@ def record_problems(session: Session) -> tuple[list[str], int]:
                 elif action != "purge":
                     to_compare.append(record_id)
             # Records without an event of their own came in with a table or records-file import, which writes one
-            # event for the whole import: there is nothing to compare them with, so they are not read.
+            # event for the whole import: there is nothing to compare them with, so they are not read (those no
+            # import explains are named above).
             if to_compare:
                 for obj in session.scalars(select(model).where(model.id.in_(to_compare))):
                     checked += 1
@@ -141,6 +152,7 @@ def record_problems(session: Session) -> tuple[list[str], int]:
                             f"last audit event (number {seq}, {action}) recorded {_shown(recorded)}."
                         )
             problems.extend(found[record_id] for record_id in sorted(found))
+    problems.extend(attachment_problems(session))
     if len(problems) > MAX_NAMED:
         more = len(problems) - MAX_NAMED
         problems = [
@@ -148,6 +160,168 @@ def record_problems(session: Session) -> tuple[list[str], int]:
             f"{more} more records do not match their audit trail; the first {MAX_NAMED} are named above.",
         ]
     return problems, checked
+
+
+@dataclass(frozen=True)
+class _ImportedWithoutEvents:
+    """The records an import added without an event of their own: a records file's, or a partnership table's.
+
+    A partnership table's import event lists the partnerships it added; the partner communities and jurisdictions
+    it added are the ones those partnerships refer to. A records file is read only into empty records, so every
+    record of a kind it carries may have come from it.
+    """
+
+    records_file: bool
+    partnerships: frozenset[int] | None  # None: an import did not list the partnerships it added
+    partners: frozenset[int]
+    jurisdictions: frozenset[int]
+
+    @classmethod
+    def read(cls, session: Session, records_file_seq: int) -> _ImportedWithoutEvents:
+        listed: set[int] = set()
+        unlisted = False
+        for after_json in session.scalars(
+            select(AuditEvent.after_json).where(
+                AuditEvent.record_kind == PARTNERSHIP.name, AuditEvent.action == "import"
+            )
+        ):
+            ranges = _json_object(after_json).get("partnership_ids")
+            if not isinstance(ranges, list):
+                unlisted = True
+                continue
+            for bounds in ranges:
+                if isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(n, int) for n in bounds):
+                    listed.update(range(bounds[0], bounds[1] + 1))
+        partners: set[int] = set()
+        jurisdictions: set[int] = set()
+        if listed:
+            sides = select(models.Partnership.id, models.Partnership.partner_id, models.Partnership.jurisdiction_id)
+            for partnership_id, partner_id, jurisdiction_id in session.execute(sides):
+                if partnership_id in listed:
+                    partners.add(partner_id)
+                    jurisdictions.add(jurisdiction_id)
+        return cls(
+            records_file=records_file_seq > 0,
+            partnerships=None if unlisted else frozenset(listed),
+            partners=frozenset(partners),
+            jurisdictions=frozenset(jurisdictions),
+        )
+
+    def explains(self, kind: Kind, record_id: int) -> bool:
+        if self.records_file:
+            return True
+        if kind not in (PARTNERSHIP, PARTNER, JURISDICTION):
+            return False
+        if self.partnerships is None:
+            return True
+        if kind is PARTNERSHIP:
+            return record_id in self.partnerships
+        return record_id in (self.partners if kind is PARTNER else self.jurisdictions)
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+# What an attachment's events record of its own columns, action by action. Its media type is not among them: reading
+# its text may correct it without an event. Nor is whether it is a declared record: an issued letter is one from the
+# start, with no event of its declaration.
+_ATTACHMENT_EVENT_COLUMNS = {
+    "create": ("title", "original_name", "sha256", "size"),
+    "replace_content": ("original_name", "sha256", "size"),
+    "trash": ("deleted_at",),
+    "restore": ("deleted_at",),
+    "supersede": ("superseded_by_id",),
+}
+_ATTACHMENT_COLUMNS = ("title", "original_name", "sha256", "size", "deleted_at", "superseded_by_id")
+
+
+def attachment_problems(session: Session) -> list[str]:
+    """Sentences for every attachment whose columns differ from what its audit events recorded of them, and for
+    every attachment missing from the records or found there without the event of its adding.
+
+    An attachment's events record it a part at a time (added, its content replaced, trashed, restored, superseded),
+    so the values they recorded are replayed in order; an attachment is never purged.
+    """
+    model: Any = models.Attachment
+    problems: list[str] = []
+    after = 0
+    while True:
+        rows = list(
+            session.execute(
+                select(model.id, *(getattr(model, name) for name in _ATTACHMENT_COLUMNS))
+                .where(model.id > after)
+                .order_by(model.id)
+                .limit(BATCH)
+            )
+        )
+        up_to = rows[-1][0] if len(rows) == BATCH else None
+        present = {row[0]: dict(zip(_ATTACHMENT_COLUMNS, row[1:], strict=True)) for row in rows}
+        recorded, last = _attachment_events(session, after, up_to)
+        for attachment_id in sorted(set(present) | set(last)):
+            problem = _attachment_problem(attachment_id, present.get(attachment_id), recorded, last)
+            if problem:
+                problems.append(problem)
+        if up_to is None:
+            return problems
+        after = up_to
+
+
+def _attachment_problem(
+    attachment_id: int,
+    now: dict[str, Any] | None,
+    recorded: dict[int, dict[str, tuple[Any, int, str]]],
+    last: dict[int, tuple[int, str]],
+) -> str | None:
+    if now is None:
+        seq, action = last[attachment_id]
+        return (
+            f"Attachment {attachment_id} is missing from the records, but the audit trail never recorded its "
+            f"removal (its last audit event is number {seq}, {action})."
+        )
+    if attachment_id not in recorded:
+        return (
+            f"Attachment {attachment_id} is in the records, but the audit trail never recorded it being added: it "
+            "was added outside the program."
+        )
+    for name, (value, seq, action) in recorded[attachment_id].items():
+        if now[name] != value:
+            return (
+                f"Attachment {attachment_id} was changed outside the program: {name} is {_shown(now[name])} but its "
+                f"audit event number {seq} ({action}) recorded {_shown(value)}."
+            )
+    return None
+
+
+def _attachment_events(
+    session: Session, after: int, up_to: int | None
+) -> tuple[dict[int, dict[str, tuple[Any, int, str]]], dict[int, tuple[int, str]]]:
+    """For the attachments numbered in (after, up_to]: each column's value as the events recorded it, with the
+    event that did (for those added with an event), and every attachment's last event."""
+    window = [AuditEvent.record_kind == "attachment", AuditEvent.record_id > after]
+    if up_to is not None:
+        window.append(AuditEvent.record_id <= up_to)
+    recorded: dict[int, dict[str, tuple[Any, int, str]]] = {}
+    last: dict[int, tuple[int, str]] = {}
+    events = select(AuditEvent.record_id, AuditEvent.seq, AuditEvent.action, AuditEvent.after_json).where(*window)
+    for record_id, seq, action, after_json in session.execute(events.order_by(AuditEvent.seq)):
+        if record_id is None:
+            continue
+        last[record_id] = (seq, action)
+        if action == "create":
+            recorded[record_id] = {"deleted_at": (None, seq, action), "superseded_by_id": (None, seq, action)}
+        values = recorded.get(record_id)
+        if values is None:
+            continue
+        event_after = _json_object(after_json)
+        for name in _ATTACHMENT_EVENT_COLUMNS.get(action, ()):
+            if name in event_after:
+                values[name] = (event_after[name], seq, action)
+    return recorded, last
 
 
 def _last_records_file_import(session: Session) -> int:
@@ -200,10 +374,14 @@ def _last_events(session: Session, kind: Kind, after: int, up_to: int | None) ->
     }
 
 
-def _own_columns(kind: Kind) -> frozenset[str]:
+def _own_columns(kind: Kind) -> tuple[str, ...]:
+    """The record's own columns in the order its audit snapshot has them (the first difference is the one named)."""
+    columns = [column.key for column in kind.model.__table__.columns]
+    snapshot_order = ["id", "created_at", "updated_at", "deleted_at", *(field.name for field in kind.fields)]
+    ordered = [name for name in snapshot_order if name in columns]
+    ordered += [name for name in columns if name not in ordered]
     # A response's copy of its letter's fingerprint is compared with the one recorded at issue by letter_problems.
-    columns = {column.key for column in kind.model.__table__.columns}
-    return frozenset(columns - {"pdf_sha256"} if kind is RESPONSE else columns)
+    return tuple(name for name in ordered if not (kind is RESPONSE and name == "pdf_sha256"))
 
 
 _OWN_COLUMNS = {kind.name: _own_columns(kind) for kind in KINDS}
@@ -213,14 +391,27 @@ def _first_difference(kind: Kind, obj: Any, recorded: Any) -> tuple[str, Any, An
     """The first of the record's own columns whose value now differs from the one recorded, with both values."""
     if not isinstance(recorded, dict):
         return None
-    own = _OWN_COLUMNS[kind.name]
-    for name, value in audit_snapshot(kind, obj).items():
-        if name not in own or name not in recorded or value == recorded[name]:
+    for name, value in _own_snapshot(kind, obj).items():
+        if name not in recorded or value == recorded[name]:
             continue
         now = _as_recorded(value)
         if now != recorded[name]:
             return name, now, recorded[name]
     return None
+
+
+def _own_snapshot(kind: Kind, obj: Any) -> dict[str, Any]:
+    """The record's own columns as its audit snapshot keeps them, personal data replaced by the mark.
+
+    Read from its columns alone: the records a partnership refers to may themselves have been deleted around the
+    program, and are named missing on their own.
+    """
+    personal = {field.name for field in kind.fields if field.personal}
+    snapshot: dict[str, Any] = {}
+    for name in _OWN_COLUMNS[kind.name]:
+        value = getattr(obj, name)
+        snapshot[name] = PERSONAL_DATA_MARK if name in personal and value else value
+    return snapshot
 
 
 def _as_recorded(value: Any) -> Any:
