@@ -7,14 +7,14 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TextIO
 
 from ..core.db.engine import Database
 from ..core.errors import UserError
 from ..core.host.paths import DataLocation
-from ..core.records.fields import LARGEST_WHOLE_NUMBER
+from ..core.records.fields import LARGEST_RECORD_NUMBER, LARGEST_WHOLE_NUMBER, has_lone_surrogate
 
 PROGRAM = "sister-city-records"
 
@@ -38,6 +38,31 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         advice = "its options" if " " in self.prog else "the commands"
         raise UserError(f"{message[0].upper()}{message[1:]}. Run '{self.prog} --help' for {advice}.")
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """Also refuses text holding bytes that were not UTF-8 (Python hands them on as lone surrogates)."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        for action in self._actions:
+            value = getattr(parsed, action.dest, None)
+            items = list(value) if isinstance(value, list | tuple) else [value]
+            for position, item in enumerate(items):
+                # File names (Path values) are left alone: the system opens them, whatever their bytes.
+                if isinstance(item, str) and has_lone_surrogate(item):
+                    before = items[position - 1] if position else None
+                    self.error(f"{_argument_name(action, before)} holds bytes that are not text (not valid UTF-8)")
+        return parsed, extras
+
+
+def _argument_name(action: argparse.Action, before: Any) -> str:
+    """The option or argument a value was given to; in a list of '--FIELD VALUE' pairs, that --FIELD."""
+    if isinstance(before, str) and before.startswith("--") and not has_lone_surrogate(before):
+        return f"the value of {before}"
+    long_options = [option for option in action.option_strings if option.startswith("--")]
+    if long_options or action.option_strings:
+        return f"the value of {(long_options or action.option_strings)[0]}"
+    return f"the argument {action.metavar or action.dest.upper()}"
 
 
 @dataclass
@@ -85,10 +110,28 @@ def parse_target(value: str) -> tuple[str, int]:
 
 def record_number(text: str) -> int:
     """A record's number as typed; one no record can have is refused before the database is asked."""
+    number = _whole_number(text, LARGEST_RECORD_NUMBER)
+    if number is None or number < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text[:40]!r} is not the number of a record (records are numbered 1 to {LARGEST_RECORD_NUMBER:,})"
+        )
+    return number
+
+
+def counting_number(text: str) -> int:
+    """A count or a place in a list as typed (1, 2, 3 ...), refused when no list could be that long."""
+    number = _whole_number(text, LARGEST_WHOLE_NUMBER)
+    if number is None or number < 1:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number from 1 to {LARGEST_WHOLE_NUMBER:,}")
+    return number
+
+
+def _whole_number(text: str, largest: int) -> int | None:
     digits = text.strip()
-    if not digits.isdecimal() or len(digits) > len(str(LARGEST_WHOLE_NUMBER)) or int(digits) > LARGEST_WHOLE_NUMBER:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not the number of a record")
-    return int(digits)
+    if not digits.isascii() or not digits.isdecimal() or len(digits.lstrip("0")) > len(str(largest)):
+        return None
+    number = int(digits)
+    return number if number <= largest else None
 
 
 def json_default(value: Any) -> Any:

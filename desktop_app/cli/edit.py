@@ -12,7 +12,7 @@ from ..core.errors import UserError, ValidationError
 from ..core.records.fields import Field, display_value
 from ..core.records.kinds import INQUIRY, KINDS, PARTNERSHIP, RESPONSE, Kind, kind_named
 from ..core.wording import plural
-from .base import EXIT_OK, PROGRAM, Context, Parser, parse_target, record_number
+from .base import EXIT_OK, PROGRAM, Context, Parser, counting_number, parse_target, record_number
 from .records import one_line
 
 # Where a field's value waits in the parsed arguments, apart from the command's own arguments.
@@ -102,17 +102,19 @@ def register(commands: Any) -> None:
     action.add_argument("inquiry", type=record_number, metavar="INQUIRY_ID")
     action.add_argument("--text", required=True, help="the question as the inquiry asks it")
     _add_question_options(action)
-    action.add_argument("--at", type=int, metavar="NUMBER", help="its place among the questions (the end if not given)")
+    action.add_argument(
+        "--at", type=counting_number, metavar="NUMBER", help="its place among the questions (the end if not given)"
+    )
     action.set_defaults(handler=cmd_question_add)
     action = actions.add_parser("edit", help="change a question's text, topics or short title")
     action.add_argument("inquiry", type=record_number, metavar="INQUIRY_ID")
-    action.add_argument("number", type=int, metavar="QUESTION_NUMBER")
+    action.add_argument("number", type=counting_number, metavar="QUESTION_NUMBER")
     action.add_argument("--text", help="the question as the inquiry asks it")
     _add_question_options(action)
     action.set_defaults(handler=cmd_question_edit)
     action = actions.add_parser("remove", help="remove a question; the ones after it move up")
     action.add_argument("inquiry", type=record_number, metavar="INQUIRY_ID")
-    action.add_argument("number", type=int, metavar="QUESTION_NUMBER")
+    action.add_argument("number", type=counting_number, metavar="QUESTION_NUMBER")
     action.set_defaults(handler=cmd_question_remove)
     for action in actions.choices.values():
         action.add_argument("--json", action="store_true", help="print the inquiry with its questions as JSON")
@@ -360,7 +362,7 @@ def _referred_to(context: Context, field: Field, record_id: int) -> str:
     if field.ref_kind == "attachment":
         from ..core.files import get_attachment
 
-        return str(get_attachment(db, record_id)["title"])
+        return str(get_attachment(db, record_id)["display_title"])
     from ..core.records import service as records
     from ..core.records.plain import describe
 
@@ -382,7 +384,7 @@ def _show_attachment(context: Context, attachment_id: int) -> int:
     if context.args.json:
         context.print_json(attachment)
         return EXIT_OK
-    context.say(f"Attachment {attachment_id}: {attachment['title']}")
+    context.say(f"Attachment {attachment_id}: {attachment['display_title']}")
     pages = f", {plural(attachment['page_count'], 'page')}" if attachment["page_count"] else ""
     _say_labelled(context, "File", f"{attachment['media_label']}, {attachment['size_text']}{pages}")
     _say_labelled(context, "Text", attachment["text_state_label"])

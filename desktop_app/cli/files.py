@@ -8,9 +8,8 @@ from typing import Any
 
 from ..core.errors import UserError
 from ..core.files.names import display_name
-from ..core.records.fields import LARGEST_WHOLE_NUMBER
 from ..core.wording import plural
-from .base import EXIT_OK, Context, parse_target, record_number
+from .base import EXIT_OK, Context, counting_number, parse_target, record_number
 
 
 def register(commands: Any) -> None:
@@ -45,7 +44,7 @@ def register(commands: Any) -> None:
     command = commands.add_parser("search", help="full-text search over the records and the attachments' text")
     command.add_argument("query", nargs="+", metavar="QUERY")
     command.add_argument("--json", action="store_true", help="print JSON instead of lines")
-    command.add_argument("--limit", type=int, default=20, help="how many results (default 20)")
+    command.add_argument("--limit", type=counting_number, default=20, help="how many results (default 20)")
     command.set_defaults(handler=cmd_search)
 
 
@@ -80,7 +79,7 @@ def cmd_link(context: Context) -> int:
 
     kind, record_id = parse_target(context.args.target)
     attachment = link_attachment(context.database(), context.args.id, kind, record_id)
-    context.say(f"Attachment {attachment['id']} ({attachment['title']}) belongs to {_links(attachment)}.")
+    context.say(f"Attachment {attachment['id']} ({attachment['display_title']}) belongs to {_links(attachment)}.")
     return EXIT_OK
 
 
@@ -90,7 +89,7 @@ def cmd_unlink(context: Context) -> int:
     kind, record_id = parse_target(context.args.target)
     attachment = unlink_attachment(context.database(), context.args.id, kind, record_id)
     context.say(
-        f"Took attachment {attachment['id']} ({attachment['title']}) off {kind}:{record_id}; "
+        f"Took attachment {attachment['id']} ({attachment['display_title']}) off {kind}:{record_id}; "
         f"it belongs to {_links(attachment) or 'no record now, and stays stored'}."
     )
     return EXIT_OK
@@ -105,7 +104,7 @@ def cmd_declare_record(context: Context) -> int:
 
     attachment = declare_record(context.database(), context.args.id)
     context.say(
-        f"Attachment {attachment['id']} ({attachment['title']}) is a declared record: its content can never be "
+        f"Attachment {attachment['id']} ({attachment['display_title']}) is a declared record: its content can never be "
         "replaced, only superseded by a new version."
     )
     return EXIT_OK
@@ -126,7 +125,7 @@ def cmd_search(context: Context) -> int:
     from ..core.search.query import RANK_LIMIT, search_page
 
     query = " ".join(context.args.query)
-    page = search_page(context.database(), query, limit=min(max(1, context.args.limit), LARGEST_WHOLE_NUMBER))
+    page = search_page(context.database(), query, limit=context.args.limit)
     results = page["results"]
     if context.args.json:
         context.print_json(results)

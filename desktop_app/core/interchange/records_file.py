@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import tempfile
@@ -26,7 +27,7 @@ from ..host.resources import resource_path
 from ..laws.rules import problems_in
 from ..laws.steps import STEPS
 from ..records.audit import append_event
-from ..records.fields import Field
+from ..records.fields import LARGEST_CENTS, LARGEST_WHOLE_NUMBER, Field, has_lone_surrogate
 from ..records.indexing import rebuild_in
 from ..records.inquiries import INQUIRY_TOPICS_FIELD
 from ..records.kinds import (
@@ -85,6 +86,16 @@ TERMINATION_STEP_FIELDS = ("id", "partnership_id", "rule_id", "step", "done_on",
 LAW_RULE_FIELDS = ("id", "rule_id", "supersedes", "created_at", "updated_at", "deleted_at")
 QUESTION_FIELDS = ("id", "position", "text", "topics", "short_title")
 ANSWER_FIELDS = ("id", "question_id", "narrative")
+# The largest record number a records file may give: half an INTEGER column, leaving room for the records added later.
+LARGEST_NUMBER_IN_FILE = 2**30
+# What the entries of each list are called in sentences about them.
+ENTRY_NAMES = {name: kind.label.lower() for name, kind in SECTIONS} | {
+    "status_changes": "status change",
+    "law_rules": "state-law rule",
+    "termination_steps": "termination step",
+    "questions": "question",
+    "answers": "answer",
+}
 
 
 # ----- the schema ------------------------------------------------------------------------------------------
@@ -391,19 +402,91 @@ def load_document(path: Path) -> dict[str, Any]:
     from .reading import read_text
 
     try:
-        document = json.loads(read_text(path))
+        document = json.loads(read_text(path), parse_int=_read_integer)
     except json.JSONDecodeError as exc:
         raise UserError(f"{path.name} is not well-formed JSON (line {exc.lineno}, column {exc.colno}).") from exc
     except RecursionError:
         raise UserError(f"{path.name} is nested too deeply to be a records file.") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise UserError(f"{path.name} is not a Sister City Records records file.")
+    _check_values(document, (), path.name)
     if isinstance(document.get("format_version"), int) and document["format_version"] > FORMAT_VERSION:
         raise UserError(
             f"{path.name} was written by a newer version of Sister City Records; install it to read this file."
         )
     _validate(document, path.name)
     return document
+
+
+class _LongNumber(str):
+    """A number in the file too long to be read as one (Python refuses thousands of digits); refused by name."""
+
+
+def _read_integer(digits: str) -> int | _LongNumber:
+    if len(digits.lstrip("-").lstrip("0")) > 40:
+        return _LongNumber(digits)
+    return int(digits)
+
+
+Place = tuple[str | int, ...]
+_BROKEN_CHARACTER = "a broken character (an unpaired UTF-16 surrogate such as \\udc80) that cannot be stored"
+
+
+def _check_values(value: Any, place: Place, file_name: str) -> None:
+    """Refuses, naming the entry and field, text no database can store and numbers out of every field's range."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if has_lone_surrogate(key):
+                raise UserError(f"{file_name}: {_where(place)} has a field name holding {_BROKEN_CHARACTER}.")
+            _check_values(item, (*place, key), file_name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_values(item, (*place, index), file_name)
+    elif isinstance(value, _LongNumber):
+        digits = len(value.lstrip("-").lstrip("0"))
+        raise UserError(
+            f"{file_name}: {_what(place)} is a number of {digits:,} digits, larger than any the records hold."
+        )
+    elif isinstance(value, str):
+        if has_lone_surrogate(value):
+            raise UserError(f"{file_name}: {_what(place)} holds {_BROKEN_CHARACTER}.")
+    elif isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        _check_number(value, place, file_name)
+
+
+def _check_number(value: float, place: Place, file_name: str) -> None:
+    name = str(place[-1]) if place else ""
+    if name == "id" or name.endswith("_id"):
+        if not 1 <= value <= LARGEST_NUMBER_IN_FILE:
+            raise UserError(
+                f"{file_name}: {_what(place)} is {int(value):,}; a record's number in a records file "
+                f"must be from 1 to {LARGEST_NUMBER_IN_FILE:,}."
+            )
+        return
+    largest = LARGEST_CENTS if name.endswith("_cents") else LARGEST_WHOLE_NUMBER
+    if abs(value) > largest:
+        raise UserError(f"{file_name}: {_what(place)} is {int(value):,}; it must be at most {largest:,}.")
+
+
+def _what(place: Place) -> str:
+    """'the id of partner community entry 1' for records/partners/0/id."""
+    if place and isinstance(place[-1], str) and "body" not in place:
+        return f"the {place[-1]} of {_where(place[:-1])}" if place[:-1] else f"the {place[-1]}"
+    return _where(place)
+
+
+def _where(place: Place) -> str:
+    """'question entry 2 of inquiry entry 1' for records/inquiries/0/questions/1; a law rule's body by its path."""
+    outer, inside = (place[: place.index("body")], place[place.index("body") + 1 :]) if "body" in place else (place, ())
+    entries = [
+        f"{ENTRY_NAMES.get(str(name), str(name))} entry {index + 1}"
+        for name, index in itertools.pairwise(outer)
+        if isinstance(index, int)
+    ]
+    if not entries:
+        return "/".join(str(part) for part in place) or "the top level"
+    where = " of ".join(reversed(entries))
+    return f"{'/'.join(str(part) for part in inside)} in the body of {where}" if inside else where
 
 
 def _target_is_empty(session: Session) -> bool:

@@ -9,8 +9,11 @@ from typing import Any, Literal
 
 from .. import vocab
 
-# The largest whole number, record number or amount in cents a field takes: exact in JSON, within every database.
-LARGEST_WHOLE_NUMBER = 2**53
+# The largest whole number or record number a field takes: an INTEGER column of SQLite and PostgreSQL alike.
+LARGEST_WHOLE_NUMBER = 2**31 - 1
+LARGEST_RECORD_NUMBER = LARGEST_WHOLE_NUMBER
+# The largest amount in cents: exact in JSON and in a double, within a BIGINT column.
+LARGEST_CENTS = 2**53
 
 FieldType = Literal["text", "longtext", "date", "int", "bool", "cents", "choice", "words", "ref"]
 
@@ -79,11 +82,39 @@ def ref(name: str, label: str, ref_kind: str, *, required: bool = True) -> Field
 _TRUE = {"1", "true", "yes", "y", "on", "x"}
 _FALSE = {"0", "false", "no", "n", "off", ""}
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Half of a UTF-16 pair standing alone: what undecodable bytes, or a JSON escape such as "\\udc80", leave in a str.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_WHOLE_NUMBER = re.compile(r"\s*([+-]?)(\d+)\s*", re.ASCII)
+_LONGEST_NUMBER_SHOWN = 40
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether the text holds a character no file or database can store (a lone UTF-16 surrogate)."""
+    return _LONE_SURROGATE.search(text) is not None
+
+
+def parse_whole_number(label: str, raw: Any, largest: int = LARGEST_WHOLE_NUMBER) -> tuple[int | None, str | None]:
+    """A whole number from 0 to largest, as (number, None), or (None, a sentence naming the field)."""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        match = _WHOLE_NUMBER.fullmatch(str(raw))
+        if match is None:
+            return None, f"{label} must be a whole number."
+        sign, digits = match.group(1), match.group(2).lstrip("0") or "0"
+        if len(digits) > _LONGEST_NUMBER_SHOWN:  # before int(): Python refuses numbers of thousands of digits
+            return None, f"{label} must be a whole number from 0 to {largest:,} (this one has {len(digits):,} digits)."
+        raw = -int(digits) if sign == "-" else int(digits)
+    if raw < 0 or raw > largest:
+        return None, f"{label} must be a whole number from 0 to {largest:,} (not {raw:,})."
+    return raw, None
 
 
 def parse_value(field: Field, raw: Any) -> tuple[Any, str | None]:
     """Converts a user's value to the stored one; returns (value, problem sentence or None)."""
     label = field.label
+    if isinstance(raw, str) and has_lone_surrogate(raw):
+        return None, f"{label} holds a broken character (an unpaired UTF-16 surrogate) that cannot be stored."
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         if field.required:
             return None, f"{label} is required."
@@ -102,16 +133,10 @@ def parse_value(field: Field, raw: Any) -> tuple[Any, str | None]:
             return dt.date.fromisoformat(str(raw).strip()), None
         except ValueError:
             return None, f"{label} must be a date written as YYYY-MM-DD (for example 2020-10-08)."
-    if field.type in ("int", "ref"):
-        if isinstance(raw, bool):
-            return None, f"{label} must be a whole number."
-        try:
-            number = int(str(raw).strip())
-        except ValueError:
-            return None, f"{label} must be a whole number."
-        if number < 0 or number > LARGEST_WHOLE_NUMBER:
-            return None, f"{label} must be a whole number of zero or more."
-        return number, None
+    if field.type == "int":
+        return parse_whole_number(label, raw)
+    if field.type == "ref":
+        return parse_whole_number(label, raw, LARGEST_RECORD_NUMBER)
     if field.type == "cents":
         return _parse_cents(label, raw)
     if field.type == "bool":
@@ -171,12 +196,12 @@ def _parse_cents(label: str, raw: Any) -> tuple[int | None, str | None]:
         if not match:
             return None, f"{label} must be an amount such as 1250.00."
         whole, fraction = match.group(1).lstrip("0"), (match.group(2) or "0").ljust(2, "0")
-        if len(whole) > len(str(LARGEST_WHOLE_NUMBER)):  # before int(): Python refuses very long numbers
+        if len(whole) > len(str(LARGEST_CENTS)):  # before int(): Python refuses very long numbers
             return None, f"{label} is larger than any amount the records can hold."
         cents = int(whole or "0") * 100 + int(fraction)
     if cents < 0:
         return None, f"{label} cannot be negative."
-    if cents > LARGEST_WHOLE_NUMBER:
+    if cents > LARGEST_CENTS:
         return None, f"{label} is larger than any amount the records can hold."
     return cents, None
 
