@@ -8,7 +8,7 @@ from typing import Any
 
 from ..core.errors import UserError
 from ..core.host.user_files import write_whole
-from .base import EXIT_OK, CheckFailed, Context, record_number
+from .base import EXIT_OK, CheckFailed, Context, counting_number, record_number
 
 
 def register(commands: Any) -> None:
@@ -18,7 +18,8 @@ def register(commands: Any) -> None:
         description="Writes the letter answering an inquiry (the letter of October 8, 2020 unless --inquiry is "
         "given), from the latest draft or a new one. --issue freezes it and stores it with its fingerprint; "
         "--supersede starts a new draft after an issued letter; --check regenerates an issued letter and "
-        "compares it with its fingerprint.",
+        "compares it, the stored copy, the response's record and (with --letter) the letter as sent with the "
+        "fingerprint the sealed audit trail recorded at issue, and says which of them disagree.",
     )
     command.add_argument(
         "--inquiry", type=record_number, metavar="ID", help="the inquiry to answer (see 'list inquiries')"
@@ -30,6 +31,12 @@ def register(commands: Any) -> None:
     )
     command.add_argument(
         "--check", type=record_number, metavar="ID", help="check issued response ID against its fingerprint"
+    )
+    command.add_argument(
+        "--letter",
+        type=Path,
+        metavar="FILE.pdf",
+        help="with --check: the letter as it was sent, compared too with the fingerprint recorded at issue",
     )
     command.add_argument("--signatory-name", metavar="NAME", help="who signs the letter")
     command.add_argument("--signatory-title", metavar="TITLE", help="the signatory's title")
@@ -53,7 +60,7 @@ def register(commands: Any) -> None:
 
     command = commands.add_parser("narrative", help="set the narrative answering one question of a draft response")
     command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
-    command.add_argument("question", type=int, metavar="QUESTION_NUMBER")
+    command.add_argument("question", type=counting_number, metavar="QUESTION_NUMBER")
     command.add_argument(
         "--text", required=True, help="the answer; named values such as {active_partnerships} are filled in"
     )
@@ -63,7 +70,9 @@ def register(commands: Any) -> None:
         "evidence", help="list the evidence the records offer a response, question by question, and what is left out"
     )
     command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
-    command.add_argument("question", type=int, nargs="?", metavar="QUESTION_NUMBER", help="one question only")
+    command.add_argument(
+        "question", type=counting_number, nargs="?", metavar="QUESTION_NUMBER", help="one question only"
+    )
     command.add_argument("--json", action="store_true", help="print JSON instead of lines")
     command.set_defaults(handler=cmd_evidence)
 
@@ -96,6 +105,8 @@ def cmd_respond(context: Context) -> int:
             return EXIT_OK
     if args.check is not None:
         return _check(context, args.check)
+    if args.letter is not None:
+        raise UserError("--letter names the letter as sent, to check with --check ID; give the response's number.")
     if args.supersede is not None:
         return _supersede(context, args.supersede)
     if args.out is None:
@@ -177,27 +188,103 @@ def _check(context: Context, response_id: int) -> int:
             "checked against the fingerprint recorded when it was issued. Unless the response was read in from a "
             "records file, run 'verify'."
         )
-    if not result["matches_audit"]:
-        raise CheckFailed(
-            f"The record of response {response_id} was changed outside the program: its fingerprint no longer "
-            f"matches the one recorded when it was issued ({recorded}); run 'verify' and restore a backup."
-        )
-    if not result["stored_intact"]:
-        raise CheckFailed(
-            f"The stored letter of response {response_id} no longer matches its fingerprint "
-            f"{recorded}; run 'verify' and restore a backup."
-        )
-    if not result["regenerated_matches"]:
-        raise CheckFailed(
-            f"The stored letter of response {response_id} is intact, but the records have changed since it was "
-            "issued: regenerating it now gives a different letter (fingerprint "
-            f"{result['regenerated_sha256']})."
-        )
+    letter = context.args.letter
+    letter_sha256 = _file_sha256(letter) if letter is not None else None
+    findings = _check_findings(response_id, result, letter, letter_sha256)
+    if findings:
+        # Each source in one line on the output, and the first disagreement as the failure's sentence.
+        for line in _check_diagnosis(response_id, result, letter, letter_sha256):
+            context.say(line)
+        raise CheckFailed(findings[0])
     context.say(
         f"Response {response_id} checks out: the stored letter and the letter regenerated from the records both "
         f"have the fingerprint {recorded}, the one the audit trail recorded when it was issued."
     )
+    if letter is not None:
+        context.say(f"The letter {letter} is that letter: it has the same fingerprint.")
     return EXIT_OK
+
+
+def _check_findings(
+    response_id: int, result: dict[str, Any], letter: Path | None, letter_sha256: str | None
+) -> list[str]:
+    """The sentences for what disagrees with the fingerprint the audit trail recorded at issue, gravest first."""
+    recorded = result["audit_sha256"]
+    findings = []
+    if result["audit_sound"] is False:
+        findings.append(
+            f"The audit record of the issue of response {response_id} was rewritten around the program (its seal "
+            "does not match), so the fingerprint it holds cannot be trusted; run 'verify' and restore a backup."
+        )
+    if result["head_intact"] is False:
+        findings.append(
+            f"The audit trail the letter of response {response_id} was issued on has been rewritten since (event "
+            f"{result['audit_head'][0]} is not the one the letter names); run 'verify' and restore a backup."
+        )
+    if not result["matches_audit"]:
+        findings.append(
+            f"The record of response {response_id} was changed outside the program: its fingerprint no longer "
+            f"matches the one recorded when it was issued ({recorded}); run 'verify' and restore a backup."
+        )
+    if not result["stored_intact"]:
+        findings.append(
+            f"The stored letter of response {response_id} no longer matches its fingerprint "
+            f"{recorded}; run 'verify' and restore a backup."
+        )
+    if letter is not None and letter_sha256 != recorded:
+        findings.append(
+            f"The letter {letter} is not the letter issued as response {response_id}: its fingerprint is "
+            f"{letter_sha256}, not the {recorded} recorded at issue."
+        )
+    if not result["regenerated_matches"]:
+        findings.append(
+            f"The stored letter of response {response_id} is intact, but the records have changed since it was "
+            "issued: regenerating it now gives a different letter (fingerprint "
+            f"{result['regenerated_sha256']})."
+        )
+    return findings
+
+
+def _check_diagnosis(
+    response_id: int, result: dict[str, Any], letter: Path | None, letter_sha256: str | None
+) -> list[str]:
+    """One line for each of the audit record, the response's record, the stored copy, the letter and the records."""
+    recorded = result["audit_sha256"]
+    sealed = {True: "sealed as the program wrote it", False: "REWRITTEN (its seal does not match)"}.get(
+        result["audit_sound"], "its seal cannot be checked on this computer"
+    )
+
+    def verdict(fingerprint: str | None) -> str:
+        if fingerprint == recorded:
+            return "agrees"
+        return f"DISAGREES ({fingerprint or 'nothing stored'})"
+
+    lines = [
+        f"Response {response_id}, checked against the fingerprint {recorded} recorded at issue:",
+        f"  the audit record of the issue: {sealed}",
+        f"  the response's record: {verdict(result['pdf_sha256'])}",
+        f"  the stored copy: {verdict(result['stored_sha256'])}",
+    ]
+    if letter is not None:
+        lines.append(f"  the letter {letter}: {verdict(letter_sha256)}")
+    lines.append(f"  the letter regenerated from the records now: {verdict(result['regenerated_sha256'])}")
+    return lines
+
+
+def _file_sha256(path: Path) -> str:
+    import hashlib
+
+    from ..core.host.user_files import regular_file_size
+
+    regular_file_size(path)
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1024 * 1024):
+                digest.update(chunk)
+    except OSError as exc:
+        raise UserError(f"The letter {path} cannot be read: {exc.strerror or exc}.") from exc
+    return digest.hexdigest()
 
 
 def cmd_narrative(context: Context) -> int:

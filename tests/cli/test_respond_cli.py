@@ -195,3 +195,25 @@ def test_the_check_says_when_the_audit_trail_holds_no_issue(run_cli: RunCli, dat
         "The audit trail holds no record of the issue of response 1, so its letter cannot be checked against the "
         "fingerprint recorded when it was issued. Unless the response was read in from a records file, run 'verify'."
     )
+
+
+def test_the_check_says_which_of_the_letter_the_stored_copy_and_the_audit_record_disagree(
+    run_cli: RunCli, data_dir: Path, tmp_path: Path
+) -> None:
+    fingerprint = issue_letter(run_cli, tmp_path)
+    sent = tmp_path / "issued.pdf"
+    same = run_cli("respond", "--check", "1", "--letter", str(sent), env=TODAY)
+    assert same.returncode == 0, same.stderr
+    assert f"The letter {sent} is that letter" in same.stdout
+
+    other = tmp_path / "other.pdf"
+    other.write_bytes(sent.read_bytes() + b"\n% changed")
+    swapped = run_cli("respond", "--check", "1", "--letter", str(other), env=TODAY)
+    assert_plain_failure(swapped, exit_status=1)
+    assert f"The letter {other} is not the letter issued as response 1" in swapped.stderr
+    assert f"the letter {other}: DISAGREES" in swapped.stdout
+    assert "the stored copy: agrees" in swapped.stdout and "the audit record of the issue: sealed" in swapped.stdout
+    assert fingerprint in swapped.stdout
+
+    assert_plain_failure(run_cli("respond", "--letter", str(sent), env=TODAY))
+    assert_plain_failure(run_cli("respond", "--check", "1", "--letter", str(tmp_path / "missing.pdf"), env=TODAY))
