@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import __version__
 from ..core.errors import UserError
+from ..core.files.names import display_name as shown
 from ..core.records import service as records
 from ..core.records.kinds import kind_named
 from ..core.records.plain import describe
@@ -194,11 +195,11 @@ def one_line(kind_name: str, row: dict[str, Any]) -> str:
     except UserError:
         if "text_state_label" in row:
             pages = f", {plural(row['page_count'], 'page')}" if row.get("page_count") else ""
+            name = row["display_name"] if row["title"] == row["original_name"] else shown(row["title"])
             return (
-                f"{row['id']:>6}  {row['display_name'] if row['title'] == row['original_name'] else row['title']}  "
-                f"[{row['media_label']}, {row['size_text']}{pages}; {row['text_state_label']}]"
+                f"{row['id']:>6}  {name}  [{row['media_label']}, {row['size_text']}{pages}; {row['text_state_label']}]"
             )
-        return f"{row.get('id', ''):>6}  {row.get('title') or row.get('original_name', '')}"
+        return f"{row.get('id', ''):>6}  {shown(row.get('title') or row.get('original_name', ''))}"
     detail = []
     for key in ("status", "kind", "action_on", "starts_on", "adopted_on", "visa_category"):
         if row.get(key):

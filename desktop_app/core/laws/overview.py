@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ..db import models
 from ..db.engine import Database
 from ..errors import UserError
+from ..files.names import display_name
 from .rules import LawRule, rules_in
 from .steps import required_steps, step_label
 
@@ -121,7 +122,7 @@ def recorded_steps(session: Session, which: ColumnElement[bool]) -> dict[int, li
                 rule_id=row.rule_id,
                 done_on=row.done_on,
                 attachment_id=live_id,
-                file_name=original_name or title or "",
+                file_name=display_name(original_name or title or ""),
                 sha256=sha256 or "",
                 note=row.note,
             )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from .. import vocab
 from ..db import models
 from ..errors import UserError
+from ..files.names import display_name
 from ..files.store import iter_content
 from ..laws.rules import LawRule, rules_in
 from ..laws.screening import Screening, screen_in
@@ -216,7 +217,10 @@ def read_attachments(session: Session, gathered: Gathered, ids: Sequence[int]) -
             models.Attachment.sha256,
         ).where(models.Attachment.id.in_(wanted))
     ):
-        gathered.attachments[row[0]] = AttachmentRow(row[0], row[1] or row[2], row[2], row[3], row[4])
+        # As printed: a right-to-left override in a name must not reorder the letter's text around it.
+        gathered.attachments[row[0]] = AttachmentRow(
+            row[0], display_name(row[1] or row[2]), display_name(row[2]), row[3], row[4]
+        )
 
 
 def links_in(session: Session, kind: str, ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
