@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,8 @@ def test_answer_preview_save_print_and_issue_the_2020_letter(
     page.write_pdf(target)
     wait_idle(qtbot, context)
     assert target.read_bytes().startswith(b"%PDF")
+    if os.name == "posix":
+        assert target.stat().st_mode & 0o077 == 0, "the saved letter is readable by the clerk only"
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import UserError
+from ...core.host.user_files import write_whole
 from ...core.records.inquiries import list_inquiries
 from ...core.reports import responses
 from ...core.reports.named_values import named_values
@@ -632,10 +633,8 @@ class ResponseWorkspace(QWidget, RecordlessPage):
             return
 
         def write(_control: Any) -> Path:
-            try:
-                path.write_bytes(data)
-            except OSError as exc:
-                raise UserError(f"The letter could not be saved to {path}: {exc.strerror or exc}.") from exc
+            # Whole or not at all, and readable by the clerk only, like every file the program writes.
+            write_whole(path, data, example="response.pdf", what="The letter")
             return path
 
         self._context.runner.run(
