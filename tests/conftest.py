@@ -25,7 +25,14 @@ os.environ["SISTER_CITY_RECORDS_KEY_DIR"] = _KEY_FOLDER
 
 
 def _reset_postgresql(url: str) -> None:
+    """Empties the test server's database, and forgets the audit trail's anchor this computer kept for it."""
     from sqlalchemy import create_engine, text
+
+    from desktop_app.core.host.audit_anchor import anchor_path
+
+    anchor = anchor_path(url)
+    if anchor is not None:
+        anchor.unlink(missing_ok=True)
 
     engine = create_engine(url)
     with engine.begin() as connection:
