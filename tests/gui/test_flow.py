@@ -276,3 +276,21 @@ def test_unsaved_changes_are_not_lost_without_asking(qtbot: Any, open_window: An
     dialog_log.answer = True
     page.table.selectRow(1)
     assert page.detail.record["id"] != first
+
+
+def test_a_file_name_with_a_right_to_left_override_is_shown_spelled_out(
+    qtbot: Any, open_window: Any, tmp_path: Path
+) -> None:
+    window = open_window(filled=True)
+    context = window.context
+    page = window.show_page("partnership")
+    page.open_record(window.ids["partnership"])
+    wait_idle(qtbot, context)
+    files = page.detail.files
+    posing = tmp_path / "invoice\u202etxt.exe"
+    posing.write_bytes(b"not an invoice")
+    files.attach([posing])
+    wait_idle(qtbot, context)
+    qtbot.waitUntil(lambda: files.list.count() == 1, timeout=5000)
+    shown = files.list.item(0).text()
+    assert "invoice<U+202E>txt.exe" in shown and "\u202e" not in shown

@@ -20,6 +20,7 @@ from ...core import vocab
 from ...core.clock import today
 from ...core.errors import ValidationError
 from ...core.files.attachments import list_attachments
+from ...core.files.names import display_name
 from ...core.records.kinds import kind_named
 from ...core.records.plain import describe
 from ..context import AppContext
@@ -102,7 +103,9 @@ class StatusChangeDialog(QDialog):
 
     def _files(self, files: list[dict[str, Any]]) -> None:
         for attachment in files:
-            self.evidence.addItem(f"{attachment['title']} ({attachment['display_name']})", attachment["id"])
+            self.evidence.addItem(
+                f"{display_name(attachment['title'])} ({attachment['display_name']})", attachment["id"]
+            )
 
     def submit(self) -> None:
         for problem in self.problems.values():

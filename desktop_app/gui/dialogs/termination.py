@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ...core.clock import today
 from ...core.errors import UserError
+from ...core.files.names import display_name
 from ...core.laws.rules import NOT_LEGAL_ADVICE
 from ...core.laws.steps import GIFTS_STEP, STEPS
 from ...core.reports.dates import long_date
@@ -164,7 +165,7 @@ class StepRow(QGroupBox):
         self.evidence.clear()
         self.evidence.addItem(NO_FILE, None)
         for attachment in files:
-            name = attachment["title"] or attachment["display_name"]
+            name = display_name(attachment["title"]) or attachment["display_name"]
             self.evidence.addItem(f"{name} (stored file {attachment['id']})", f"attachment:{attachment['id']}")
         kind, _colon, value = chosen.partition(":")
         if kind == "path":

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.files.listing import attachment_bytes, attachments_page
+from ...core.files.names import display_name
 from ..context import AppContext
 from ..operations import Changes
 from ..widgets.files_panel import open_in_system_viewer
@@ -29,8 +30,8 @@ from .base import RecordlessPage
 
 FILE_COLUMNS = [
     Column("id", "No.", lambda row: str(row["id"]), "id"),
-    Column("title", "Title", lambda row: str(row["title"]), "title"),
-    Column("original_name", "File name", lambda row: str(row["original_name"]), "original_name"),
+    Column("title", "Title", lambda row: display_name(str(row["title"])), "title"),
+    Column("original_name", "File name", lambda row: display_name(str(row["original_name"])), "original_name"),
     Column("size", "Size", lambda row: str(row["size_text"]), "size"),
     Column("text_state", "Text", lambda row: str(row["text_state_label"]), "text_state"),
     Column("created_at", "Added (UTC)", lambda row: str(row["created_at"])[:16].replace("T", " "), "created_at"),
@@ -127,7 +128,7 @@ class FilesPage(QWidget, RecordlessPage):
         elif attachment.get("supersedes_id"):
             version = f" It replaces file {attachment['supersedes_id']}."
         self.details.setText(
-            f"<b>{html.escape(attachment['title'])}</b> ({html.escape(attachment['display_name'])}, "
+            f"<b>{html.escape(display_name(attachment['title']))}</b> ({html.escape(attachment['display_name'])}, "
             f"{attachment['size_text']}{pages})"
             f"<br>{html.escape(attachment['text_state_label'])}. "
             f"Added by {html.escape(attachment['added_by'] or 'unknown')}.{version}"
@@ -138,7 +139,7 @@ class FilesPage(QWidget, RecordlessPage):
             self._context.ops.query(
                 attachment_bytes,
                 attachment_id,
-                label=f"Reading {attachment['title']}…",
+                label=f"Reading {display_name(attachment['title'])}…",
                 on_done=lambda data: self._show(attachment_id, data),
             )
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...core import vocab
 from ...core.files.attachments import get_attachment
+from ...core.files.names import display_name
 from ...core.records import service as records
 from ...core.records.fields import Field
 from ...core.records.kinds import Kind, kind_named
@@ -306,7 +307,7 @@ class AttachmentRefEditor(FieldEditor):
             get_attachment,
             value,
             label="Reading a file's details…",
-            on_done=lambda found: self.line.setText(found["title"] if found else f"File {value}"),
+            on_done=lambda found: self.line.setText(display_name(found["title"]) if found else f"File {value}"),
         )
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ...core.errors import Stopped, UserError
 from ...core.files.attachments import list_attachments, open_copy_for_viewer, write_attachment
 from ...core.files.listing import attachment_bytes
-from ...core.files.names import safe_file_name
+from ...core.files.names import display_name, safe_file_name
 from ..context import AppContext
 from ..operations import Changes
 from ..tasks import TaskControl
@@ -37,7 +37,7 @@ def open_in_system_viewer(context: AppContext, attachment: dict[str, Any]) -> No
     context.ops.query(
         open_copy_for_viewer,
         attachment["id"],
-        label=f"Opening {attachment['title']}…",
+        label=f"Opening {display_name(attachment['title'])}…",
         on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
     )
 
@@ -164,7 +164,8 @@ class FilesPanel(QWidget):
             if attachment.get("is_record"):
                 notes.append("kept as a record: it can only be superseded")
             text = (
-                f"{attachment['title']}  ({attachment['display_name']}, {attachment['size_text']}{pages})\n"
+                f"{display_name(attachment['title'])}  "
+                f"({attachment['display_name']}, {attachment['size_text']}{pages})\n"
                 f"    {'; '.join(notes)}"
             )
             item = QListWidgetItem(icon("pdf" if attachment["media_type"] == "application/pdf" else "files"), text)
@@ -286,8 +287,8 @@ class FilesPanel(QWidget):
         self._context.ops.query(
             attachment_bytes,
             attachment["id"],
-            label=f"Reading {attachment['title']}…",
-            on_done=lambda data: self._show_preview(attachment["title"], data),
+            label=f"Reading {display_name(attachment['title'])}…",
+            on_done=lambda data: self._show_preview(display_name(attachment["title"]), data),
         )
 
     def _show_preview(self, title: str, data: bytes) -> None:
@@ -327,7 +328,7 @@ class FilesPanel(QWidget):
         if attachment is None:
             return
         name, _ = QFileDialog.getOpenFileName(
-            self, f"Choose the new version of {attachment['title']}", "", "All files (*)"
+            self, f"Choose the new version of {display_name(attachment['title'])}", "", "All files (*)"
         )
         if name:
             self.add_new_version(attachment["id"], Path(name))
@@ -339,6 +340,6 @@ class FilesPanel(QWidget):
             path,
             label=f"Adding a new version from {path.name}…",
             on_done=lambda new: self._context.runner.busy_changed.emit(
-                f"{new['title']}: the new version is file {new['id']}."
+                f"{display_name(new['title'])}: the new version is file {new['id']}."
             ),
         )
