@@ -45,20 +45,8 @@ def writable_file(destination: Path, example: str) -> Path:
 
 def write_whole(destination: Path, data: bytes, *, example: str, what: str = "") -> None:
     """Writes the file whole or not at all (a temporary file beside it, then replaced); ``what`` names it."""
-    destination = writable_file(destination, example)
-    failed = f"{what} could not be written to {destination}" if what else f"{destination} could not be written"
-    try:
-        descriptor, partial_name = tempfile.mkstemp(prefix=".partial-", dir=destination.parent)
-    except OSError as exc:
-        raise UserError(f"{failed}: {exc.strerror or exc}.") from exc
-    partial = Path(partial_name)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(partial, destination)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"{failed}: {exc.strerror or exc}.") from exc
+    with writing_whole(destination, example=example, what=what) as handle:
+        handle.write(data)
 
 
 @contextmanager

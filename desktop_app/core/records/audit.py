@@ -53,6 +53,21 @@ def event_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def recomputed_hash(event: Any) -> str:
+    """The hash an event (a row or a mapped AuditEvent) should carry, computed again from what it holds."""
+    return event_hash(
+        event.seq,
+        event.occurred_at,
+        event.actor,
+        event.action,
+        event.record_kind,
+        event.record_id,
+        event.before_json,
+        event.after_json,
+        event.prev_hash,
+    )
+
+
 def seal_text(secret: bytes, event_hash: str) -> str:
     """The keyed fingerprint of an event's hash: only a holder of the key can seal a rewritten event."""
     return mac(secret, "event:" + event_hash)
@@ -221,17 +236,7 @@ def verify_chain(session: Session) -> list[ChainProblem]:
                     event.seq, f"Audit event {event.seq} does not follow the event before it (the chain is broken)."
                 )
             )
-        recomputed = event_hash(
-            event.seq,
-            event.occurred_at,
-            event.actor,
-            event.action,
-            event.record_kind,
-            event.record_id,
-            event.before_json,
-            event.after_json,
-            event.prev_hash,
-        )
+        recomputed = recomputed_hash(event)
         if recomputed != event.hash:
             problems.append(
                 ChainProblem(
@@ -273,17 +278,7 @@ def event_soundness(session: Session, seq: int) -> bool | None:
     event = session.get(AuditEvent, seq)
     if event is None:
         return False
-    recomputed = event_hash(
-        event.seq,
-        event.occurred_at,
-        event.actor,
-        event.action,
-        event.record_kind,
-        event.record_id,
-        event.before_json,
-        event.after_json,
-        event.prev_hash,
-    )
+    recomputed = recomputed_hash(event)
     if recomputed != event.hash:
         return False
     key_id, _, fingerprint = event.seal.partition(":")
