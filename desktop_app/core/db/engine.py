@@ -81,6 +81,11 @@ def describe_database_error(exc: BaseException) -> str:
         return "The database file cannot be opened; check that its folder exists and can be written."
     if "malformed" in text or "corrupt" in text:
         return "The database file is damaged. Restore the latest backup (see the Help on backups)."
+    if "permission denied" in text or "must be owner" in text:
+        return (
+            "Your account on the records' server may not make this change (a reader's account only reads); "
+            "ask the records' administrator for the right account."
+        )
     if "could not connect" in text or "connection refused" in text or "connection" in text:
         return "The database server cannot be reached; check its address and that it is running."
     from ..host.paths import hide_passwords

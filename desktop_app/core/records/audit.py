@@ -78,6 +78,16 @@ def _seal(event_hash: str) -> str:
     return f"{key.key_id}:{seal_text(key.secret, event_hash)}"
 
 
+def _server_actor(session: Session, actor: str) -> str:
+    """Who the audit trail names: on a PostgreSQL server the account of the session, whatever the caller says (the
+    server refuses any other); on SQLite, ``actor``."""
+    if session.get_bind().dialect.name != "postgresql":
+        return actor
+    if "audit_session_user" not in session.info:
+        session.info["audit_session_user"] = str(session.execute(text("SELECT session_user")).scalar_one())
+    return str(session.info["audit_session_user"])
+
+
 def _last_event(session: Session) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         # Two writers must not both take the same next sequence number.
@@ -135,6 +145,7 @@ def append_event(
 ) -> AuditEvent:
     """Writes the next event of the chain, sealed, in the caller's transaction."""
     last = _last_event(session)
+    actor = _server_actor(session, actor)
     seq = (last.seq + 1) if last else 1
     prev_hash = last.hash if last else GENESIS_HASH
     occurred_at = utc_now_text()
@@ -178,7 +189,7 @@ def append_events(session: Session, events: list[dict[str, Any]]) -> None:
         row = {
             "seq": seq,
             "occurred_at": occurred_at,
-            "actor": event["actor"],
+            "actor": _server_actor(session, event["actor"]),
             "action": event["action"],
             "record_kind": event["record_kind"],
             "record_id": event["record_id"],
