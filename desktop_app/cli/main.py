@@ -43,6 +43,7 @@ def _registrars() -> list[Registrar]:
     from .records import register as register_records
     from .reports import register as register_reports
     from .safekeeping import register as register_backup
+    from .server import register as register_server
 
     return [
         register_records,
@@ -52,6 +53,7 @@ def _registrars() -> list[Registrar]:
         register_laws,
         register_backup,
         register_audit_key,
+        register_server,
     ]
 
 
