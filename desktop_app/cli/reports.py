@@ -272,19 +272,13 @@ def _check_diagnosis(
 
 
 def _file_sha256(path: Path) -> str:
-    import hashlib
-
-    from ..core.host.user_files import regular_file_size
+    from ..core.host.user_files import file_sha256, regular_file_size
 
     regular_file_size(path)
-    digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1024 * 1024):
-                digest.update(chunk)
+        return file_sha256(path)
     except OSError as exc:
         raise UserError(f"The letter {path} cannot be read: {exc.strerror or exc}.") from exc
-    return digest.hexdigest()
 
 
 def cmd_narrative(context: Context) -> int:

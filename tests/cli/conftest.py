@@ -25,7 +25,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run_cli(data_dir: Path) -> RunCli:
-    """``run_cli("list", "partnerships")`` runs ``python -m desktop_app --data-dir DIR list partnerships``."""
+    """``run_cli("list", "partnerships")`` runs ``python -m desktop_app --data-dir DIR list partnerships``; with
+    ``database=URL`` it runs ``--database URL`` instead, the data folder (for logs) given by the environment."""
 
     def run(
         *arguments: str,
@@ -33,10 +34,15 @@ def run_cli(data_dir: Path) -> RunCli:
         input_text: str | None = None,
         timeout: float = 120,
         env: dict[str, str] | None = None,
+        database: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
         environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONIOENCODING": "utf-8", **(env or {})}
         environment.pop("TEST_DATABASE_URL", None)
-        command = [sys.executable, "-m", "desktop_app", "--data-dir", str(data or data_dir), *arguments]
+        where = ["--data-dir", str(data or data_dir)]
+        if database is not None:
+            environment["SISTER_CITY_RECORDS_DATA_DIR"] = str(data or data_dir)
+            where = ["--database", database]
+        command = [sys.executable, "-m", "desktop_app", *where, *arguments]
         return subprocess.run(
             command,
             capture_output=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import tempfile
@@ -71,3 +72,12 @@ def writing_whole(destination: Path, *, example: str, what: str = "") -> Iterato
         raise UserError(f"{failed}: {exc.strerror or exc}.") from exc
     finally:
         partial.unlink(missing_ok=True)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read a megabyte at a time; OSError when it cannot be read."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from ..clock import current_actor, today, utc_now_text
 from ..db import models
 from ..db.bulk import indexes_built_after, insert_rows, reserve_ids, roomy_cache
 from ..errors import UserError
+from ..host.user_files import file_sha256
 from ..records.audit import append_event
 from ..records.fields import Field, parse_value
 from ..records.indexing import partnership_document
@@ -321,7 +321,7 @@ def _write_table(session: Session, path: Path, table: ParsedTable, report: Table
         record_id=None,
         after={
             "file": path.name,
-            "sha256": _file_sha256(path),
+            "sha256": file_sha256(path),
             "rows": report.rows,
             "partnerships_added": report.partnerships_added,
             "partnership_ids": _ranges(list(ids)),
@@ -433,11 +433,3 @@ def _ranges(ids: list[int]) -> list[list[int]]:
         else:
             ranges.append([value, value])
     return ranges
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

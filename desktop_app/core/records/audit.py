@@ -73,6 +73,13 @@ def seal_text(secret: bytes, event_hash: str) -> str:
     return mac(secret, "event:" + event_hash)
 
 
+def seal_verdict(seal: str, event_hash: str, keys: dict[str, bytes]) -> tuple[str, bool | None]:
+    """The id of the key a seal names, and whether it seals ``event_hash`` (None: that key is not held here)."""
+    key_id, _, fingerprint = seal.partition(":")
+    secret = keys.get(key_id)
+    return key_id, None if secret is None else seal_text(secret, event_hash) == fingerprint
+
+
 def _seal(event_hash: str) -> str:
     key = current_key()
     return f"{key.key_id}:{seal_text(key.secret, event_hash)}"
@@ -292,11 +299,7 @@ def event_soundness(session: Session, seq: int) -> bool | None:
     recomputed = recomputed_hash(event)
     if recomputed != event.hash:
         return False
-    key_id, _, fingerprint = event.seal.partition(":")
-    secret = held_keys().get(key_id) if event.seal else None
-    if secret is None:
-        return None
-    return seal_text(secret, event.hash) == fingerprint
+    return seal_verdict(event.seal, event.hash, held_keys())[1] if event.seal else None
 
 
 def count_events(session: Session) -> int:

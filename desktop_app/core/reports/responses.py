@@ -739,7 +739,7 @@ def check_issued(db: Database, response_id: int) -> dict[str, Any]:
             raise UserError(f"Response {response_id} is a draft; only an issued response has a fingerprint to check.")
         expected = audit_sha256 or response.pdf_sha256
         on = response.issued_on or response.letter_date or today()
-        regenerated = _render_in(session, response, on)
+        regenerated = _pdf(_letter_in(session, response, on)[0], head)
         regenerated_sha256 = hashlib.sha256(regenerated).hexdigest()
         try:
             stored_sha256 = content_sha256(session, response.pdf_sha256)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import sqlite3
 from pathlib import Path
@@ -14,6 +13,7 @@ from ..host.audit_anchor import anchor_from, make_anchor
 from ..host.audit_keys import current_key, held_keys, mac
 from ..host.paths import sqlite_readonly_uri
 from ..host.private_json import read_private_json, write_private_json
+from ..host.user_files import file_sha256
 
 MANIFEST_SUFFIX = ".manifest.json"
 MANIFEST_FORMAT = "sister-city-records backup manifest"
@@ -21,14 +21,6 @@ MANIFEST_FORMAT = "sister-city-records backup manifest"
 
 def manifest_path(backup: Path) -> Path:
     return backup.with_name(backup.name + MANIFEST_SUFFIX)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def write_manifest(backup: Path) -> None:

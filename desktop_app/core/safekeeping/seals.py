@@ -17,7 +17,7 @@ from ..db.engine import Database
 from ..db.models import AuditEvent
 from ..host.audit_anchor import Anchor, read_anchor, write_anchor
 from ..host.audit_keys import held_keys
-from ..records.audit import seal_text
+from ..records.audit import seal_verdict
 
 # The revision that added the seal: records of older ones have none to check.
 SEALED_SINCE = "0009"
@@ -51,11 +51,10 @@ def seal_problems(session: Session, anchor: Anchor | None, *, unknown_keys_are_p
         problem = None
         if seal:
             seen_sealed = True
-            key_id, _, fingerprint = seal.partition(":")
-            secret = keys.get(key_id)
-            if secret is None:
+            key_id, sealed = seal_verdict(seal, event_hash, keys)
+            if sealed is None:
                 unknown[key_id] += 1
-            elif seal_text(secret, event_hash) != fingerprint:
+            elif not sealed:
                 problem = f"Audit event {seq} was rewritten around the program: its seal does not match it."
         elif seen_sealed or (sealed_from is not None and seq >= sealed_from):
             problem = f"Audit event {seq} carries no seal: it was written around the program."
