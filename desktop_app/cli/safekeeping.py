@@ -1,4 +1,4 @@
-"""Command-line commands for keeping the records safe: backup, restore, backups, backup-folder, export-csv."""
+"""Command-line commands for keeping the records safe: backup, restore, backups, backup-folder, export-csv, move-to."""
 
 from __future__ import annotations
 
@@ -16,6 +16,20 @@ def register(commands: Any) -> None:
     command = commands.add_parser("restore", help="put a backup back in place of the records (checked first)")
     command.add_argument("file", type=Path, metavar="FILE")
     command.set_defaults(handler=cmd_restore)
+
+    command = commands.add_parser(
+        "move-to",
+        help="copy these records, with every file and the whole audit trail, into a shared PostgreSQL database",
+        description=(
+            "Copies the records of this computer's file (every record, attached file, setting and audit event, as "
+            "they are) into the PostgreSQL database at URL, which must hold no records yet: an empty database "
+            "(its tables, roles and rights are then made as server-init makes them) or one just set up with "
+            "server-init. Run it as the account that owns, or is to own, the records on the server. The file is "
+            "left as it was."
+        ),
+    )
+    command.add_argument("url", metavar="URL", help="postgresql+psycopg://OWNER@HOST:PORT/DATABASE")
+    command.set_defaults(handler=cmd_move_to)
 
     command = commands.add_parser("backups", help="list the backups in the backups folder, newest first")
     command.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -46,7 +60,12 @@ def cmd_backup(context: Context) -> int:
         from ..core.errors import UserError
 
         raise UserError("The records are damaged, so no backup was made over the good ones: " + problems[0])
-    info = create_backup(context.location, context.args.file)
+    if context.location.is_sqlite:
+        info = create_backup(context.location, context.args.file)
+    else:
+        from ..core.safekeeping.moving import back_up_server
+
+        info = back_up_server(context.location, context.args.file)
     context.say(f"Backed up the records to {info.path} ({_size(info.size)}); the copy passed its check.")
     return EXIT_OK
 
@@ -56,7 +75,12 @@ def cmd_restore(context: Context) -> int:
     from ..core.safekeeping.restore_backup import restore_backup
 
     with acquire_instance_lock(context.location.data_dir):
-        info = restore_backup(context.location, context.args.file)
+        if context.location.is_sqlite:
+            info = restore_backup(context.location, context.args.file)
+        else:
+            from ..core.safekeeping.moving import restore_into_server
+
+            info = restore_into_server(context.location, context.args.file)
     from ..core.wording import plural
 
     context.say(
@@ -65,6 +89,21 @@ def cmd_restore(context: Context) -> int:
     )
     if info.safety_backup:
         context.say(f"The records as they were before are kept in {info.safety_backup}.")
+    return EXIT_OK
+
+
+def cmd_move_to(context: Context) -> int:
+    from ..core.safekeeping.moving import move_to_server
+    from ..core.wording import plural
+
+    info = move_to_server(context.location, context.args.url)
+    made = " (its tables, roles and rights were made first)" if info.set_up else ""
+    context.say(
+        f"Moved the records into {info.database}{made}: {plural(info.partnerships, 'partnership')}, "
+        f"{plural(info.attachments, 'attached file')}, {plural(info.audit_events, 'audit event')}; "
+        "the audit trail verified on the server."
+    )
+    context.say("Open them there with --database URL. The file on this computer was left as it was.")
     return EXIT_OK
 
 

@@ -101,8 +101,8 @@ def records_sqlite_file(location: DataLocation) -> Path:
     path = location.sqlite_path
     if path is None:
         raise UserError(
-            "Backups here are copies of the SQLite records file; a database server is backed up with its own "
-            "tools (for PostgreSQL, pg_dump)."
+            "These records are on a database server: back them up to a checked SQLite copy with "
+            "sister-city-records --database URL backup FILE, or with the server's own tools (pg_dump)."
         )
     return path
 
@@ -115,24 +115,36 @@ def create_backup(location: DataLocation, destination: Path | None = None, reaso
     source = records_sqlite_file(location)
     if not source.is_file():
         raise UserError(f"There are no records at {source} to back up yet.")
-    folder = backups_folder(location)
-    try:
-        if destination is None:
-            target = _unique(folder / timestamped_name(reason))
-        else:
-            destination = Path(destination).expanduser()
-            target = _unique(destination / timestamped_name(reason)) if destination.is_dir() else destination
-            if target.resolve() == source.resolve():
-                raise UserError("A backup cannot be written over the records themselves; choose another file.")
-    except OSError as exc:
-        raise UserError(f"The backup cannot be written to {destination}: {exc.strerror or exc}.") from exc
+    target = backup_path(location, destination, reason)
     online_backup(source, target)
     problem = why_not_ours(target, check_pages=False)  # online_backup has just run the full integrity check
     if problem:
         target.unlink(missing_ok=True)
         raise UserError(f"The backup copy failed its check ({problem}), so it was not kept.")
+    return finish_backup(location, target, reason)
+
+
+def backup_path(location: DataLocation, destination: Path | None, reason: str) -> Path:
+    """Where a backup goes: a new timestamped file in the backups folder or in the folder ``destination``, or the
+    file ``destination`` itself, never the records' own file."""
+    folder = backups_folder(location)
+    try:
+        if destination is None:
+            return _unique(folder / timestamped_name(reason))
+        destination = Path(destination).expanduser()
+        target = _unique(destination / timestamped_name(reason)) if destination.is_dir() else destination
+        records = location.sqlite_path
+        if records is not None and target.resolve() == records.resolve():
+            raise UserError("A backup cannot be written over the records themselves; choose another file.")
+    except OSError as exc:
+        raise UserError(f"The backup cannot be written to {destination}: {exc.strerror or exc}.") from exc
+    return target
+
+
+def finish_backup(location: DataLocation, target: Path, reason: str) -> BackupInfo:
+    """Writes the manifest beside a checked backup and, when it went to the backups folder, rotates the backups."""
     write_manifest(target)
-    if target.parent.resolve() == folder.resolve():
+    if target.parent.resolve() == backups_folder(location).resolve():
         rotate_backups(location)
     return _info(target, reason)
 

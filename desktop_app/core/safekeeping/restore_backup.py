@@ -132,7 +132,7 @@ def restore_backup(location: DataLocation, source: Path) -> RestoreInfo:
     ensure_private_dir(live.parent)
     staging = live.with_name(live.name + ".restoring")
     try:
-        _copy_consistently(source, staging)
+        copy_consistently(source, staging)
         revision, events, partnerships = _check_copy(staging, source.name)
         safety = _back_up_current(location, live)
         _put_in_place(staging, live)
@@ -157,7 +157,7 @@ def _same_file(first: Path, second: Path) -> bool:
         return False
 
 
-def _copy_consistently(source: Path, target: Path) -> None:
+def copy_consistently(source: Path, target: Path) -> None:
     target.unlink(missing_ok=True)
     try:
         create_private_file(target)
