@@ -168,6 +168,21 @@ def test_records_from_another_computer_need_its_key(
     assert verify_database(db).ok, verify_database(db).lines()
 
 
+def test_on_a_shared_server_events_sealed_on_another_computer_are_noted_not_failed(
+    db: Database, own_keys: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if db.is_sqlite:
+        pytest.skip("on a shared server only: in a file, an unknown key is a problem (the test above)")
+    _make_events(db)
+    monkeypatch.setenv(audit_keys.ENV_KEY_DIR, str(tmp_path / "another-clerks-computer"))
+    audit_keys.forget_cached_keys()
+    records.create(db, "policy", {"kind": "procedure", "title": "Written on the other computer"})
+    report = verify_database(db)
+    assert report.ok, report.lines()
+    assert any("sealed on another computer" in note for note in report.notes), report.notes
+    assert any(line.startswith("Note: ") for line in report.lines())
+
+
 def test_a_key_file_that_is_not_one_is_refused(tmp_path: Path, own_keys: Path) -> None:
     bogus = tmp_path / "bogus.key"
     bogus.write_text('{"format": "sister-city-records audit key", "key_id": "00", "secret": "abcd"}', encoding="utf-8")

@@ -25,11 +25,13 @@ SEALED_SINCE = "0009"
 MAX_NAMED = 20
 
 
-def seal_problems(session: Session, anchor: Anchor | None, *, unknown_keys_are_problems: bool = True) -> list[str]:
+def seal_problems(
+    session: Session, anchor: Anchor | None, *, unknown_keys_are_problems: bool = True, notes: list[str] | None = None
+) -> list[str]:
     """Sentences for every event whose seal is missing or wrong, and for the anchor's head missing or rewritten.
 
     Events sealed with a key this computer does not hold cannot be checked: one sentence says so (and how to
-    import the key) unless ``unknown_keys_are_problems`` is false.
+    import the key), among the problems unless ``unknown_keys_are_problems`` is false, else added to ``notes``.
     """
     keys = held_keys()
     named: list[str] = []
@@ -71,6 +73,13 @@ def seal_problems(session: Session, anchor: Anchor | None, *, unknown_keys_are_p
                 f"{count} audit event(s) are sealed with key {key_id or '(none)'}, which this computer does not "
                 "hold, so they cannot be checked; import that key (sister-city-records audit-key import FILE) "
                 "from the computer that wrote them."
+            )
+    elif unknown and notes is not None:
+        for key_id, count in sorted(unknown.items()):
+            notes.append(
+                f"{count} audit event(s) were sealed on another computer, with key {key_id or '(none)'}, so their "
+                "seals are not checked here; to check them too, import that key (sister-city-records audit-key "
+                "import FILE) from the computer that wrote them."
             )
     if anchor is not None:
         if last_seq < anchor.seq:
