@@ -6,18 +6,20 @@ import argparse
 import csv
 import datetime as dt
 import random
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import create_engine, insert, select, text
 
 from desktop_app.core import vocab
 from desktop_app.core.clock import utc_now_text
 from desktop_app.core.db import models
 from desktop_app.core.db.engine import Database
 from desktop_app.core.files import attach_files
-from desktop_app.core.host.paths import resolve_location
+from desktop_app.core.host.audit_anchor import anchor_path
+from desktop_app.core.host.paths import resolve_location, shown_database_url
 from desktop_app.core.records import indexing
 from desktop_app.core.records.audit import append_event
 from desktop_app.core.safekeeping.opening import open_database
@@ -118,10 +120,17 @@ def _insert(db: Database, model: type[models.Base], rows: list[dict[str, Any]], 
             session.execute(insert(model), rows[start : start + batch])
 
 
-def generate_large_database(data_dir: Path, *, seed: int = 2020, scale: float = 1.0) -> Path:
-    """Fills a new data folder with the large database of the quality bars (or a fraction of it)."""
+# Tables whose generated rows carry their own ids: on PostgreSQL their sequences are moved past them afterwards.
+TABLES_WITH_GIVEN_IDS = ("jurisdiction", "partner", "partnership", "activity")
+
+
+def generate_large_database(
+    data_dir: Path, *, seed: int = 2020, scale: float = 1.0, database_url: str | None = None
+) -> Path:
+    """Fills a new data folder, or the empty server database at ``database_url``, with the large database of the
+    quality bars (or a fraction of it). The data folder is the records' folder for backups and logs either way."""
     rng = random.Random(seed)
-    db, _ = open_database(resolve_location(data_dir))
+    db, _ = open_database(resolve_location(data_dir, database_url))
     now = utc_now_text()
     stamp = {"created_at": now, "updated_at": now}
     n_partnerships = int(SIZES["partnerships"] * scale)
@@ -220,7 +229,7 @@ def generate_large_database(data_dir: Path, *, seed: int = 2020, scale: float = 
         for kind, model in (("partnership", models.Partnership), ("oversight", models.OversightAction)):
             ids = list(session.scalars(select(model.id).order_by(model.id)))
             indexing.index_new_records_in(session, kind, ids)
-        indexing.index_new_records_in(session, "activity", [a["id"] for a in activities])
+        indexing.index_new_records_in(session, "activity", list(range(1, n_activities + 1)))
     _attach_generated_files(db, rng, int(SIZES["attachments"] * scale), n_partnerships)
     with db.writing() as session:
         append_event(
@@ -231,8 +240,84 @@ def generate_large_database(data_dir: Path, *, seed: int = 2020, scale: float = 
             record_id=None,
             after={"seed": seed, "scale": scale},
         )
+    if not db.is_sqlite:
+        _settle_server_database(db)
     db.dispose()
     return data_dir
+
+
+def _settle_server_database(db: Database) -> None:
+    """Moves the id sequences past the generated ids, and gives the planner its statistics and the visibility map
+    now rather than whenever autovacuum comes round, as they would be on a server in use for some time."""
+    with db.writing() as session:
+        for table in TABLES_WITH_GIVEN_IDS:
+            session.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            )
+    with db.write_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM (ANALYZE)"))
+
+
+# ----- a server database ---------------------------------------------------------------------------------------
+
+
+def server_table_count(url: str) -> int:
+    """How many tables the server database at ``url`` holds in its schema."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(
+                connection.scalar(text("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")) or 0
+            )
+    finally:
+        engine.dispose()
+
+
+def server_partnership_count(url: str) -> int | None:
+    """How many partnerships the server database at ``url`` holds; None when it has no partnership table."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            if connection.scalar(text("SELECT to_regclass('partnership') IS NULL")):
+                return None
+            return int(connection.scalar(text("SELECT count(*) FROM partnership")) or 0)
+    finally:
+        engine.dispose()
+
+
+def server_holds_generated_records(url: str) -> bool:
+    """Whether the server database at ``url`` holds records this generator finished (its last audit event)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            if connection.scalar(text("SELECT to_regclass('audit_event') IS NULL")):
+                return False
+            return bool(
+                connection.scalar(
+                    text(
+                        "SELECT EXISTS (SELECT 1 FROM audit_event "
+                        "WHERE action = 'generate' AND record_kind = 'database')"
+                    )
+                )
+            )
+    finally:
+        engine.dispose()
+
+
+def empty_server_database(url: str) -> None:
+    """Drops everything in the server database at ``url`` (its public schema), and forgets the audit trail's anchor
+    this computer kept for it. Only ever called on a database the benchmark was named and found to be its own."""
+    anchor = anchor_path(url)
+    if anchor is not None:
+        anchor.unlink(missing_ok=True)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+    print(f"Emptied {shown_database_url(url)}.", file=sys.stderr)
 
 
 def _attach_generated_files(
@@ -328,9 +413,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", type=Path, help="where to write the generated data")
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size (default 1)")
+    parser.add_argument(
+        "--database", metavar="URL", help="an empty PostgreSQL database to hold the large database instead of SQLite"
+    )
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
-    generate_large_database(args.folder / "large", scale=args.scale)
+    if args.database and server_table_count(args.database):
+        parser.error(f"{shown_database_url(args.database)} is not empty; the generator fills an empty database only.")
+    generate_large_database(args.folder / "large", scale=args.scale, database_url=args.database)
     generate_csv(args.folder / "partnerships-100k.csv", int(100_000 * args.scale))
     print(f"Generated the large database and the CSV in {args.folder}.")
 

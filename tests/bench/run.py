@@ -2,11 +2,14 @@
 
 Run on demand (never by pytest): ``python -m tests.bench.run [--scale S] [--quick] [--data FOLDER]``.
 Every measurement runs in a fresh child process; the generated data is kept in the data folder and reused.
+With ``--database URL`` (a PostgreSQL database the benchmark may fill) the lists, search and response PDF are
+measured a second time on the same large database held on that server, against an empty database beside it.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core.host.paths import ENV_DATA_DIR, hide_passwords, shown_database_url
 from tests.bench import generate
 
 MIB = 1024 * 1024
@@ -47,13 +51,13 @@ def run_task(name: str, *arguments: str, env: dict[str, str] | None = None, time
     )
     lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
     if completed.returncode != 0 or not lines:
-        raise RuntimeError(f"task {name} failed:\n{completed.stderr[-3000:]}")
+        raise RuntimeError(f"task {name} failed:\n{hide_passwords(completed.stderr[-3000:])}")
     figures: dict[str, Any] = json.loads(lines[-1])
     return figures
 
 
 def median_of(runs: list[dict[str, Any]], key: str) -> float:
-    return statistics.median(run[key] for run in runs)
+    return float(statistics.median(run[key] for run in runs))
 
 
 def repeat(times: int, name: str, *arguments: str, **options: Any) -> list[dict[str, Any]]:
@@ -71,33 +75,167 @@ def timing(runs: list[dict[str, Any]]) -> str:
 # ----- data ----------------------------------------------------------------------------------------------------
 
 
-def prepare(folder: Path, scale: float, big_size: int, pdf_count: int) -> dict[str, Path]:
-    """Generates what is missing in the data folder (reused between runs of the same scale)."""
+# What each bar measures on: the large database, the CSV, the big file or the PDFs.
+NEEDS = {
+    "window": "large",
+    "lists": "large",
+    "search": "large",
+    "attach": "big",
+    "pdf": "large",
+    "csv": "csv",
+    "pdfs": "pdfs",
+}
+
+
+def prepare(folder: Path, scale: float, big_size: int, pdf_count: int, bars: list[str]) -> dict[str, Path]:
+    """Generates what the bars need and is missing in the data folder (reused between runs of the same scale)."""
     folder.mkdir(parents=True, exist_ok=True)
+    needed = {NEEDS[bar] for bar in bars}
+    data: dict[str, Path] = {}
+    if "large" in needed:
+        data["large"] = prepare_large(folder, scale)
+    if "csv" in needed:
+        csv_rows = max(1000, int(100_000 * scale))
+        data["csv"] = folder / f"partnerships-{csv_rows}.csv"
+        if not data["csv"].exists():
+            generate.generate_csv(data["csv"], csv_rows)
+    if "big" in needed:
+        data["big"] = folder / f"big-{big_size}.bin"
+        if not data["big"].exists() or data["big"].stat().st_size != big_size:
+            generate.generate_big_file(data["big"], big_size)
+    if "pdfs" in needed:
+        data["pdfs"] = folder / f"pdfs-{pdf_count}"
+        if not (data["pdfs"] / ".complete").exists():
+            shutil.rmtree(data["pdfs"], ignore_errors=True)
+            generate.generate_pdfs(data["pdfs"], pdf_count)
+            (data["pdfs"] / ".complete").write_text("")
+    return data
+
+
+def prepare_large(folder: Path, scale: float) -> Path:
+    """The large SQLite database of the data folder, generated when missing."""
     large = folder / f"large-{scale:g}"
     if (large / ".complete").exists():
         run_task("lists", str(large), "1")  # a newer program may add revisions: migrate before timing
+        return large
+    shutil.rmtree(large, ignore_errors=True)
+    started = time.perf_counter()
+    print(f"Generating the large database at scale {scale:g} …", file=sys.stderr, flush=True)
+    generate.generate_large_database(large, scale=scale)
+    run_task("lists", str(large), "1")  # brings the schema to the newest revision before anything is timed
+    (large / ".complete").write_text("")
+    print(f"  done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    return large
+
+
+# ----- the same large database on a PostgreSQL server ---------------------------------------------------------
+
+LARGE_URL_VARIABLE = "SISTER_CITY_BENCH_DATABASE_URL"
+EMPTY_URL_VARIABLE = "SISTER_CITY_BENCH_EMPTY_DATABASE_URL"
+
+
+@dataclass(frozen=True)
+class Server:
+    """The large database on a PostgreSQL server, the empty database beside it, and their data folder.
+
+    The tasks are handed the URLs in environment variables, so that no password shows on a command line.
+    """
+
+    url: str
+    empty_url: str
+    folder: Path
+
+    large = "env:" + LARGE_URL_VARIABLE
+    empty = "env:" + EMPTY_URL_VARIABLE
+
+    def env(self) -> dict[str, str]:
+        return {ENV_DATA_DIR: str(self.folder), LARGE_URL_VARIABLE: self.url, EMPTY_URL_VARIABLE: self.empty_url}
+
+
+def shown(url: str) -> str:
+    return shown_database_url(url) or "the database named with --database"
+
+
+def server_marker(folder: Path, url: str) -> Path:
+    """The file in the data folder that says what the benchmark generated in the database at ``url``."""
+    return folder / f"server-{hashlib.sha256(shown(url).encode('utf-8')).hexdigest()[:16]}.json"
+
+
+def prepare_server(folder: Path, url: str, scale: float) -> Server:
+    """The large database on the server, generated unless the data folder's marker and the database both say it
+    is there at this scale; and the empty database beside it, created when missing and the account may."""
+    folder.mkdir(parents=True, exist_ok=True)
+    server = Server(url, empty_database_url(url), folder / "server")
+    marker = server_marker(folder, url)
+    expected = {"database": shown(url), "scale": scale, "state": "complete"}
+    generated = marker.exists() and json.loads(marker.read_text(encoding="utf-8")) == expected
+    if generated and generate.server_partnership_count(url) == int(generate.SIZES["partnerships"] * scale):
+        run_task("lists", server.large, "1", env=server.env())  # a newer program may add revisions
     else:
-        shutil.rmtree(large, ignore_errors=True)
+        refuse_records_not_generated(url, marker)
+        marker.write_text(json.dumps({**expected, "state": "generating"}), encoding="utf-8")
         started = time.perf_counter()
-        print(f"Generating the large database at scale {scale:g} …", file=sys.stderr, flush=True)
-        generate.generate_large_database(large, scale=scale)
-        run_task("lists", str(large), "1")  # brings the schema to the newest revision before anything is timed
-        (large / ".complete").write_text("")
+        print(f"Generating the large database at scale {scale:g} on {shown(url)} …", file=sys.stderr, flush=True)
+        generate.empty_server_database(url)
+        generate.generate_large_database(server.folder, scale=scale, database_url=url)
+        run_task("lists", server.large, "1", env=server.env())
+        marker.write_text(json.dumps(expected), encoding="utf-8")
         print(f"  done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
-    csv_rows = max(1000, int(100_000 * scale))
-    csv_path = folder / f"partnerships-{csv_rows}.csv"
-    if not csv_path.exists():
-        generate.generate_csv(csv_path, csv_rows)
-    big = folder / f"big-{big_size}.bin"
-    if not big.exists() or big.stat().st_size != big_size:
-        generate.generate_big_file(big, big_size)
-    pdfs = folder / f"pdfs-{pdf_count}"
-    if not (pdfs / ".complete").exists():
-        shutil.rmtree(pdfs, ignore_errors=True)
-        generate.generate_pdfs(pdfs, pdf_count)
-        (pdfs / ".complete").write_text("")
-    return {"large": large, "csv": csv_path, "big": big, "pdfs": pdfs}
+    prepare_empty_server_database(server)
+    return server
+
+
+def is_postgresql_url(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).get_backend_name() == "postgresql"
+    except (ArgumentError, ValueError):
+        return False
+
+
+def refuse_records_not_generated(url: str, marker: Path) -> None:
+    """Stops before emptying a database that holds tables the benchmark did not put there."""
+    if marker.exists() or not generate.server_table_count(url) or generate.server_holds_generated_records(url):
+        return
+    raise SystemExit(
+        f"{shown(url)} holds tables the benchmark did not generate, and it empties the database it fills: "
+        "name an empty database, or one the benchmark filled before."
+    )
+
+
+def empty_database_url(url: str) -> str:
+    """The baseline's database: the large one's name followed by _empty, on the same server and account."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_empty").render_as_string(hide_password=False)
+
+
+def prepare_empty_server_database(server: Server) -> None:
+    """Creates the empty baseline database when missing, and sets the records up in it; never empties it."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    name = str(make_url(server.empty_url).database)
+    engine = create_engine(server.url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
+                connection.execute(text('CREATE DATABASE "{}"'.format(name.replace('"', '""'))))
+    except DBAPIError as problem:
+        raise SystemExit(
+            f"The empty database {shown(server.empty_url)} could not be created "
+            f"({type(problem.orig).__name__}): create it, empty, on the server, and run the benchmark again."
+        ) from None
+    finally:
+        engine.dispose()
+    if generate.server_partnership_count(server.empty_url):
+        raise SystemExit(f"{shown(server.empty_url)} holds partnerships; the baseline needs an empty database.")
+    # Sets up or upgrades its records, and gives it the home city and the draft the letter needs, before timing.
+    run_task("response-pdf", server.empty, env=server.env())
 
 
 def fresh_dir(scratch: Path, name: str) -> Path:
@@ -165,37 +303,47 @@ def bar_window(data: dict[str, Path], scratch: Path, runs: int) -> list[Row]:
 
 
 def bar_lists(data: dict[str, Path], scratch: Path, runs: int) -> list[Row]:
-    empty = empty_database(scratch)
-    large = run_task("lists", str(data["large"]), str(max(3, runs * 3)))
-    small = run_task("lists", str(empty), str(max(3, runs * 3)))
+    return [lists_row("First screen of every list", str(data["large"]), str(empty_database(scratch)), runs)]
+
+
+def server_lists(server: Server, runs: int) -> list[Row]:
+    return [lists_row("First screen of every list, PostgreSQL", server.large, server.empty, runs, server.env())]
+
+
+def lists_row(bar: str, large_at: str, empty_at: str, runs: int, env: dict[str, str] | None = None) -> Row:
+    large = run_task("lists", large_at, str(max(3, runs * 3)), env=env)
+    small = run_task("lists", empty_at, str(max(3, runs * 3)), env=env)
     slowest = large["slowest"]
     ratio = large["wall"] / max(small["lists"][slowest]["wall"], 1e-9)
-    return [
-        Row(
-            f"First screen of every list (slowest: {slowest})",
-            f"{seconds(large['wall'])} (cpu {seconds(large['cpu'])})",
-            f"{seconds(small['lists'][slowest]['wall'])} empty",
-            f"{ratio:.1f}×",
-            "< 100 ms",
-            large["wall"] < 0.1,
-        )
-    ]
+    return Row(
+        f"{bar} (slowest: {slowest})",
+        f"{seconds(large['wall'])} (cpu {seconds(large['cpu'])})",
+        f"{seconds(small['lists'][slowest]['wall'])} empty",
+        f"{ratio:.1f}×",
+        "< 100 ms",
+        large["wall"] < 0.1,
+    )
 
 
 def bar_search(data: dict[str, Path], scratch: Path, runs: int) -> list[Row]:
-    empty = empty_database(scratch)
-    large = run_task("search", str(data["large"]), str(max(5, runs * 10)))
-    small = run_task("search", str(empty), str(max(5, runs * 10)))
-    return [
-        Row(
-            "Full-text search p50 / p95",
-            f"{large['p50'] * 1000:.1f} / {large['p95'] * 1000:.1f} ms",
-            f"{small['p50'] * 1000:.1f} / {small['p95'] * 1000:.1f} ms empty",
-            f"{large['p95'] / max(small['p95'], 1e-9):.1f}×",
-            "p95 < 20 ms",
-            large["p95"] < 0.02,
-        )
-    ]
+    return [search_row("Full-text search p50 / p95", str(data["large"]), str(empty_database(scratch)), runs)]
+
+
+def server_search(server: Server, runs: int) -> list[Row]:
+    return [search_row("Full-text search, PostgreSQL, p50 / p95", server.large, server.empty, runs, server.env())]
+
+
+def search_row(bar: str, large_at: str, empty_at: str, runs: int, env: dict[str, str] | None = None) -> Row:
+    large = run_task("search", large_at, str(max(5, runs * 10)), env=env)
+    small = run_task("search", empty_at, str(max(5, runs * 10)), env=env)
+    return Row(
+        bar,
+        f"{large['p50'] * 1000:.1f} / {large['p95'] * 1000:.1f} ms",
+        f"{small['p50'] * 1000:.1f} / {small['p95'] * 1000:.1f} ms empty",
+        f"{large['p95'] / max(small['p95'], 1e-9):.1f}×",
+        "p95 < 20 ms",
+        large["p95"] < 0.02,
+    )
 
 
 def bar_attach_big(data: dict[str, Path], scratch: Path, runs: int) -> list[Row]:
@@ -236,6 +384,25 @@ def bar_response_pdf(data: dict[str, Path], scratch: Path, runs: int) -> list[Ro
             f"Response PDF, large database ({letter[0]['pages']} pages)",
             timing(letter),
             f"{timing(plain)} plain ({plain[0]['rows']} rows)",
+            f"{ratio:.2f}×",
+            "< 2 s",
+            median_of(letter, "wall") < 2,
+        )
+    ]
+
+
+def server_response_pdf(server: Server, runs: int) -> list[Row]:
+    """The letter on the server's large database, against the same letter on its empty database."""
+    letter, empty = [], []
+    for _ in range(runs):
+        letter.append(run_task("response-pdf", server.large, env=server.env()))
+        empty.append(run_task("response-pdf", server.empty, env=server.env()))
+    ratio = median_of(letter, "wall") / max(median_of(empty, "wall"), 1e-9)
+    return [
+        Row(
+            f"Response PDF, PostgreSQL, large database ({letter[0]['pages']} pages)",
+            timing(letter),
+            f"{timing(empty)} empty ({empty[0]['pages']} pages)",
             f"{ratio:.2f}×",
             "< 2 s",
             median_of(letter, "wall") < 2,
@@ -296,6 +463,8 @@ BARS = {
     "csv": bar_csv,
     "pdfs": bar_pdfs,
 }
+# The bars measured a second time on a PostgreSQL server with --database, each after its SQLite row.
+SERVER_BARS = {"lists": server_lists, "search": server_search, "pdf": server_response_pdf}
 
 
 def print_table(rows: list[Row]) -> None:
@@ -308,12 +477,16 @@ def print_table(rows: list[Row]) -> None:
             print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
 
 
-def machine() -> str:
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (
+def load_average() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
+def machine(server: Server | None) -> str:
+    described = (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"load average {load:.1f} at the start"
+        f"load average {load_average():.1f} at the start"
     )
+    return described + (f"; PostgreSQL rows: {shown(server.url)}" if server else "")
 
 
 def main() -> None:
@@ -323,18 +496,35 @@ def main() -> None:
     parser.add_argument("--runs", type=int, help="runs per measurement, of which the median is shown (default 3)")
     parser.add_argument("--data", type=Path, help="folder for the generated data (kept and reused)")
     parser.add_argument("--only", nargs="*", choices=list(BARS), help="measure only these bars")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="also measure lists, search and the response PDF on a PostgreSQL database, e.g. "
+        "postgresql+psycopg://user@host:5432/bench: the benchmark empties and fills it (and creates bench_empty "
+        "beside it for the baseline when the account may)",
+    )
     args = parser.parse_args()
     data_folder = args.data or Path(tempfile.gettempdir()) / "sister-city-bench"
     runs = args.runs or (1 if args.quick else 3)
     big_size = 64 * MIB if args.quick else 1024 * MIB
     pdf_count = 100 if args.quick else 1000
-    data = prepare(data_folder, args.scale, big_size, pdf_count)
-    print(machine())
+    bars = args.only or list(BARS)
+    if args.database and not set(bars) & set(SERVER_BARS):
+        parser.error(f"--database measures only these bars: {' '.join(SERVER_BARS)}")
+    if args.database and not is_postgresql_url(args.database):
+        parser.error("--database takes a PostgreSQL address, such as postgresql+psycopg://USER@HOST:5432/bench")
+    data = prepare(data_folder, args.scale, big_size, pdf_count, bars)
+    server = prepare_server(data_folder, args.database, args.scale) if args.database else None
+    print(machine(server))
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(dir=data_folder) as scratch:
-        for name in args.only or list(BARS):
+        for name in bars:
             print(f"Measuring {name} …", file=sys.stderr, flush=True)
             rows.extend(BARS[name](data, Path(scratch), runs))
+            if server is not None and name in SERVER_BARS:
+                print(f"Measuring {name} on PostgreSQL …", file=sys.stderr, flush=True)
+                rows.extend(SERVER_BARS[name](server, runs))
+    print(f"Load average {load_average():.1f} at the end.")
     print_table(rows)
 
 

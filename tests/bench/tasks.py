@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import resource
@@ -45,11 +46,19 @@ def _measured(figures: dict[str, Any]) -> Iterator[None]:
     figures["rss_growth_mib"] = (_status_kib("VmHWM") - rss_before) / 1024
 
 
-def _open(data_dir: str) -> Any:
+def _open(where: str) -> Any:
+    """Opens the records in a data folder, or on a server when ``where`` is a database URL or ``env:NAME``, the
+    URL held in the environment variable NAME (so that no password shows on a command line).
+
+    A server's records take the data folder of SISTER_CITY_RECORDS_DATA_DIR, which the benchmark sets.
+    """
     from desktop_app.core.host.paths import resolve_location
     from desktop_app.core.safekeeping.opening import open_database
 
-    return open_database(resolve_location(Path(data_dir)), create=True)[0]
+    if where.startswith("env:"):
+        where = os.environ[where.removeprefix("env:")]
+    location = resolve_location(None, where) if "://" in where else resolve_location(Path(where))
+    return open_database(location, create=True)[0]
 
 
 def _median_timing(call: Callable[[], object], repeats: int) -> tuple[float, float]:
@@ -97,7 +106,8 @@ def task_window(mode: str, started: str, data_dir: str = "") -> dict[str, Any]:
             dashboard = getattr(widget, "dashboard", None)
             if dashboard is not None and getattr(dashboard, "summary", None) is not None:
                 # The records not open yet: the summary shown is the one saved at the last start.
-                ready({"first_screen": "dashboard", "saved_summary": getattr(widget.context, "db", None) is None})
+                context = getattr(widget, "context", None)
+                ready({"first_screen": "dashboard", "saved_summary": getattr(context, "db", None) is None})
             for view in widget.findChildren(QTableView):
                 model = view.model()
                 if view.isVisible() and model is not None and model.rowCount(QModelIndex()) > 0:
@@ -133,12 +143,12 @@ def task_window(mode: str, started: str, data_dir: str = "") -> dict[str, Any]:
     return {"error": "the window closed before it was ready"}
 
 
-def task_lists(data_dir: str, repeats: str) -> dict[str, Any]:
+def task_lists(where: str, repeats: str) -> dict[str, Any]:
     """The first screen (200 rows) of every list, default order and a filtered order, median per list."""
     from desktop_app.core.records.kinds import KINDS
     from desktop_app.core.records.service import ListQuery, list_records
 
-    db = _open(data_dir)
+    db = _open(where)
     lists: dict[str, dict[str, float]] = {}
     for kind in KINDS:
         choice = next((f for f in kind.fields if f.vocabulary), None)
@@ -150,17 +160,17 @@ def task_lists(data_dir: str, repeats: str) -> dict[str, Any]:
         )
         for label, query in (("default", ListQuery(limit=200)), ("filtered", filtered)):
             list_records(db, kind.name, query)  # the first call compiles the statement; a window does that once
-            wall, cpu = _median_timing(lambda q=query, k=kind.name: list_records(db, k, q), int(repeats))
+            wall, cpu = _median_timing(functools.partial(list_records, db, kind.name, query), int(repeats))
             lists[f"{kind.plural} ({label})"] = {"wall": wall, "cpu": cpu}
     slowest = max(lists, key=lambda name: lists[name]["wall"])
     return {"lists": lists, "slowest": slowest, "wall": lists[slowest]["wall"], "cpu": lists[slowest]["cpu"]}
 
 
-def task_search(data_dir: str, repeats: str) -> dict[str, Any]:
+def task_search(where: str, repeats: str) -> dict[str, Any]:
     """Each representative query ``repeats`` times; p50 and p95 over all of them."""
     from desktop_app.core.search import query as search
 
-    db = _open(data_dir)
+    db = _open(where)
     timings: list[float] = []
     per_query: dict[str, Any] = {}
     for label, query in SEARCH_QUERIES:
@@ -234,11 +244,17 @@ def task_csv_floor(data_dir: str, csv_path: str) -> dict[str, Any]:
     return figures
 
 
-def task_response_pdf(data_dir: str) -> dict[str, Any]:
-    """The full response letter of the large database, as the program renders it."""
+def task_response_pdf(where: str) -> dict[str, Any]:
+    """The full response letter of the large database, as the program renders it.
+
+    An empty database is given the home city a letter needs first (the large database has one).
+    """
+    from desktop_app.core.records.parties import home_jurisdiction, set_home_jurisdiction
     from desktop_app.core.reports import responses
 
-    db = _open(data_dir)
+    db = _open(where)
+    if home_jurisdiction(db) is None:
+        set_home_jurisdiction(db, "Springfield", "IL", actor="benchmark")
     response_id = responses.latest_draft_id(db) or responses.create_draft(db, actor="benchmark")["id"]
     figures: dict[str, Any] = {}
     with _measured(figures):
@@ -248,7 +264,7 @@ def task_response_pdf(data_dir: str) -> dict[str, Any]:
     return figures
 
 
-def task_plain_pdf(data_dir: str) -> dict[str, Any]:
+def task_plain_pdf(where: str) -> dict[str, Any]:
     """A plain ReportLab document holding the same table rows as the letter: the floor for the letter."""
     import io
 
@@ -261,7 +277,7 @@ def task_plain_pdf(data_dir: str) -> dict[str, Any]:
     from desktop_app.core.reports.gather import gather
     from desktop_app.core.reports.wording import compose
 
-    db = _open(data_dir)
+    db = _open(where)
     response_id = responses.latest_draft_id(db) or responses.create_draft(db, actor="benchmark")["id"]
     with db.reading() as session:
         from desktop_app.core.db import models

@@ -130,21 +130,41 @@ def _add_belongs_to(session: Session, results: list[dict[str, Any]]) -> None:
         statement = select(
             models.AttachmentLink.attachment_id, models.AttachmentLink.record_kind, models.AttachmentLink.record_id
         ).where(models.AttachmentLink.attachment_id.in_(bindparam("ids", expanding=True)))
-        for attachment_id, kind, record_id in session.execute(statement, {"ids": attachment_ids}):
+        found = list(session.execute(statement, {"ids": attachment_ids}))
+        titles = _indexed_titles(session, {(kind, record_id) for _, kind, record_id in found})
+        for attachment_id, kind, record_id in found:
             links.setdefault(attachment_id, []).append(
-                {"record_kind": kind, "record_id": record_id, "title": _indexed_title(session, kind, record_id)}
+                {"record_kind": kind, "record_id": record_id, "title": titles[(kind, record_id)]}
             )
     for result in results:
         result["belongs_to"] = links.get(result["record_id"], []) if result["record_kind"] == "attachment" else []
 
 
-def _indexed_title(session: Session, kind: str, record_id: int) -> str:
+def _indexed_titles(session: Session, records: set[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The titles the index holds for these (kind, id) records, or "kind id" for a record it holds none of.
+
+    On a server each statement costs a round trip, so the titles are read in one there.
+    """
     if session.get_bind().dialect.name == "sqlite":
-        statement = text(
-            "SELECT t.title FROM search_entry AS e JOIN search_text AS t ON t.rowid = e.id "
-            "WHERE e.record_kind = :kind AND e.record_id = :id AND e.segment = 0"
-        )
-    else:
-        statement = text("SELECT title FROM search_entry WHERE record_kind = :kind AND record_id = :id AND segment = 0")
+        return {(kind, record_id): _indexed_title(session, kind, record_id) for kind, record_id in records}
+    statement = text(
+        "SELECT record_kind, record_id, title FROM search_entry "
+        "WHERE record_kind IN :kinds AND record_id IN :ids AND segment = 0"
+    ).bindparams(bindparam("kinds", expanding=True), bindparam("ids", expanding=True))
+    held: dict[tuple[str, int], str] = {}
+    if records:
+        parameters = {"kinds": sorted({kind for kind, _ in records}), "ids": sorted({i for _, i in records})}
+        for kind, record_id, title in session.execute(statement, parameters):
+            if (kind, record_id) in records and title:
+                held[(kind, record_id)] = unspace_cjk(title)
+    return {record: held.get(record, f"{record[0]} {record[1]}") for record in records}
+
+
+def _indexed_title(session: Session, kind: str, record_id: int) -> str:
+    """The title the SQLite index holds for a record (read in-process, one record at a time)."""
+    statement = text(
+        "SELECT t.title FROM search_entry AS e JOIN search_text AS t ON t.rowid = e.id "
+        "WHERE e.record_kind = :kind AND e.record_id = :id AND e.segment = 0"
+    )
     title = session.execute(statement, {"kind": kind, "id": record_id}).scalar()
     return unspace_cjk(title) if title else f"{kind} {record_id}"
