@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..core import vocab
-from ..core.errors import UserError, ValidationError
+from ..core.errors import RecordConflict, UserError, ValidationError
 from ..core.records.fields import Field, display_value
 from ..core.records.kinds import INQUIRY, KINDS, PARTNERSHIP, RESPONSE, Kind, kind_named
 from ..core.wording import plural
-from .base import EXIT_OK, PROGRAM, Context, Parser, counting_number, parse_target, record_number
+from .base import EXIT_OK, PROGRAM, CheckFailed, Context, Parser, counting_number, parse_target, record_number
 from .records import one_line
 
 # Where a field's value waits in the parsed arguments, apart from the command's own arguments.
@@ -248,6 +248,13 @@ def cmd_edit(context: Context) -> int:
     kind, record_id = record_target(context.args.target)
     parser = Parser(prog=f"{PROGRAM} edit {kind.name}:{record_id}", description=f"Changes a {kind.label.lower()}.")
     add_field_options(parser, fields_of_edit(kind))
+    parser.add_argument(
+        "--if-version",
+        type=counting_number,
+        metavar="N",
+        help="save only over version N of the record (as 'show' gives it); if it has been changed since, nothing "
+        "is saved and the exit status is 1",
+    )
     parser.add_argument("--json", action="store_true", help="print the changed record as JSON")
     try:
         options = parser.parse_args(context.args.changes)
@@ -261,17 +268,25 @@ def cmd_edit(context: Context) -> int:
             f"'{PROGRAM} edit {kind.name}:{record_id} --help' lists them."
         )
     db = context.database()
-    with problems_named(names_of(kind)):
-        if kind is RESPONSE:
-            from ..core.reports.responses import set_letter
+    try:
+        with problems_named(names_of(kind)):
+            if kind is RESPONSE:
+                from ..core.reports.responses import set_letter
 
-            record = set_letter(db, record_id, changes)
-        else:
-            record = records.update(db, kind.name, record_id, changes)
+                if options.if_version is not None:
+                    records.refuse_unless_version(db, kind.name, record_id, options.if_version, changes)
+                record = set_letter(db, record_id, changes)
+            else:
+                record = records.update(db, kind.name, record_id, changes, expected_version=options.if_version)
+    except RecordConflict as conflict:
+        # Not bad input: the record moved on since the clerk read it. A status of its own lets a script tell.
+        raise CheckFailed(conflict.message) from None
     if options.json:
         context.print_json(record)
     else:
-        context.say(f"Saved {kind.label.lower()} {record_id}: {describe(kind, record)}.")
+        context.say(
+            f"Saved {kind.label.lower()} {record_id}, now at version {record['version']}: {describe(kind, record)}."
+        )
     return EXIT_OK
 
 
@@ -305,6 +320,7 @@ def cmd_show(context: Context) -> int:
         context.print_json(record)
         return EXIT_OK
     context.say(f"{kind.label} {record_id}: {describe(kind, record)}")
+    _say_labelled(context, "Version", str(record["version"]))
     for field in kind.fields:
         value = record.get(field.name)
         if value is None or value == "":

@@ -421,14 +421,23 @@ def _database_at(location: DataLocation, revision: str, reference: Reference) ->
 
 def _expected_after_upgrade(reference: Reference, present: set[str], revision: str) -> Snapshot:
     """The reference, with the tables a later revision added empty: an older database could not hold their rows;
-    and audit events unsealed before revision 0009, which added the seal."""
+    audit events unsealed before revision 0009, which added the seal; and records at version 1 before revision
+    0011, which added the version (a record kept before it starts there)."""
     expected = reference.snapshot
     tables = {name: table if name in present else Table(table.columns, []) for name, table in expected.tables.items()}
-    events = tables["audit_event"]
-    if revision < "0009" and "seal" in events.columns:
-        at = events.columns.index("seal")
-        tables["audit_event"] = Table(events.columns, [(*row[:at], "", *row[at + 1 :]) for row in events.rows])
+    if revision < "0009":
+        tables["audit_event"] = _with_column_set(tables["audit_event"], "seal", "")
+    if revision < "0011":
+        tables = {name: _with_column_set(table, "version", 1) for name, table in tables.items()}
     return Snapshot(expected.schema, tables, expected.index, expected.searches)
+
+
+def _with_column_set(table: Table, column: str, value: Any) -> Table:
+    """The table with every row's ``column`` set to ``value``; the table itself when it has no such column."""
+    if column not in table.columns:
+        return table
+    at = table.columns.index(column)
+    return Table(table.columns, [(*row[:at], value, *row[at + 1 :]) for row in table.rows])
 
 
 def _differences(upgraded: Snapshot, expected: Snapshot) -> list[str]:

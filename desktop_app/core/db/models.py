@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -17,7 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -33,12 +34,22 @@ class Base(DeclarativeBase):
 
 
 class RecordMixin:
-    """Columns every record kind has: id, creation and change times (UTC ISO text), and the trash mark."""
+    """Columns every record kind has: id, creation and change times (UTC ISO text), the trash mark, and the version.
+
+    The version starts at 1 and every saved change raises it by one: SQLAlchemy writes each UPDATE as
+    ``... WHERE version = <the version read>``, so a change saved over a newer version of the record changes no
+    row and is refused (StaleDataError), instead of silently overwriting what another clerk saved.
+    """
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[str] = mapped_column(String(32))
     deleted_at: Mapped[str | None] = mapped_column(String(32), index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
 
 
 class Jurisdiction(RecordMixin, Base):

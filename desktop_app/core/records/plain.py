@@ -14,13 +14,14 @@ PERSONAL_DATA_MARK = "[personal data withheld]"
 
 
 def to_plain(kind: Kind, obj: Any, *, include_personal: bool = True) -> Record:
-    """A record as plain data: its id, times, fields, and the names a list shows beside it."""
+    """A record as plain data: its id, times, version, fields, and the names a list shows beside it."""
     record: Record = {
         "record_kind": kind.name,
         "id": obj.id,
         "created_at": obj.created_at,
         "updated_at": obj.updated_at,
         "deleted_at": obj.deleted_at,
+        "version": obj.version,
     }
     for field in kind.fields:
         if field.personal and not include_personal:
@@ -48,8 +49,13 @@ def to_plain(kind: Kind, obj: Any, *, include_personal: bool = True) -> Record:
 
 
 def audit_snapshot(kind: Kind, obj: Any) -> Record:
-    """What the audit trail keeps of a record: every field, personal data replaced by a mark."""
+    """What the audit trail keeps of a record: every field, personal data replaced by a mark.
+
+    Not its version: the trail already tells each change in order, and the events written before records had
+    versions must read the same as the ones written since.
+    """
     snapshot = to_plain(kind, obj)
+    del snapshot["version"]
     for field in kind.fields:
         if field.personal and snapshot.get(field.name):
             snapshot[field.name] = PERSONAL_DATA_MARK

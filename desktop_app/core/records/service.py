@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import vocab
 from ..clock import current_actor, today, utc_now_text
 from ..db import models
 from ..db.engine import Database
-from ..errors import UserError, ValidationError
+from ..errors import RecordConflict, UserError, ValidationError
 from ..search.index import drop_record_in
 from .audit import append_event
 from .fields import parse_value
@@ -139,8 +140,24 @@ def _refuse_duplicate_partnership(session: Session, parsed: Record) -> None:
         raise UserError(f"This partnership is already recorded (partnership {exists}).")
 
 
-def update_in(session: Session, kind: Kind, record_id: int, changes: Mapping[str, Any], actor: str) -> Any:
+def update_in(
+    session: Session,
+    kind: Kind,
+    record_id: int,
+    changes: Mapping[str, Any],
+    actor: str,
+    expected_version: int | None = None,
+) -> Any:
+    """Changes the fields given, with the audit event, in the caller's transaction.
+
+    With ``expected_version`` the change is saved only over that version of the record: any other raises
+    RecordConflict. When another transaction saves the record between this one's reading and writing it, the
+    flush raises SQLAlchemy's StaleDataError and the caller's transaction is lost; ``update`` turns that into
+    RecordConflict too.
+    """
     obj = load(session, kind, record_id)
+    if expected_version is not None and obj.version != expected_version:
+        raise conflict_in(session, kind, record_id, parsed_changes(kind, changes))
     _refuse_if_frozen(kind, obj)
     if obj.deleted_at:
         raise UserError(f"{kind.label} {record_id} is in the trash; restore it before changing it.")
@@ -171,6 +188,36 @@ def update_in(session: Session, kind: Kind, record_id: int, changes: Mapping[str
     )
     index_record_in(session, kind.name, obj.id)
     return obj
+
+
+def parsed_changes(kind: Kind, changes: Mapping[str, Any]) -> Record:
+    """The values a clerk tried to save, each as its field stores it where it can be read (as given where not)."""
+    parsed: Record = {}
+    for name, raw in changes.items():
+        value, problem = parse_value(kind.field(name), raw) if name in kind.field_names else (raw, None)
+        parsed[name] = raw if problem else value
+    return parsed
+
+
+def conflict_in(session: Session, kind: Kind, record_id: int, mine: Record) -> RecordConflict:
+    """The conflict of ``mine`` with the record as it now is, and who changed it last, read in ``session``."""
+    obj = load(session, kind, record_id)
+    last = session.execute(
+        select(models.AuditEvent.actor, models.AuditEvent.occurred_at)
+        .where(models.AuditEvent.record_kind == kind.name, models.AuditEvent.record_id == record_id)
+        .order_by(models.AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
+    return RecordConflict(
+        kind.name,
+        record_id,
+        mine=mine,
+        theirs=to_plain(kind, obj),
+        theirs_version=obj.version,
+        changed_by=last.actor if last else "",
+        changed_at=last.occurred_at if last else "",
+        kind_label=kind.label,
+    )
 
 
 def _refuse_if_frozen(kind: Kind, obj: Any) -> None:
@@ -321,6 +368,40 @@ def _delete_dependents(session: Session, kind: Kind, record_id: int) -> None:
 # ----- public use cases: one transaction each --------------------------------------------------------------
 
 
+class _SavedMeanwhile(Exception):
+    """Another transaction saved the record between this one's reading and writing it (StaleDataError)."""
+
+
+def _saved_or_conflict(
+    db: Database, kind: Kind, record_id: int, mine: Record, work: Callable[[Session], Record | None]
+) -> Record | None:
+    """Runs ``work`` in one writing transaction; when another transaction saved the record meanwhile, the whole of
+    it rolls back and RecordConflict (``mine`` against the record as it now is) is raised instead."""
+    try:
+        with db.writing() as session:
+            try:
+                result = work(session)
+                session.flush()
+            except StaleDataError as error:
+                # Raised on as this module's own error: the transaction then rolls back whole, and nothing on the
+                # way out can take it for another kind of failure.
+                raise _SavedMeanwhile from error
+            return result
+    except (_SavedMeanwhile, StaleDataError):
+        pass
+    with db.reading() as session:
+        conflict = conflict_in(session, kind, record_id, mine)
+    raise conflict
+
+
+def _saved_record_or_conflict(
+    db: Database, kind: Kind, record_id: int, mine: Record, work: Callable[[Session], Record]
+) -> Record:
+    record = _saved_or_conflict(db, kind, record_id, mine, work)
+    assert record is not None  # work returns the record
+    return record
+
+
 def create(db: Database, kind_name: str, values: Mapping[str, Any], actor: str | None = None) -> Record:
     kind = kind_named(kind_name)
     with db.writing() as session:
@@ -334,11 +415,52 @@ def get(db: Database, kind_name: str, record_id: int, *, include_personal: bool 
 
 
 def update(
-    db: Database, kind_name: str, record_id: int, changes: Mapping[str, Any], actor: str | None = None
+    db: Database,
+    kind_name: str,
+    record_id: int,
+    changes: Mapping[str, Any],
+    actor: str | None = None,
+    *,
+    expected_version: int | None = None,
 ) -> Record:
+    """Changes the fields given in one transaction; with ``expected_version``, only over that version.
+
+    Raises RecordConflict, with nothing saved, when the record is at another version, or when another clerk's
+    change to it is saved while this one is being written.
+    """
     kind = kind_named(kind_name)
-    with db.writing() as session:
-        return to_plain(kind, update_in(session, kind, record_id, changes, actor or current_actor()))
+    actor = actor or current_actor()
+    return _saved_record_or_conflict(
+        db,
+        kind,
+        record_id,
+        parsed_changes(kind, changes),
+        lambda session: to_plain(kind, update_in(session, kind, record_id, changes, actor, expected_version)),
+    )
+
+
+def refuse_unless_version(
+    db: Database, kind_name: str, record_id: int, expected_version: int, changes: Mapping[str, Any]
+) -> None:
+    """Raises RecordConflict when the record is not at ``expected_version``, before a use case that takes no
+    expected version of its own saves ``changes`` to it."""
+    kind = kind_named(kind_name)
+    with db.reading() as session:
+        if load(session, kind, record_id).version == expected_version:
+            return
+        conflict = conflict_in(session, kind, record_id, parsed_changes(kind, changes))
+    raise conflict
+
+
+def current_version(db: Database, kind_name: str, record_id: int) -> int:
+    """The version the record is at now: what an edit begun now passes as ``expected_version``."""
+    kind = kind_named(kind_name)
+    model: Any = kind.model
+    with db.reading() as session:
+        version = session.execute(select(model.version).where(model.id == record_id)).scalar()
+    if version is None:
+        raise UserError(f"There is no {kind.label.lower()} with number {record_id}.")
+    return int(version)
 
 
 def change_status(
@@ -352,7 +474,7 @@ def change_status(
     evidence_attachment_id: int | None = None,
     actor: str | None = None,
 ) -> Record:
-    with db.writing() as session:
+    def work(session: Session) -> Record:
         change_status_in(
             session,
             partnership_id,
@@ -364,6 +486,9 @@ def change_status(
             actor=actor or current_actor(),
         )
         return to_plain(PARTNERSHIP, load(session, PARTNERSHIP, partnership_id))
+
+    mine = parsed_changes(PARTNERSHIP, {"status": to_status})
+    return _saved_record_or_conflict(db, PARTNERSHIP, partnership_id, mine, work)
 
 
 def status_history(db: Database, partnership_id: int) -> list[Record]:
@@ -394,20 +519,28 @@ def status_history(db: Database, partnership_id: int) -> list[Record]:
 
 def trash(db: Database, kind_name: str, record_id: int, actor: str | None = None) -> Record:
     kind = kind_named(kind_name)
-    with db.writing() as session:
-        return to_plain(kind, trash_in(session, kind, record_id, actor or current_actor()))
+    actor = actor or current_actor()
+    return _saved_record_or_conflict(
+        db, kind, record_id, {}, lambda session: to_plain(kind, trash_in(session, kind, record_id, actor))
+    )
 
 
 def restore(db: Database, kind_name: str, record_id: int, actor: str | None = None) -> Record:
     kind = kind_named(kind_name)
-    with db.writing() as session:
-        return to_plain(kind, restore_in(session, kind, record_id, actor or current_actor()))
+    actor = actor or current_actor()
+    return _saved_record_or_conflict(
+        db, kind, record_id, {}, lambda session: to_plain(kind, restore_in(session, kind, record_id, actor))
+    )
 
 
 def purge(db: Database, kind_name: str, record_id: int, actor: str | None = None) -> None:
     kind = kind_named(kind_name)
-    with db.writing() as session:
-        purge_in(session, kind, record_id, actor or current_actor())
+    actor = actor or current_actor()
+
+    def work(session: Session) -> None:
+        purge_in(session, kind, record_id, actor)
+
+    _saved_or_conflict(db, kind, record_id, {}, work)
 
 
 # ----- lists -----------------------------------------------------------------------------------------------
