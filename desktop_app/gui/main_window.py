@@ -31,12 +31,15 @@ from ..core.host.paths import cloud_sync_warning
 from . import safekeeping
 from .context import AppContext
 from .dialogs import messages
+from .live_updates import follow_other_clerks
 from .pages.home import DashboardPage
 from .widgets.icons import icon
 
 if TYPE_CHECKING:
     from ..core.db.engine import Database
+    from ..core.host.paths import DataLocation
     from ..core.safekeeping.opening import OpenResult
+    from .dialogs.open_shared import Opened
     from .pages.base import Page
     from .pages.search import SearchPage
 
@@ -63,6 +66,8 @@ log = logging.getLogger("desktop_app.gui")
 
 class MainWindow(QMainWindow):
     """Holds the pages; every database call goes through the context's operations, on the worker."""
+
+    server_label: QLabel | None = None  # made when the records are on a server
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -104,6 +109,7 @@ class MainWindow(QMainWindow):
         context.runner.busy_changed.connect(self._busy)
         context.runner.progress.connect(self._progress)
         context.runner.unhandled_error.connect(self.show_error)
+        self.live_updates = follow_other_clerks(context, self.stack.isEnabled, self)
         self.setEnabled_for_records(False)
         self.nav.setCurrentRow(0)
         self._restore_layout()
@@ -240,11 +246,16 @@ class MainWindow(QMainWindow):
         self.verify_action = self._action(
             "&Check the records", None, None, lambda: safekeeping.check_the_records(self, self.context)
         )
+        self.open_shared_action = self._action(
+            "Open s&hared records…", None, None, self.open_shared_records, "Open the records kept on a shared server"
+        )
 
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         for action in (self.new_action, self.save_action):
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.open_shared_action)
         file_menu.addSeparator()
         for action in (self.backup_action, self.restore_action, self.verify_action):
             file_menu.addAction(action)
@@ -402,11 +413,13 @@ class MainWindow(QMainWindow):
 
     def _opened(self, opened: OpenResult) -> None:
         self.setEnabled_for_records(True)
+        self._show_server()
         where = self.context.location.sqlite_path or "the database server"
         message = f"The records are open ({where})."
         if opened.migrated:
             message = f"The records were upgraded; the copy made before is {opened.backup_path}."
         self.status_label.setText(message)
+        self.live_updates.restart(self.context.db)  # the pages follow other clerks' changes to these records
         # The worker takes its work in order: the home summary first, then what the clerk does not wait for.
         self.dashboard.refresh()
         self._nav_changed(self.nav.currentRow())
@@ -439,6 +452,59 @@ class MainWindow(QMainWindow):
         self.status_label.setText("The records could not be opened.")
         self.show_error(error)
 
+    # --- shared records -------------------------------------------------------------------------------------
+
+    def open_shared_records(self) -> None:
+        """Asks for a shared server's details; once its records are open there, the window shows them instead."""
+        if not self._may_leave_records():
+            return
+        from .dialogs.open_shared import OpenSharedDialog
+
+        self.open_shared_dialog = OpenSharedDialog(self.context, self._shared_opened, self)
+        self.open_shared_dialog.open()
+
+    def _may_leave_records(self) -> bool:
+        for key, widget in self.pages.items():
+            if not self._as_page(widget).may_discard_changes():
+                self.show_page(key)
+                return False
+        return True
+
+    def _shared_opened(self, opened: Opened) -> None:
+        records = opened.records
+        self.switch_records(records.location, records.db, records.opened)
+        log.info("Switched to the records on %s", records.server.shown_url)
+
+    def switch_records(self, location: DataLocation, db: Database, opened: OpenResult) -> None:
+        """Puts the window on other records, opened already: the old ones are closed after the work begun on them,
+        the undo history (of changes to them) is cleared, and every page reads the new ones."""
+        old = self.context.db
+        self.context.location, self.context.db = location, db
+        self.context.undo_stack.clear()
+        if old is not None:
+            self.context.runner.run(lambda _control: old.dispose(), label="Closing the records before…")
+        self.setWindowTitle(APP_NAME)
+        self.context.ops.announce_other_records()
+        self._opened(opened)
+
+    def _show_server(self) -> None:
+        """Names the server and user the window's records are on, in the status bar (never the password)."""
+        server = None
+        if not self.context.location.is_sqlite:
+            from ..core.safekeeping.connecting import shared_server_of
+
+            server = shared_server_of(self.context.location.database_url)
+        if server is None:
+            if self.server_label is not None:
+                self.server_label.hide()
+            return
+        if self.server_label is None:
+            self.server_label = QLabel()
+            self.server_label.setAccessibleName("Where the records are")
+            self.statusBar().addPermanentWidget(self.server_label)
+        self.server_label.setText(f"Records on server {server.description}")
+        self.server_label.show()
+
     # --- layout and closing ---------------------------------------------------------------------------------
 
     def _restore_layout(self) -> None:
@@ -466,6 +532,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.save_layout()
+        self.live_updates.stop()
         if not self.context.runner.idle:
             self.status_label.setText("Finishing the work in progress before closing…")
         self.context.ops.close_records()

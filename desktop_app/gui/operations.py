@@ -141,11 +141,21 @@ class Operations(QObject):
 
         return self.write(work, Changes.of_record, **then)
 
-    def update_record(self, kind_name: str, record_id: int, values: Mapping[str, Any], **then: Any) -> TaskControl:
+    def update_record(
+        self,
+        kind_name: str,
+        record_id: int,
+        values: Mapping[str, Any],
+        *,
+        expected_version: int | None = None,
+        **then: Any,
+    ) -> TaskControl:
+        """Saves changes to a record; with ``expected_version``, only over that version (else RecordConflict)."""
+
         def work(db: Database, _control: TaskControl) -> Record:
             from ..core.records.service import update
 
-            return update(db, kind_name, record_id, values)
+            return update(db, kind_name, record_id, values, expected_version=expected_version)
 
         return self.write(work, Changes.of_record, **then)
 
@@ -314,6 +324,10 @@ class Operations(QObject):
             on_done(outcome)
 
         return context.runner.run(work, label="Opening the records…", on_done=opened, on_error=on_error)
+
+    def announce_other_records(self) -> None:
+        """Tells every page that the window now shows other records (opened already, e.g. on a shared server)."""
+        self.changed.emit(EVERYTHING, None)
 
     def close_records(self) -> None:
         """Stops the waiting work, lets a running write finish, and closes the database."""

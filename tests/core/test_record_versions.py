@@ -204,3 +204,29 @@ def test_a_records_file_carries_no_version_and_its_records_come_in_at_version_1(
         assert records.update(elsewhere, "partnership", number, {"notes": "Boats"}, "clerk")["version"] == 2
     finally:
         elsewhere.dispose()
+
+
+def test_a_letter_saved_meanwhile_by_another_clerk_gets_a_plain_sentence(db: Database) -> None:
+    if not TEST_DATABASE_URL:
+        pytest.skip("on SQLite a writer reads the record under the write lock: no other writer can come between")
+    from desktop_app.core.db.engine import CHANGED_MEANWHILE
+    from desktop_app.core.reports import responses
+    from tests.core.report_records import build_city
+
+    build_city(db)
+    draft = responses.create_draft(db)
+    pending = [draft["id"]]
+
+    def before_update(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("UPDATE response ") and pending:
+            responses.set_letter(db, pending.pop(), {"signatory_name": "Another Clerk"})
+
+    event.listen(db.engine, "before_cursor_execute", before_update)
+    try:
+        with pytest.raises(UserError) as refused:
+            responses.set_letter(db, draft["id"], {"signatory_name": "Dana Doe"})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before_update)
+    assert refused.value.message == CHANGED_MEANWHILE
+    assert responses.get_response(db, draft["id"])["signatory_name"] == "Another Clerk"
+    assert chain_problems(db) == []

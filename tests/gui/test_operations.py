@@ -88,7 +88,7 @@ def test_an_unexpected_failure_of_a_write_reaches_the_clerk_and_the_log_without_
     window = open_window(filled=True)
     configure_logging(program_log.parent)
 
-    def broken(_db: Any, _kind: str, _record_id: int, values: dict[str, Any]) -> Any:
+    def broken(_db: Any, _kind: str, _record_id: int, values: dict[str, Any], **_options: Any) -> Any:
         raise KeyError(f"no column for {values['title']}")
 
     monkeypatch.setattr(records, "update", broken)

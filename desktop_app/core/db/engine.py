@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import UserError
+from .change_feed import WriteLog, announce, follow_audit_events
 
 BUSY_TIMEOUT_MS = 15_000
 WRITE_OPTION = "sister_city_write"
@@ -63,8 +65,64 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+# Why a PostgreSQL server refused or never answered a connection, in the words the window and command line share.
+SERVER_UNREACHABLE = (
+    "The database server cannot be reached; check its address and port, and that it is running and lets this "
+    "computer connect."
+)
+SERVER_REFUSED_LOGIN = (
+    "The server refused the user name or password; check both (the records' administrator adds users with "
+    "server-add-user)."
+)
+SERVER_HAS_NO_SUCH_DATABASE = "The server has no database of that name; check the database's name."
+SERVER_REFUSED_DATABASE = (
+    "The server does not let this user open that database from this computer; ask the records' administrator."
+)
+SERVER_BUSY = "The server is not taking connections just now (it is starting, stopping or full); try again soon."
+SERVER_WITHOUT_TLS = (
+    "The server does not offer an encrypted (TLS) connection, which the chosen security setting requires; choose "
+    "a setting that allows an unencrypted one only if the network is trusted, or ask the records' administrator."
+)
+SERVER_REQUIRES_TLS = (
+    "The server does not let this user in from this computer without encryption (TLS); choose a security "
+    "setting that encrypts, or ask the records' administrator."
+)
+SERVER_CERTIFICATE_UNCHECKED = (
+    "The server's certificate could not be checked (this computer does not trust it, or it names another "
+    "server); ask the records' administrator, or choose a setting that does not check it."
+)
+
+# Words only libpq's and psycopg's connection failures carry: a failure while working is never read as one.
+_CONNECTING = ("connection to server", "connection failed", "failed to resolve host", "could not translate host")
+_CONNECTION_SENTENCES = (
+    (("does not support ssl", "ssl was required", "ssl is not enabled"), SERVER_WITHOUT_TLS),
+    (("certificate", "root cert"), SERVER_CERTIFICATE_UNCHECKED),
+    (("no encryption",), SERVER_REQUIRES_TLS),
+    (("password", "authentication failed", "role "), SERVER_REFUSED_LOGIN),
+    (("does not exist",), SERVER_HAS_NO_SUCH_DATABASE),  # a missing role was named just above
+    (("permission denied for database", "connect privilege", "no pg_hba.conf entry"), SERVER_REFUSED_DATABASE),
+    (("too many", "starting up", "shutting down", "in recovery mode"), SERVER_BUSY),
+)
+
+
+def describe_connection_failure(exc: BaseException) -> str | None:
+    """The sentence for a PostgreSQL server that refused or never answered a connection; None for other errors."""
+    text = str(getattr(exc, "orig", exc) or exc).lower()
+    if not any(words in text for words in _CONNECTING) and "timeout expired" not in text:
+        return None
+    # After "failed:" comes the server's (or libpq's) reason; the address before it could hold any word.
+    reason = text.rsplit("failed:", 1)[-1]
+    for words, sentence in _CONNECTION_SENTENCES:
+        if any(word in reason for word in words):
+            return sentence
+    return SERVER_UNREACHABLE
+
+
 def describe_database_error(exc: BaseException) -> str:
     """A sentence a clerk understands for a database failure."""
+    connecting = describe_connection_failure(exc)
+    if connecting is not None:
+        return connecting
     text = str(getattr(exc, "orig", exc) or exc).lower()
     if "locked" in text or "busy" in text:
         return (
@@ -87,7 +145,7 @@ def describe_database_error(exc: BaseException) -> str:
             "ask the records' administrator for the right account."
         )
     if "could not connect" in text or "connection refused" in text or "connection" in text:
-        return "The database server cannot be reached; check its address and that it is running."
+        return SERVER_UNREACHABLE
     from ..host.paths import hide_passwords
 
     # The first line only: PostgreSQL adds a DETAIL line that quotes the row's values (personal data among them).
@@ -104,16 +162,16 @@ class Database:
         self.engine = create_database_engine(url)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         self._sessionmakers: tuple[sessionmaker[Session], sessionmaker[Session]] | None = None
+        self.writes = WriteLog()  # lets a listener of these records tell this Database's own writes
 
     def _sessions(self) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
         """The read and write session factories, made on first use: the ORM is not loaded until a session is."""
         if self._sessionmakers is None:
             from sqlalchemy.orm import sessionmaker
 
-            self._sessionmakers = (
-                sessionmaker(self.engine, expire_on_commit=False),
-                sessionmaker(self._write_engine, expire_on_commit=False),
-            )
+            writer = sessionmaker(self._write_engine, expire_on_commit=False)
+            follow_audit_events(writer)
+            self._sessionmakers = (sessionmaker(self.engine, expire_on_commit=False), writer)
         return self._sessionmakers
 
     @property
@@ -142,9 +200,22 @@ class Database:
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """One transaction that commits at the end, or rolls back whole on any error."""
-        with translate_database_errors(), self._sessions()[1]() as session, session.begin():
-            yield session
+        """One transaction that commits at the end, or rolls back whole on any error.
+
+        When it changed records it announces so just before it commits (see change_feed), so that other clerks'
+        open pages refresh; on PostgreSQL the server delivers the announcement only if the commit succeeds.
+        """
+        written = None
+        try:
+            with translate_database_errors(), self._sessions()[1]() as session, session.begin():
+                yield session
+                written = announce(session, self.writes)
+                if written is not None:
+                    self.writes.add(*written)
+        except BaseException:
+            if written is not None:
+                self.writes.discard(*written)
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -159,3 +230,22 @@ def translate_database_errors() -> Iterator[None]:
         raise UserError(describe_database_error(exc)) from exc
     except sqlite3.DatabaseError as exc:
         raise UserError(describe_database_error(exc)) from exc
+    except Exception as exc:
+        if _saved_meanwhile(exc):
+            raise UserError(CHANGED_MEANWHILE) from exc
+        raise
+
+
+CHANGED_MEANWHILE = (
+    "Someone else saved this record while the change was being saved, so the change was not saved; "
+    "look at the record again and repeat the change if it is still needed."
+)
+
+
+def _saved_meanwhile(exc: BaseException) -> bool:
+    """Whether the ORM found a row changed by another transaction under its version check (StaleDataError).
+
+    The ORM is looked up only if loaded: when it is not, no session ran and it cannot have raised it.
+    """
+    orm_errors = sys.modules.get("sqlalchemy.orm.exc")
+    return orm_errors is not None and isinstance(exc, orm_errors.StaleDataError)

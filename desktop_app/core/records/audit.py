@@ -343,6 +343,23 @@ def audit_page(
         return [_event_plain(event, with_changes) for event in session.scalars(statement)]
 
 
+def record_authors(db: Database, kind_name: str, record_id: int) -> dict[str, str]:
+    """Who entered a record and who changed it last, with when (UTC ISO text), from its audit events; empty strings
+    where the trail holds none (a record older than its trail)."""
+    of_record = select(AuditEvent.actor, AuditEvent.occurred_at).where(
+        AuditEvent.record_kind == kind_name, AuditEvent.record_id == record_id
+    )
+    with db.reading() as session:
+        first = session.execute(of_record.order_by(AuditEvent.seq).limit(1)).first()
+        last = session.execute(of_record.order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return {
+        "entered_by": first.actor if first else "",
+        "entered_at": first.occurred_at if first else "",
+        "changed_by": last.actor if last else "",
+        "changed_at": last.occurred_at if last else "",
+    }
+
+
 def _event_plain(event: AuditEvent, with_changes: bool) -> dict[str, Any]:
     plain: dict[str, Any] = {
         "seq": event.seq,

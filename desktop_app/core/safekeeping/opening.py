@@ -10,12 +10,28 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Connection, text
+
 from ..db.builtin_keys import builtin_inquiries_missing
 from ..db.engine import Database, translate_database_errors
 from ..db.revision import schema_is_current
 from ..errors import UserError
 from ..host.paths import DataLocation, create_private_file, ensure_private_dir, make_private_file
-from .schema_check import Difference, check_schema, refusal
+from .schema_check import Difference, check_schema, refusal, shipped_revisions
+
+# Why a database on a server is not records this program opens; the window's "Open shared records" says the same.
+SERVER_DATABASE_EMPTY = (
+    "The database on the server is empty: the records' administrator must set it up with "
+    "'sister-city-records server-init' first."
+)
+SERVER_DATABASE_NOT_RECORDS = (
+    "The database on the server does not hold Sister City Records (it holds other tables), so it was not opened; "
+    "check the database's name."
+)
+SERVER_RECORDS_NEWER = (
+    "The records on the server were set up by a newer version of Sister City Records; install that version "
+    "(or newer) to open them. Nothing was changed."
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,8 @@ def open_database(
             _create_private_database_file(sqlite_file)
     db = Database(location.database_url)
     try:
+        if sqlite_file is None and not location.is_sqlite:
+            _refuse_other_server_database(db, create)
         differences = _schema_differences(db)
         if differences and refuse_other_schema:
             raise UserError(
@@ -115,6 +133,33 @@ def _migrate(db: Database, location: DataLocation, create: bool) -> tuple[bool, 
     # The write engine takes the write lock first, so two copies opening a new database at once queue.
     migrated = upgrade_database(db.write_engine, backup_before)
     return revision is None, migrated and revision is not None, backups[0] if backups else None
+
+
+def server_records_refusal(connection: Connection) -> str | None:
+    """Why the PostgreSQL database behind ``connection`` holds no records this program opens (an empty one, other
+    tables, or a newer program's records), or None when it holds records of a revision the program knows."""
+    tables = set(
+        connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars()
+    )
+    if not tables:
+        return SERVER_DATABASE_EMPTY
+    if not {"alembic_version", "audit_event"} <= tables:
+        return SERVER_DATABASE_NOT_RECORDS
+    revisions = [str(number) for number in connection.scalars(text("SELECT version_num FROM alembic_version"))]
+    if len(revisions) != 1:
+        return SERVER_DATABASE_NOT_RECORDS
+    if revisions[0] not in shipped_revisions(connection.dialect.name):
+        return SERVER_RECORDS_NEWER
+    return None
+
+
+def _refuse_other_server_database(db: Database, create: bool) -> None:
+    """An empty database is set up only where creating is allowed (init, server-init); anything else not ours is
+    refused before the program reads or changes it."""
+    with translate_database_errors(), db.engine.connect() as connection:
+        refused = server_records_refusal(connection)
+    if refused is not None and not (create and refused == SERVER_DATABASE_EMPTY):
+        raise UserError(refused)
 
 
 def _schema_differences(db: Database) -> list[Difference]:

@@ -84,6 +84,7 @@ class AuditPage(QWidget, RecordlessPage):
         self.model = PagedTableModel(context, AUDIT_COLUMNS)
         self.table = ListTable(self.model, "lists/audit/header", "Audit trail", newest_first=True)
         layout.addWidget(self.table, 1)
+        context.ops.changed.connect(self._changed)
 
     def activate(self) -> None:
         if not self._started:
@@ -97,6 +98,11 @@ class AuditPage(QWidget, RecordlessPage):
         if not self._started:
             return
         self.model.set_source(text_filtered_source(audit_page, "seq", self.filter.text()))
+
+    def _changed(self, _changes: object, _initiator: object) -> None:
+        # New events come first: the trail is read again only while the clerk is at its top, so nothing moves away.
+        if self._started and self.table.verticalScrollBar().value() == 0:
+            self.reload()
 
     def verify(self) -> None:
         self.verify_button.setEnabled(False)

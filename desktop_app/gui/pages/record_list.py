@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from ...core.records import service as records
@@ -13,6 +13,7 @@ from ...core.records.kinds import kind_named
 from ...core.records.parties import home_jurisdiction
 from ..context import AppContext
 from ..dialogs import messages
+from ..live_updates import ELSEWHERE
 from ..operations import Changes
 from ..undo import TrashCommand
 from ..widgets.columns import columns_for
@@ -24,6 +25,15 @@ from ..widgets.related import Navigator
 from ..widgets.table_model import PagedTableModel
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where the clerk was in a list: the record chosen, the scroll position, how many rows were read."""
+
+    record_id: int | None
+    scroll: int
+    rows: int
+
+
 class RecordListPage(QWidget):
     """The list of one kind of record, filtered and sorted in the database; a Page that edits records."""
 
@@ -33,6 +43,7 @@ class RecordListPage(QWidget):
         self.kind = kind_named(kind_name)
         self._pending_select: int | None = None
         self._count: int | None = None
+        self._place: _Place | None = None  # where the clerk was, while the list is read again after a change elsewhere
         self.setAccessibleName(f"{self.kind.plural.capitalize()} page")
 
         layout = QVBoxLayout(self)
@@ -121,6 +132,8 @@ class RecordListPage(QWidget):
         self._page_loaded(self.model.rowCount())
 
     def _page_loaded(self, shown: int) -> None:
+        if self._place is not None:
+            self._return_to_place(self._place)
         if self._count is None:
             return
         noun = self.kind.label.lower() if self._count == 1 else self.kind.plural
@@ -134,7 +147,10 @@ class RecordListPage(QWidget):
         query = self.filters.query()
         return bool(query.filters or query.text.strip() or query.date_from or query.date_to)
 
-    def _changed(self, changes: Changes, _initiator: object) -> None:
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        if initiator is ELSEWHERE:
+            self._changed_elsewhere(changes)
+            return
         if changes.touches(self.kind.name) and self._started:
             current = self.detail.record
             if current is not None:
@@ -142,6 +158,48 @@ class RecordListPage(QWidget):
             self.reload()
         if changes.touches("partnership") and self._started:
             self.filters.refresh_countries()
+
+    def _changed_elsewhere(self, changes: Changes) -> None:
+        """Reads the list again, keeping the clerk's place (the rows read, the chosen row, the scroll position) and
+        the form's unsaved edits; the record shown is read afresh."""
+        if not self._started:
+            return
+        if changes.touches("partnership"):
+            self.filters.refresh_countries()
+        if not changes.touches(self.kind.name):
+            return
+        if self._place is None:  # else the list is still being read again, and the place is the one kept then
+            current = self.detail.record
+            self._place = _Place(
+                current["id"] if current is not None else None,
+                self.table.verticalScrollBar().value(),
+                self.model.rowCount(),
+            )
+        self.reload()
+
+    def _return_to_place(self, place: _Place) -> None:
+        """Once the rows read before are read again: the same row chosen, the same scroll position."""
+        if self.model.loading:
+            return
+        if self.model.rowCount() < place.rows and self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())
+            return
+        self._place = None
+        if place.record_id is not None:
+            # The form is not filled from the row: it keeps its edits (see RecordDetail.show_changed_elsewhere).
+            self.table.blockSignals(True)
+            self.table.select_record(place.record_id)
+            self.table.blockSignals(False)
+            self._context.ops.query(
+                records.get,
+                self.kind.name,
+                place.record_id,
+                label="Reading the record…",
+                on_done=self.detail.show_changed_elsewhere,
+                on_error=lambda _error: None,  # gone (purged) meanwhile: the form keeps what it shows
+            )
+        # After the view has laid out the rows again, or the scroll bar's range is still the empty list's.
+        QTimer.singleShot(0, self, lambda: self.table.verticalScrollBar().setValue(place.scroll))
 
     def edits_records(self) -> bool:
         return True

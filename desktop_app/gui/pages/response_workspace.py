@@ -38,6 +38,7 @@ from ...core.reports import responses
 from ...core.reports.named_values import named_values
 from ..context import AppContext
 from ..dialogs import messages
+from ..live_updates import ELSEWHERE
 from ..operations import Changes
 from ..undo import WithholdCommand
 from ..widgets.icons import icon
@@ -288,6 +289,11 @@ class ResponseWorkspace(QWidget, RecordlessPage):
 
     def _loaded(self, result: tuple[dict[str, Any] | None, list[dict[str, Any]]]) -> None:
         response, found = result
+        shown = self.response
+        if self._typing() and response is not None and shown is not None and response["id"] == shown["id"]:
+            # Filling the boxes now would lose the words typed since the read: read again once they are saved.
+            QTimer.singleShot(SAVE_DELAY_MS, self, self._read_again_after_typing)
+            return
         self.evidence = {entry["question_id"]: entry["items"] for entry in found}
         self._show_response(response)
 
@@ -360,9 +366,30 @@ class ResponseWorkspace(QWidget, RecordlessPage):
     def _records_changed(self, changes: Changes, initiator: object) -> None:
         if not self._started or initiator is self:  # its own writes: it shows their results already
             return
+        if initiator is ELSEWHERE:
+            self._save_typing()  # the worker saves the clerk's words before it reads the response again
         if changes.touches("inquiry"):
             self._context.ops.query(list_inquiries, label="Reading the inquiries…", on_done=self._inquiries)
-        elif self.response is not None and self.response["status"] == "draft":
+        elif (self.response is not None and self.response["status"] == "draft") or (
+            initiator is ELSEWHERE and changes.touches("response")
+        ):
+            self.load_inquiry()
+
+    def _typing(self) -> bool:
+        """True while words typed are waiting for their save (a moment after the last key)."""
+        return self._save_timer.isActive() or self._letter_timer.isActive()
+
+    def _save_typing(self) -> None:
+        """Saves at once what the clerk typed, which the timers would save a moment later."""
+        for timer, save in ((self._save_timer, self.save_narrative), (self._letter_timer, self.save_letter)):
+            if timer.isActive():
+                timer.stop()
+                save()
+        self.save_reason()
+
+    def _read_again_after_typing(self) -> None:
+        if self.response is not None:
+            self._save_typing()
             self.load_inquiry()
 
     # --- a question -----------------------------------------------------------------------------------------

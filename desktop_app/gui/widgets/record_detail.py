@@ -261,6 +261,17 @@ class RecordDetail(QTabWidget):
         if current is not None and current["id"] == record["id"] and not self.form.dirty:
             self.show_record(record)
 
+    def show_changed_elsewhere(self, record: dict[str, Any]) -> None:
+        """The record shown, as someone else saved it: shown afresh, unless the form holds unsaved edits (which
+        are kept, with a note saying it changed)."""
+        current = self.record
+        if current is None or current["id"] != record["id"] or _saved_state(current) == _saved_state(record):
+            return
+        if self.form.dirty:
+            self.form.note_changed_elsewhere()
+        else:
+            self.show_record(record)
+
     def change_status(self) -> None:
         if self.record is None:
             return
@@ -272,3 +283,8 @@ class RecordDetail(QTabWidget):
         if dialog.result_record is not None:
             self.show_record(dialog.result_record)
         dialog.deleteLater()
+
+
+def _saved_state(record: dict[str, Any]) -> tuple[Any, ...]:
+    """What changes whenever a record is saved: its version, its change time, its trash mark."""
+    return record.get("version"), record.get("updated_at"), record.get("deleted_at")

@@ -17,14 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.errors import ValidationError
+from ...core.errors import RecordConflict, ValidationError
 from ...core.records.fields import parse_value
 from ...core.records.kinds import kind_named
 from ...core.records.plain import describe
 from ..context import AppContext
+from ..dialogs.record_conflict import RecordConflictDialog, conflicting_fields
 from ..undo import CreateCommand, EditCommand
 from .field_editors import FieldEditor, make_editor
 from .icons import icon
+
+CHANGED_ELSEWHERE = "This record was changed by someone else; your edits are kept — saving may show a conflict."
 
 
 class ProblemLabel(QWidget):
@@ -64,6 +67,9 @@ class RecordForm(QWidget):
         self.record: dict[str, Any] | None = None
         self._loaded: dict[str, Any] = {}
         self._dirty = False
+        # The version of the record the editors were filled from: a save over any later version is refused.
+        self.shown_version: int | None = None
+        self.conflict_dialog: RecordConflictDialog | None = None
         self.editors: dict[str, FieldEditor] = {}
         self.problems: dict[str, ProblemLabel] = {}
 
@@ -79,6 +85,16 @@ class RecordForm(QWidget):
         outer.addWidget(self.heading)
         self.general_problem = ProblemLabel()
         outer.addWidget(self.general_problem)
+        self.authors = QLabel()
+        self.authors.setWordWrap(True)
+        self.authors.setAccessibleName("Who entered and last changed this record")
+        self.authors.hide()
+        outer.addWidget(self.authors)
+        self.elsewhere_note = QLabel(CHANGED_ELSEWHERE)
+        self.elsewhere_note.setWordWrap(True)
+        self.elsewhere_note.setAccessibleName(CHANGED_ELSEWHERE)
+        self.elsewhere_note.hide()
+        outer.addWidget(self.elsewhere_note)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -138,12 +154,34 @@ class RecordForm(QWidget):
     def show_record(self, record: dict[str, Any]) -> None:
         self.record = record
         self._loaded = {field.name: record.get(field.name) for field in self.kind.fields}
+        self.shown_version = record.get("version")
         for field in self.kind.fields:
             self.editors[field.name].set_value(record.get(field.name))
         self.heading.setText(f"{self.kind.label} {record['id']}: {describe(self.kind, record)}")
         self._after_load()
+        self._ask_authors(record["id"])
+
+    def _ask_authors(self, record_id: int) -> None:
+        """Reads, on the worker, who entered the record shown and who changed it last (the server's accounts)."""
+        from ...core.records.audit import record_authors
+
+        def show(authors: dict[str, str]) -> None:
+            if self.record is not None and self.record.get("id") == record_id:
+                self.authors.setText(authors_sentence(authors, self.shown_version))
+                self.authors.setVisible(bool(authors["entered_by"] or authors["changed_by"]))
+
+        self._context.ops.query(
+            record_authors, self.kind.name, record_id, label="Reading who changed the record…", on_done=show
+        )
+
+    def note_changed_elsewhere(self) -> None:
+        """Says, quietly, that the record shown was saved by someone else while the clerk's edits wait here."""
+        self.elsewhere_note.show()
 
     def _after_load(self) -> None:
+        self.elsewhere_note.hide()
+        if self.record is None:
+            self.authors.hide()
         self._clear_problems()
         if self.kind.name == "partnership":
             # A partnership's status changes only through a recorded status change.
@@ -206,6 +244,7 @@ class RecordForm(QWidget):
             kind_name,
             record_id,
             values,
+            expected_version=self.shown_version,
             label=f"Saving {self.kind.label.lower()} {record_id}…",
             on_done=lambda record: self._updated(record, before, values),
             on_error=self._failed,
@@ -242,7 +281,64 @@ class RecordForm(QWidget):
             self.show_problems(error.problems)
             self._context.runner.busy_changed.emit("Not saved: please correct the fields marked.")
             return
+        if isinstance(error, RecordConflict):
+            self._conflicted(error)
+            return
         self._context.runner.unhandled_error.emit(error)
+
+    # --- a save over a version someone else saved meanwhile ---------------------------------------------------
+
+    def _conflicted(self, conflict: RecordConflict) -> None:
+        """Asks which values to keep when both changed the same fields; otherwise keeps both changes at once."""
+        if self.record is None or self.record["id"] != conflict.record_id:
+            self._context.runner.busy_changed.emit(str(conflict))
+            return
+        problems = self._problems_of(conflict.mine)
+        if problems:
+            # Their values are worth comparing only with values that can be saved: the clerk corrects them first.
+            self.show_problems(problems)
+            self._context.runner.busy_changed.emit("Not saved: please correct the fields marked.")
+            return
+        base = dict(self._loaded)
+        if not conflicting_fields(self.kind, base, conflict.mine, conflict.theirs):
+            self._save_over(conflict, conflict.mine)
+            return
+        dialog = self.conflict_dialog = RecordConflictDialog(self._context, conflict, base, self)
+        dialog.finished.connect(lambda _code: self._conflict_resolved(dialog))
+        dialog.open()
+
+    def _problems_of(self, values: dict[str, Any]) -> dict[str, str]:
+        problems = {}
+        for name, value in values.items():
+            if name in self.editors:
+                _parsed, problem = parse_value(self.kind.field(name), value)
+                if problem:
+                    problems[name] = problem
+        return problems
+
+    def _conflict_resolved(self, dialog: RecordConflictDialog) -> None:
+        self.conflict_dialog = None
+        dialog.deleteLater()
+        if dialog.choice is None:
+            self._context.runner.busy_changed.emit("Not saved: your changes are still in the form.")
+            return
+        values = dialog.values_to_save()
+        if values:
+            self._save_over(dialog.conflict, values)
+        else:
+            self.show_record(dialog.conflict.theirs)
+            self.shown_version = dialog.conflict.theirs_version
+            self._context.runner.busy_changed.emit(f"Kept the {self.kind.label.lower()} as it was saved by them.")
+
+    def _save_over(self, conflict: RecordConflict, values: dict[str, Any]) -> None:
+        """Shows the record as they saved it, puts the clerk's chosen values back in, and saves them over it."""
+        self.show_record(conflict.theirs)
+        self.shown_version = conflict.theirs_version
+        for name, value in values.items():
+            if name in self.editors:
+                self.editors[name].set_value(value)
+        self._mark_dirty()
+        self.save()
 
     def show_problems(self, problems: dict[str, str]) -> None:
         leftover = []
@@ -261,6 +357,22 @@ class RecordForm(QWidget):
         for label in self.problems.values():
             label.show_problem("")
         self.general_problem.show_problem("")
+
+
+def authors_sentence(authors: dict[str, str], version: int | None) -> str:
+    """ "Entered by jsmith on 2026-12-06 14:03 UTC; last changed by mdoe on … (version 3)." from the audit trail."""
+
+    def when(text: str) -> str:
+        return text[:16].replace("T", " ") + " UTC"
+
+    parts = []
+    if authors["entered_by"]:
+        parts.append(f"Entered by {authors['entered_by']} on {when(authors['entered_at'])}")
+    if authors["changed_by"] and authors["changed_at"] != authors["entered_at"]:
+        parts.append(f"last changed by {authors['changed_by']} on {when(authors['changed_at'])}")
+    sentence = "; ".join(parts)
+    sentence = sentence[:1].upper() + sentence[1:]
+    return sentence + (f" (version {version})." if version else ".")
 
 
 def _same(new: Any, old: Any) -> bool:
