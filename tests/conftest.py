@@ -24,7 +24,7 @@ atexit.register(shutil.rmtree, _KEY_FOLDER, True)
 os.environ["SISTER_CITY_RECORDS_KEY_DIR"] = _KEY_FOLDER
 
 
-def _reset_postgresql(url: str) -> None:
+def reset_postgresql(url: str) -> None:
     """Empties the test server's database, and forgets the audit trail's anchor this computer kept for it."""
     from sqlalchemy import create_engine, text
 
@@ -45,7 +45,7 @@ def _reset_postgresql(url: str) -> None:
 def location(tmp_path: Path) -> DataLocation:
     """Where a test's records live: a temporary folder, with the database on PostgreSQL when asked."""
     if TEST_DATABASE_URL:
-        _reset_postgresql(TEST_DATABASE_URL)
+        reset_postgresql(TEST_DATABASE_URL)
         return resolve_location(tmp_path / "data", TEST_DATABASE_URL)
     return resolve_location(tmp_path / "data")
 

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.core.host.paths import DataLocation, resolve_location
+from tests.conftest import reset_postgresql
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -24,9 +27,34 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def run_cli(data_dir: Path) -> RunCli:
+def on_server(request: pytest.FixtureRequest) -> bool:
+    """Whether the test's records are the (emptied) PostgreSQL database of TEST_DATABASE_URL rather than a file: so
+    when that is set, unless the test asks for ``sqlite_only``."""
+    if TEST_DATABASE_URL and "sqlite_only" not in request.fixturenames:
+        reset_postgresql(TEST_DATABASE_URL)
+        return True
+    return False
+
+
+@pytest.fixture
+def records_at(data_dir: Path, on_server: bool) -> Callable[[Path], DataLocation]:
+    """``records_at(folder)``: where the command line run on ``folder`` keeps its records, for a test to open them."""
+
+    def location(folder: Path) -> DataLocation:
+        if on_server and folder == data_dir:
+            return resolve_location(folder, TEST_DATABASE_URL)
+        return resolve_location(folder)
+
+    return location
+
+
+@pytest.fixture
+def run_cli(data_dir: Path, on_server: bool) -> RunCli:
     """``run_cli("list", "partnerships")`` runs ``python -m desktop_app --data-dir DIR list partnerships``; with
-    ``database=URL`` it runs ``--database URL`` instead, the data folder (for logs) given by the environment."""
+    ``database=URL`` it runs ``--database URL`` instead, the data folder (for logs) given by the environment.
+
+    On a test server (``on_server``) the test's own data folder stands for the server's database; other folders a
+    test names stay SQLite files."""
 
     def run(
         *arguments: str,
@@ -38,6 +66,8 @@ def run_cli(data_dir: Path) -> RunCli:
     ) -> subprocess.CompletedProcess[str]:
         environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONIOENCODING": "utf-8", **(env or {})}
         environment.pop("TEST_DATABASE_URL", None)
+        if database is None and on_server and data in (None, data_dir):
+            database = TEST_DATABASE_URL
         where = ["--data-dir", str(data or data_dir)]
         if database is not None:
             environment["SISTER_CITY_RECORDS_DATA_DIR"] = str(data or data_dir)

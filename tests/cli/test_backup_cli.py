@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from desktop_app.core.safekeeping.instance_lock import acquire_instance_lock
 from tests.cli.conftest import REPO_ROOT, RunCli, assert_plain_failure
 
@@ -23,6 +25,7 @@ def records_fingerprint(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_backup_then_restore_brings_the_records_back(run_cli: RunCli, data_dir: Path, tmp_path: Path) -> None:
     assert run_cli("sample-data", "--city", "Columbus, OH").returncode == 0
     saved = tmp_path / "saved.sqlite3"
@@ -52,6 +55,7 @@ def test_backup_without_a_file_goes_to_the_backups_folder(run_cli: RunCli, data_
     assert run_cli("backup-folder", "--default").returncode == 0
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_restore_refuses_a_truncated_file_a_text_file_and_a_newer_backup(
     run_cli: RunCli, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -98,6 +102,7 @@ db.dispose()
 """
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_two_command_line_writers_at_once_wait_their_turn(run_cli: RunCli, data_dir: Path) -> None:
     # Four writers start together: two load the whole bundled list, two add records one transaction at a time.
     assert run_cli("init").returncode == 0

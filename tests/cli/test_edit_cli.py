@@ -145,6 +145,8 @@ PURGE_ORDER = [
 ]
 
 
+# The twin is a copy of the records file.
+@pytest.mark.usefixtures("sqlite_only")
 def test_every_kind_is_added_edited_trashed_untrashed_and_purged(
     run_cli: RunCli, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -188,6 +190,8 @@ def _split(target: str) -> tuple[str, int]:
     return kind_name, int(record_id)
 
 
+# The twin is a copy of the records file.
+@pytest.mark.usefixtures("sqlite_only")
 def test_status_links_and_declared_records(run_cli: RunCli, data_dir: Path, tmp_path: Path) -> None:
     run_ok(run_cli, "sample-data", "--city", "Kansas City, MO")
     minutes = tmp_path / "minutes.txt"
@@ -258,6 +262,8 @@ def test_status_links_and_declared_records(run_cli: RunCli, data_dir: Path, tmp_
     assert_same_trail(run_cli, twin, steps, expected)
 
 
+# The twin is a copy of the records file.
+@pytest.mark.usefixtures("sqlite_only")
 def test_questions_narratives_and_evidence_left_out(run_cli: RunCli, data_dir: Path, tmp_path: Path) -> None:
     run_ok(run_cli, "sample-data", "--city", "Kansas City, MO")
     run_ok(run_cli, "new", "policy", "--kind", "code_of_conduct", "--title", "Code of conduct", "--topics", "espionage")
@@ -360,3 +366,41 @@ def test_bad_input_names_the_field_and_changes_nothing(run_cli: RunCli) -> None:
         assert_plain_failure(refused)
         assert words in refused.stderr, (arguments, refused.stderr)
     assert run_ok(run_cli, "list", "audit", "--json") == trail
+
+
+def test_edit_if_version_saves_only_over_that_version(run_cli: RunCli) -> None:
+    run_ok(run_cli, "home", "Dayton, OH")
+    run_ok(run_cli, "new", "partner", "--name", "Hefei", "--country-name", "China")
+    run_ok(run_cli, "new", "partnership", "--jurisdiction", "1", "--partner", "1")
+    assert json.loads(run_ok(run_cli, "show", "partnership:1", "--json"))["version"] == 1
+    assert "  Version: 1\n" in run_ok(run_cli, "show", "partnership:1")
+
+    saved = run_ok(run_cli, "edit", "partnership:1", "--notes", "Saved first.", "--if-version", "1")
+    assert saved.startswith("Saved partnership 1, now at version 2: "), saved
+    trail = run_ok(run_cli, "list", "audit", "--json")
+    refused = run_cli("edit", "partnership:1", "--notes", "Saved second.", "--if-version", "1")
+
+    assert_plain_failure(refused, exit_status=1)
+    last = json.loads(trail)[-1]
+    assert (last["action"], last["record_kind"], last["record_id"]) == ("update", "partnership", 1)
+    assert refused.stderr.strip() == (
+        f"Partnership 1 was changed by {last['actor']} at 2026-03-02 10:00 UTC while you were editing it "
+        "(it is now at version 2); your change was not saved."
+    )
+    assert run_ok(run_cli, "list", "audit", "--json") == trail
+    shown = json.loads(run_ok(run_cli, "show", "partnership:1", "--json"))
+    assert (shown["notes"], shown["version"]) == ("Saved first.", 2)
+
+    # A response's letter is edited the same way.
+    draft = json.loads(run_ok(run_cli, "new", "response", "--json"))
+    at = str(draft["version"])
+    run_ok(run_cli, "edit", "response:1", "--signatory-title", "Mayor", "--if-version", at)
+    refused = run_cli("edit", "response:1", "--signatory-title", "Clerk", "--if-version", at)
+    assert_plain_failure(refused, exit_status=1)
+    assert "Response 1 was changed by " in refused.stderr
+    assert json.loads(run_ok(run_cli, "show", "response:1", "--json"))["signatory_title"] == "Mayor"
+
+    for wrong in ("0", "two", "-1"):
+        bad = run_cli("edit", "partnership:1", "--notes", "Third.", "--if-version", wrong)
+        assert_plain_failure(bad)
+        assert "--if-version" in bad.stderr, bad.stderr

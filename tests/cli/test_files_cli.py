@@ -6,8 +6,12 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from desktop_app.core.host.paths import DataLocation
 from tests import file_samples
 from tests.cli.conftest import RunCli, assert_plain_failure
 
@@ -51,9 +55,11 @@ def test_attach_list_search_save(run_cli: RunCli, tmp_path: Path) -> None:
     assert_plain_failure(run_cli("save-attachment", "99", str(tmp_path / "x.pdf")))
 
 
-def test_search_finds_native_names_and_survives_any_query(run_cli: RunCli, data_dir: Path) -> None:
+def test_search_finds_native_names_and_survives_any_query(
+    run_cli: RunCli, data_dir: Path, records_at: Callable[[Path], DataLocation]
+) -> None:
     setup_records(run_cli)
-    set_native_name(data_dir, "Xi'an", "西安")
+    set_native_name(records_at(data_dir), "Xi'an", "西安")
     found = run_cli("search", "西安")
     assert found.returncode == 0, found.stderr
     assert "Xi'an" in found.stdout
@@ -65,12 +71,11 @@ def test_search_finds_native_names_and_survives_any_query(run_cli: RunCli, data_
             assert_plain_failure(result)
 
 
-def set_native_name(data_dir: Path, name: str, native_name: str) -> None:
-    from desktop_app.core.host.paths import resolve_location
+def set_native_name(location: DataLocation, name: str, native_name: str) -> None:
     from desktop_app.core.records import service as records
     from desktop_app.core.safekeeping.opening import open_database
 
-    db, _ = open_database(resolve_location(data_dir))
+    db, _ = open_database(location)
     try:
         [partner] = [p for p in records.list_records(db, "partner") if p["name"] == name]
         records.update(db, "partner", partner["id"], {"native_name": native_name})
@@ -101,6 +106,7 @@ def test_bad_inputs_are_refused_plainly(run_cli: RunCli, tmp_path: Path) -> None
     assert json.loads(run_cli("list", "attachments", "--json").stdout) == []
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_verify_names_a_damaged_attachment(run_cli: RunCli, data_dir: Path, tmp_path: Path) -> None:
     setup_records(run_cli)
     pdf = file_samples.text_pdf(tmp_path / "evidence.pdf", ["Evidence"])

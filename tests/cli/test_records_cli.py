@@ -28,6 +28,7 @@ def test_help_lists_the_commands(run_cli: RunCli) -> None:
         assert command in result.stdout
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_init_creates_private_records(run_cli: RunCli, data_dir: Path) -> None:
     result = run_cli("init")
     assert result.returncode == 0, result.stderr
@@ -89,6 +90,7 @@ def test_list_every_kind(run_cli: RunCli) -> None:
 
 
 @pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 shell is not installed")
+@pytest.mark.usefixtures("sqlite_only")
 def test_verify_finds_an_audit_row_altered_with_the_sqlite3_shell(run_cli: RunCli, data_dir: Path) -> None:
     run_cli("sample-data", "--city", "Kansas City, MO")
     assert run_cli("verify").returncode == 0
@@ -161,6 +163,7 @@ def test_a_database_option_pointing_at_a_text_file(run_cli: RunCli, tmp_path: Pa
     assert not_a_database.read_text() == "hello\n" * 100
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_a_database_of_a_newer_program(run_cli: RunCli, data_dir: Path) -> None:
     run_cli("init")
     with sqlite3.connect(data_dir / "records.sqlite3") as connection:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
+
+from desktop_app.core.host.paths import DataLocation
 
 from .conftest import RunCli, assert_plain_failure, issue_letter, raw_sql
 
@@ -83,8 +87,9 @@ def test_draft_issue_refuse_check_supersede(run_cli: RunCli, tmp_path: Path) -> 
     assert "Issued" in run_cli("show", "response:1", env=TODAY).stdout
 
 
-def test_the_check_exits_1_when_records_changed(run_cli: RunCli, data_dir: Path, tmp_path: Path) -> None:
-    from desktop_app.core.host.paths import resolve_location
+def test_the_check_exits_1_when_records_changed(
+    run_cli: RunCli, data_dir: Path, tmp_path: Path, records_at: Callable[[Path], DataLocation]
+) -> None:
     from desktop_app.core.records import service as records
     from desktop_app.core.safekeeping.opening import open_database
 
@@ -95,7 +100,7 @@ def test_the_check_exits_1_when_records_changed(run_cli: RunCli, data_dir: Path,
     )
     assert issued.returncode == 0, issued.stderr
     assert run_cli("respond", "--check", "1", env=TODAY).returncode == 0
-    db, _ = open_database(resolve_location(data_dir))
+    db, _ = open_database(records_at(data_dir))
     try:
         records.create(db, "policy", {"kind": "procedure", "title": "Gift register", "topics": "economic_coercion"})
     finally:
@@ -172,6 +177,7 @@ def test_the_check_compares_with_the_fingerprint_recorded_at_issue(run_cli: RunC
     )
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_the_check_finds_a_fingerprint_changed_around_the_program(
     run_cli: RunCli, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -185,6 +191,7 @@ def test_the_check_finds_a_fingerprint_changed_around_the_program(
     )
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_the_check_says_when_the_audit_trail_holds_no_issue(run_cli: RunCli, data_dir: Path, tmp_path: Path) -> None:
     assert run_cli("sample-data", "--city", "Kansas City, MO").returncode == 0
     assert run_cli("respond", "--out", str(tmp_path / "draft.pdf"), env=TODAY).returncode == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -24,7 +25,9 @@ def empty_server() -> str:
     return TEST_DATABASE_URL
 
 
-def test_a_server_is_set_up_and_a_reader_added_who_cannot_write(run_cli: RunCli, empty_server: str) -> None:
+def test_a_server_is_set_up_and_a_reader_added_who_cannot_write(
+    run_cli: RunCli, empty_server: str, tmp_path: Path
+) -> None:
     from desktop_app.core.host.audit_anchor import anchor_path
 
     anchor = anchor_path(empty_server)
@@ -53,4 +56,7 @@ def test_a_server_is_set_up_and_a_reader_added_who_cannot_write(run_cli: RunCli,
     assert "may not make this change" in refused.stderr
     assert "pa:ss%word" not in refused.stderr
     # On records kept in a file, there is no server to add a user to.
-    assert_plain_failure(run_cli("server-add-user", "someone", "--role", "clerk", "--password-stdin", input_text="x\n"))
+    on_file = run_cli(
+        "server-add-user", "someone", "--role", "clerk", "--password-stdin", input_text="x\n", data=tmp_path / "file"
+    )
+    assert_plain_failure(on_file)

@@ -6,6 +6,8 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from .conftest import RunCli, assert_plain_failure, issue_letter, raw_sql
 
 TODAY = {"SISTER_CITY_RECORDS_TODAY": "2026-11-28"}
@@ -33,6 +35,7 @@ def test_records_changed_only_by_the_program_verify_clean(run_cli: RunCli, tmp_p
     assert "Records against the audit trail: ok (" in result.stdout
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_a_raw_update_of_a_partnership_makes_verify_fail_naming_it(run_cli: RunCli, data_dir: Path) -> None:
     run_ok(run_cli, "sample-data", "--city", "Kansas City, MO")
     assert run_cli("verify").returncode == 0
@@ -47,6 +50,7 @@ def test_a_raw_update_of_a_partnership_makes_verify_fail_naming_it(run_cli: RunC
     assert "Audit trail: ok" in result.stdout
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_a_raw_update_of_a_letters_fingerprint_is_found_by_verify_and_the_check(
     run_cli: RunCli, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -68,6 +72,7 @@ def test_a_raw_update_of_a_letters_fingerprint_is_found_by_verify_and_the_check(
     )
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_a_response_marked_issued_without_an_issue_event_is_named(
     run_cli: RunCli, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -84,6 +89,7 @@ def test_a_response_marked_issued_without_an_issue_event_is_named(
     )
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_a_trigger_added_to_the_records_is_named_by_verify_and_refused_by_other_commands(
     run_cli: RunCli, data_dir: Path
 ) -> None:
@@ -107,6 +113,7 @@ def test_a_trigger_added_to_the_records_is_named_by_verify_and_refused_by_other_
     )
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_a_table_replaced_by_an_endless_view_is_refused_at_once(run_cli: RunCli, data_dir: Path) -> None:
     run_ok(run_cli, "sample-data", "--city", "Kansas City, MO")
     with sqlite3.connect(data_dir / "records.sqlite3") as connection:
