@@ -392,6 +392,10 @@ class MainWindow(QMainWindow):
 
     # --- opening the records --------------------------------------------------------------------------------
 
+    def stop_following_changes(self) -> None:
+        """Stops listening for changes made elsewhere, until the records are opened again."""
+        self.live_updates.stop()
+
     def setEnabled_for_records(self, enabled: bool) -> None:
         self.nav.setEnabled(enabled)
         self.stack.setEnabled(enabled)

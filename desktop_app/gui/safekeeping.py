@@ -21,6 +21,8 @@ class RecordsWindow(Protocol):
 
     def setEnabled_for_records(self, enabled: bool) -> None: ...
 
+    def stop_following_changes(self) -> None: ...
+
     def open_records(self) -> None: ...
 
 
@@ -79,7 +81,12 @@ def restore_a_backup(parent: QWidget, context: AppContext, window: RecordsWindow
     """Asks for a backup file, confirms, closes the records, restores on the worker and opens them again."""
     location = context.location
     if location.sqlite_path is None:
-        messages.inform(parent, "Restore", "Records kept on a database server are restored with the server's tools.")
+        messages.inform(
+            parent,
+            "Restore",
+            "Records kept on a shared server are restored from the command line, into a server database that holds "
+            "no records: sister-city-records --database URL restore FILE.",
+        )
         return
     path, _ = QFileDialog.getOpenFileName(parent, "Restore a backup", str(backups_folder(location)), BACKUP_FILTER)
     if not path or not confirm_restore(parent, Path(path)):
@@ -95,6 +102,9 @@ def restore_a_backup(parent: QWidget, context: AppContext, window: RecordsWindow
         window.open_records()
 
     window.setEnabled_for_records(False)
+    # The records file is replaced: nothing of this window may hold it open meanwhile (Windows refuses to replace an
+    # open file). Opening the records again follows their changes again.
+    window.stop_following_changes()
     context.ops.restore_backup(Path(path), on_done=restored, on_error=failed)
 
 

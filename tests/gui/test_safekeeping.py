@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from desktop_app.core.records import service as records
+from desktop_app.core.safekeeping import restore_backup as restore_module
 from desktop_app.core.safekeeping import verify
 from desktop_app.core.safekeeping.backup import create_backup
 from desktop_app.gui import safekeeping
@@ -30,11 +31,23 @@ def test_back_up_then_restore_from_the_window(
     records.create(context.database(), "policy", {"kind": "procedure", "title": "Added after the copy"})
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args, **_kw: (str(copy), ""))
+    listening_while_restoring: list[bool] = []
+    restore = restore_module.restore_backup
+
+    def noting_the_listener(*args: Any) -> Any:
+        listening_while_restoring.append(window.live_updates.listening)
+        return restore(*args)
+
+    monkeypatch.setattr(restore_module, "restore_backup", noting_the_listener)
+    assert window.live_updates.listening
     window.restore_action.trigger()
     qtbot.waitUntil(lambda: any("restored" in text for text in dialog_log.texts()), timeout=30000)
     qtbot.waitUntil(lambda: context.db is not None, timeout=20000)
     wait_idle(qtbot, context)
     assert records.list_records(context.database(), "policies") == []
+    # Nothing of the window held the records file open while it was replaced; it follows the new one.
+    assert listening_while_restoring == [False]
+    assert window.live_updates.listening
 
 
 def test_a_bad_backup_is_refused_and_the_records_open_again(
