@@ -9,7 +9,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
 
 from desktop_app.core.db.engine import Database
 from desktop_app.core.host.paths import DataLocation, resolve_location
@@ -62,3 +65,32 @@ def db(location: DataLocation) -> Iterator[Database]:
 def sqlite_only() -> None:
     if TEST_DATABASE_URL:
         pytest.skip("this test is about the SQLite file itself")
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring held in memory for one test; never chosen by keyring's own discovery."""
+
+    priority = 1
+    viable = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[service, username] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        del self.entries[service, username]
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """The keyring the program sees during a test: one in memory, never the tester's own."""
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(fail.Keyring())

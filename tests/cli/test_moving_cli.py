@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+
+from tests.conftest import reset_postgresql
 
 from .conftest import RunCli, assert_plain_failure, issue_letter
 
@@ -21,16 +22,8 @@ needs_server = pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs a Postgre
 
 @pytest.fixture
 def empty_server() -> str:
-    from desktop_app.core.host.audit_anchor import anchor_path
-
-    anchor = anchor_path(TEST_DATABASE_URL)
-    if anchor is not None:
-        anchor.unlink(missing_ok=True)
-    engine = create_engine(TEST_DATABASE_URL)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    """The test server's database, emptied, with no anchor kept for it."""
+    reset_postgresql(TEST_DATABASE_URL)
     return TEST_DATABASE_URL
 
 

@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+
+from tests.conftest import reset_postgresql
 
 from .conftest import RunCli, assert_plain_failure
 
@@ -16,12 +17,8 @@ pytestmark = pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs a PostgreSQ
 
 @pytest.fixture
 def empty_server() -> str:
-    engine = create_engine(TEST_DATABASE_URL)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-        connection.execute(text("DROP ROLE IF EXISTS cli_reader"))
-    engine.dispose()
+    """The test server's database, emptied, with no anchor kept for it."""
+    reset_postgresql(TEST_DATABASE_URL)
     return TEST_DATABASE_URL
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -33,43 +32,15 @@ from desktop_app.core.safekeeping.connecting import (
 from desktop_app.core.safekeeping.opening import open_database
 from desktop_app.core.safekeeping.server import server_init
 
-from ..conftest import TEST_DATABASE_URL
+from ..conftest import TEST_DATABASE_URL, MemoryKeyring
 
 PASSWORD = "Zq7:p@ss/w%rd 'x'"
 needs_server = pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs a PostgreSQL server (TEST_DATABASE_URL)")
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring held in memory for one test; never chosen by keyring's own discovery."""
-
-    priority = 1
-    viable = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[service, username] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        del self.entries[service, username]
-
-
 class RefusingKeyring(MemoryKeyring):
     def set_password(self, service: str, username: str, password: str) -> None:
         raise RuntimeError(f"the keychain is locked ({password})")
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(fail.Keyring())
 
 
 def _closed_port() -> int:

@@ -16,7 +16,7 @@ from desktop_app.core.db.engine import Database
 from desktop_app.core.db.migrate import upgrade_database
 from desktop_app.core.errors import Stopped, UserError
 from desktop_app.core.files.attachments import add_version, attach_files
-from desktop_app.core.host.audit_anchor import anchor_path, read_anchor
+from desktop_app.core.host.audit_anchor import read_anchor
 from desktop_app.core.host.paths import DataLocation, resolve_location
 from desktop_app.core.interchange.records_file import build_records_document
 from desktop_app.core.interchange.sample_data import load_sample_data
@@ -30,6 +30,7 @@ from desktop_app.core.safekeeping.row_copy import copied_tables, copy_rows
 from desktop_app.core.safekeeping.server import server_init
 from desktop_app.core.safekeeping.verify import verify_database
 from desktop_app.core.search.query import search
+from tests.conftest import reset_postgresql
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 needs_server = pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs a PostgreSQL server (TEST_DATABASE_URL)")
@@ -145,14 +146,7 @@ def test_a_server_that_cannot_be_reached_gets_a_plain_sentence(clerk: DataLocati
 @pytest.fixture
 def server() -> str:
     """The test server's database, emptied, with no anchor kept for it."""
-    anchor = anchor_path(TEST_DATABASE_URL)
-    if anchor is not None:
-        anchor.unlink(missing_ok=True)
-    engine = create_engine(TEST_DATABASE_URL)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    reset_postgresql(TEST_DATABASE_URL)
     return TEST_DATABASE_URL
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from PySide6.QtCore import QSettings, Qt, QTimer
 from sqlalchemy import create_engine, text
@@ -26,38 +25,10 @@ from desktop_app.gui.context import AppContext
 from desktop_app.gui.dialogs.open_shared import STOPPED, OpenSharedDialog
 from desktop_app.gui.tasks import TaskRunner
 
-from ..conftest import TEST_DATABASE_URL
+from ..conftest import TEST_DATABASE_URL, MemoryKeyring
 from .conftest import fill_records, wait_idle
 
 PASSWORD = "Zq7:p@ss/w%rd"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring held in memory for one test; never chosen by keyring's own discovery."""
-
-    priority = 1
-    viable = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[service, username] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        del self.entries[service, username]
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(fail.Keyring())
 
 
 @pytest.fixture

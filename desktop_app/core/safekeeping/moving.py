@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, func, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -46,7 +45,7 @@ from .restore_backup import RestoreInfo, check_backup_file, copy_consistently
 from .row_copy import Progress, ShouldStop, copied_tables, copy_rows, count_rows, set_sequences_past_ids
 from .schema_check import check_schema, refusal
 from .seals import anchor_problems, seal_problems
-from .server import server_init
+from .server import require_postgresql, server_init
 from .verify import integrity_problems
 
 log = logging.getLogger("desktop_app.moving")
@@ -71,24 +70,13 @@ class MoveInfo:
 # ----- into a server -------------------------------------------------------------------------------------------
 
 
-def _require_server(url: str) -> None:
-    try:
-        backend = make_url(url).get_backend_name()
-    except Exception:  # an address SQLAlchemy cannot read is refused the same way
-        backend = ""
-    if backend != "postgresql":
-        raise UserError(
-            "A shared server is a PostgreSQL database, given as postgresql+psycopg://USER@HOST:PORT/DATABASE."
-        )
-
-
 def move_to_server(
     location: DataLocation, url: str, *, progress: Progress | None = None, should_stop: ShouldStop | None = None
 ) -> MoveInfo:
     """Copies the clerk's SQLite records (``location``) into the PostgreSQL database at ``url``, which must hold no
     records; the file is left as it was. Refused with a sentence when anything is not right, leaving the server
     database holding no records (an empty one stays set up)."""
-    _require_server(url)
+    require_postgresql(url)
     if location.sqlite_path is None:
         raise UserError(
             "move-to copies records kept in a file on this computer onto a server; these records are on a server "
@@ -120,7 +108,7 @@ def restore_into_server(
     does; only into a database that holds no records. A backup of an older version is brought up to date first
     (in a copy: the file itself is never changed)."""
     url = location.database_url
-    _require_server(url)
+    require_postgresql(url)
     source = Path(source).expanduser()
     revision, _events, _partnerships = check_backup_file(source)
     ensure_private_dir(location.data_dir)
@@ -310,7 +298,7 @@ def back_up_server(
     or folder) or the backups folder, with its manifest; a restore takes it back into an empty server database or
     onto a computer as a file."""
     url = location.database_url
-    _require_server(url)
+    require_postgresql(url)
     target = backup_path(location, destination, reason)
     ensure_private_dir(target.parent)
     partial = target.with_name(f"{target.name}.{os.getpid()}.partial")

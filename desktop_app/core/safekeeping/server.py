@@ -35,7 +35,8 @@ class ServerInitInfo:
     roles_made: tuple[str, ...]
 
 
-def _require_postgresql(url: str) -> None:
+def require_postgresql(url: str) -> None:
+    """Refuses, with the sentence a clerk needs, an address that is not a PostgreSQL server's."""
     try:
         backend = make_url(url).get_backend_name()
     except Exception:  # an address SQLAlchemy cannot read is refused the same way
@@ -51,7 +52,7 @@ def server_init(url: str) -> ServerInitInfo:
 
     Refused, changing nothing, when the database already holds tables (its own records, or anything else).
     """
-    _require_postgresql(url)
+    require_postgresql(url)
     db = Database(url)
     try:
         with translate_database_errors(), db.engine.connect() as connection:
@@ -128,7 +129,7 @@ def _quoted(name: str) -> str:
 
 def add_user(url: str, name: str, role: str, password: str) -> str:
     """Creates the login ``name`` with ``password`` in one of the roles (reader, clerk, admin); returns the role."""
-    _require_postgresql(url)
+    require_postgresql(url)
     if role not in ROLE_CHOICES:
         raise UserError(f"The role {role!r} is not one of {', '.join(ROLE_CHOICES)}.")
     if not _USER_NAME.match(name):
