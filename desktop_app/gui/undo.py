@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from ..core.db.engine import Database
+from ..core.files.attachments import link_attachment, unlink_attachment
 from .context import AppContext
+from .operations import Changes
+from .tasks import TaskControl
 
 
 class _RecordCommand(QUndoCommand):
@@ -110,3 +114,42 @@ class WithholdCommand(_RecordCommand):
             reason=self._reason[1] if self._reason else None,
             label="Redoing: changing what the letter withholds…",
         )
+
+
+class UnlinkFileCommand(_RecordCommand):
+    """Taking a file off a record; undoing links it back with the roles it had. Each way is an audited change, and
+    the file itself stays stored throughout."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        attachment_id: int,
+        text: str,
+        record: tuple[str, int],
+        links: Sequence[Mapping[str, Any]],
+    ) -> None:
+        super().__init__(context, "attachment", attachment_id, text)
+        self._record = record
+        self._links = [(str(link["record_kind"]), int(link["record_id"]), str(link["role"])) for link in links]
+
+    def undo(self) -> None:
+        attachment_id, links = self._record_id, self._links
+
+        def relink(db: Database, _control: TaskControl) -> dict[str, Any]:
+            linked: dict[str, Any] = {}
+            for kind_name, record_id, role in links:
+                linked = link_attachment(db, attachment_id, kind_name, record_id, role=role)
+            return linked
+
+        self._ops.write(relink, self._changed, label="Undoing: linking the file to the record again…")
+
+    def redo_again(self) -> None:
+        attachment_id, (kind_name, record_id) = self._record_id, self._record
+        self._ops.write(
+            lambda db, _control: unlink_attachment(db, attachment_id, kind_name, record_id),
+            self._changed,
+            label="Redoing: unlinking the file from the record…",
+        )
+
+    def _changed(self, _attachment: Any) -> Changes:
+        return Changes.of("attachment", self._record_id)

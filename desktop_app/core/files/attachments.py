@@ -582,61 +582,88 @@ def replace_content(
 
 
 def link_attachment(
-    db: Database, attachment_id: int, record_kind: str, record_id: int, *, actor: str | None = None
+    db: Database,
+    attachment_id: int,
+    record_kind: str,
+    record_id: int,
+    *,
+    actor: str | None = None,
+    role: str = "document",
 ) -> dict[str, Any]:
-    """Links an attachment already stored to another record."""
+    """Links an attachment already stored to another record (or again to one it was taken off), audited.
+
+    A link that is there already is left as it is, with no new event.
+    """
     with db.writing() as session:
         attachment = _load(session, attachment_id)
         kind_name, _ = _target(session, record_kind, record_id)
-        link_in(session, attachment.id, kind_name, record_id, actor or current_actor())
+        link_in(session, attachment.id, kind_name, record_id, actor or current_actor(), role)
         return to_plain(session, attachment)
 
 
 def unlink_attachment(
     db: Database, attachment_id: int, record_kind: str, record_id: int, *, actor: str | None = None
 ) -> dict[str, Any]:
-    """Takes an attachment off a record (the file stays stored); a declared record keeps a record it belongs to."""
-    kind_name = "attachment" if record_kind in ("attachment", "attachments") else kind_named(record_kind).name
+    """Takes an attachment off a record (the file stays stored); a declared record keeps a record it belongs to.
+
+    Every link to that record goes, each with its own audit event; the attachment comes back with ``unlinked``, the
+    links taken off (kind, number and role), so that they can be put back with ``link_attachment``.
+    """
+    kind_name, shown = _kind_and_label(record_kind)
     with db.writing() as session:
         attachment = _load(session, attachment_id)
-        links = list(
-            session.scalars(
-                select(models.AttachmentLink)
-                .where(
-                    models.AttachmentLink.attachment_id == attachment.id,
-                    models.AttachmentLink.record_kind == kind_name,
-                    models.AttachmentLink.record_id == record_id,
-                )
-                .order_by(models.AttachmentLink.id)
-            )
-        )
+        links = _links_between(session, attachment.id, kind_name, record_id)
         if not links:
-            raise UserError(f"Attachment {attachment_id} is not linked to {kind_name} {record_id}.")
-        if attachment.is_record:
-            others = session.execute(
-                select(func.count()).where(
-                    models.AttachmentLink.attachment_id == attachment.id,
-                    models.AttachmentLink.id.not_in([link.id for link in links]),
-                )
-            ).scalar_one()
-            if not others:
-                raise UserError(
-                    f"Attachment {attachment_id} is a declared record and {kind_name} {record_id} is the only record "
-                    "it belongs to; link it to another record before unlinking it from this one."
-                )
+            raise UserError(
+                f"Attachment {attachment_id} is not linked to {shown} {record_id}, so there is nothing to unlink."
+            )
+        if attachment.is_record and not _has_other_links(session, attachment.id, links):
+            raise UserError(
+                f"Attachment {attachment_id} is a declared record and {shown} {record_id} is the only record "
+                "it belongs to; link it to another record before unlinking it from this one."
+            )
         actor = actor or current_actor()
-        for link in links:
+        unlinked = [{"record_kind": link.record_kind, "record_id": link.record_id, "role": link.role} for link in links]
+        for link, before in zip(links, unlinked, strict=True):
             session.delete(link)
             append_event(
-                session,
-                actor=actor,
-                action="unlink",
-                record_kind="attachment",
-                record_id=attachment.id,
-                before={"record_kind": link.record_kind, "record_id": link.record_id, "role": link.role},
+                session, actor=actor, action="unlink", record_kind="attachment", record_id=attachment.id, before=before
             )
         session.flush()
-        return to_plain(session, attachment)
+        return {**to_plain(session, attachment), "unlinked": unlinked}
+
+
+def _links_between(session: Session, attachment_id: int, kind_name: str, record_id: int) -> list[models.AttachmentLink]:
+    """The attachment's links to one record, whatever their role, oldest first."""
+    return list(
+        session.scalars(
+            select(models.AttachmentLink)
+            .where(
+                models.AttachmentLink.attachment_id == attachment_id,
+                models.AttachmentLink.record_kind == kind_name,
+                models.AttachmentLink.record_id == record_id,
+            )
+            .order_by(models.AttachmentLink.id)
+        )
+    )
+
+
+def _has_other_links(session: Session, attachment_id: int, links: list[models.AttachmentLink]) -> bool:
+    others = session.execute(
+        select(func.count()).where(
+            models.AttachmentLink.attachment_id == attachment_id,
+            models.AttachmentLink.id.not_in([link.id for link in links]),
+        )
+    ).scalar_one()
+    return bool(others)
+
+
+def _kind_and_label(record_kind: str) -> tuple[str, str]:
+    """The kind's name as links store it, and how a sentence names it."""
+    if record_kind in ("attachment", "attachments"):
+        return "attachment", "attachment"
+    kind = kind_named(record_kind)
+    return kind.name, kind.label.lower()
 
 
 def trash_attachment(db: Database, attachment_id: int, *, actor: str | None = None) -> dict[str, Any]:
