@@ -342,7 +342,7 @@ def test_bad_input_names_the_field_and_changes_nothing(run_cli: RunCli) -> None:
     trail = run_ok(run_cli, "list", "audit", "--json")
     for arguments, words in (
         (
-            ("new", "activity", "--partnership", "1", "--kind", "cultural_event", "--starts-on", "8/10/2020"),
+            ("new", "activity", "--partnership", "1", "--kind", "cultural_event", "--starts-on", "10.8.2020"),
             "Starts on (--starts-on) must be a date",
         ),
         (("new", "agreement", "--partnership", "1"), "Title (--title) is required."),

@@ -91,7 +91,7 @@ def test_required_fields_and_bad_values_give_sentences(db: Database) -> None:
         records.create(db, "agreement", {"title": ""})
     assert "Partnership is required." in error.value.problems.values()
     with pytest.raises(ValidationError) as error:
-        records.create(db, "oversight", {"kind": "audit", "action_on": "08/10/2020"})
+        records.create(db, "oversight", {"kind": "audit", "action_on": "10.08.2020"})
     assert "YYYY-MM-DD" in error.value.message
     with pytest.raises(ValidationError) as error:
         records.create(db, "policy", {"kind": "decree", "title": "x"})

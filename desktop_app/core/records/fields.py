@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .. import vocab
+from ..dates_typed import parse_typed_date
 
 # The largest whole number or record number a field takes: an INTEGER column of SQLite and PostgreSQL alike.
 LARGEST_WHOLE_NUMBER = 2**31 - 1
@@ -129,10 +130,7 @@ def parse_value(field: Field, raw: Any) -> tuple[Any, str | None]:
             return raw.date(), None
         if isinstance(raw, dt.date):
             return raw, None
-        try:
-            return dt.date.fromisoformat(str(raw).strip()), None
-        except ValueError:
-            return None, f"{label} must be a date written as YYYY-MM-DD (for example 2020-10-08)."
+        return parse_typed_date(label, str(raw))
     if field.type == "int":
         return parse_whole_number(label, raw)
     if field.type == "ref":

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from ...core.errors import UserError
 from ...core.host.user_files import write_whole
 from ...core.records.inquiries import list_inquiries
+from ...core.records.kinds import kind_named
 from ...core.reports import responses
 from ...core.reports.named_values import named_values
 from ..context import AppContext
@@ -41,6 +42,7 @@ from ..dialogs import messages
 from ..live_updates import ELSEWHERE
 from ..operations import Changes
 from ..undo import WithholdCommand
+from ..widgets.field_editors import DateEditor
 from ..widgets.icons import icon
 from ..widgets.pdf_preview import PdfPreview
 from ..widgets.record_form import ProblemLabel
@@ -118,9 +120,10 @@ class ResponseWorkspace(QWidget, RecordlessPage):
 
         self.letter_box = QGroupBox("The letter")
         self.letter_form = letter_form = QFormLayout(self.letter_box)
-        self.letter_date = QLineEdit()
-        self.letter_date.setPlaceholderText("YYYY-MM-DD (empty: the day it is issued)")
-        self.letter_date.setAccessibleName("Date of the letter")
+        self.letter_date = DateEditor(kind_named("response").field("letter_date"))
+        self.letter_date.line.setAccessibleName("Date of the letter")
+        self.letter_date.line.setPlaceholderText("empty: the day it is issued")
+        self.letter_date.committed.connect(self.save_letter)
         self.signatory_name = QLineEdit()
         self.signatory_name.setPlaceholderText("as in the settings")
         self.signatory_name.setAccessibleName("Name of who signs the letter")
@@ -151,7 +154,7 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         letter_form.addRow("", self.reason_problem)
         letter_form.addRow("Introduction", self.introduction)
         letter_form.addRow("Closing", self.closing)
-        for line in (self.letter_date, self.signatory_name, self.signatory_title):
+        for line in (self.signatory_name, self.signatory_title):
             line.editingFinished.connect(self.save_letter)
         self.copy_to.toggled.connect(lambda _on: self.save_letter())
         left_layout.addWidget(self.letter_box)
@@ -193,7 +196,12 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         self.evidence_list.setWordWrap(True)
         self.evidence_list.itemChanged.connect(self._evidence_toggled)
         left_layout.addWidget(self.evidence_list, 2)
-        splitter.addWidget(left)
+        # The letter's settings and answers scroll on their own, so the page fits a small screen.
+        left_scroll = QScrollArea()
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        left_scroll.setWidget(left)
+        splitter.addWidget(left_scroll)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -308,7 +316,7 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         self.narrative.clear()
         self.evidence_list.clear()
         if response is not None:
-            self.letter_date.setText(response["letter_date"].isoformat() if response.get("letter_date") else "")
+            self.letter_date.set_value(response.get("letter_date"))
             self.signatory_name.setText(response.get("signatory_name") or "")
             self.signatory_title.setText(response.get("signatory_title") or "")
             self.copy_to.setChecked(bool(response.get("include_optional_recipients")))
@@ -557,13 +565,15 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         if self._filling or self.response is None or self.response["status"] != "draft":
             return
         changes = {
-            "letter_date": self.letter_date.text().strip() or None,
+            "letter_date": self.letter_date.value() or None,
             "signatory_name": self.signatory_name.text(),
             "signatory_title": self.signatory_title.text(),
             "include_optional_recipients": self.copy_to.isChecked(),
             "introduction": self.introduction.toPlainText(),
             "closing": self.closing.toPlainText(),
         }
+        if self.letter_date.problem():
+            del changes["letter_date"]  # the check beside the date says why; the rest of the letter is saved
         self.problem.show_problem("")
         self._context.ops.set_letter(
             self.response["id"],

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+import re
+from typing import Any, ClassVar, Protocol, cast
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSizePolicy,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from ...core import vocab
+from ...core.clock import today
+from ...core.dates_typed import parse_typed_date
 from ...core.files.attachments import get_attachment
 from ...core.files.names import display_name
 from ...core.records import service as records
@@ -26,6 +36,7 @@ from ...core.records.fields import Field
 from ...core.records.kinds import Kind, kind_named
 from ...core.records.plain import describe
 from ..context import AppContext
+from .icons import icon
 
 
 class FieldEditor(QWidget):
@@ -49,9 +60,9 @@ class FieldEditor(QWidget):
 
 
 class LineEditor(FieldEditor):
-    """Text, whole numbers, amounts and dates (YYYY-MM-DD) in one line."""
+    """Text, whole numbers and amounts in one line."""
 
-    PLACEHOLDERS: ClassVar[dict[str, str]] = {"date": "YYYY-MM-DD", "cents": "0.00", "int": ""}
+    PLACEHOLDERS: ClassVar[dict[str, str]] = {"cents": "0.00", "int": ""}
 
     def __init__(self, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
@@ -62,11 +73,11 @@ class LineEditor(FieldEditor):
         self.line.setPlaceholderText(self.PLACEHOLDERS.get(field.type, ""))
         if field.max_length and field.type == "text":
             self.line.setMaxLength(field.max_length)
-        if field.type in ("date", "int", "cents"):
+        if field.type in ("int", "cents"):
             self.line.setMaximumWidth(self.line.fontMetrics().horizontalAdvance("0000-00-00") * 2)
         self.line.textEdited.connect(self.edited)
         layout.addWidget(self.line)
-        if field.type in ("date", "int", "cents"):
+        if field.type in ("int", "cents"):
             layout.addStretch(1)
 
     def value(self) -> Any:
@@ -77,13 +88,224 @@ class LineEditor(FieldEditor):
             self.line.setText("")
         elif self.field.type == "cents":
             self.line.setText(f"{int(value) / 100:.2f}")
-        elif isinstance(value, dt.date):
-            self.line.setText(value.isoformat())
         else:
             self.line.setText(str(value))
 
     def focus_widget(self) -> QWidget:
         return self.line
+
+
+class Check(Protocol):
+    """Where a field's problem is shown: a warning sign and a sentence, hidden when the sentence is empty."""
+
+    def show_problem(self, problem: str) -> None: ...
+
+
+class InlineCheck(QWidget):
+    """A field's own check, for an editor placed where no form keeps one beside it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        sign = QLabel()
+        size = self.fontMetrics().height()
+        sign.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size))
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        layout.addWidget(sign, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.text, 1)
+        self.hide()
+
+    def show_problem(self, problem: str) -> None:
+        self.text.setText(problem)
+        self.setAccessibleName(problem)
+        self.setVisible(bool(problem))
+
+
+def date_format(locale: QLocale) -> str:
+    """The locale's short date format with the year in four digits (ISO for the neutral C locale)."""
+    if locale.language() == QLocale.Language.C:
+        return "yyyy-MM-dd"
+    return re.sub(r"(?<!y)yy(?!y)", "yyyy", locale.dateFormat(QLocale.FormatType.ShortFormat))
+
+
+class CalendarPopup(QFrame):
+    """The month calendar a date editor opens: arrows move, Enter or a click picks, Escape closes."""
+
+    picked = Signal(object)  # a datetime.date, or None for no date
+
+    def __init__(self, label: str, parent: QWidget) -> None:
+        super().__init__(parent, Qt.WindowType.Popup)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName(f"Calendar for {label}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.calendar = QCalendarWidget()
+        self.calendar.setAccessibleName(f"{label}: calendar")
+        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        self.calendar.activated.connect(self._pick)
+        self.calendar.clicked.connect(self._pick)
+        layout.addWidget(self.calendar)
+        buttons = QHBoxLayout()
+        self.today_button = QPushButton("Today")
+        self.today_button.setAccessibleName(f"{label}: today")
+        self.today_button.clicked.connect(lambda: self._pick(_qdate(today())))
+        self.none_button = QPushButton("No date")
+        self.none_button.setAccessibleName(f"{label}: no date")
+        self.none_button.clicked.connect(lambda: self._pick(None))
+        buttons.addWidget(self.today_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.none_button)
+        layout.addLayout(buttons)
+
+    def open_at(self, below: QWidget, shown: dt.date | None) -> None:
+        self.calendar.setSelectedDate(_qdate(shown or today()))
+        self.adjustSize()
+        place = below.mapToGlobal(QPoint(0, below.height()))
+        screen = below.screen().availableGeometry()
+        x = max(screen.left(), min(place.x(), screen.right() - self.width()))
+        y = place.y() if place.y() + self.height() <= screen.bottom() else place.y() - below.height() - self.height()
+        self.move(x, max(screen.top(), y))
+        self.show()
+        self.calendar.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+            return
+        super().keyPressEvent(event)
+
+    def _pick(self, chosen: QDate | None) -> None:
+        if not self.isVisible():  # a double click: its first click picked the day already
+            return
+        self.close()
+        self.picked.emit(None if chosen is None else dt.date(chosen.year(), chosen.month(), chosen.day()))
+
+
+def _qdate(value: dt.date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+DATE_HINT = "A date such as 3/14/2025; Alt+Down or F4 opens a calendar."
+
+
+class DateEditor(FieldEditor):
+    """A date typed as a US clerk writes it (3/14/25, Mar 14, 2025, 2025-03-14) or picked on a calendar (Alt+Down
+    or F4); shown in the clerk's locale, given back as ISO text (empty for no date, the text itself when it is no
+    date, so that core names the problem). Text in the locale's own date format is read in that format first."""
+
+    committed = Signal()  # the clerk finished typing, or picked a day
+
+    def __init__(self, field: Field, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        row = QHBoxLayout()
+        row.setSpacing(2)
+        self.line = QLineEdit()
+        self.line.setAccessibleName(field.label)
+        self.line.setAccessibleDescription(DATE_HINT)
+        self.line.setMaximumWidth(self.line.fontMetrics().horizontalAdvance("September 30, 0000") * 3 // 2)
+        self.line.textEdited.connect(self.edited)
+        self.line.editingFinished.connect(self._finish_typing)
+        self.line.installEventFilter(self)
+        self.setFocusProxy(self.line)
+        self.calendar_button = QToolButton()
+        self.calendar_button.setIcon(icon("calendar"))
+        self.calendar_button.setAccessibleName(f"Choose {field.label} on a calendar")
+        self.calendar_button.setToolTip("Choose on a calendar (Alt+Down)")
+        self.calendar_button.clicked.connect(self.open_calendar)
+        row.addWidget(self.line, 1)
+        row.addWidget(self.calendar_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.own_check = InlineCheck()
+        layout.addWidget(self.own_check)
+        self.popup = CalendarPopup(field.label, self.line)
+        self.popup.picked.connect(self._picked)
+        self.line.setPlaceholderText(self.shown(dt.date(2025, 3, 14)))
+
+    def value(self) -> Any:
+        text = self.line.text().strip()
+        if not text:
+            return ""
+        found, _problem = self._read(text)
+        return found.isoformat() if found is not None else text
+
+    def set_value(self, value: Any) -> None:
+        if isinstance(value, str) and value.strip():
+            value = self._read(value.strip())[0] or value
+        self.line.setText(self.shown(value) if isinstance(value, dt.date) else str(value or ""))
+        self._show_problem("")
+
+    def date(self) -> dt.date | None:
+        """The date the text stands for; None when empty or no date."""
+        text = self.line.text().strip()
+        return self._read(text)[0] if text else None
+
+    def problem(self) -> str:
+        """Why the text is no date (empty when it is one, or empty)."""
+        text = self.line.text().strip()
+        return (self._read(text)[1] or "") if text else ""
+
+    def shown(self, value: dt.date) -> str:
+        """The date as the clerk's locale writes it."""
+        return self.locale().toString(_qdate(value), date_format(self.locale()))
+
+    def open_calendar(self) -> None:
+        self.popup.open_at(self.line, self.date())
+
+    def focus_widget(self) -> QWidget:
+        return self.line
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.line and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            opens = event.key() == Qt.Key.Key_F4 or (
+                event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier
+            )
+            if opens:
+                self.open_calendar()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _read(self, text: str) -> tuple[dt.date | None, str | None]:
+        locale, format_ = self.locale(), date_format(self.locale())
+        in_locale = locale.toDate(text, format_)
+        if in_locale.isValid() and in_locale.year() >= 1000 and locale.toString(in_locale, format_) == text:
+            return dt.date(in_locale.year(), in_locale.month(), in_locale.day()), None
+        return parse_typed_date(self.field.label, text)
+
+    def _finish_typing(self) -> None:
+        text = self.line.text().strip()
+        found, problem = self._read(text) if text else (None, None)
+        if found is not None and self.line.text() != self.shown(found):
+            self.line.setText(self.shown(found))
+        self._show_problem(problem or "")
+        self.committed.emit()
+
+    def _picked(self, chosen: dt.date | None) -> None:
+        self.line.setText(self.shown(chosen) if chosen is not None else "")
+        self._show_problem("")
+        self.line.setFocus(Qt.FocusReason.PopupFocusReason)
+        self.edited.emit()
+        self.committed.emit()
+
+    def _show_problem(self, problem: str) -> None:
+        self.line.setAccessibleDescription(problem or DATE_HINT)
+        (self._form_check() or self.own_check).show_problem(problem)
+
+    def _form_check(self) -> Check | None:
+        """The check a form keeps right after this editor in the same layout (a record form's field cell)."""
+        parent = self.parentWidget()
+        layout = parent.layout() if parent is not None else None
+        if layout is None:
+            return None
+        index = layout.indexOf(self)
+        following = layout.itemAt(index + 1) if index >= 0 else None
+        widget = following.widget() if following is not None else None
+        return cast(Check, widget) if callable(getattr(widget, "show_problem", None)) else None
 
 
 class LongTextEditor(FieldEditor):
@@ -320,6 +542,8 @@ def make_editor(field: Field, context: AppContext) -> FieldEditor:
         return ChoiceEditor(field)
     if field.type == "words":
         return WordsEditor(field)
+    if field.type == "date":
+        return DateEditor(field)
     if field.type == "ref":
         if field.ref_kind == "attachment":
             return AttachmentRefEditor(field, context)
