@@ -127,9 +127,11 @@ def cmd_sample_data(context: Context) -> int:
 
 
 def cmd_home(context: Context) -> int:
-    from ..core.records.parties import set_home_jurisdiction, split_city
+    from ..core.interchange.sample_data import sample_cities
+    from ..core.records.parties import set_home_jurisdiction
+    from ..core.records.place_names import parse_place
 
-    name, state = split_city(context.args.city)
+    name, state = parse_place(context.args.city, sample_cities())
     details = {key: value for key in (*HOME_DETAILS, "kind") if (value := getattr(context.args, key)) is not None}
     home = set_home_jurisdiction(context.database(create=True), name, state, details)
     context.say(f"The records are now kept for {home['name']}, {home['state']}.")

@@ -22,6 +22,7 @@ from ..records.parties import (
     home_jurisdiction_in,
     set_home_jurisdiction_in,
 )
+from ..records.place_names import parse_place
 from ..records.service import create_in
 
 SAMPLE_FILE = ("data", "us_china_sister_cities.csv")
@@ -114,9 +115,8 @@ def sample_cities() -> list[str]:
 
 
 def rows_for_city(rows: list[SampleRow], city: str) -> list[SampleRow]:
-    wanted = normalise_city(city)
-    if "," not in wanted:
-        raise UserError(f'Name the city with its state, as in "Kansas City, MO" (not {city!r}).')
+    name, state = parse_place(city, (f"{row.us_city}, {row.us_state}" for row in rows if row.us_state))
+    wanted = normalise_city(f"{name}, {state}")
     matching = [row for row in rows if row.city_key == wanted]
     if not matching:
         name = wanted.split(",")[0].strip()

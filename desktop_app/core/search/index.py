@@ -1,7 +1,8 @@
 """The search index's writer: entries in segments, one executemany per table, inside the caller's transaction.
 
-SQLite uses an FTS5 table (unicode61 tokenizer, diacritics removed); PostgreSQL a ``tsvector`` column with the
-'simple' configuration over text folded here (lower case, diacritics removed), so no server extension is needed.
+SQLite uses an FTS5 table (unicode61 tokenizer, diacritics removed) over text prepared by ``text.index_text``;
+PostgreSQL a ``tsvector`` column with the 'simple' configuration over words folded here (lower case, diacritics
+and apostrophes inside words removed), so no server extension is needed.
 What each record kind puts in the index is ``records.indexing``'s business; this module only writes and drops.
 """
 

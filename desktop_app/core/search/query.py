@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ..db import models
 from ..db.engine import Database
 from ..errors import UserError
-from .text import Term, fts5_query, make_snippet, parse_query, tidy_snippet, tsquery, unspace_cjk
+from .text import Term, fts5_query, make_snippet, parse_query, shown_text, shows_a_match, tidy_snippet, tsquery
 
 DEFAULT_LIMIT = 20
 
@@ -70,7 +70,8 @@ def _search_sqlite(
     session: Session, terms: list[Term], candidates: list[int], limit: int, many: bool
 ) -> list[dict[str, Any]]:
     columns = (
-        "SELECT e.record_kind, e.record_id, t.title, snippet(search_text, 1, '«', '»', '…', 24) AS snippet "
+        "SELECT e.record_kind, e.record_id, t.title, snippet(search_text, 1, '«', '»', '…', 24) AS snippet, "
+        "snippet(search_text, 0, '«', '»', '…', 24) AS title_snippet "
         "FROM search_text AS t JOIN search_entry AS e ON e.id = t.rowid WHERE search_text MATCH :match "
     )
     if many:  # newest first: FTS5 walks the matches from the end and stops at the limit
@@ -83,10 +84,10 @@ def _search_sqlite(
         {
             "record_kind": kind,
             "record_id": record_id,
-            "title": unspace_cjk(title),
-            "snippet": tidy_snippet(unspace_cjk(snippet)),
+            "title": shown_text(title),
+            "snippet": _showing_the_words(tidy_snippet(shown_text(snippet)), tidy_snippet(shown_text(title_snippet))),
         }
-        for kind, record_id, title, snippet in session.execute(statement, parameters)
+        for kind, record_id, title, snippet, title_snippet in session.execute(statement, parameters)
     ]
 
 
@@ -106,9 +107,21 @@ def _search_postgresql(
         ).bindparams(bindparam("ids", expanding=True))
         parameters = {"query": tsquery(terms), "ids": candidates, "limit": limit}
     return [
-        {"record_kind": kind, "record_id": record_id, "title": title, "snippet": make_snippet(body, terms)}
+        {
+            "record_kind": kind,
+            "record_id": record_id,
+            "title": title,
+            "snippet": _showing_the_words(make_snippet(body, terms), make_snippet(title, terms)),
+        }
         for kind, record_id, title, body in session.execute(statement, parameters)
     ]
+
+
+def _showing_the_words(body_snippet: str, title_snippet: str) -> str:
+    """The body's snippet, or the title's when only the title holds the words found (the body's would show none)."""
+    if shows_a_match(body_snippet) or not shows_a_match(title_snippet):
+        return body_snippet
+    return title_snippet
 
 
 def _one_per_record(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -156,7 +169,7 @@ def _indexed_titles(session: Session, records: set[tuple[str, int]]) -> dict[tup
         parameters = {"kinds": sorted({kind for kind, _ in records}), "ids": sorted({i for _, i in records})}
         for kind, record_id, title in session.execute(statement, parameters):
             if (kind, record_id) in records and title:
-                held[(kind, record_id)] = unspace_cjk(title)
+                held[(kind, record_id)] = title
     return {record: held.get(record, f"{record[0]} {record[1]}") for record in records}
 
 
@@ -167,4 +180,4 @@ def _indexed_title(session: Session, kind: str, record_id: int) -> str:
         "WHERE e.record_kind = :kind AND e.record_id = :id AND e.segment = 0"
     )
     title = session.execute(statement, {"kind": kind, "id": record_id}).scalar()
-    return unspace_cjk(title) if title else f"{kind} {record_id}"
+    return shown_text(title) if title else f"{kind} {record_id}"

@@ -2,6 +2,8 @@
 
 Chinese, Japanese and Korean characters are indexed one character per token and a run of them in a query is
 searched as a phrase, so a two-character name such as 合肥 is found wherever those characters stand together.
+An apostrophe inside a word does not split it: 'Xi'an' is found by xian and by xi'an (English endings such as
+the 's of "women's" still stand apart, so "women" finds it).
 The engine's query is always built here from the words of the user's text; the user's text itself never reaches
 the engine, so stray quotes, AND, NEAR(, * or - can only ever be words or nothing.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -37,6 +39,44 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 
 _QUOTED = re.compile(r'"([^"]*)"')
+
+
+# A word, an apostrophe, and the letters after it; ``_joins`` says whether the apostrophe is inside one word.
+_APOSTROPHE_IN_WORD = re.compile("([^\\W_]+)(['\u2019\u02bc\u2018])(?=([^\\W_]+))")
+
+
+# English endings ('s, 't, 'll...) and French or Italian elisions (l', qu', dell'...) stand apart as before.
+_ENDINGS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})
+
+
+_ELISIONS = frozenset({"qu", "un", "all", "dall", "dell", "nell", "sull", "quell", "bell", "sant"})
+
+
+def _joins(before: str, after: str) -> bool:
+    """True when the apostrophe between these letters is inside one word (Xi'an, Chang'an, Hawai'i)."""
+    return len(before) > 1 and before.lower() not in _ELISIONS and after.lower() not in _ENDINGS
+
+
+# The SQLite tokenizer splits a word at an apostrophe but drops these combining marks inside a word, so the
+# index stores each inner apostrophe as one of them (one per kind of apostrophe) and ``shown_text`` turns it back.
+# ``index_text`` removes every combining mark of the text itself first, so a mark in the stored text is always one
+# of these; they are marks that compose with few letters, in case the stored text is ever normalised.
+_MARK_OF_APOSTROPHE = {"'": "\u032e", "\u2019": "\u0326", "\u02bc": "\u031b", "\u2018": "\u0330"}
+
+
+_APOSTROPHE_OF_MARK = str.maketrans({mark: apostrophe for apostrophe, mark in _MARK_OF_APOSTROPHE.items()})
+
+
+def _join_apostrophes(value: str, replace: Callable[[str], str]) -> str:
+    """The text with each apostrophe inside a word replaced by ``replace(apostrophe)``."""
+    if not any(apostrophe in value for apostrophe in _MARK_OF_APOSTROPHE):
+        return value
+
+    def one(found: re.Match[str]) -> str:
+        before, apostrophe, after = found.groups()
+        return before + (replace(apostrophe) if _joins(before, after) else apostrophe)
+
+    return _APOSTROPHE_IN_WORD.sub(one, value)
 
 
 def fold(value: str) -> str:
@@ -81,14 +121,19 @@ def index_text(value: str) -> str:
     The tokenizer ends a word at a combining mark that has no precomposed form (an Arabic vowel sign, Hebrew
     points), while a query is folded without them: 'حَبيبي' must be stored as 'حبيبي' to be found by it.
     Precomposed letters ('ü') are kept for the snippets; the tokenizer removes their diacritics itself.
+    An apostrophe inside a word is stored as a combining mark the tokenizer drops, so 'Xi'an' is the word xian.
     """
     if value.isascii():
-        return value
+        return _mark_apostrophes(value)
     composed = unicodedata.normalize("NFC", value)
     marks = _combining_marks()
     if marks.in_bmp.search(composed) or _ASTRAL.search(composed):
         composed = composed.translate(marks.deleting)
-    return space_cjk(composed)
+    return space_cjk(_mark_apostrophes(composed))
+
+
+def _mark_apostrophes(value: str) -> str:
+    return _join_apostrophes(value, _MARK_OF_APOSTROPHE.__getitem__)
 
 
 def unspace_cjk(value: str) -> str:
@@ -96,9 +141,19 @@ def unspace_cjk(value: str) -> str:
     return value.replace(_CJK_SEPARATOR, "")
 
 
+def shown_text(stored: str) -> str:
+    """The text as the SQLite index stores it (``index_text``), as it is shown: unspaced, with its apostrophes."""
+    return unspace_cjk(stored).translate(_APOSTROPHE_OF_MARK)
+
+
+def without_inner_apostrophes(value: str) -> str:
+    """'Xi'an' -> 'Xian': the apostrophes that do not split a word dropped, as the index does."""
+    return _join_apostrophes(value, lambda _apostrophe: "")
+
+
 def tokens(value: str) -> list[str]:
-    """The folded words of a text, each CJK character a word of its own."""
-    return _TOKEN.findall(space_cjk(fold(value)))
+    """The folded words of a text, each CJK character a word of its own, apostrophes inside words dropped."""
+    return _TOKEN.findall(space_cjk(fold(without_inner_apostrophes(value))))
 
 
 @dataclass(frozen=True)
@@ -144,7 +199,7 @@ def tsquery(terms: Iterable[Term]) -> str:
 def make_snippet(body: str, terms: list[Term], width: int = 160) -> str:
     """A short piece of the body around the first word found, the words found between « and »."""
     words = sorted({word for term in terms for word in term.words}, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    pattern = re.compile("|".join(_written_as(word) for word in words), re.IGNORECASE)
     match = pattern.search(body)
     source = body
     if match is None:  # the body has the word with diacritics: show the folded text around it
@@ -156,6 +211,19 @@ def make_snippet(body: str, terms: list[Term], width: int = 160) -> str:
     end = min(len(source), start + width)
     piece = pattern.sub(lambda found: f"«{found.group(0)}»", source[start:end])
     return tidy_snippet(("…" if start else "") + piece + ("…" if end < len(source) else ""))
+
+
+def _written_as(word: str) -> str:
+    """A pattern for a folded word as a text may write it: xian matches Xi'an too."""
+    return _APOSTROPHE_BETWEEN.join(re.escape(character) for character in word)
+
+
+_APOSTROPHE_BETWEEN = "['\u2019\u02bc\u2018]?"
+
+
+def shows_a_match(snippet: str) -> bool:
+    """True when the snippet marks a word found."""
+    return "«" in snippet
 
 
 def tidy_snippet(snippet: str) -> str:

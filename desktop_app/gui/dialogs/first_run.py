@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,9 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import vocab
+from ...core.db.engine import Database
 from ...core.errors import UserError
 from ...core.interchange.sample_data import load_sample_data, sample_cities
-from ...core.records.parties import set_home_jurisdiction, split_city
+from ...core.records.parties import set_home_jurisdiction
+from ...core.records.parties import split_city as split_city  # the parser this dialog is known by
+from ...core.records.place_names import jurisdiction_places, parse_place, places_named
 from ..context import AppContext
 from ..operations import EVERYTHING
 from ..widgets.record_form import ProblemLabel
@@ -34,7 +37,8 @@ class FirstRunDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
-        self._cities: dict[str, str] = {}
+        self._cities: dict[str, str] = {}  # the bundled list's cities, by their lower-case name
+        self._places: list[str] = []  # every place offered: the bundled list's and those on record
         self.setWindowTitle("Welcome to Sister City Records")
         self.setAccessibleName("First run")
         layout = QVBoxLayout(self)
@@ -47,7 +51,7 @@ class FirstRunDialog(QDialog):
 
         form = QFormLayout()
         self.city = QLineEdit()
-        self.city.setPlaceholderText("e.g. Kansas City, MO")
+        self.city.setPlaceholderText("e.g. Kansas City, MO")  # an example, never a value
         self.city.setAccessibleName("City or county, with its state")
         self.completer = QCompleter([], self)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -59,17 +63,14 @@ class FirstRunDialog(QDialog):
         for value, label in vocab.JURISDICTION_KINDS.items():
             if value != "state":
                 self.kind.addItem(label, value)
-        self.clerk_name = self._line("Clerk's name")
-        self.clerk_title = self._line("Clerk's title", "City Clerk")
-        self.signatory_name = self._line("Name of who signs letters")
-        self.signatory_title = self._line("Title of who signs letters", "Mayor")
-        city_cell = QWidget()
-        city_layout = QVBoxLayout(city_cell)
-        city_layout.setContentsMargins(0, 0, 0, 0)
-        city_layout.addWidget(self.city)
+        # Names are the clerk's to type (an example shows greyed); the usual titles are there to keep or change.
+        self.clerk_name = self._line("Clerk's name", example="e.g. Jordan Lee")
+        self.clerk_title = self._line("Clerk's title", value="City Clerk")
+        self.signatory_name = self._line("Name of who signs letters", example="e.g. Sam Rivera")
+        self.signatory_title = self._line("Title of who signs letters", value="Mayor")
         self.problem = ProblemLabel()
-        city_layout.addWidget(self.problem)
-        form.addRow("City or county*", city_cell)
+        form.addRow("City or county*", self.city)
+        form.addRow(self.problem)  # the whole width: a sentence about the city, read in full
         form.addRow("Kind", self.kind)
         form.addRow("Clerk's name", self.clerk_name)
         form.addRow("Clerk's title", self.clerk_title)
@@ -106,22 +107,19 @@ class FirstRunDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.resize(self.fontMetrics().horizontalAdvance("M") * 44, self.sizeHint().height())
-        context.runner.run(
-            lambda _control: sample_cities(), label="Reading the public list…", on_done=self._cities_read
-        )
+        context.ops.query(places_to_offer, label="Reading the public list…", on_done=self._places_read)
 
-    def _line(self, accessible: str, placeholder: str = "") -> QLineEdit:
-        line = QLineEdit()
+    def _line(self, accessible: str, *, example: str = "", value: str = "") -> QLineEdit:
+        line = QLineEdit(value)
         line.setAccessibleName(accessible)
-        line.setPlaceholderText(placeholder)
+        line.setPlaceholderText(example)
         return line
 
-    def _cities_read(self, cities: list[str]) -> None:
-        self._cities = {city.lower(): city for city in cities}
-        self.completer.setModel(None)
-        from PySide6.QtCore import QStringListModel
-
-        self.completer.setModel(QStringListModel(cities, self.completer))
+    def _places_read(self, places: tuple[list[str], list[str]]) -> None:
+        sample, on_record = places
+        self._cities = {city.lower(): city for city in sample}
+        self._places = sorted(set(sample) | set(on_record))
+        self.completer.setModel(QStringListModel(self._places, self.completer))
         self._city_changed(self.city.text())
 
     def _city_changed(self, text: str) -> None:
@@ -132,18 +130,28 @@ class FirstRunDialog(QDialog):
             self.load_sample.setEnabled(True)
             self.load_sample.setChecked(True)
         else:
-            self.found.setText(
-                "" if not text.strip() else "Not in the bundled public list; you can enter its partnerships yourself."
-            )
+            self.found.setText(self._not_found_text(text))
             self.load_sample.setChecked(False)
             self.load_sample.setEnabled(False)
 
+    def _not_found_text(self, text: str) -> str:
+        if not text.strip():
+            return ""
+        if "," not in text:
+            offered = places_named(text, self._places)
+            if offered:
+                return f"Choose one with its state: {', '.join(offered[:5])}{'…' if len(offered) > 5 else ''}."
+        return "Not in the bundled public list; you can enter its partnerships yourself."
+
     def submit(self) -> None:
         try:
-            name, state = split_city(self.city.text())
+            name, state = parse_place(self.city.text(), self._places)
         except UserError as error:
-            self.problem.show_problem(error.message)
+            self._show_problem(error.message)
             self.city.setFocus()
+            if places_named(self.city.text(), self._places):
+                self.completer.setCompletionPrefix(self.city.text().strip())
+                self.completer.complete()
             return
         details = {
             "kind": self.kind.currentData(),
@@ -170,6 +178,16 @@ class FirstRunDialog(QDialog):
             on_error=self._failed,
         )
 
+    def _show_problem(self, message: str) -> None:
+        """Shows the sentence under the city, the dialog growing so it is read in full."""
+        self.problem.show_problem(message)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        needed = self.heightForWidth(self.width()) if self.hasHeightForWidth() else self.sizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
     def _done(self, result: tuple[dict[str, Any], Any]) -> None:
         home, loaded = result
         message = f"The records are kept for {home['name']}, {home['state']}."
@@ -190,6 +208,11 @@ class FirstRunDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.start_button.setEnabled(True)
         if isinstance(error, UserError):
-            self.problem.show_problem(error.message)
+            self._show_problem(error.message)
         else:
             self._context.runner.unhandled_error.emit(error)
+
+
+def places_to_offer(db: Database) -> tuple[list[str], list[str]]:
+    """The bundled list's cities and the places on record, as "NAME, ST", read on the worker."""
+    return sample_cities(), jurisdiction_places(db)

@@ -34,6 +34,11 @@ def snippet_html(snippet: str) -> str:
     return escaped.replace("«", "<b>").replace("»", "</b>")
 
 
+def snippet_text(snippet: str) -> str:
+    """The snippet as a screen reader reads it: without the marks around the words found."""
+    return snippet.replace("«", "").replace("»", "")
+
+
 class SearchPage(QWidget, RecordlessPage):
     """Each query runs on the worker; an answer to an older query is dropped."""
 
@@ -84,15 +89,15 @@ class SearchPage(QWidget, RecordlessPage):
             where = ""
             if result.get("belongs_to"):
                 where = " – kept with " + ", ".join(link["title"] for link in result["belongs_to"][:3])
-            heading = f"{_kind_label(result['record_kind'])}: {html.escape(result['title'])}{html.escape(where)}"
+            heading = f"{_kind_label(result['record_kind'])}: {result['title']}{where}"
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, result)
-            label = QLabel(f"<b>{heading}</b><br>{snippet_html(result.get('snippet') or '')}")
+            label = QLabel(f"<b>{html.escape(heading)}</b><br>{snippet_html(result.get('snippet') or '')}")
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setContentsMargins(4, 4, 4, 4)
             item.setText("")
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{heading}. {result.get('snippet') or ''}")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{heading}. {snippet_text(result.get('snippet') or '')}")
             item.setSizeHint(label.sizeHint())
             self.list.addItem(item)
             self.list.setItemWidget(item, label)
