@@ -24,16 +24,30 @@ from typing import Any
 from ..clock import today
 from ..db.schema_head import SCHEMA_HEAD
 from ..host.paths import DataLocation, ensure_private_dir, sqlite_readonly_uri
-from .data import DashboardSummary, FollowUp, QuestionEvidence, UnreviewedPartnership
+from .data import (
+    Chart,
+    ChartGroup,
+    DashboardSummary,
+    FollowUp,
+    QuestionEvidence,
+    SummaryCharts,
+    UnreviewedPartnership,
+)
 
 CACHE_FOLDER = "cache"
 SUMMARY_FILE = "home-summary.json"
 TEMPORARY_PREFIX = ".home-summary-"
-FORMAT = 1
+FORMAT = 2  # 2: with the charts' numbers
 LAST_EVENT_SQL = "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"
 READ_TIMEOUT_SECONDS = 0.2
 # The modules whose code decides what the summary holds and says: a change to any of them makes saved ones unusable.
-SUMMARY_CODE = ("summary/compute.py", "summary/data.py", "summary/cache.py", "vocab.py")  # under core/
+SUMMARY_CODE = (  # under core/
+    "summary/compute.py",
+    "summary/charts.py",
+    "summary/data.py",
+    "summary/cache.py",
+    "vocab.py",
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,27 @@ def save_summary(location: DataLocation, summary: DashboardSummary, state: Recor
         "as_of": summary.as_of.isoformat(),
         "summary": summary_to_plain(summary),
     }
+    _write_saved(location, saved)
+
+
+def save_charts(location: DataLocation, charts: SummaryCharts, state: RecordsState) -> None:
+    """Adds the charts to the saved summary when that was summed from the same records (else leaves it be)."""
+    database = location.sqlite_path
+    if database is None:
+        return
+    try:
+        saved = json.loads(summary_file(location).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if not isinstance(saved, dict) or saved.get("format") != FORMAT or not isinstance(saved.get("summary"), dict):
+        return
+    if saved.get("records_state") != [state.seq, state.hash] or saved.get("database") != str(database.resolve()):
+        return
+    saved["summary"]["charts"] = _charts_plain(charts)
+    _write_saved(location, saved)
+
+
+def _write_saved(location: DataLocation, saved: dict[str, Any]) -> None:
     target = summary_file(location)
     ensure_private_dir(target.parent)
     for left in target.parent.glob(TEMPORARY_PREFIX + "*"):  # from a program stopped half-way through a save
@@ -170,7 +205,19 @@ def summary_to_plain(summary: DashboardSummary) -> dict[str, Any]:
             [q.position, q.short_title, list(q.topic_labels), q.policies, q.oversight_actions, q.agreements]
             for q in summary.questions
         ],
+        "charts": None if summary.charts is None else _charts_plain(summary.charts),
     }
+
+
+def _charts_plain(charts: SummaryCharts) -> list[Any]:
+    return [_chart_plain(chart) for chart in charts]
+
+
+def _charts(value: Any) -> SummaryCharts | None:
+    if value is None:
+        return None
+    status, oversight, evidence = (_chart(item) for item in _list(value, 3))
+    return SummaryCharts(status, oversight, evidence)
 
 
 def summary_from_plain(plain: dict[str, Any]) -> DashboardSummary:
@@ -190,7 +237,24 @@ def summary_from_plain(plain: dict[str, Any]) -> DashboardSummary:
         inquiry_id=None if inquiry_id is None else _number(inquiry_id),
         inquiry_subject=_text(plain["inquiry_subject"]),
         questions=tuple(_question(item) for item in _list(plain["questions"])),
+        charts=_charts(plain["charts"]),
     )
+
+
+def _chart_plain(chart: Chart) -> list[Any]:
+    groups = [[group.label, list(group.values)] for group in chart.groups]
+    return [chart.title, list(chart.series), groups, chart.note]
+
+
+def _chart(item: Any) -> Chart:
+    title, series, groups, note = _list(item, 4)
+    names = tuple(_text(name) for name in _list(series))
+    bars = []
+    for group in _list(groups):
+        label, values = _list(group, 2)
+        counts = tuple(_number(value) for value in _list(values, len(names)))
+        bars.append(ChartGroup(_text(label), counts))
+    return Chart(_text(title), names, tuple(bars), _text(note))
 
 
 def _follow_up_plain(item: FollowUp) -> list[Any]:

@@ -1,7 +1,8 @@
 """The home summary a clerk sees first: counts by status, follow-ups, reviews due, evidence per question.
 
 Computed with SQL expressions over the few columns it reads (no ORM), so that the window can show it before the
-record layer is loaded; every figure is a COUNT or an aggregate the database answers from an index.
+record layer is loaded; every figure is a COUNT or an aggregate the database answers from an index. The charts
+read more (see ``charts``), so they are drawn on their own, after the rest is shown.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from .. import vocab
 from ..clock import today
 from ..db.engine import Database
 from .cache import LAST_EVENT_SQL, RecordsState
-from .data import DashboardSummary, FollowUp, QuestionEvidence, UnreviewedPartnership
+from .charts import evidence_by_question, newest_draft, oversight_by_topic, status_by_year
+from .data import DashboardSummary, FollowUp, QuestionEvidence, SummaryCharts, UnreviewedPartnership
 
 FOLLOW_UP_WINDOW_DAYS = 30
 REVIEW_INTERVAL_DAYS = 365
@@ -230,11 +232,35 @@ def summary_and_state(db: Database, as_of: dt.date | None = None) -> tuple[Dashb
     """The home page's figures and, on SQLite, the state of the records they were summed from (the last audit
     event), both read in the same transaction so that the pair can be saved for the next start."""
     with db.reading_rows() as connection:
-        state = None
-        if db.is_sqlite:
-            last = connection.execute(text(LAST_EVENT_SQL)).first()
-            state = RecordsState(int(last[0]), str(last[1])) if last is not None else None
+        state = _records_state(db, connection)
         return _summary_in(connection, as_of or today()), state
+
+
+def _records_state(db: Database, connection: Connection) -> RecordsState | None:
+    if not db.is_sqlite:
+        return None
+    last = connection.execute(text(LAST_EVENT_SQL)).first()
+    return RecordsState(int(last[0]), str(last[1])) if last is not None else None
+
+
+def charts_and_state(db: Database, as_of: dt.date | None = None) -> tuple[SummaryCharts, RecordsState | None]:
+    """The home page's charts, drawn after the rest of the summary is shown (they read more), and on SQLite the
+    state of the records they were drawn from, so that they can join the saved summary."""
+    day = as_of or today()
+    with db.reading_rows() as connection:
+        state = _records_state(db, connection)
+        status, oversight = status_by_year(connection, day), oversight_by_topic(connection, day)
+        inquiry = _open_inquiry(connection)
+        titles = _question_titles(connection, int(inquiry.id)) if inquiry else {}
+        draft = newest_draft(connection, int(inquiry.id) if inquiry else None)
+    # Read after the state: a change made meanwhile leaves the saved state behind the records, so it is not used.
+    return SummaryCharts(status, oversight, evidence_by_question(db, draft, titles)), state
+
+
+def _question_titles(connection: Connection, inquiry_id: int) -> dict[int, str]:
+    q = QUESTION.c
+    rows = connection.execute(select(q.position, q.short_title, q.text).where(q.inquiry_id == inquiry_id))
+    return {int(row.position): row.short_title or row.text[:60] for row in rows}
 
 
 def _summary_in(connection: Connection, as_of: dt.date) -> DashboardSummary:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+STATUS_CHART = "Partnerships by status over the years"
+OVERSIGHT_CHART = "Oversight actions by topic per year"
+EVIDENCE_CHART = "Evidence per question of the open inquiry"
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,44 @@ class QuestionEvidence:
 
 
 @dataclass(frozen=True)
+class ChartGroup:
+    """One bar of a chart: its label (a year, a question) and one count per part of the stack."""
+
+    label: str
+    values: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.values)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A small stacked bar chart's numbers: the parts' labels in stacking order, and the bars in reading order."""
+
+    title: str
+    series: tuple[str, ...] = ()
+    groups: tuple[ChartGroup, ...] = ()
+    note: str = ""  # shown when there is nothing to draw, or said under the chart
+
+    @property
+    def empty(self) -> bool:
+        return not any(group.total for group in self.groups)
+
+
+@dataclass(frozen=True)
+class SummaryCharts:
+    """The home page's three small charts."""
+
+    status_by_year: Chart
+    oversight_by_topic: Chart
+    evidence_by_question: Chart
+
+    def __iter__(self) -> Iterator[Chart]:
+        return iter((self.status_by_year, self.oversight_by_topic, self.evidence_by_question))
+
+
+@dataclass(frozen=True)
 class DashboardSummary:
     """Everything on the home page, as plain data."""
 
@@ -58,3 +101,4 @@ class DashboardSummary:
     inquiry_id: int | None = None
     inquiry_subject: str = ""
     questions: tuple[QuestionEvidence, ...] = field(default=())
+    charts: SummaryCharts | None = None  # drawn after the rest is shown: None until then

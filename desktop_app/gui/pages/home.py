@@ -8,11 +8,23 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core import vocab
 from ...core.errors import UserError
+from ...core.summary.data import EVIDENCE_CHART, OVERSIGHT_CHART, STATUS_CHART, Chart, SummaryCharts
 from ..context import AppContext
+from ..widgets.charts import BarChart
 from ..widgets.colours import in_red
 from .base import RecordlessPage
 
@@ -26,7 +38,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 THIN_EVIDENCE = 2  # below this many records, a question's answer is called thin
 NO_LAW_ACTION = "No partnership needs action under the state-law rules recorded."
+# The statuses whose partnerships are due a yearly review (as the summary counts them).
+CURRENT_STATUSES = ("active", "proposed", "dormant", "suspended")
 LAW_ROWS_LISTED = 10  # the most urgent; the State laws page lists every one
+DRAWING = "Drawing the chart…"
 
 
 @dataclass(frozen=True)
@@ -116,6 +131,7 @@ class DashboardPage(QWidget, RecordlessPage):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
+        layout.addWidget(self._charts_box())
 
         self.laws_box, self.laws = self._box("State laws: partnerships needing action", navigator)
         self.laws.setText("Screening the partnerships against the state-law rules…")
@@ -139,6 +155,28 @@ class DashboardPage(QWidget, RecordlessPage):
         outer.addWidget(scroll)
         context.ops.changed.connect(self._changed)
 
+    def _charts_box(self) -> QGroupBox:
+        box = QGroupBox("At a glance")
+        box.setAccessibleName("Charts of the records")
+        row = QHBoxLayout(box)
+        row.setSpacing(18)
+        self.status_chart = BarChart(Chart(STATUS_CHART, note=DRAWING))
+        self.oversight_chart = BarChart(Chart(OVERSIGHT_CHART, note=DRAWING))
+        self.evidence_chart = BarChart(Chart(EVIDENCE_CHART, note=DRAWING))
+        self._charts_stale = False  # the records changed since the charts shown were drawn
+        self._charts_drawing = False
+        self._saved_charts_current = False  # the charts shown came with the saved summary of these very records
+        for chart in (self.status_chart, self.oversight_chart, self.evidence_chart):
+            column = QVBoxLayout()
+            caption = QLabel(f"<b>{html.escape(chart.chart.title)}</b>")
+            caption.setWordWrap(True)
+            caption.setBuddy(chart)
+            column.addWidget(caption)
+            column.addWidget(chart)
+            column.addStretch(1)
+            row.addLayout(column, 1)
+        return box
+
     def _box(self, title: str, navigator: Navigator) -> tuple[QGroupBox, _Links]:
         box = QGroupBox(title)
         box.setAccessibleName(title)
@@ -149,8 +187,12 @@ class DashboardPage(QWidget, RecordlessPage):
         return box, label
 
     def _changed(self, changes: Changes, _initiator: object) -> None:
+        self._saved_charts_current = False
         if not changes.wording_only:
             self.refresh()
+        else:  # evidence withheld from a draft changes its chart, and nothing else on the page
+            self._charts_stale = True
+            self.draw_charts()
 
     def refresh(self) -> None:
         if self._context.db is None:
@@ -161,8 +203,12 @@ class DashboardPage(QWidget, RecordlessPage):
 
     def _summary_read(self, summary: DashboardSummary) -> None:
         self.show_summary(summary)
+        # The first summary summed after a saved one was shown is of the same records: its charts still hold.
         # Queued once the summary is shown, so the screening never holds up the home page's first paint.
         self._context.ops.query(_laws_card, label="Screening against the state laws…", on_done=self.show_laws)
+        self._charts_stale = self._charts_stale or not self._saved_charts_current
+        self._saved_charts_current = False
+        self.draw_charts()
 
     def show_laws(self, card: LawsCard) -> None:
         self.laws_card = card
@@ -189,6 +235,41 @@ class DashboardPage(QWidget, RecordlessPage):
         summary = saved_summary(self._context.location)
         if summary is not None:
             self.show_summary(summary)
+            self._saved_charts_current = summary.charts is not None
+
+    # --- the charts: drawn on their own, only while the page is in sight --------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.draw_charts()
+
+    def draw_charts(self) -> None:
+        """Draws the charts afresh when the records changed since, one drawing at a time, while the page is seen."""
+        if not self._charts_stale or self._charts_drawing or not self.isVisible() or self._context.db is None:
+            return
+        self._charts_stale = False
+        self._charts_drawing = True
+        self._context.ops.query(
+            _charts,
+            self._context.location,
+            label="Drawing the charts…",
+            on_done=self._charts_drawn,
+            on_error=self._charts_failed,
+        )
+
+    def _charts_drawn(self, charts: SummaryCharts) -> None:
+        self._charts_drawing = False
+        self.show_charts(charts)
+        self.draw_charts()  # again, when the records changed meanwhile
+
+    def _charts_failed(self, error: BaseException) -> None:
+        self._charts_drawing = False
+        self._context.runner.unhandled_error.emit(error)
+
+    def show_charts(self, charts: SummaryCharts) -> None:
+        self.status_chart.set_chart(charts.status_by_year)
+        self.oversight_chart.set_chart(charts.oversight_by_topic)
+        self.evidence_chart.set_chart(charts.evidence_by_question)
 
     # --- showing --------------------------------------------------------------------------------------------
 
@@ -212,6 +293,8 @@ class DashboardPage(QWidget, RecordlessPage):
         self.follow_ups.setText(self._follow_up_text(summary))
         self.reviews.setText(self._review_text(summary))
         self._show_evidence(summary)
+        if summary.charts is not None:
+            self.show_charts(summary.charts)
 
     def _partnership_text(self, summary: DashboardSummary) -> str:
         counts = summary.partnership_status_counts
@@ -244,9 +327,15 @@ class DashboardPage(QWidget, RecordlessPage):
         return "<br>".join(parts)
 
     def _review_text(self, summary: DashboardSummary) -> str:
+        current = sum(summary.partnership_status_counts.get(status, 0) for status in CURRENT_STATUSES)
         if not summary.unreviewed_count:
+            if not current:
+                return "No partnership has a review on record."
             return "Every current partnership has had a review in the last 12 months."
         lines = [f"<b>{summary.unreviewed_count:,}</b> {_plural(summary.unreviewed_count, 'partnership')} to review:"]
+        never = all(item.last_review_on is None for item in summary.unreviewed)
+        if never and summary.unreviewed_count == current == len(summary.unreviewed):
+            lines.insert(0, "No partnership has a review on record.")
         for item in summary.unreviewed:
             when = f"last reviewed {item.last_review_on.isoformat()}" if item.last_review_on else "never reviewed"
             lines.append(f'<a href="partnership:{item.partnership_id}">{html.escape(item.name)}</a> ({when})')
@@ -293,6 +382,19 @@ def _summary(db: Database, location: DataLocation) -> DashboardSummary:
             # The saved copy only speeds up the next start: the summary is shown all the same.
             log.warning("The home summary could not be saved for the next start: %s", error)
     return summary
+
+
+def _charts(db: Database, location: DataLocation) -> SummaryCharts:
+    from ...core.summary.cache import save_charts
+    from ...core.summary.compute import charts_and_state
+
+    charts, state = charts_and_state(db)
+    if state is not None:
+        try:
+            save_charts(location, charts, state)
+        except (OSError, UserError) as error:
+            log.warning("The home charts could not be saved for the next start: %s", error)
+    return charts
 
 
 def _laws_card(db: Database) -> LawsCard:
