@@ -20,6 +20,8 @@ from ..core.safekeeping.instance_lock import acquire_instance_lock
 from .app_settings import ORGANISATION, remembered_data_dir
 from .context import AppContext
 from .dialogs import messages
+from .fonts import add_bundled_cjk_fallback
+from .style import use_visible_edges
 from .tasks import TaskRunner
 from .widgets.icons import icon
 
@@ -45,6 +47,8 @@ def configure_application(app: QCoreApplication) -> None:
     if isinstance(app, QApplication):
         app.setApplicationDisplayName(APP_NAME)
         app.setWindowIcon(icon("app"))
+        add_bundled_cjk_fallback(app)
+        use_visible_edges(app)  # fields and check boxes keep their edges on a dark palette
 
 
 def choose_location(data_dir: str | None, database: str | None) -> DataLocation:

@@ -7,6 +7,8 @@ and every other page (with what it imports) is made the first time it is visited
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
@@ -32,8 +34,11 @@ from . import safekeeping
 from .context import AppContext
 from .dialogs import messages
 from .live_updates import follow_other_clerks
+from .navigation_history import NavigationHistory, Place
 from .pages.home import DashboardPage
 from .widgets.icons import icon
+from .widgets.message_label import MessageLabel
+from .widgets.page_area import PageArea
 
 if TYPE_CHECKING:
     from ..core.db.engine import Database
@@ -86,6 +91,8 @@ class MainWindow(QMainWindow):
         self._add_page("home", self.dashboard)
         self._search_page: SearchPage | None = None
         self._before_search: str | None = None
+        self.history = NavigationHistory(self)
+        self._retracing = False  # True while Back, Forward or a link moves the window (remembered by them)
         for row, (key, label, icon_name) in enumerate(PAGES):
             item = QListWidgetItem(icon(icon_name), label)
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -101,12 +108,13 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        row.addWidget(PageArea(self.stack), 1)  # a page wider or taller than a small screen scrolls
         self.setCentralWidget(central)
 
         self._make_actions()
         self._make_status_bar()
         context.runner.busy_changed.connect(self._busy)
+        context.runner.working.connect(self._working)
         context.runner.progress.connect(self._progress)
         context.runner.unhandled_error.connect(self.show_error)
         self.live_updates = follow_other_clerks(context, self.stack.isEnabled, self)
@@ -173,6 +181,8 @@ class MainWindow(QMainWindow):
             return
         key = PAGES[row][0]
         self.page(key)
+        if not self._retracing:
+            self.history.left(self.place_shown(), Place(key))
         self.stack.setCurrentWidget(self.pages[key])
         if self.context.db is not None:
             self._shown_page().activate()
@@ -198,12 +208,51 @@ class MainWindow(QMainWindow):
     def open_record(self, kind_name: str, record_id: int) -> None:
         if kind_name not in self._page_rows:
             kind_name = "files" if kind_name == "attachment" else kind_name
-        page = self.show_page(kind_name)
-        if record_id:
-            page.open_record(record_id)
+        with self._going(Place(kind_name, record_id or None)):
+            page = self.show_page(kind_name)
+            if record_id:
+                page.open_record(record_id)
 
     def new_record(self, kind_name: str, defaults: dict[str, Any]) -> None:
-        self.show_page(kind_name).new_record(defaults)
+        with self._going(Place(kind_name)):
+            self.show_page(kind_name).new_record(defaults)
+
+    # Back and Forward ---------------------------------------------------------------------------------------
+
+    def place_shown(self) -> Place | None:
+        """The page shown and the record last opened on it; None for the search results (found again by searching)."""
+        widget = self.stack.currentWidget()
+        key = next((key for key, page in self.pages.items() if page is widget), None)
+        return None if key is None else self.history.place_on(key)
+
+    @contextmanager
+    def _going(self, place: Place, remember: bool = True) -> Iterator[None]:
+        if remember and not self._retracing:
+            self.history.left(self.place_shown(), place)
+        self.history.opened(place)
+        retracing, self._retracing = self._retracing, True
+        try:
+            yield
+        finally:
+            self._retracing = retracing
+
+    def go_back(self) -> None:
+        self._go_to(self.history.back(self.place_shown()))
+
+    def go_forward(self) -> None:
+        self._go_to(self.history.forward(self.place_shown()))
+
+    def _go_to(self, place: Place | None) -> None:
+        if place is None:
+            return
+        with self._going(place, remember=False):
+            page = self.show_page(place.page)
+            if place.record_id is not None:
+                page.open_record(place.record_id)
+
+    def _update_history_actions(self) -> None:
+        self.back_action.setEnabled(self.history.can_go_back())
+        self.forward_action.setEnabled(self.history.can_go_forward())
 
     # --- actions --------------------------------------------------------------------------------------------
 
@@ -249,6 +298,23 @@ class MainWindow(QMainWindow):
         self.open_shared_action = self._action(
             "Open s&hared records…", None, None, self.open_shared_records, "Open the records kept on a shared server"
         )
+        self.import_action = self._action(
+            "&Import partnerships…", None, None, lambda: self.import_export("import_partnerships")
+        )
+        self.export_action = self._action(
+            "Export the records &file…", None, None, lambda: self.import_export("export_records_file")
+        )
+        self.export_csv_action = self._action(
+            "Export a &list as CSV…", None, None, lambda: self.import_export("export_list_as_csv")
+        )
+        self.back_action = self._action("&Back", "previous", "Alt+Left", self.go_back, "Back to the page before")
+        self.back_action.setShortcuts(_with_standard("Alt+Left", QKeySequence.StandardKey.Back))
+        self.forward_action = self._action("&Forward", "next", "Alt+Right", self.go_forward, "Forward again")
+        self.forward_action.setShortcuts(_with_standard("Alt+Right", QKeySequence.StandardKey.Forward))
+        self.history.moved.connect(self._update_history_actions)
+        self._update_history_actions()
+        self.guide_action = self._action("&User guide", None, None, self.user_guide, "The clerk's tasks step by step")
+        self.guide_action.setShortcuts(_with_standard("F1", QKeySequence.StandardKey.HelpContents))
 
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
@@ -256,6 +322,9 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.open_shared_action)
+        file_menu.addSeparator()
+        for action in (self.import_action, self.export_action, self.export_csv_action):
+            file_menu.addAction(action)
         file_menu.addSeparator()
         for action in (self.backup_action, self.restore_action, self.verify_action):
             file_menu.addAction(action)
@@ -270,12 +339,15 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.delete_action)
         edit_menu.addAction(self.find_action)
         go_menu = menus.addMenu("&Go")
+        go_menu.addActions([self.back_action, self.forward_action])
+        go_menu.addSeparator()
         for row, (key, label, icon_name) in enumerate(PAGES):
             action = self._action(
                 label, icon_name, f"Ctrl+{row + 1}" if row < 9 else None, lambda _c=False, k=key: self.show_page(k)
             )
             go_menu.addAction(action)
         help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.guide_action)
         help_menu.addAction(self.about_action)
 
         toolbar = self.addToolBar("Main")
@@ -283,6 +355,8 @@ class MainWindow(QMainWindow):
         toolbar.setAccessibleName("Main toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addActions([self.back_action, self.forward_action])
+        toolbar.addSeparator()
         for action in (self.new_action, self.save_action, self.delete_action, self.undo_action, self.redo_action):
             toolbar.addAction(action)
         spacer = QWidget()
@@ -347,6 +421,17 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.context, self)
         dialog.open()
 
+    def import_export(self, entry: str) -> None:
+        """Opens one of the File menu's import and export dialogs (named as in that module's DIALOGS)."""
+        from .dialogs.import_export import DIALOGS
+
+        self.import_export_dialog = DIALOGS[entry](self, self.context)
+
+    def user_guide(self) -> None:
+        from .dialogs.user_guide import show_user_guide
+
+        show_user_guide(self)
+
     def about(self) -> None:
         from .dialogs.about import show_about
 
@@ -356,8 +441,10 @@ class MainWindow(QMainWindow):
 
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
-        self.status_label = QLabel("Opening the records…")
-        self.status_label.setAccessibleName("What the program is doing")
+        self.status_label = MessageLabel("Opening the records…")  # the clerk's messages; work has its own label
+        self.work_label = QLabel()
+        self.work_label.setAccessibleName("What the program is doing")
+        self.work_label.hide()
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Progress")
         self.progress.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 14)
@@ -367,24 +454,28 @@ class MainWindow(QMainWindow):
         self.stop_button.clicked.connect(self.context.runner.cancel_all)
         self.stop_button.hide()
         bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.work_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.stop_button)
 
     def _busy(self, text: str) -> None:
-        if text:
+        """A message stays until the next one: the labels of background work go to the work label instead."""
+        if text and text != self.context.runner.working_on:
             self.status_label.setText(text)
-        else:
+
+    def _working(self, label: str) -> None:
+        self.work_label.setText(label)
+        self.work_label.setVisible(bool(label))
+        if not label:
             self.progress.hide()
             self.stop_button.hide()
-            if self.status_label.text().endswith("…"):
-                self.status_label.setText("Ready.")
 
     def _progress(self, label: str, done: int, total: int) -> None:
         self.progress.show()
         self.stop_button.show()
         self.progress.setMaximum(max(1, total))
         self.progress.setValue(min(done, total))
-        self.status_label.setText(label)
+        self._working(label)
 
     def show_error(self, error: object) -> None:
         assert isinstance(error, BaseException)
@@ -450,7 +541,7 @@ class MainWindow(QMainWindow):
             dialog.open()
             self.first_run_dialog = dialog
         else:
-            self.setWindowTitle(f"{APP_NAME} – {home['name']}{', ' + home['state'] if home.get('state') else ''}")
+            self.setWindowTitle(window_title(home))
 
     def _open_failed(self, error: BaseException) -> None:
         self.status_label.setText("The records could not be opened.")
@@ -541,6 +632,25 @@ class MainWindow(QMainWindow):
             self.status_label.setText("Finishing the work in progress before closing…")
         self.context.ops.close_records()
         event.accept()
+
+
+def _with_standard(keys: str, standard: QKeySequence.StandardKey) -> list[QKeySequence]:
+    """The keys named, and the system's own for the same command where they differ (Cmd+[ on a Mac)."""
+    sequences = [QKeySequence(keys)]
+    for sequence in QKeySequence.keyBindings(standard):
+        if sequence not in sequences:
+            sequences.append(sequence)
+    return sequences
+
+
+def window_title(home: dict[str, Any]) -> str:
+    """The window's title, as "Springfield, IL – Sister City Records": the place once (its name may hold the state
+    already), and the program's name last, where the system would add it again were it missing."""
+    place = str(home["name"]).strip()
+    state = str(home.get("state") or "").strip()
+    if state and not place.upper().endswith(f", {state.upper()}"):
+        place = f"{place}, {state}"
+    return f"{place} – {APP_NAME}"
 
 
 def _program_version(_control: object) -> str:

@@ -84,8 +84,8 @@ def restore_a_backup(parent: QWidget, context: AppContext, window: RecordsWindow
         messages.inform(
             parent,
             "Restore",
-            "Records kept on a shared server are restored from the command line, into a server database that holds "
-            "no records: sister-city-records --database URL restore FILE.",
+            "The window cannot restore records kept on a shared server; please ask the records' administrator, "
+            "who restores a backup into a server database that holds no records.",
         )
         return
     path, _ = QFileDialog.getOpenFileName(parent, "Restore a backup", str(backups_folder(location)), BACKUP_FILTER)

@@ -102,7 +102,8 @@ class _Worker(QThread):
 class TaskRunner(QObject):
     """Queues work for the worker; calls back on the main thread. The operations build on it, as Anki's ops do."""
 
-    busy_changed = Signal(str)  # what the program is doing, or "" when idle
+    busy_changed = Signal(str)  # what the program is doing, or "" when idle; the views' own messages too
+    working = Signal(str)  # the label of the work running now, or "" when none is: never a message
     progress = Signal(str, int, int)
     unhandled_error = Signal(object)
 
@@ -151,6 +152,11 @@ class TaskRunner(QObject):
     def idle(self) -> bool:
         return not self._tasks
 
+    @property
+    def working_on(self) -> str:
+        """The label of the work running now (the last started), or "" when none is."""
+        return self._running[-1].label if self._running else ""
+
     def cancel_all(self) -> None:
         for task in self._tasks.values():
             task.control.cancel()
@@ -172,12 +178,14 @@ class TaskRunner(QObject):
         task = self._tasks.get(number)
         if task is not None:
             self._running.append(task)
+            self.working.emit(task.label)
             self.busy_changed.emit(task.label)
 
     def _finish(self, number: int) -> _Task | None:
         task = self._tasks.pop(number, None)
         if task in self._running:
             self._running.remove(task)
+            self.working.emit(self.working_on)
         if not self._tasks:
             self.busy_changed.emit("")
         elif self._running:
@@ -215,10 +223,12 @@ class SynchronousRunner(QObject):
     """Runs each task at once on the calling thread: for tests of models and views that need no thread."""
 
     busy_changed = Signal(str)
+    working = Signal(str)
     progress = Signal(str, int, int)
     unhandled_error = Signal(object)
 
     idle = True
+    working_on = ""
 
     def run(
         self,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..db.engine import Database
-from ..errors import UserError
+from ..errors import Stopped, UserError
 from ..host.user_files import writing_whole
 from ..records import service as records
 from ..records.kinds import kind_named
@@ -50,12 +50,25 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def export_csv(db: Database, kind_name: str, path: Path, *, include_personal_data: bool = False) -> CsvExportResult:
-    """Writes every record of a kind (not in the trash) to ``path`` as CSV; the file appears whole or not at all."""
+def export_csv(
+    db: Database,
+    kind_name: str,
+    path: Path,
+    *,
+    include_personal_data: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> CsvExportResult:
+    """Writes every record of a kind (not in the trash) to ``path`` as CSV; the file appears whole or not at all.
+
+    ``progress(rows, total)`` hears each batch of rows written; when ``cancel()`` is true between batches it raises
+    Stopped and writes no file.
+    """
     kind = kind_named(kind_name)
     path = Path(path).expanduser()
     if path.is_dir():
         raise UserError(f"{path} is a folder; name the CSV file to write.")
+    total = records.count_records(db, kind.name, records.ListQuery(include_personal=include_personal_data))
     count = 0
     # Owner-only whatever the umask: with --include-personal-data it holds names and addresses.
     with (
@@ -65,6 +78,8 @@ def export_csv(db: Database, kind_name: str, path: Path, *, include_personal_dat
         writer = csv.writer(handle)
         header: list[str] | None = None
         for row in _rows(db, kind.name, include_personal_data):
+            if count % BATCH_ROWS == 0:
+                _batch_begins(count, total, progress, cancel)
             if header is None:
                 header = [key for key in row if key != "record_kind"]
                 writer.writerow(header)
@@ -72,7 +87,17 @@ def export_csv(db: Database, kind_name: str, path: Path, *, include_personal_dat
             count += 1
         if header is None:
             writer.writerow(["id", *(f.name for f in kind.fields if include_personal_data or not f.personal)])
+        _batch_begins(count, total, progress, cancel)  # stopping before the file takes its place keeps none
     return CsvExportResult(str(path), kind.plural, count, include_personal_data)
+
+
+def _batch_begins(
+    done: int, total: int, progress: Callable[[int, int], None] | None, cancel: Callable[[], bool] | None
+) -> None:
+    if cancel is not None and cancel():
+        raise Stopped("Stopped; no CSV file was written.")
+    if progress is not None:
+        progress(done, max(total, done))
 
 
 def _rows(db: Database, kind_name: str, include_personal: bool) -> Iterator[Record]:

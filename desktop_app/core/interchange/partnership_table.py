@@ -121,6 +121,21 @@ class ParsedTable:
     partner: dict[str, list[Any]]  # "name" and _PARTNER_COLUMNS
     partnership: dict[str, list[Any]]  # _PARTNERSHIP_COLUMNS
 
+    def without_rows(self, row_numbers: set[int]) -> ParsedTable:
+        """The same table less the rows of those numbers (rows with problems, for a dry run of the rest)."""
+        keep = [position for position, number in enumerate(self.numbers) if number not in row_numbers]
+
+        def kept(values: list[Any]) -> list[Any]:
+            return [values[position] for position in keep]
+
+        return ParsedTable(
+            kept(self.numbers),
+            None if self.cities is None else kept(self.cities),
+            kept(self.states),
+            {column: kept(values) for column, values in self.partner.items()},
+            {column: kept(values) for column, values in self.partnership.items()},
+        )
+
 
 _PARTNERSHIP_COLUMNS = (
     "kind",
@@ -182,9 +197,36 @@ class _Problems:
     def sentences(self, numbers: list[int]) -> list[str]:
         return [f"row {numbers[position]}: {problem}" for position, _, problem in sorted(self._found)]
 
+    def by_row(self, numbers: list[int]) -> list[tuple[int, str]]:
+        """Each problem with the number of its row, in the order of ``sentences``."""
+        return [(numbers[position], problem) for position, _, problem in sorted(self._found)]
+
 
 def read_table(path: Path, kind: str) -> tuple[ParsedTable, TableImportReport, list[str]]:
     """The table's rows checked, the report so far, and the problems found (a sentence each, row by row)."""
+    checked = check_table(path, kind)
+    return checked.table, checked.report, checked.sentences()
+
+
+@dataclass
+class CheckedTable:
+    """A table read and checked, nothing written: what an import would take, and what it would refuse."""
+
+    table: ParsedTable
+    report: TableImportReport
+    headers: list[str]
+    first_rows: list[tuple[int, list[str]]]  # the first rows as the file has them, each with its number
+    problems: list[tuple[int, str]]  # (row number, problem), row by row
+
+    def sentences(self) -> list[str]:
+        return [f"row {number}: {problem}" for number, problem in self.problems]
+
+    def rows_with_problems(self) -> list[int]:
+        return sorted({number for number, _problem in self.problems})
+
+
+def check_table(path: Path, kind: str, *, keep_rows: int = 0) -> CheckedTable:
+    """Reads and checks every row of the table; keeps the first ``keep_rows`` rows (not empty) as they are."""
     sheet_name: str | None = None
     if kind == "csv":
         headers, rows = read_csv_rows(path)
@@ -201,9 +243,12 @@ def read_table(path: Path, kind: str) -> tuple[ParsedTable, TableImportReport, l
     )
     numbers: list[int] = []
     kept: list[list[str]] = []
+    first_rows: list[tuple[int, list[str]]] = []
     width = max(by_index) + 1
     for number, cells in rows:
         if any(map(str.strip, cells)):
+            if len(first_rows) < keep_rows:
+                first_rows.append((number, list(cells)))
             if len(cells) != width:  # cut or filled up to the last column read
                 cells = [*cells[:width], *[""] * (width - len(cells))]
             numbers.append(number)
@@ -212,12 +257,26 @@ def read_table(path: Path, kind: str) -> tuple[ParsedTable, TableImportReport, l
     columns = list(zip(*kept, strict=True)) if kept else [() for _ in range(width)]
     del kept
     raw: dict[str, Sequence[str]] = {column: columns[index] for index, column in by_index.items()}
-    table, problems = _check_columns(raw, len(numbers), numbers)
-    return table, report, problems
-
-
-def _check_columns(raw: dict[str, Sequence[str]], count: int, numbers: list[int]) -> tuple[ParsedTable, list[str]]:
     problems = _Problems()
+    table = _check_columns_into(problems, raw, len(numbers), numbers)
+    return CheckedTable(table, report, list(headers), first_rows, problems.by_row(numbers))
+
+
+def would_add(session: Session, path: Path, table: ParsedTable, report: TableImportReport) -> TableImportReport:
+    """Writes the checked rows into the caller's transaction, which the caller rolls back: a dry run's counts."""
+    report.dry_run = True
+    if table.numbers:
+        tables = [
+            _table(model) for model in (models.Jurisdiction, models.Partner, models.Partnership, models.StatusChange)
+        ]
+        with roomy_cache(session, BULK_CACHE_MIB), indexes_built_after(session, tables, len(table.numbers)):
+            _write_table(session, path, table, report)
+    return report
+
+
+def _check_columns_into(
+    problems: _Problems, raw: dict[str, Sequence[str]], count: int, numbers: list[int]
+) -> ParsedTable:
     partner = {"name": problems.check_column(_PARTNER_NAME, raw["partner_name"])}
     for column, field_spec in _PARTNER_FIELDS:
         partner[column] = (
@@ -240,7 +299,7 @@ def _check_columns(raw: dict[str, Sequence[str]], count: int, numbers: list[int]
     if cities is not None:
         for position in (position for position, city in enumerate(cities) if not city):
             problems.add(position, "the US city is empty.")
-    return ParsedTable(numbers, cities, states, partner, partnership), problems.sentences(numbers)
+    return ParsedTable(numbers, cities, states, partner, partnership)
 
 
 def import_table(session: Session, path: Path, kind: str, *, dry_run: bool) -> TableImportReport:

@@ -8,7 +8,7 @@ import itertools
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,7 +22,7 @@ from ..clock import current_actor
 from ..db import models
 from ..db.builtin_keys import BLACKBURN_HAWLEY_KEY
 from ..db.engine import Database
-from ..errors import UserError
+from ..errors import Stopped, UserError
 from ..host.resources import resource_path
 from ..laws.rules import problems_in
 from ..laws.steps import STEPS
@@ -295,10 +295,15 @@ def _export_record(kind: Kind, obj: Any, include_personal: bool) -> dict[str, An
     return record
 
 
-def build_records_document(session: Session, *, include_personal_data: bool = False) -> dict[str, Any]:
-    """Every record as plain JSON-ready data."""
+def build_records_document(
+    session: Session, *, include_personal_data: bool = False, next_section: Callable[[int, int], None] | None = None
+) -> dict[str, Any]:
+    """Every record as plain JSON-ready data; ``next_section(done, total)`` hears each section begin (and may raise
+    to stop)."""
     sections: dict[str, list[dict[str, Any]]] = {}
-    for name, kind in SECTIONS:
+    for done, (name, kind) in enumerate(SECTIONS):
+        if next_section is not None:
+            next_section(done, len(SECTIONS) + 1)
         model: Any = kind.model
         rows = []
         for obj in session.scalars(select(model).order_by(model.id)).unique():
@@ -334,14 +339,35 @@ def build_records_document(session: Session, *, include_personal_data: bool = Fa
     }
 
 
-def export_records_file(db: Database, destination: Path, *, include_personal_data: bool = False) -> str:
-    """Writes the records file (atomically) and returns a sentence saying what it holds."""
+def export_records_file(
+    db: Database,
+    destination: Path,
+    *,
+    include_personal_data: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> str:
+    """Writes the records file (atomically) and returns a sentence saying what it holds.
+
+    ``progress(done, total)`` hears each section read; when ``cancel()`` is true before the file is written it
+    raises Stopped and writes nothing.
+    """
     destination = Path(destination)
     if destination.is_dir():
         raise UserError(f"{destination} is a folder; name the file to write, e.g. records.json.")
+
+    def next_section(done: int, total: int) -> None:
+        if cancel is not None and cancel():
+            raise Stopped("Stopped; no records file was written.")
+        if progress is not None:
+            progress(done, total)
+
     with db.reading() as session:
-        document = build_records_document(session, include_personal_data=include_personal_data)
+        document = build_records_document(
+            session, include_personal_data=include_personal_data, next_section=next_section
+        )
     _validate(document, destination.name)
+    next_section(len(SECTIONS), len(SECTIONS) + 1)
     payload = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     _write_atomically(destination, payload.encode("utf-8"))
     counts = ", ".join(f"{len(rows)} {name.replace('_', ' ')}" for name, rows in document["records"].items() if rows)

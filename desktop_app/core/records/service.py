@@ -23,6 +23,7 @@ from .fields import parse_value
 from .indexing import index_record_in
 from .kinds import PARTNERSHIP, RESPONSE, Kind, kind_named
 from .plain import Record, audit_snapshot, to_plain
+from .trash_rules import refuse_trashing_home
 
 # ----- validation ------------------------------------------------------------------------------------------
 
@@ -297,6 +298,7 @@ def change_status_in(
 
 
 def trash_in(session: Session, kind: Kind, record_id: int, actor: str) -> Any:
+    refuse_trashing_home(kind, load(session, kind, record_id))
     return _set_trashed(session, kind, record_id, actor, trashed=True)
 
 
@@ -617,6 +619,46 @@ def _list_statement(kind: Kind, query: ListQuery) -> Select[Any]:
     return statement
 
 
+# A response's own columns a list may be sorted by, beside its fields.
+RESPONSE_ORDERS = ("status", "issued_on")
+# Lists sorted by the names of the partnership a row belongs to (a participant's, through its activity).
+PARTNERSHIP_ORDER = "partnership"
+
+
+def _own_orders(kind: Kind) -> tuple[str, ...]:
+    """The kind's own columns a list of it may be sorted by."""
+    extra = RESPONSE_ORDERS if kind is RESPONSE else ()
+    return ("id", "created_at", "updated_at", *kind.field_names, *extra)
+
+
+def _ordered_by_names(kind: Kind, statement: Select[Any], order_name: str) -> tuple[Select[Any], list[Any]] | None:
+    """The statement joined to the tables that hold the names a list is sorted by, and those name columns; None
+    when the order is by one of the kind's own columns."""
+    model: Any = kind.model
+    jurisdiction, partner, partnership = models.Jurisdiction, models.Partner, models.Partnership
+    if kind is PARTNERSHIP and order_name == "jurisdiction":
+        joined = statement.join(jurisdiction, jurisdiction.id == model.jurisdiction_id)
+        return joined, [jurisdiction.name, jurisdiction.state]
+    if kind is PARTNERSHIP and order_name in ("partner", "country"):
+        joined = statement.join(partner, partner.id == model.partner_id)
+        return joined, [partner.country_name, partner.name] if order_name == "country" else [partner.name]
+    if order_name != PARTNERSHIP_ORDER:
+        return None
+    if "partnership_id" in kind.field_names:
+        link = model.partnership_id
+    elif "activity_id" in kind.field_names:
+        statement = statement.outerjoin(models.Activity, models.Activity.id == model.activity_id)
+        link = models.Activity.partnership_id
+    else:
+        return None
+    joined = (
+        statement.outerjoin(partnership, partnership.id == link)
+        .outerjoin(jurisdiction, jurisdiction.id == partnership.jurisdiction_id)
+        .outerjoin(partner, partner.id == partnership.partner_id)
+    )
+    return joined, [jurisdiction.name, jurisdiction.state, partner.name]
+
+
 def list_records(db: Database, kind_name: str, query: ListQuery | None = None) -> list[Record]:
     """The records of a kind, filtered and ordered in the database, one window of rows at a time."""
     kind = kind_named(kind_name)
@@ -624,12 +666,15 @@ def list_records(db: Database, kind_name: str, query: ListQuery | None = None) -
     model: Any = kind.model
     statement = _list_statement(kind, query)
     order_name = query.order_by or kind.default_order
-    if order_name not in ("id", "created_at", "updated_at") and order_name not in kind.field_names:
+    by_names = _ordered_by_names(kind, statement, order_name)
+    if by_names is not None:
+        statement, order_columns = by_names
+    elif order_name in _own_orders(kind):
+        order_columns = [getattr(model, order_name)]
+    else:
         raise UserError(f"A {kind.label.lower()} list cannot be sorted by {order_name!r}.")
-    order_column = getattr(model, order_name)
-    statement = statement.order_by(
-        order_column.desc() if query.descending else order_column, model.id.desc() if query.descending else model.id
-    )
+    order_columns.append(model.id)
+    statement = statement.order_by(*(column.desc() if query.descending else column for column in order_columns))
     statement = statement.offset(max(0, query.offset))
     if query.limit is not None:
         statement = statement.limit(query.limit)

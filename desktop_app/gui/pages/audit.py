@@ -6,11 +6,15 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from ...core.db.engine import Database
+from ...core.errors import UserError
 from ...core.records.audit import audit_page
+from ...core.records.kinds import kind_named
+from ...core.records.names import readable_name
 from ...core.safekeeping.verify import verify_database
 from ..context import AppContext
 from ..widgets.list_table import ListTable
-from ..widgets.table_model import Column, PagedTableModel, text_filtered_source
+from ..widgets.table_model import Column, PagedTableModel, PageSource
 from .base import RecordlessPage
 
 ACTIONS = {
@@ -37,8 +41,51 @@ def _action(row: dict[str, Any]) -> str:
 
 
 def _record(row: dict[str, Any]) -> str:
+    return str(row.get("record_name") or _numbered(row))
+
+
+def _numbered(row: dict[str, Any]) -> str:
     kind = str(row["record_kind"])
     return f"{RECORD_WORDS.get(kind, kind)} {row['record_id'] or ''}".strip()
+
+
+def record_name(row: dict[str, Any]) -> str:
+    """The record an event is about, by the name it had then ("Kansas City, MO – Xi'an (partnership 3)"), read from
+    what the event kept of it; by kind and number where it kept nothing."""
+    try:
+        kind = kind_named(str(row["record_kind"]))
+    except UserError:
+        return _numbered(row)
+    kept = row.get("after") or row.get("before")
+    if not isinstance(kept, dict):
+        return _numbered(row)
+    name = readable_name(kind, {"id": row["record_id"], **kept})
+    numbered = f"{kind.label} {row['record_id']}"
+    return numbered if name == numbered else f"{name} ({kind.label.lower()} {row['record_id']})"
+
+
+def named_audit_source(text: str) -> PageSource:
+    """Pages of the trail filtered by ``text``, each event with the name of its record (read on the worker)."""
+
+    def page(db: Database, offset: int, limit: int, order_by: str | None, descending: bool) -> list[dict[str, Any]]:
+        rows = audit_page(
+            db,
+            offset=offset,
+            limit=limit,
+            order_by=order_by or "seq",
+            descending=descending,
+            text=text,
+            with_changes=True,
+        )
+        return [_named(row) for row in rows]
+
+    return page
+
+
+def _named(row: dict[str, Any]) -> dict[str, Any]:
+    named = {key: value for key, value in row.items() if key not in ("before", "after")}
+    named["record_name"] = record_name(row)
+    return named
 
 
 AUDIT_COLUMNS = [
@@ -87,9 +134,9 @@ class AuditPage(QWidget, RecordlessPage):
         context.ops.changed.connect(self._changed)
 
     def activate(self) -> None:
-        if not self._started:
-            self._started = True
-            self.reload()
+        """Read afresh whenever the page is shown: other clerks' changes appear too."""
+        self._started = True
+        self.reload()
 
     def set_search_text(self, text: str) -> None:
         self.filter.setText(text)
@@ -97,11 +144,11 @@ class AuditPage(QWidget, RecordlessPage):
     def reload(self) -> None:
         if not self._started:
             return
-        self.model.set_source(text_filtered_source(audit_page, "seq", self.filter.text()))
+        self.model.set_source(named_audit_source(self.filter.text()))
 
     def _changed(self, _changes: object, _initiator: object) -> None:
-        # New events come first: the trail is read again only while the clerk is at its top, so nothing moves away.
-        if self._started and self.table.verticalScrollBar().value() == 0:
+        # Hidden, the page is read again when next shown (activate).
+        if self._started and self.isVisible():
             self.reload()
 
     def verify(self) -> None:

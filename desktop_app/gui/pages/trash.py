@@ -1,28 +1,44 @@
-"""The trash: records moved there by kind, restored with one click, or purged for good after a question."""
+"""The trash: every kind of record in one list, the last trashed first, restored with one click or purged after a
+question; and the question asked before trashing a record that others use."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ...core.records import service as records
-from ...core.records.kinds import kind_named
+from ...core.records.kinds import KINDS, Kind
 from ...core.records.plain import describe
-from ...core.records.service import ListQuery
+from ...core.records.trash_rules import dependents, dependents_phrase, trashed_records
 from ..context import AppContext
 from ..dialogs import messages
-from ..widgets.columns import columns_for
 from ..widgets.icons import icon
 from ..widgets.list_table import ListTable
-from ..widgets.table_model import PagedTableModel
+from ..widgets.table_model import Column, PagedTableModel, PageSource, Row
 from .base import RecordlessPage
 
-TRASH_KINDS = ("partnership", "agreement", "activity", "participant", "policy", "oversight", "inquiry", "response")
+# Kinds whose records other records name as their side: trashing one asks first when any live record uses it.
+ASKED_BEFORE_TRASHING = ("jurisdiction", "partner")
+
+
+def _trashed_when(row: Row) -> str:
+    """'2026-03-02 10:02 UTC' from the stored ISO time."""
+    when = str(row.get("deleted_at") or "")
+    return f"{when[:10]} {when[11:16]} UTC" if len(when) >= 16 else when
+
+
+TRASH_COLUMNS = [
+    Column("deleted_at", "Moved to the trash", _trashed_when),
+    Column("kind", "Kind", lambda row: str(row.get("kind_label", ""))),
+    Column("id", "No.", lambda row: str(row.get("id", ""))),
+    Column("description", "Record", lambda row: str(row.get("description", ""))),
+]
 
 
 class TrashPage(QWidget, RecordlessPage):
-    """One kind at a time, so each list keeps its own columns."""
+    """One list of everything in the trash, whatever its kind, so a clerk need not know where to look."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -30,6 +46,30 @@ class TrashPage(QWidget, RecordlessPage):
         self._started = False
         self.setAccessibleName("Trash page")
         layout = QVBoxLayout(self)
+        layout.addLayout(self._top_row())
+        note = QLabel(
+            "Everything moved to the trash, the last first. Records in the trash are kept until purged; "
+            "purging is recorded in the audit trail."
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.model = PagedTableModel(self._context, TRASH_COLUMNS)
+        self.table = ListTable(self.model, "lists/trash/header", "Records in the trash")
+        self._show_fixed_order()
+        self.table.record_selected.connect(lambda _record: self._update_buttons())
+        layout.addWidget(self.table, 1)
+        context.ops.changed.connect(lambda _changes, _initiator: self.reload())
+        self._update_buttons()
+
+    def _show_fixed_order(self) -> None:
+        """The trash is always read the last trashed first: the header says so and offers no other order."""
+        self.table.setSortingEnabled(False)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        header.setSortIndicatorShown(True)
+        header.setToolTip("The last moved to the trash comes first; right-click to choose the columns.")
+
+    def _top_row(self) -> QHBoxLayout:
         top = QHBoxLayout()
         title = QLabel("Trash")
         font = title.font()
@@ -38,10 +78,11 @@ class TrashPage(QWidget, RecordlessPage):
         title.setFont(font)
         top.addWidget(title)
         self.kind_box = QComboBox()
-        self.kind_box.setAccessibleName("Kind of record in the trash")
-        for name in TRASH_KINDS:
-            self.kind_box.addItem(kind_named(name).plural.capitalize(), name)
-        self.kind_box.currentIndexChanged.connect(lambda _index: self._kind_changed())
+        self.kind_box.setAccessibleName("Kind of record shown from the trash")
+        self.kind_box.addItem("Every kind", None)
+        for kind in KINDS:
+            self.kind_box.addItem(kind.plural.capitalize(), kind.name)
+        self.kind_box.currentIndexChanged.connect(lambda _index: self.reload())
         top.addWidget(self.kind_box)
         top.addStretch(1)
         self.restore_button = QPushButton(icon("restore"), "Restore")
@@ -52,30 +93,7 @@ class TrashPage(QWidget, RecordlessPage):
         self.purge_button.clicked.connect(self.purge_current)
         top.addWidget(self.restore_button)
         top.addWidget(self.purge_button)
-        layout.addLayout(top)
-        note = QLabel("Records in the trash are kept until purged; purging is recorded in the audit trail.")
-        note.setWordWrap(True)
-        layout.addWidget(note)
-        self.holder = QVBoxLayout()
-        layout.addLayout(self.holder, 1)
-        self.table: ListTable | None = None
-        self.model: PagedTableModel | None = None
-        context.ops.changed.connect(lambda _changes, _initiator: self.reload())
-        self._kind_changed()
-
-    @property
-    def kind_name(self) -> str:
-        return str(self.kind_box.currentData())
-
-    def _kind_changed(self) -> None:
-        if self.table is not None:
-            self.table.setParent(None)
-            self.table.deleteLater()
-        self.model = PagedTableModel(self._context, columns_for(self.kind_name))
-        self.table = ListTable(self.model, f"lists/trash-{self.kind_name}/header", "Records in the trash")
-        self.table.record_selected.connect(lambda _record: self._update_buttons())
-        self.holder.addWidget(self.table)
-        self.reload()
+        return top
 
     def activate(self) -> None:
         if not self._started:
@@ -84,50 +102,87 @@ class TrashPage(QWidget, RecordlessPage):
 
     def reload(self) -> None:
         self._update_buttons()
-        if not self._started or self.model is None:
-            return
-        kind_name = self.kind_name
+        if self._started:
+            self.model.set_source(_newest_first(self.kind_box.currentData()))
 
-        def page(db: Any, offset: int, limit: int, order_by: str | None, descending: bool) -> list[dict[str, Any]]:
-            query = ListQuery(in_trash=True, offset=offset, limit=limit, order_by=order_by, descending=descending)
-            return records.list_records(db, kind_name, query)
-
-        self.model.set_source(page)
+    def _chosen(self) -> Row | None:
+        return self.table.current_record()
 
     def _update_buttons(self) -> None:
-        chosen = self.table.current_record() if self.table is not None else None
+        chosen = self._chosen()
         self.restore_button.setEnabled(chosen is not None)
         self.purge_button.setEnabled(chosen is not None)
 
     def restore_current(self) -> None:
-        chosen = self.table.current_record() if self.table is not None else None
+        chosen = self._chosen()
         if chosen is None:
             return
-        kind_name = self.kind_name
+        named = _named(chosen)
         self._context.ops.restore_record(
-            kind_name,
+            chosen["record_kind"],
             chosen["id"],
             label="Restoring…",
-            on_done=lambda record: self._say(f"Restored {kind_name} {record['id']}."),
+            on_done=lambda _record: self._say(f"Restored {named}."),
         )
 
     def purge_current(self) -> None:
-        chosen = self.table.current_record() if self.table is not None else None
+        chosen = self._chosen()
         if chosen is None:
             return
-        kind = kind_named(self.kind_name)
+        named = _named(chosen)
         question = (
-            f"Purge {kind.label.lower()} {chosen['id']} ({describe(kind, chosen)}) for good? "
-            "It cannot be restored afterwards; the audit trail keeps a note that it was purged."
+            f"Purge {named} for good? It cannot be restored afterwards; "
+            "the audit trail keeps a note that it was purged."
         )
         if not messages.confirm(self, "Purge for good", question, "Purge"):
             return
         self._context.ops.purge_record(
-            kind.name,
+            chosen["record_kind"],
             chosen["id"],
             label="Purging…",
-            on_done=lambda _none: self._say(f"Purged {kind.label.lower()} {chosen['id']}."),
+            on_done=lambda _none: self._say(f"Purged {named} for good."),
         )
 
     def _say(self, message: str) -> None:
         self._context.runner.busy_changed.emit(message)
+
+
+def _newest_first(kind_name: str | None) -> PageSource:
+    """The trash's rows (of one kind, or of every kind when None), the last trashed first whatever the header."""
+
+    def page(db: Any, offset: int, limit: int, _order_by: str | None, _descending: bool) -> list[Row]:
+        return trashed_records(db, offset, limit, kind_name)
+
+    return page
+
+
+def _named(row: Row) -> str:
+    """'partnership 3 (Akron, OH – Xi'an, China)'."""
+    return f"{str(row['kind_label']).lower()} {row['id']} ({row['description']})"
+
+
+def trash_after_asking(
+    context: AppContext, parent: QWidget, kind: Kind, record: Row, trash: Callable[[], object]
+) -> None:
+    """Calls ``trash()`` at once, or, for a jurisdiction or partner community that records outside the trash use,
+    once the clerk has been told what uses it and still wants it trashed."""
+    if kind.name not in ASKED_BEFORE_TRASHING or record.get("is_home"):
+        trash()  # the clerk's own jurisdiction: core refuses it with its own sentence, nothing to ask
+        return
+
+    def counted(counts: dict[str, int]) -> None:
+        if not counts or messages.confirm(
+            parent, "Records use it", dependents_question(counts, describe(kind, record)), "Move to the trash"
+        ):
+            trash()
+
+    context.ops.query(dependents, kind.name, record["id"], label="Looking for records that use it…", on_done=counted)
+
+
+def dependents_question(counts: dict[str, int], name: str) -> str:
+    """'3 partnerships and 1 agreement use Xi'an; move it to the trash anyway?'"""
+    verb = "uses" if list(counts.values()) == [1] else "use"
+    return (
+        f"{dependents_phrase(counts)} {verb} {name}; move it to the trash anyway? "
+        "They stay as they are, and the Trash page can bring it back."
+    )

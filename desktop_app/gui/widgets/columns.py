@@ -5,6 +5,8 @@ from __future__ import annotations
 from ...core import vocab
 from ...core.records.fields import Field, display_value
 from ...core.records.kinds import kind_named
+from ...core.records.names import PARTNERSHIP_LINK
+from ...core.records.service import PARTNERSHIP_ORDER
 from .table_model import Column, Row
 
 SHOWN_FIRST = {
@@ -41,18 +43,29 @@ def _jurisdiction(row: Row) -> str:
     return f"{row.get('jurisdiction_name', '')}{state}"
 
 
-def columns_for(kind_name: str) -> list[Column]:
-    """The columns of a kind's list: its identifying ones first, the rest available but hidden."""
+def _response_status(row: Row) -> str:
+    return vocab.label(vocab.RESPONSE_STATUSES, row.get("status"))
+
+
+def columns_for(kind_name: str, *, with_partnership: bool = False) -> list[Column]:
+    """The columns of a kind's list: its identifying ones first, the rest available but hidden.
+
+    With ``with_partnership``, records that belong to a partnership show its name (rows carry
+    ``partnership_name``, see core.records.names.with_partnership_names)."""
     kind = kind_named(kind_name)
     columns = [Column("id", "No.", lambda row: str(row.get("id", "")), "id")]
     if kind.name == "partnership":
         columns += [
-            Column("jurisdiction", "US jurisdiction", _jurisdiction),
-            Column("partner", "Partner community", _partner),
-            Column("country", "Country", lambda row: str(row.get("country_name") or "")),
+            Column("jurisdiction", "US jurisdiction", _jurisdiction, "jurisdiction"),
+            Column("partner", "Partner community", _partner, "partner"),
+            Column("country", "Country", lambda row: str(row.get("country_name") or ""), "country"),
         ]
+    if with_partnership and kind.name in PARTNERSHIP_LINK:
+        columns.append(
+            Column("partnership", "Partnership", lambda row: str(row.get("partnership_name") or ""), PARTNERSHIP_ORDER)
+        )
     if kind.name == "response":
-        columns.append(Column("status", "Status", lambda row: vocab.label(vocab.RESPONSE_STATUSES, row.get("status"))))
+        columns.append(Column("status", "Status", _response_status, "status"))
     first = SHOWN_FIRST.get(kind.name, ())
     by_name = {field.name: field for field in kind.fields}
     for name in first:

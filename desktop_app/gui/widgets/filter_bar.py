@@ -5,8 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QDate, QMargins, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QLineEdit,
+    QSizePolicy,
+    QStyle,
+    QWidget,
+)
 
 from ...core import vocab
 from ...core.records.kinds import kind_named
@@ -26,6 +39,108 @@ DATE_FIELDS = {
 }
 _NO_DATE = QDate(1900, 1, 1)
 DEBOUNCE_MS = 250
+TEXT_MIN_EMS = 14  # the words box never narrower than this; the rest of its line goes to it
+
+
+class FlowLayout(QLayout):
+    """Lays its items out in a row, wrapping onto further rows when the width runs out; on each row, the room
+    left goes to the items that expand horizontally (the words box), so no item is squeezed below its size."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation.Horizontal
+
+    def height_for(self, width: int) -> int:
+        """The height the items take, wrapped at ``width``. (Not Qt's height-for-width, which a scroll area holding
+        the bar would answer with the page's preferred height rather than its smallest.)"""
+        return self._arrange(QRect(0, 0, width, 0), place=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, place=True)
+
+    def sizeHint(self) -> QSize:
+        spacing = self._spacing()
+        shown = self._shown()
+        width = sum(item.sizeHint().width() for item in shown) + spacing * max(0, len(shown) - 1)
+        height = max((item.sizeHint().height() for item in shown), default=0)
+        return QSize(width, height).grownBy(self.contentsMargins())
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._shown():
+            size = size.expandedTo(item.minimumSize())
+        return size.grownBy(self.contentsMargins())
+
+    def _spacing(self) -> int:
+        spacing = self.spacing()
+        if spacing >= 0:
+            return spacing
+        parent = self.parentWidget()
+        style = parent.style() if parent is not None else None
+        return style.pixelMetric(QStyle.PixelMetric.PM_LayoutHorizontalSpacing) if style is not None else 6
+
+    def _shown(self) -> list[QLayoutItem]:
+        return [item for item in self._items if not item.isEmpty()]
+
+    def _rows(self, width: int) -> list[list[QLayoutItem]]:
+        spacing, used = self._spacing(), 0
+        rows: list[list[QLayoutItem]] = []
+        row: list[QLayoutItem] = []
+        for item in self._shown():
+            needed = item.sizeHint().width() + (spacing if row else 0)
+            if row and used + needed > width:
+                rows.append(row)
+                row, used = [], 0
+                needed = item.sizeHint().width()
+            row.append(item)
+            used += needed
+        if row:
+            rows.append(row)
+        return rows
+
+    def _arrange(self, rect: QRect, place: bool) -> int:
+        """Places the items in ``rect`` (when ``place``); returns the height they take."""
+        area = rect.marginsRemoved(self.contentsMargins())
+        spacing, y = self._spacing(), area.y()
+        rows = self._rows(area.width())
+        for row in rows:
+            height = max(item.sizeHint().height() for item in row)
+            if place:
+                self._place_row(row, QRect(area.x(), y, area.width(), height), spacing)
+            y += height + spacing
+        used = y - area.y() - (spacing if rows else 0)
+        margins: QMargins = self.contentsMargins()
+        return used + margins.top() + margins.bottom()
+
+    @staticmethod
+    def _place_row(row: list[QLayoutItem], line: QRect, spacing: int) -> None:
+        widths = [min(item.sizeHint().width(), line.width()) for item in row]
+        room = line.width() - sum(widths) - spacing * (len(row) - 1)
+        growing = [n for n, item in enumerate(row) if item.expandingDirections() & Qt.Orientation.Horizontal]
+        for n in growing:
+            widths[n] += max(0, room) // len(growing)
+        x = line.x()
+        for item, width in zip(row, widths, strict=True):
+            height = min(item.sizeHint().height(), line.height())
+            top = line.y() + (line.height() - height) // 2
+            item.setGeometry(QRect(QPoint(x, top), QSize(width, height)))
+            x += width + spacing
 
 
 class FilterBar(QWidget):
@@ -37,7 +152,7 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self._context = context
         self.kind = kind_named(kind_name)
-        layout = QHBoxLayout(self)
+        layout = self._flow = FlowLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.combos: dict[str, QComboBox] = {}
         self._timer = QTimer(self)
@@ -50,7 +165,9 @@ class FilterBar(QWidget):
         self.text.setClearButtonEnabled(True)
         self.text.setAccessibleName(f"Filter the {self.kind.plural} by words")
         self.text.textChanged.connect(lambda _text: self._timer.start())
-        layout.addWidget(self.text, 2)
+        self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.text.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * TEXT_MIN_EMS)
+        layout.addWidget(self.text)
 
         for name in FILTER_CHOICES:
             if name not in self.kind.field_names:
@@ -76,12 +193,29 @@ class FilterBar(QWidget):
         self.date_from = self.date_to = None
         if self.date_field:
             label = self.kind.field(self.date_field).label
-            layout.addWidget(QLabel(f"{label}:"))
             self.date_from = self._date_edit(f"{label}: from")
             self.date_to = self._date_edit(f"{label}: to")
-            layout.addWidget(self.date_from)
-            layout.addWidget(QLabel("to"))
-            layout.addWidget(self.date_to)
+            layout.addWidget(self._date_range(label, self.date_from, self.date_to))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Takes the height of the rows the filters wrap onto at this width."""
+        super().resizeEvent(event)
+        height = self._flow.height_for(event.size().width())
+        if height != self.minimumHeight():
+            self.setMinimumHeight(height)
+
+    @staticmethod
+    def _date_range(label: str, date_from: QDateEdit, date_to: QDateEdit) -> QWidget:
+        """The date range, as "Signed on: [from] to [to]", kept on one line when the bar wraps."""
+        group = QWidget()
+        row = QHBoxLayout(group)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel(f"{label}:"))
+        row.addWidget(date_from)
+        row.addWidget(QLabel("to"))
+        row.addWidget(date_to)
+        group.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        return group
 
     def _combo(self, any_text: str, choices: dict[str, str], accessible: str) -> QComboBox:
         combo = QComboBox()

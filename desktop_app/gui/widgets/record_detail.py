@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -29,12 +30,16 @@ from .icons import icon
 from .law_screening import LawScreeningPanel
 from .record_form import RecordForm
 from .related import Navigator, RelatedList
+from .timeline import Timeline
 
 FILE_KINDS = ("partnership", "agreement", "activity", "policy", "oversight", "inquiry", "response")
 RELATED = {
     "partnership": (("agreement", "partnership_id"), ("activity", "partnership_id"), ("oversight", "partnership_id")),
     "activity": (("participant", "activity_id"),),
 }
+
+
+TAB_PADDING = 7  # pixels each side of a tab's label: the style's own leaves too little room for every tab
 
 
 class StatusHistory(QTableWidget):
@@ -171,6 +176,12 @@ class RecordDetail(QTabWidget):
         self.kind = kind_named(kind_name)
         self.setAccessibleName(f"{self.kind.label} details")
         self.setDocumentMode(True)
+        # Every tab stays in sight: labels are shortened (whole in their tooltips) rather than scrolled away.
+        self.setUsesScrollButtons(False)
+        self.setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabBar().setStyleSheet(f"QTabBar::tab {{ padding: 4px {TAB_PADDING}px; }}")
+        self._tab_icons: dict[QWidget | None, QIcon] = {}
+        self._icons_shown = True
         details = QWidget()
         details_layout = QVBoxLayout(details)
         self.form = RecordForm(context, kind_name)
@@ -198,6 +209,11 @@ class RecordDetail(QTabWidget):
             self.history = StatusHistory()
             self.addTab(self.history, icon("status"), "History")
             self.setTabToolTip(self.count() - 1, "Status history")
+        self.timeline: Timeline | None = None
+        if self.kind.name == "partnership":
+            self.timeline = Timeline(context, navigator, lambda: self.setCurrentWidget(self.history))
+            self.addTab(self.timeline, icon("audit"), "Timeline")
+            self.setTabToolTip(self.count() - 1, "Status changes, agreements, activities and oversight in date order")
         self.laws: LawScreeningPanel | None = None
         if self.kind.name == "partnership":
             self.laws = LawScreeningPanel(context)
@@ -213,6 +229,33 @@ class RecordDetail(QTabWidget):
     @property
     def record(self) -> dict[str, Any] | None:
         return self.form.record
+
+    def tabInserted(self, index: int) -> None:
+        super().tabInserted(index)
+        if not self.tabToolTip(index):
+            self.setTabToolTip(index, self.tabText(index))
+        self._tab_icons[self.widget(index)] = self.tabIcon(index)
+        if not self._icons_shown:
+            self.setTabIcon(index, QIcon())
+        self._fit_tabs()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_tabs()
+
+    def _fit_tabs(self) -> None:
+        """Shows the tabs' icons only while every label fits whole beside them: their words matter more."""
+        bar = self.tabBar()
+        icon_room = self.iconSize().width() + 4  # an icon and the gap Qt leaves after it
+        wanted = sum(bar.tabSizeHint(index).width() for index in range(self.count()))
+        if self._icons_shown:
+            wanted -= icon_room * self.count()
+        show = wanted + icon_room * self.count() <= self.width()
+        if show == self._icons_shown:
+            return
+        self._icons_shown = show
+        for index in range(self.count()):
+            self.setTabIcon(index, self._tab_icons.get(self.widget(index), QIcon()) if show else QIcon())
 
     def show_record(self, record: dict[str, Any]) -> None:
         self.form.show_record(record)
@@ -241,6 +284,8 @@ class RecordDetail(QTabWidget):
             self.questions.show_for(record_id)
         if self.laws is not None:
             self.laws.show_for(record_id)
+        if self.timeline is not None:
+            self.timeline.show_for(record_id)
         if self.history is not None:
             self.history.setRowCount(0)
             if record_id is not None:

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import vocab
 from ...core.errors import RecordConflict, ValidationError
 from ...core.records.fields import parse_value
-from ...core.records.kinds import kind_named
+from ...core.records.kinds import Kind, kind_named
 from ...core.records.plain import describe
 from ..context import AppContext
 from ..dialogs.record_conflict import RecordConflictDialog, conflicting_fields
@@ -100,7 +101,10 @@ class RecordForm(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         body = QWidget()
-        self.form = QFormLayout(body)
+        body_layout = QVBoxLayout(body)
+        self.form = QFormLayout()
+        body_layout.addLayout(self.form)
+        body_layout.addStretch(1)  # room left over goes below the fields, not between them
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for field in self.kind.fields:
@@ -157,7 +161,7 @@ class RecordForm(QWidget):
         self.shown_version = record.get("version")
         for field in self.kind.fields:
             self.editors[field.name].set_value(record.get(field.name))
-        self.heading.setText(f"{self.kind.label} {record['id']}: {describe(self.kind, record)}")
+        self.heading.setText(record_heading(self.kind, record))
         self._after_load()
         self._ask_authors(record["id"])
 
@@ -357,6 +361,31 @@ class RecordForm(QWidget):
         for label in self.problems.values():
             label.show_problem("")
         self.general_problem.show_problem("")
+
+
+def record_heading(kind: Kind, record: dict[str, Any]) -> str:
+    """The form's heading, as "Agreement 3: Sister city agreement" or "Oversight action 1: Annual review
+    (2024-05-01)": the kind once, then the record's own name, or what it is and when if it has no name."""
+    numbered = f"{kind.label} {record['id']}"
+    title = describe(kind, record)
+    if title == numbered:
+        title = _what_and_when(kind, record)
+    return f"{numbered}: {title}" if title else numbered
+
+
+def _what_and_when(kind: Kind, record: dict[str, Any]) -> str:
+    """A nameless record told by its first choices (kind, role) and its first date."""
+    what = [
+        vocab.label(field.vocabulary, record.get(field.name))
+        for field in kind.fields
+        if field.type == "choice" and field.vocabulary and field.name in ("kind", "role") and record.get(field.name)
+    ]
+    when = next((record[field.name] for field in kind.fields if field.type == "date" and record.get(field.name)), None)
+    text = ", ".join(part for part in what if part)
+    if when is not None:
+        date = when.isoformat() if isinstance(when, dt.date) else str(when)
+        text = f"{text} ({date})" if text else date
+    return text
 
 
 def authors_sentence(authors: dict[str, str], version: int | None) -> str:

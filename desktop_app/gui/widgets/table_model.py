@@ -79,7 +79,7 @@ class PagedTableModel(QAbstractTableModel):
             text = self._columns[index.column()].show(row)
             if role == Qt.ItemDataRole.DisplayRole:
                 return text.replace("\n", " ")[:200]
-            return text if len(text) > 40 else None
+            return text or None  # the whole text, whatever the column's width cuts off
         if role == Qt.ItemDataRole.UserRole:
             return row.get("id", row.get("seq"))
         return None
@@ -124,6 +124,13 @@ class PagedTableModel(QAbstractTableModel):
             self.reload()
 
     # --- what the program asks ------------------------------------------------------------------------------
+
+    def sorted_by(self) -> tuple[int, bool] | None:
+        """The column the rows are sorted by and whether newest/last first; None before any sort."""
+        for number, column in enumerate(self._columns):
+            if column.sort_key is not None and column.sort_key == self._order_by:
+                return number, self._descending
+        return None
 
     @property
     def loading(self) -> bool:
