@@ -175,6 +175,12 @@ class MainWindow(QMainWindow):
     def _add_page(self, key: str, page: QWidget) -> None:
         self.pages[key] = page
         self.stack.addWidget(page)
+        self._as_page(page).follow_choice(self._choice_changed)
+
+    def _choice_changed(self) -> None:
+        """Save and Move to trash act only when the page shown has a record chosen (or a new one begun)."""
+        if self.stack.isEnabled():
+            self._update_actions()
 
     def _nav_changed(self, row: int) -> None:
         if row < 0:
@@ -381,9 +387,12 @@ class MainWindow(QMainWindow):
                 button.setAccessibleName(action.text().replace("&", "").replace("…", ""))
 
     def _update_actions(self) -> None:
-        edits = self.context.db is not None and self._shown_page().edits_records()
-        for action in (self.new_action, self.save_action, self.delete_action):
-            action.setEnabled(edits)
+        page = self._shown_page()
+        edits = self.context.db is not None and page.edits_records()
+        savable, trashable = page.record_chosen()
+        self.new_action.setEnabled(edits)
+        self.save_action.setEnabled(edits and savable)
+        self.delete_action.setEnabled(edits and trashable)
 
     def new_in_page(self) -> None:
         self._shown_page().new_record({})

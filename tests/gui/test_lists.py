@@ -201,3 +201,24 @@ def test_home_says_when_no_partnership_has_a_review(qtbot: Any, open_window: Any
     home = window.show_page("home")
     wait_idle(qtbot, window.context)
     assert home.reviews.text() == "No partnership has a review on record."
+
+
+def test_save_and_move_to_trash_act_only_on_a_record_chosen(qtbot: Any, open_window: Any) -> None:
+    window = open_window()  # the home city only: no policy yet
+    window.show_page("policy")
+    wait_idle(qtbot, window.context)
+    assert window.new_action.isEnabled()
+    assert not window.save_action.isEnabled() and not window.delete_action.isEnabled()
+
+    window.new_action.trigger()
+    wait_idle(qtbot, window.context)
+    assert window.save_action.isEnabled() and not window.delete_action.isEnabled()
+
+    records.create(window.context.database(), "policy", {"kind": "procedure", "title": "Gift register"})
+    window.show_page("partnership")
+    window.show_page("policy")
+    page = window.pages["policy"]
+    page.open_record(1)
+    wait_idle(qtbot, window.context)
+    qtbot.waitUntil(lambda: page.detail.record is not None, timeout=5000)
+    assert window.save_action.isEnabled() and window.delete_action.isEnabled()

@@ -58,7 +58,9 @@ def test_the_window_speaks_to_every_page_through_the_page_protocol(qtbot: Any, o
     source = (Path(__file__).resolve().parents[2] / "desktop_app" / "gui" / "main_window.py").read_text("utf-8")
     assert "getattr(" not in source and "hasattr(" not in source
     asked = [name for name in vars(Page) if not name.startswith("_")]
-    assert {"activate", "edits_records", "may_discard_changes", "open_record", "save_current"} <= set(asked)
+    assert {"activate", "edits_records", "record_chosen", "may_discard_changes", "open_record", "save_current"} <= set(
+        asked
+    )
     window = open_window()
 
     def shown(key: str) -> Any:
@@ -73,7 +75,8 @@ def test_the_window_speaks_to_every_page_through_the_page_protocol(qtbot: Any, o
         wait_idle(qtbot, window.context)
         assert window.stack.currentWidget() is page
         assert all(callable(getattr(page, name)) for name in asked), key
-        assert window.save_action.isEnabled() == page.edits_records() == isinstance(page, RecordListPage)
+        assert window.new_action.isEnabled() == page.edits_records() == isinstance(page, RecordListPage)
+        assert window.save_action.isEnabled() == (page.edits_records() and page.record_chosen()[0])
         assert page.may_discard_changes()
     window.show_page("files")
     window.new_in_page()  # a page that edits no records is asked like any other, and does nothing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 
@@ -13,6 +14,13 @@ class Page(Protocol):
 
     def edits_records(self) -> bool:
         """True when New, Save and Move to trash act on this page."""
+
+    def record_chosen(self) -> tuple[bool, bool]:
+        """Whether Save has something to save (a record shown, or a new one begun), and Move to trash something to
+        move (a record shown)."""
+
+    def follow_choice(self, changed: Callable[[], None]) -> None:
+        """Calls ``changed()`` whenever what ``record_chosen`` answers may have changed."""
 
     def may_discard_changes(self) -> bool:
         """True when leaving loses nothing unsaved, or the clerk agrees to lose it."""
@@ -38,6 +46,12 @@ class RecordlessPage:
 
     def edits_records(self) -> bool:
         return False
+
+    def record_chosen(self) -> tuple[bool, bool]:
+        return False, False
+
+    def follow_choice(self, changed: Callable[[], None]) -> None:
+        """Nothing is ever chosen here."""
 
     def may_discard_changes(self) -> bool:
         return True

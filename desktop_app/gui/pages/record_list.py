@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,7 @@ class RecordListPage(QWidget):
         self.kind = kind_named(kind_name)
         self._pending_select: int | None = None
         self._new_started = False  # the form holds a new record the clerk began
+        self._choice_followers: list[Callable[[], None]] = []
         self._count: int | None = None
         self._place: _Place | None = None  # where the clerk was, while the list is read again after a change elsewhere
         self.setAccessibleName(f"{self.kind.plural.capitalize()} page")
@@ -279,6 +281,13 @@ class RecordListPage(QWidget):
     def edits_records(self) -> bool:
         return True
 
+    def record_chosen(self) -> tuple[bool, bool]:
+        shown = self.detail.record is not None
+        return shown or self._new_started, shown
+
+    def follow_choice(self, changed: Callable[[], None]) -> None:
+        self._choice_followers.append(changed)
+
     # --- choosing -------------------------------------------------------------------------------------------
 
     def _selected(self, record: dict[str, Any] | None) -> None:
@@ -312,6 +321,8 @@ class RecordListPage(QWidget):
         chosen = self.detail.record is not None
         self.delete_button.setEnabled(chosen)
         self.detail.setEnabled(chosen or self._new_started)
+        for changed in self._choice_followers:
+            changed()
 
     def _show(self, record: dict[str, Any]) -> None:
         self._new_started = False
