@@ -273,9 +273,7 @@ def cmd_edit(context: Context) -> int:
             if kind is RESPONSE:
                 from ..core.reports.responses import set_letter
 
-                if options.if_version is not None:
-                    records.refuse_unless_version(db, kind.name, record_id, options.if_version, changes)
-                record = set_letter(db, record_id, changes)
+                record = set_letter(db, record_id, changes, expected_version=options.if_version)
             else:
                 record = records.update(db, kind.name, record_id, changes, expected_version=options.if_version)
     except RecordConflict as conflict:

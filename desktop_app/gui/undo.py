@@ -8,7 +8,9 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from ..core.db.engine import Database
+from ..core.errors import RecordConflict
 from ..core.files.attachments import link_attachment, unlink_attachment
+from ..core.records.service import current_version
 from .context import AppContext
 from .operations import Changes
 from .tasks import TaskControl
@@ -56,7 +58,11 @@ class TrashCommand(_RecordCommand):
 
 
 class EditCommand(_RecordCommand):
-    """Undoing an edit writes the earlier values back (a new, audited change)."""
+    """Undoing an edit writes the earlier values back (a new, audited change).
+
+    Each replay saves only over the version the last save of this command left (the edit's own save, then each
+    undo or redo), so that a change another clerk saved in between is never overwritten: the replay is refused
+    with the conflict's sentence, and the stack steps back to where it was."""
 
     def __init__(
         self,
@@ -66,16 +72,67 @@ class EditCommand(_RecordCommand):
         text: str,
         before: dict[str, Any],
         after: dict[str, Any],
+        *,
+        version: int | None = None,
     ) -> None:
         super().__init__(context, kind_name, record_id, text)
+        self._context = context
         self._before = before
         self._after = after
+        self._version = version
+        self._stepping_back = False
+
+    def redo(self) -> None:
+        if not self._done_once and self._version is None:
+            # The edit's save did not say which version it left: the record's version now is the nearest to it.
+            self._ops.query(
+                current_version,
+                self._kind_name,
+                self._record_id,
+                label="Reading the saved version…",
+                on_done=self._remember_version,
+            )
+        super().redo()
 
     def undo(self) -> None:
-        self._ops.update_record(self._kind_name, self._record_id, self._before, label="Undoing the edit…")
+        if self._stepping_back:
+            self._stepping_back = False
+            return
+        self._save(self._before, "Undoing the edit…", undoing=True)
 
     def redo_again(self) -> None:
-        self._ops.update_record(self._kind_name, self._record_id, self._after, label="Redoing the edit…")
+        if self._stepping_back:
+            self._stepping_back = False
+            return
+        self._save(self._after, "Redoing the edit…", undoing=False)
+
+    def _save(self, values: dict[str, Any], label: str, *, undoing: bool) -> None:
+        self._ops.update_record(
+            self._kind_name,
+            self._record_id,
+            values,
+            expected_version=self._version,
+            label=label,
+            on_done=lambda record: self._remember_version(int(record["version"])),
+            on_error=lambda error: self._refused(error, undoing=undoing),
+        )
+
+    def _remember_version(self, version: int) -> None:
+        self._version = version
+
+    def _refused(self, error: BaseException, *, undoing: bool) -> None:
+        """Nothing was saved: the stack goes back to before the undo (or redo), the open pages read the record as
+        another clerk left it, and the window shows why."""
+        stack = self._context.undo_stack
+        if undoing and stack.index() < stack.count() and stack.command(stack.index()) is self:
+            self._stepping_back = True
+            stack.redo()
+        elif not undoing and stack.index() > 0 and stack.command(stack.index() - 1) is self:
+            self._stepping_back = True
+            stack.undo()
+        if isinstance(error, RecordConflict):
+            self._ops.changed.emit(Changes.of(self._kind_name, self._record_id), None)
+        self._context.runner.unhandled_error.emit(error)
 
 
 class WithholdCommand(_RecordCommand):

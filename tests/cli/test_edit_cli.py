@@ -404,3 +404,26 @@ def test_edit_if_version_saves_only_over_that_version(run_cli: RunCli) -> None:
         bad = run_cli("edit", "partnership:1", "--notes", "Third.", "--if-version", wrong)
         assert_plain_failure(bad)
         assert "--if-version" in bad.stderr, bad.stderr
+
+
+def test_edit_response_over_a_stale_version_saves_nothing(run_cli: RunCli) -> None:
+    run_ok(run_cli, "home", "Dayton, OH")
+    draft = json.loads(run_ok(run_cli, "new", "response", "--json"))
+    read_at = draft["version"]
+    saved = json.loads(
+        run_ok(run_cli, "edit", "response:1", "--signatory-name", "Dana Doe", "--if-version", str(read_at), "--json")
+    )
+    assert (saved["signatory_name"], saved["version"]) == ("Dana Doe", read_at + 1)
+    trail = run_ok(run_cli, "list", "audit", "--json")
+
+    refused = run_cli("edit", "response:1", "--signatory-name", "Lee Roe", "--if-version", str(read_at))
+
+    assert_plain_failure(refused, exit_status=1)
+    last = json.loads(trail)[-1]
+    assert refused.stderr.strip() == (
+        f"Response 1 was changed by {last['actor']} at 2026-03-02 10:00 UTC while you were editing it "
+        f"(it is now at version {read_at + 1}); your change was not saved."
+    )
+    assert run_ok(run_cli, "list", "audit", "--json") == trail
+    shown = json.loads(run_ok(run_cli, "show", "response:1", "--json"))
+    assert (shown["signatory_name"], shown["version"]) == ("Dana Doe", read_at + 1)

@@ -230,3 +230,39 @@ def test_a_letter_saved_meanwhile_by_another_clerk_gets_a_plain_sentence(db: Dat
     assert refused.value.message == CHANGED_MEANWHILE
     assert responses.get_response(db, draft["id"])["signatory_name"] == "Another Clerk"
     assert chain_problems(db) == []
+
+
+def test_a_letter_setting_over_an_older_version_is_refused_and_saves_nothing(db: Database) -> None:
+    from desktop_app.core.reports import responses
+    from tests.core.report_records import build_city
+
+    build_city(db)
+    draft = responses.create_draft(db)
+    read_at = draft["version"]
+    saved = responses.set_letter(db, draft["id"], {"signatory_title": "Mayor"}, "clerk-b", expected_version=read_at)
+    assert (saved["signatory_title"], saved["version"]) == ("Mayor", read_at + 1)
+    trail = record_events(db, "response", draft["id"])
+
+    with pytest.raises(RecordConflict) as refused:
+        responses.set_letter(db, draft["id"], {"signatory_title": "Clerk"}, "clerk-a", expected_version=read_at)
+
+    conflict = refused.value
+    assert (conflict.kind_name, conflict.record_id, conflict.theirs_version) == ("response", draft["id"], read_at + 1)
+    assert conflict.mine == {"signatory_title": "Clerk"}
+    assert conflict.theirs["signatory_title"] == "Mayor"
+    assert conflict.changed_by == record_events(db, "response", draft["id"])[-1]["actor"] != ""
+    now = responses.get_response(db, draft["id"])
+    assert (now["signatory_title"], now["version"]) == ("Mayor", read_at + 1)
+    assert record_events(db, "response", draft["id"]) == trail
+    assert chain_problems(db) == []
+
+
+def test_a_letter_setting_without_an_expected_version_saves_over_any(db: Database) -> None:
+    from desktop_app.core.reports import responses
+    from tests.core.report_records import build_city
+
+    build_city(db)
+    draft = responses.create_draft(db)
+    responses.set_letter(db, draft["id"], {"signatory_title": "Mayor"}, "clerk-b")
+    saved = responses.set_letter(db, draft["id"], {"signatory_title": "Clerk"}, "clerk-a")
+    assert (saved["signatory_title"], saved["version"]) == ("Clerk", draft["version"] + 2)

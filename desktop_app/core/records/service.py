@@ -441,19 +441,6 @@ def update(
     )
 
 
-def refuse_unless_version(
-    db: Database, kind_name: str, record_id: int, expected_version: int, changes: Mapping[str, Any]
-) -> None:
-    """Raises RecordConflict when the record is not at ``expected_version``, before a use case that takes no
-    expected version of its own saves ``changes`` to it."""
-    kind = kind_named(kind_name)
-    with db.reading() as session:
-        if load(session, kind, record_id).version == expected_version:
-            return
-        conflict = conflict_in(session, kind, record_id, parsed_changes(kind, changes))
-    raise conflict
-
-
 def current_version(db: Database, kind_name: str, record_id: int) -> int:
     """The version the record is at now: what an edit begun now passes as ``expected_version``."""
     kind = kind_named(kind_name)

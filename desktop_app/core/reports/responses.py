@@ -245,8 +245,19 @@ def list_responses(db: Database, inquiry_id: int | None = None) -> list[Record]:
         return [to_plain(RESPONSE, response) for response in session.scalars(statement)]
 
 
-def set_letter(db: Database, response_id: int, changes: Mapping[str, Any], actor: str | None = None) -> Record:
-    """Changes the letter's date, signatory, introduction, closing or optional recipients of a draft."""
+def set_letter(
+    db: Database,
+    response_id: int,
+    changes: Mapping[str, Any],
+    actor: str | None = None,
+    *,
+    expected_version: int | None = None,
+) -> Record:
+    """Changes the letter's date, signatory, introduction, closing or optional recipients of a draft.
+
+    With ``expected_version`` the change is saved only over that version of the response: any other raises
+    RecordConflict, in the same transaction as the save, and nothing is saved.
+    """
     unknown = [name for name in changes if name not in LETTER_FIELDS]
     if unknown:
         raise UserError(f"A response has no setting {unknown[0]!r}; the settings are: {', '.join(LETTER_FIELDS)}.")
@@ -260,7 +271,8 @@ def set_letter(db: Database, response_id: int, changes: Mapping[str, Any], actor
     with db.writing() as session:
         response = _load_response(session, response_id)
         _refuse_unless_draft(response)
-        return response_plain(update_in(session, RESPONSE, response_id, changes, actor or current_actor()))
+        actor = actor or current_actor()
+        return response_plain(update_in(session, RESPONSE, response_id, changes, actor, expected_version))
 
 
 def set_answer(db: Database, response_id: int, question_id: int, *, narrative: str, actor: str | None = None) -> Record:

@@ -273,6 +273,7 @@ class RecordForm(QWidget):
                 f"edit {self.kind.label.lower()} {record['id']}",
                 before,
                 after,
+                version=record.get("version"),
             )
         )
         self.show_record(record)
