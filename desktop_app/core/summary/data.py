@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 STATUS_CHART = "Partnerships by status over the years"
-OVERSIGHT_CHART = "Oversight actions by topic per year"
+OVERSIGHT_CHART = "Topics of oversight actions per year (an action counts under each of its topics)"
 EVIDENCE_CHART = "Evidence per question of the open inquiry"
 
 

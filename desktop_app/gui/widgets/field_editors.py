@@ -225,7 +225,8 @@ class DateEditor(FieldEditor):
         layout.addWidget(self.own_check)
         self.popup = CalendarPopup(field.label, self.line)
         self.popup.picked.connect(self._picked)
-        self.line.setPlaceholderText(self.shown(dt.date(2025, 3, 14)))
+        # Worded as an example, so an empty field never reads as a date already given.
+        self.line.setPlaceholderText("e.g. " + self.shown(dt.date(2025, 3, 14)))
 
     def value(self) -> Any:
         text = self.line.text().strip()
