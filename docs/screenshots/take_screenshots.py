@@ -1,6 +1,14 @@
-"""Takes the README's screenshots of the window offscreen: dashboard, a partnership, a PDF preview, the response.
+"""Takes screenshots of the window offscreen: the README's four, or with --every-page every page of the window.
 
-Run from the checkout: ``python docs/screenshots/take_screenshots.py [--scale 2] [--dark] [--out DIR]``.
+Run from the checkout: ``python docs/screenshots/take_screenshots.py [--scale 2] [--dark] [--out DIR]`` draws the
+README's dashboard, a partnership, a PDF preview and the response workspace (a 1280×800 window).
+
+``python docs/screenshots/take_screenshots.py --every-page --out DIR [--jobs 2]`` draws every page of the window
+(the home page, each record list with a record chosen, responses, state laws, files, the audit trail and the trash)
+from the same sample records, light and dark, at 100 % and 200 % (a 1280×800 window) and on a 1280×720 screen at
+150 % (an 853×480 window): ``partnership-100-light.png``, ``partnership-200-dark.png``,
+``partnership-150-small-light.png`` and so on. Qt takes its scale before it starts, so each scale and theme is drawn
+by a process of its own (``--jobs`` at a time), every page in it.
 """
 
 from __future__ import annotations
@@ -9,9 +17,27 @@ import argparse
 import datetime as dt
 import io
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+README_SIZE = (1280, 800)
+# Every scale --every-page draws, named as in the file names: (QT_SCALE_FACTOR, window size in logical pixels).
+SCALES: dict[str, tuple[str, tuple[int, int]]] = {
+    "100": ("1", README_SIZE),
+    "200": ("2", README_SIZE),
+    "150-small": ("1.5", (853, 480)),  # a 1280×720 screen at 150 %
+}
+THEMES = ("light", "dark")
+# The offscreen platform says this of every window shown; it tells nothing about the window.
+OFFSCREEN_NOTICE = "This plugin does not support propagateSizeHints()"
 
 
 def _sample_pdf() -> bytes:
@@ -104,7 +130,7 @@ def _fill(data_dir: Path) -> dict[str, int]:
         db.dispose()
 
 
-def _dark_palette() -> object:
+def _dark_palette() -> Any:
     """A dark palette like a system's dark mode gives (the program itself never sets colours)."""
     from PySide6.QtGui import QColor, QPalette
 
@@ -134,17 +160,57 @@ def _dark_palette() -> object:
     return palette
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", default="1")
-    parser.add_argument("--dark", action="store_true")
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent))
-    arguments = parser.parse_args()
+def _fill_every_kind(data_dir: Path, ids: dict[str, int]) -> None:
+    """Adds what the sample leaves empty (an activity, a participant, something in the trash), so no page is blank."""
+    from desktop_app.core.host.paths import resolve_location
+    from desktop_app.core.records import service as records
+    from desktop_app.core.safekeeping.opening import open_database
+
+    db, _ = open_database(resolve_location(data_dir))
+    try:
+        activity = records.create(
+            db,
+            "activity",
+            {
+                "partnership_id": ids["partnership"],
+                "kind": "student_exchange",
+                "title": "High-school orchestra exchange",
+                "starts_on": "2019-06-10",
+                "ends_on": "2019-06-21",
+                "place": "Jining",
+                "participant_count": 24,
+                "currency": "USD",
+                "funding_city_cents": 250000,
+                "funding_foreign_government_cents": 120000,
+                "gifts_received": "A framed calligraphy scroll for the mayor's office.",
+            },
+        )
+        records.create(
+            db,
+            "participant",
+            {
+                "activity_id": activity["id"],
+                "role": "teacher",
+                "nationality": "United States",
+                "visa_category": "j1",
+                "program_sponsor": "Springfield Public Schools",
+                "vetting_steps": ["identity_checked", "itinerary_approved"],
+            },
+        )
+        draft = records.create(
+            db,
+            "policy",
+            {"kind": "council_policy", "title": "Draft rules on gifts from delegations", "adopted_on": "2022-01-11"},
+        )
+        records.trash(db, "policy", draft["id"])
+    finally:
+        db.dispose()
+
+
+def _open_window(work: Path, scale: str, dark: bool, size: tuple[int, int]) -> tuple[Any, Any, Any]:
+    """The application and the window on the records in ``work / "data"``, opening them; the scale is set first."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["QT_SCALE_FACTOR"] = arguments.scale
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    work = Path(tempfile.mkdtemp(prefix="screenshots-"))
-    ids = _fill(work / "data")
+    os.environ["QT_SCALE_FACTOR"] = scale
 
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication
@@ -153,8 +219,8 @@ def main() -> int:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "settings"))
     app = QApplication([sys.argv[0]])
     app.setStyle("Fusion")
-    app.styleHints().setColorScheme(Qt.ColorScheme.Dark if arguments.dark else Qt.ColorScheme.Light)
-    if arguments.dark:
+    app.styleHints().setColorScheme(Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light)
+    if dark:
         app.setPalette(_dark_palette())  # the offscreen platform has no system theme to follow
 
     from desktop_app.core.host.paths import resolve_location
@@ -166,29 +232,50 @@ def main() -> int:
     configure_application(app)
     context = AppContext(location=resolve_location(work / "data"), runner=TaskRunner())
     window = MainWindow(context)
-    window.resize(1280, 800)
+    window.resize(*size)
     window.show()
     window.open_records()
-    out = Path(arguments.out)
-    out.mkdir(parents=True, exist_ok=True)
-    suffix = ("-dark" if arguments.dark else "") + (f"-{arguments.scale}x" if arguments.scale != "1" else "")
+    return app, context, window
 
-    def settle() -> None:
-        import time
 
+def _settler(app: Any, context: Any) -> Callable[..., None]:
+    """Waits until the worker has nothing left to do, then a little more for what is drawn afterwards."""
+
+    def settle(linger: float = 0.6) -> None:
         for _ in range(500):
             app.processEvents()
             if context.db is not None and context.runner.idle:
                 break
             time.sleep(0.02)
-        end = time.monotonic() + 0.6  # PDF pages are drawn in the background after the document loads
+        end = time.monotonic() + linger  # PDF pages are drawn in the background after the document loads
         while time.monotonic() < end:
             app.processEvents()
             time.sleep(0.02)
 
-    def shot(widget: object, name: str) -> None:
+    return settle
+
+
+def _draft_response(workspace: Any, settle: Callable[[], None]) -> bool:
+    """Starts a draft on the response workspace with the first answer written; False when none can be started."""
+    start = getattr(workspace, "start_button", None)
+    if start is None:
+        return False
+    start.click()
+    settle()
+    workspace.questions.setCurrentRow(0)
+    workspace.narrative.setPlainText(
+        "The City publishes every agreement on its website; {agreements_published} of "
+        "{agreements_total} agreements are published."
+    )
+    workspace.save_narrative()
+    settle()
+    return True
+
+
+def _readme_shots(window: Any, settle: Callable[[], None], ids: dict[str, int], out: Path, suffix: str) -> None:
+    def shot(widget: Any, name: str) -> None:
         settle()
-        widget.grab().save(str(out / f"{name}{suffix}.png"))  # type: ignore[attr-defined]
+        widget.grab().save(str(out / f"{name}{suffix}.png"))
 
     settle()
     shot(window, "dashboard")
@@ -210,18 +297,115 @@ def main() -> int:
         dialog.close()
     workspace = window.show_page("response")
     settle()
-    start = getattr(workspace, "start_button", None)
-    if start is not None:
-        start.click()
-        settle()
-        workspace.questions.setCurrentRow(0)
-        workspace.narrative.setPlainText(
-            "The City publishes every agreement on its website; {agreements_published} of "
-            "{agreements_total} agreements are published."
-        )
-        workspace.save_narrative()
-        settle()
+    if _draft_response(workspace, settle):
         shot(window, "response-workspace")
+
+
+def _choose_first_row(page: Any) -> None:
+    """Chooses the first row of a page's list when none is chosen yet, as a clerk's first click would."""
+    table = getattr(page, "table", None)
+    if table is None or table.model() is None or table.model().rowCount() == 0:
+        return
+    if not table.selectionModel().hasSelection():
+        table.selectRow(0)
+
+
+def _every_page_shots(window: Any, settle: Callable[..., None], ids: dict[str, int], out: Path, suffix: str) -> None:
+    from desktop_app.gui.main_window import PAGES
+
+    settle()
+    for key, _label, _icon in PAGES:
+        if key == "partnership":
+            window.open_record("partnership", ids["partnership"])
+            page = window.page(key)
+        else:
+            page = window.show_page(key)
+        settle(linger=0.1)
+        _choose_first_row(page)
+        if key == "response":
+            _draft_response(page, lambda: settle(linger=0.1))
+        settle()
+        window.grab().save(str(out / f"{key}-{suffix}.png"))
+
+
+def _draw_one_variant(variant: str, filled: Path, out: Path) -> None:
+    """Draws every page at one scale and theme (``100-light``, ``150-small-dark``…) from a copy of the records."""
+    scale_name, theme = variant.rsplit("-", 1)
+    scale, size = SCALES[scale_name]
+    with tempfile.TemporaryDirectory(prefix="screenshots-", ignore_cleanup_errors=True) as temporary:
+        work = Path(temporary)
+        shutil.copytree(filled / "data", work / "data")
+        ids = {"partnership": int((filled / "partnership-id").read_text())}
+        app, context, window = _open_window(work, scale, theme == "dark", size)
+        if (window.width(), window.height()) != size:
+            print(
+                f"{variant}: the window is {window.width()}×{window.height()}, not {size[0]}×{size[1]}", file=sys.stderr
+            )
+        _every_page_shots(window, _settler(app, context), ids, out, variant)
+        window.close()
+        app.processEvents()
+
+
+def _run_variant(variant: str, filled: Path, out: Path) -> tuple[str, int, list[str]]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--every-page", "--variant", variant]
+    command += ["--filled", str(filled), "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=CHECKOUT, check=False)
+    said = [line for line in (done.stdout + done.stderr).splitlines() if line.strip() and line != OFFSCREEN_NOTICE]
+    return variant, done.returncode, said
+
+
+def _draw_every_variant(out: Path, jobs: int) -> int:
+    """Fills the sample records once, then draws each scale and theme in a process of its own."""
+    variants = [f"{scale}-{theme}" for scale in SCALES for theme in THEMES]
+    with tempfile.TemporaryDirectory(prefix="screenshots-", ignore_cleanup_errors=True) as temporary:
+        filled = Path(temporary)
+        ids = _fill(filled / "data")
+        _fill_every_kind(filled / "data", ids)
+        (filled / "partnership-id").write_text(str(ids["partnership"]))
+        failed = 0
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            for variant, returncode, said in pool.map(lambda v: _run_variant(v, filled, out), variants):
+                print(f"{variant}: {'done' if returncode == 0 else f'failed ({returncode})'}")
+                for line in said:
+                    print(f"  {line}")
+                failed += returncode != 0
+    return 1 if failed else 0
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", default="1")
+    parser.add_argument("--dark", action="store_true")
+    parser.add_argument(
+        "--out", default=None, help="the folder for the PNGs (the README's folder without --every-page)"
+    )
+    parser.add_argument("--every-page", action="store_true", help="every page, at every scale, light and dark")
+    parser.add_argument("--jobs", type=int, default=2, help="with --every-page: how many scales and themes at a time")
+    parser.add_argument("--variant", help=argparse.SUPPRESS)  # a process drawing one scale and theme
+    parser.add_argument("--filled", help=argparse.SUPPRESS)  # the records it copies
+    arguments = parser.parse_args()
+    if arguments.every_page and (arguments.scale != "1" or arguments.dark):
+        parser.error("--every-page draws every scale, light and dark: leave out --scale and --dark")
+    if arguments.every_page and arguments.out is None:
+        parser.error("--every-page needs --out DIR")
+    return arguments
+
+
+def main() -> int:
+    arguments = _arguments()
+    sys.path.insert(0, str(CHECKOUT))
+    out = Path(arguments.out or Path(__file__).resolve().parent)
+    out.mkdir(parents=True, exist_ok=True)
+    if arguments.every_page and arguments.variant:
+        _draw_one_variant(arguments.variant, Path(arguments.filled), out)
+        return 0
+    if arguments.every_page:
+        return _draw_every_variant(out, arguments.jobs)
+    work = Path(tempfile.mkdtemp(prefix="screenshots-"))
+    ids = _fill(work / "data")
+    app, context, window = _open_window(work, arguments.scale, arguments.dark, README_SIZE)
+    suffix = ("-dark" if arguments.dark else "") + (f"-{arguments.scale}x" if arguments.scale != "1" else "")
+    _readme_shots(window, _settler(app, context), ids, out, suffix)
     window.close()
     return 0
 
