@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -385,6 +385,20 @@ class MainWindow(QMainWindow):
             button = toolbar.widgetForAction(action)
             if button is not None and action.text():
                 button.setAccessibleName(action.text().replace("&", "").replace("…", ""))
+        self.toolbar = toolbar
+        self._labelled_toolbar_width = toolbar.sizeHint().width()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_toolbar()
+
+    def _fit_toolbar(self) -> None:
+        """Narrower than its labelled buttons need, the toolbar shows their icons only (each keeps its tooltip), so
+        no button hides behind the overflow arrow."""
+        fits = self.width() >= self._labelled_toolbar_width
+        style = Qt.ToolButtonStyle.ToolButtonTextBesideIcon if fits else Qt.ToolButtonStyle.ToolButtonIconOnly
+        if self.toolbar.toolButtonStyle() != style:
+            self.toolbar.setToolButtonStyle(style)
 
     def _update_actions(self) -> None:
         page = self._shown_page()

@@ -3,12 +3,14 @@ arrow is on the column the events are sorted by."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 
 from desktop_app.core.records import service as records
-from desktop_app.gui.pages.audit import AuditPage
+from desktop_app.gui.pages.audit import ACTIONS, AuditPage
 
 from .conftest import wait_idle
 
@@ -75,3 +77,14 @@ def test_the_sort_arrow_is_on_the_column_sorted_by(qtbot: Any, open_window: Any)
     wait_idle(qtbot, window.context)
     assert page.model.sorted_by() == (2, False) == (header.sortIndicatorSection(), False)
     assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+
+
+def test_every_action_the_program_writes_has_words_on_the_page() -> None:
+    core = Path(__file__).resolve().parents[2] / "desktop_app" / "core"
+    written: set[str] = set()
+    for source in core.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        written.update(re.findall(r'action="([a-z_]+)"', text))
+        written.update(re.findall(r'_event\(actor, "([a-z_]+)"', text))
+    assert {"create", "update", "set_answers", "unlink"} <= written
+    assert written <= set(ACTIONS), sorted(written - set(ACTIONS))

@@ -85,3 +85,18 @@ def test_every_record_tab_is_seen_whole_at_1280(qtbot: Any, open_window: Any) ->
         rect = bar.tabRect(index)
         assert bar.rect().contains(rect), bar.tabText(index)
         assert rect.width() >= bar.tabSizeHint(index).width(), f"{bar.tabText(index)} is cut short"
+
+
+def test_a_narrow_window_shows_the_toolbar_as_icons_with_nothing_behind_the_overflow(
+    qtbot: Any, open_window: Any
+) -> None:
+    from PySide6.QtCore import Qt
+
+    window = open_window()
+    window.resize(SMALL)
+    qtbot.wait(20)
+    assert window.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+    assert window.toolbar.sizeHint().width() <= SMALL.width()
+    window.resize(LAPTOP)
+    qtbot.wait(20)
+    assert window.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon

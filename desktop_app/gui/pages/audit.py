@@ -25,7 +25,15 @@ ACTIONS = {
     "purge": "Purged",
     "status_change": "Status changed",
     "link": "File linked",
+    "unlink": "File unlinked",
+    "replace_content": "File content replaced",
+    "declare_record": "Declared a record",
+    "import": "Imported",
     "set_questions": "Questions set",
+    "set_answers": "Answers written",
+    "set_withheld": "Evidence withheld or included",
+    "supersede": "Superseded",
+    "issue": "Issued",
     "termination_step": "Termination step recorded",
 }
 # A clerk's state-law rule is added, or withdrawn (the trail's "trash" of a rule).

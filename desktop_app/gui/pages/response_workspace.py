@@ -627,8 +627,8 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         page = self.preview.current_page() if self.preview.page_count else 0
         self.pdf_bytes = data
         self.preview.load_bytes(data)
+        # The preview's own page count says it is drawn: the status bar keeps the clerk's last confirmation.
         self.preview.go_to_page(min(page, self.preview.page_count - 1))
-        self._context.runner.busy_changed.emit(f"The letter is drawn: {self.preview.page_count} pages.")
 
     def start(self) -> None:
         inquiry_id = self.inquiry_id

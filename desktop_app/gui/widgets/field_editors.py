@@ -62,7 +62,7 @@ class FieldEditor(QWidget):
 class LineEditor(FieldEditor):
     """Text, whole numbers and amounts in one line."""
 
-    PLACEHOLDERS: ClassVar[dict[str, str]] = {"cents": "0.00", "int": ""}
+    PLACEHOLDERS: ClassVar[dict[str, str]] = {"cents": "e.g. 1500.00", "int": ""}
 
     def __init__(self, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
