@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QTableView, QVBoxLayout, QWidget
 from desktop_app.core.records.kinds import kind_named
 from desktop_app.gui.pages.record_list import RecordListPage
 from desktop_app.gui.pages.response_workspace import ResponseWorkspace
-from desktop_app.gui.widgets.field_editors import DateEditor, InlineCheck
+from desktop_app.gui.widgets.field_editors import DateEditor, ProblemLabel
 
 from .conftest import wait_idle
 from .test_accessibility import _unnamed
@@ -184,7 +184,7 @@ def test_the_letters_date_in_the_response_workspace_uses_the_date_editor(
     assert stored["letter_date"] == PI_DAY
     _type_and_leave(qtbot, editor, "2/30/25")
     wait_idle(qtbot, window.context)
-    assert isinstance(editor.own_check, InlineCheck) and "February 2025 has 28 days" in editor.own_check.text.text()
+    assert isinstance(editor.own_check, ProblemLabel) and "February 2025 has 28 days" in editor.own_check.text.text()
     assert responses.get_response(window.context.database(), page.response["id"])["letter_date"] == PI_DAY
     editor.line.clear()
     qtbot.keyClick(editor.line, Qt.Key.Key_Return)

@@ -101,8 +101,8 @@ class Check(Protocol):
     def show_problem(self, problem: str) -> None: ...
 
 
-class InlineCheck(QWidget):
-    """A field's own check, for an editor placed where no form keeps one beside it."""
+class ProblemLabel(QWidget):
+    """A field's validation message: the style's warning sign and a sentence (no colour hard-coded)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +113,9 @@ class InlineCheck(QWidget):
         sign.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size))
         self.text = QLabel()
         self.text.setWordWrap(True)
+        font = self.text.font()
+        font.setBold(True)
+        self.text.setFont(font)
         layout.addWidget(sign, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.text, 1)
         self.hide()
@@ -221,7 +224,7 @@ class DateEditor(FieldEditor):
         row.addWidget(self.calendar_button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.own_check = InlineCheck()
+        self.own_check = ProblemLabel()
         layout.addWidget(self.own_check)
         self.popup = CalendarPopup(field.label, self.line)
         self.popup.picked.connect(self._picked)

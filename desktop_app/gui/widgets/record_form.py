@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -25,35 +24,10 @@ from ...core.records.plain import describe
 from ..context import AppContext
 from ..dialogs.record_conflict import RecordConflictDialog, conflicting_fields
 from ..undo import CreateCommand, EditCommand
-from .field_editors import FieldEditor, make_editor
+from .field_editors import FieldEditor, ProblemLabel, make_editor
 from .icons import icon
 
 CHANGED_ELSEWHERE = "This record was changed by someone else; your edits are kept — saving may show a conflict."
-
-
-class ProblemLabel(QWidget):
-    """A field's validation message: the style's warning sign and a sentence (no colour hard-coded)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        sign = QLabel()
-        size = self.fontMetrics().height()
-        sign.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size))
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        font = self.text.font()
-        font.setBold(True)
-        self.text.setFont(font)
-        layout.addWidget(sign, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.text, 1)
-        self.hide()
-
-    def show_problem(self, problem: str) -> None:
-        self.text.setText(problem)
-        self.setAccessibleName(problem)
-        self.setVisible(bool(problem))
 
 
 class RecordForm(QWidget):
