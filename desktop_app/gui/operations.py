@@ -325,6 +325,10 @@ class Operations(QObject):
 
         return context.runner.run(work, label="Opening the records…", on_done=opened, on_error=on_error)
 
+    def announce_saved_elsewhere(self, kind_name: str, record_id: int) -> None:
+        """Tells the pages a record was saved by someone else, as a refused save of this window found out."""
+        self.changed.emit(Changes.of(kind_name, record_id), None)
+
     def announce_other_records(self) -> None:
         """Tells every page that the window now shows other records (opened already, e.g. on a shared server)."""
         self.changed.emit(EVERYTHING, None)

@@ -131,7 +131,7 @@ class EditCommand(_RecordCommand):
             self._stepping_back = True
             stack.undo()
         if isinstance(error, RecordConflict):
-            self._ops.changed.emit(Changes.of(self._kind_name, self._record_id), None)
+            self._ops.announce_saved_elsewhere(self._kind_name, self._record_id)
         self._context.runner.unhandled_error.emit(error)
 
 
