@@ -343,21 +343,25 @@ def audit_page(
         return [_event_plain(event, with_changes) for event in session.scalars(statement)]
 
 
+def record_change_in(session: Session, kind_name: str, record_id: int, *, newest: bool) -> tuple[str, str]:
+    """Who made a record's newest (or first) audit event and when (UTC ISO text); empty strings when it has none."""
+    order = AuditEvent.seq.desc() if newest else AuditEvent.seq
+    row = session.execute(
+        select(AuditEvent.actor, AuditEvent.occurred_at)
+        .where(AuditEvent.record_kind == kind_name, AuditEvent.record_id == record_id)
+        .order_by(order)
+        .limit(1)
+    ).first()
+    return (row.actor, row.occurred_at) if row else ("", "")
+
+
 def record_authors(db: Database, kind_name: str, record_id: int) -> dict[str, str]:
     """Who entered a record and who changed it last, with when (UTC ISO text), from its audit events; empty strings
     where the trail holds none (a record older than its trail)."""
-    of_record = select(AuditEvent.actor, AuditEvent.occurred_at).where(
-        AuditEvent.record_kind == kind_name, AuditEvent.record_id == record_id
-    )
     with db.reading() as session:
-        first = session.execute(of_record.order_by(AuditEvent.seq).limit(1)).first()
-        last = session.execute(of_record.order_by(AuditEvent.seq.desc()).limit(1)).first()
-    return {
-        "entered_by": first.actor if first else "",
-        "entered_at": first.occurred_at if first else "",
-        "changed_by": last.actor if last else "",
-        "changed_at": last.occurred_at if last else "",
-    }
+        entered_by, entered_at = record_change_in(session, kind_name, record_id, newest=False)
+        changed_by, changed_at = record_change_in(session, kind_name, record_id, newest=True)
+    return {"entered_by": entered_by, "entered_at": entered_at, "changed_by": changed_by, "changed_at": changed_at}
 
 
 def _event_plain(event: AuditEvent, with_changes: bool) -> dict[str, Any]:

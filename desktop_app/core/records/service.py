@@ -18,7 +18,7 @@ from ..db import models
 from ..db.engine import Database
 from ..errors import RecordConflict, UserError, ValidationError
 from ..search.index import drop_record_in
-from .audit import append_event
+from .audit import append_event, record_change_in
 from .fields import parse_value
 from .indexing import index_record_in
 from .kinds import PARTNERSHIP, RESPONSE, Kind, kind_named
@@ -203,20 +203,15 @@ def parsed_changes(kind: Kind, changes: Mapping[str, Any]) -> Record:
 def conflict_in(session: Session, kind: Kind, record_id: int, mine: Record) -> RecordConflict:
     """The conflict of ``mine`` with the record as it now is, and who changed it last, read in ``session``."""
     obj = load(session, kind, record_id)
-    last = session.execute(
-        select(models.AuditEvent.actor, models.AuditEvent.occurred_at)
-        .where(models.AuditEvent.record_kind == kind.name, models.AuditEvent.record_id == record_id)
-        .order_by(models.AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
+    changed_by, changed_at = record_change_in(session, kind.name, record_id, newest=True)
     return RecordConflict(
         kind.name,
         record_id,
         mine=mine,
         theirs=to_plain(kind, obj),
         theirs_version=obj.version,
-        changed_by=last.actor if last else "",
-        changed_at=last.occurred_at if last else "",
+        changed_by=changed_by,
+        changed_at=changed_at,
         kind_label=kind.label,
     )
 
