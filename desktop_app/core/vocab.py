@@ -115,15 +115,6 @@ OVERSIGHT_STATUSES: Vocabulary = {"planned": "Planned", "open": "Open", "closed"
 
 RESPONSE_STATUSES: Vocabulary = {"draft": "Draft", "issued": "Issued", "superseded": "Superseded"}
 
-TEXT_STATES: Vocabulary = {
-    "pending": "Text not read yet",
-    "extracted": "Text extracted",
-    "no_text": "No text layer (a scan)",
-    "encrypted": "Encrypted: needs a password, stored but not read",
-    "unreadable": "Unreadable: corrupt or truncated, stored as received",
-    "not_text": "Not a document with text",
-}
-
 
 def label(vocabulary: Vocabulary, value: str | None) -> str:
     """The label of a stored value, or the value itself when unknown."""

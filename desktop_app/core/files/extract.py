@@ -5,17 +5,19 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 from xml.etree import ElementTree
 
-from . import detect
+from . import detect, ocr
 
 # What a clerk is told about each text state.
 TEXT_STATES: dict[str, str] = {
     "pending": "text not read yet",
     "extracted": "text extracted",
+    "ocr": "text read by OCR from a scan (words may be misread)",
     "no_text": "no text layer (a scan or an image)",
     "encrypted": "encrypted: stored, but the text needs a password and was not read",
     "unreadable": "unreadable: damaged or incomplete, stored as received",
@@ -27,6 +29,11 @@ MAX_DOCX_XML_BYTES = 64 * 1024 * 1024
 MAX_PLAIN_TEXT_BYTES = 16 * 1024 * 1024
 READ_BLOCK = 1024 * 1024
 _WORD_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+# Asked once before OCR begins: the contained process widens its limits for it and says how many seconds OCR may
+# take. Without it (a file read outside a contained process) pages are never read by OCR.
+OcrPermission = Callable[[], float]
+_OCR_NOT_INSTALLED = "not installed"
 
 
 @dataclass
@@ -48,8 +55,11 @@ def state_label(state: str) -> str:
     return TEXT_STATES.get(state, state)
 
 
-def extract_path(path: str) -> dict[str, Any]:
-    """Reads one file and returns its Extraction as a dict (plain data crosses the process boundary)."""
+def extract_path(path: str, allow_ocr: OcrPermission | None = None) -> dict[str, Any]:
+    """Reads one file and returns its Extraction as a dict (plain data crosses the process boundary).
+
+    With ``allow_ocr``, the pages of a PDF that have no text layer are read by OCR when it is installed.
+    """
     file_path = Path(path)
     try:
         sha256, head = _fingerprint(file_path)
@@ -59,7 +69,7 @@ def extract_path(path: str) -> dict[str, Any]:
         ).as_dict()
     media_type = detect.media_type_of(head)
     try:
-        result = _extract_by_type(file_path, media_type)
+        result = _extract_by_type(file_path, media_type, allow_ocr)
     except MemoryError:
         result = Extraction("unreadable", "Reading its text needed more memory than allowed; the file is kept as is.")
     except RecursionError:
@@ -82,9 +92,9 @@ def _fingerprint(path: Path) -> tuple[str, bytes]:
     return digest.hexdigest(), head
 
 
-def _extract_by_type(path: Path, media_type: str) -> Extraction:
+def _extract_by_type(path: Path, media_type: str, allow_ocr: OcrPermission | None) -> Extraction:
     if media_type == detect.PDF:
-        return _extract_pdf(path)
+        return _extract_pdf(path, allow_ocr)
     if media_type == detect.ZIP:
         return _extract_zip(path)
     if media_type == detect.PLAIN_TEXT:
@@ -108,7 +118,7 @@ _SPACE = re.compile(r"\s")
 _UNDECODED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]")
 
 
-def _extract_pdf(path: Path) -> Extraction:
+def _extract_pdf(path: Path, allow_ocr: OcrPermission | None = None) -> Extraction:
     """Reads a PDF's text with PDFium (C code: this runs only in the contained child process)."""
     import pypdfium2 as pdfium
 
@@ -126,9 +136,13 @@ def _extract_pdf(path: Path) -> Extraction:
         return Extraction("unreadable", _pdf_problem(truncated), media_type=detect.PDF)
     try:
         page_count = len(document)
-        text, pages_read, failed_pages = _pdf_text(document, page_count)
+        pages, pages_read, failed_pages = _pdf_pages(document, page_count)
+        reading = None
+        if allow_ocr is not None and not truncated and not _looks_undecodable(_joined(pages)):
+            reading = _read_scanned_pages(document, pages, allow_ocr)
     finally:
         document.close()
+    text = _joined(pages, reading.texts if isinstance(reading, ocr.OcrReading) else {})
     if truncated:
         kept = " The text of the pages that could be read is kept for searching." if text.strip() else ""
         return Extraction(
@@ -153,10 +167,13 @@ def _extract_pdf(path: Path) -> Extraction:
         notes.append(f"{failed_pages} of {page_count} pages could not be read.")
     if pages_read < page_count:
         notes.append(f"Only the text of the first {pages_read} pages was read (the text limit was reached).")
+    if isinstance(reading, ocr.OcrReading) and reading.pages_with_words:
+        notes.insert(0, _ocr_note(reading, len(pages)))
+        return Extraction("ocr", " ".join(notes), page_count, text, media_type=detect.PDF)
     if not text.strip():
         return Extraction(
             "no_text",
-            "The PDF has no text layer (it looks like a scan); its words cannot be searched.",
+            "The PDF has no text layer (it looks like a scan); its words cannot be searched." + _no_ocr_note(reading),
             page_count,
             media_type=detect.PDF,
         )
@@ -171,9 +188,9 @@ def _extract_pdf(path: Path) -> Extraction:
     return Extraction("extracted", " ".join(notes), page_count, text, media_type=detect.PDF)
 
 
-def _pdf_text(document: Any, page_count: int) -> tuple[str, int, int]:
-    """The pages' text (pages apart by a form feed), how many pages were read, and how many failed."""
-    parts: list[str] = []
+def _pdf_pages(document: Any, page_count: int) -> tuple[list[tuple[int, str]], int, int]:
+    """Each page's number and text, how many pages were read, and how many failed."""
+    parts: list[tuple[int, str]] = []
     length = 0
     failed = 0
     read = 0
@@ -197,9 +214,66 @@ def _pdf_text(document: Any, page_count: int) -> tuple[str, int, int]:
             failed += 1
             continue
         page_text = logical_order(page_text.replace("\r\n", "\n").replace("\r", "\n"))
-        parts.append(page_text)
+        parts.append((number, page_text))
         length += len(page_text)
-    return "\n\f\n".join(parts), read, failed
+    return parts, read, failed
+
+
+def _joined(pages: list[tuple[int, str]], ocr_texts: dict[int, str] | None = None) -> str:
+    """The pages' text, pages apart by a form feed; a page read by OCR gives that text instead of its own."""
+    ocr_texts = ocr_texts or {}
+    return "\n\f\n".join(ocr_texts.get(number, text) for number, text in pages)
+
+
+def _read_scanned_pages(
+    document: Any, pages: list[tuple[int, str]], allow_ocr: OcrPermission
+) -> ocr.OcrReading | str | None:
+    """OCR of the pages that have no text but show a picture; "not installed" when OCR is not, None if no such page."""
+    scanned = [number for number, text in pages if not text.strip() and _shows_picture(document, number)]
+    if not scanned:
+        return None
+    if not ocr.ocr_available():
+        return _OCR_NOT_INSTALLED
+    return ocr.read_pages(document, scanned, allow_ocr())
+
+
+def _shows_picture(document: Any, number: int) -> bool:
+    page = document[number]
+    try:
+        return ocr.has_images(page)
+    finally:
+        page.close()
+
+
+def _ocr_note(reading: ocr.OcrReading, pages_read: int) -> str:
+    count = reading.pages_with_words
+    note = (
+        f"Text read by OCR from {_scanned_pages(count)}, mean confidence {reading.mean_confidence:.0%}; "
+        "OCR can misread words."
+    )
+    if count < pages_read:
+        note += " The other pages' text is the PDF's own."
+    if reading.failed:
+        note += f" OCR could not read {_scanned_pages(reading.failed)}."
+    if reading.left_for_time:
+        note += f" {_scanned_pages(reading.left_for_time).capitalize()} more were not read (OCR's time limit)."
+    return note
+
+
+def _scanned_pages(count: int) -> str:
+    return f"{count} scanned page" + ("" if count == 1 else "s")
+
+
+def _no_ocr_note(reading: ocr.OcrReading | str | None) -> str:
+    if reading == _OCR_NOT_INSTALLED:
+        return " OCR, which could read them, is not installed."
+    if isinstance(reading, ocr.OcrReading):
+        if reading.failed and not reading.confidences:
+            return " OCR could not read its pages."
+        if reading.left_for_time and not reading.confidences:
+            return " OCR ran out of time before it found any words."
+        return " OCR found no words on its pages."
+    return ""
 
 
 def logical_order(text: str) -> str:

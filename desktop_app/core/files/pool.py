@@ -19,13 +19,21 @@ DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024
 MAX_WORKERS = 4
 # Files queued in each child at once: enough that it never waits for the parent, few enough to requeue.
 JOBS_IN_FLIGHT = 4
+# OCR of scanned pages (an optional extra) cannot fit in the limits above: its engine alone reserves about 1.4 GiB
+# of address space for one page, and a dense letter-size page takes 4 to 15 seconds on one core. A child about to
+# begin OCR asks for these instead, for that file only, and is replaced afterwards.
+OCR_TIME_S = 120.0
+OCR_MEMORY_LIMIT = 3 * 1024 * 1024 * 1024
+# What a child sends, before the answer, when it begins OCR of the file it is reading.
+_OCR_BEGINS = "ocr begins"
 
 Result = dict[str, Any]
 
 
-def _worker_main(connection: Connection, memory_limit: int) -> None:
+def _worker_main(connection: Connection, memory_limit: int, ocr_time: float = OCR_TIME_S) -> None:
     """A child's loop: receive a path, send back what extract_path found; stop on None."""
-    _limit_memory(memory_limit)
+    ocr_memory_limit = max(memory_limit, OCR_MEMORY_LIMIT)
+    _limit_memory(memory_limit, ocr_memory_limit)
     from .extract import extract_path
 
     while True:
@@ -36,19 +44,31 @@ def _worker_main(connection: Connection, memory_limit: int) -> None:
         if job is None:
             return
         job_id, path = job
-        result = extract_path(path)
+        began_ocr = False
+
+        def allow_ocr(job_id: int = job_id) -> float:
+            nonlocal began_ocr
+            began_ocr = True
+            _limit_memory(ocr_memory_limit, ocr_memory_limit)
+            connection.send((_OCR_BEGINS, job_id))
+            return ocr_time * 0.8  # leaves the last fifth for a page begun late, before the parent stops the child
+
+        result = extract_path(path, allow_ocr)
         connection.send((job_id, result))
-        if "more memory" in result.get("note", ""):
-            return  # after a MemoryError the child's heap is not to be trusted
+        if began_ocr or "more memory" in result.get("note", ""):
+            # After OCR the child holds the engine and its wider limit; after a MemoryError its heap is not to be
+            # trusted. Either way a fresh child reads the next files.
+            return
 
 
-def _limit_memory(limit: int) -> None:
+def _limit_memory(limit: int, ceiling: int) -> None:
+    """Bounds the child's address space at ``limit``; the hard ``ceiling`` is what OCR may raise it to."""
     try:
         import resource
     except ImportError:  # Windows: the time limit still applies
         return
     with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_AS, (limit, ceiling))
 
 
 def _failure(note: str) -> Result:
@@ -62,6 +82,8 @@ class _Worker:
     # Jobs sent and not yet answered, in the order the child reads them; the first is the one being read.
     in_flight: deque[tuple[int, str]] = field(default_factory=deque)
     deadline: float = 0.0
+    allowed: float = 0.0  # the seconds the file being read is given
+    reading_by_ocr: bool = False
 
 
 @dataclass
@@ -75,6 +97,7 @@ class ExtractionPool:
 
     timeout: float = DEFAULT_TIMEOUT_S
     memory_limit: int = DEFAULT_MEMORY_LIMIT
+    ocr_time: float = OCR_TIME_S
     workers: int = 0
     on_result: Callable[[int, Result], None] | None = None  # called in the caller's thread, from drain/wait
     results: dict[int, Result] = field(default_factory=dict)
@@ -146,7 +169,7 @@ class ExtractionPool:
                         self._finish(
                             job_id,
                             _failure(
-                                f"Reading its text took longer than {self.timeout:.0f} seconds and was stopped; "
+                                f"Reading its text took longer than {worker.allowed:.0f} seconds and was stopped; "
                                 "the file is stored as received."
                             ),
                         )
@@ -162,16 +185,19 @@ class ExtractionPool:
         while pending and len(worker.in_flight) < JOBS_IN_FLIGHT:
             job = pending.popleft()
             if not worker.in_flight:
-                worker.deadline = time.monotonic() + self.timeout
+                self._start_clock(worker)
             worker.in_flight.append(job)
             worker.connection.send(job)
 
     def _receive(self, context: Any, worker: _Worker, pending: deque[tuple[int, str]]) -> _Worker:
-        """Takes the answer for the job the child was reading; replaces a child that died or ran out of memory."""
-        job_id, _ = worker.in_flight.popleft()
+        """Takes the answer for the job the child was reading; replaces a child that died or ran out of memory.
+
+        A child beginning OCR says so first: the file it reads is then given the OCR time instead.
+        """
         try:
-            _, result = worker.connection.recv()
+            message, result = worker.connection.recv()
         except (EOFError, OSError):
+            job_id, _ = worker.in_flight.popleft()
             self._finish(
                 job_id,
                 _failure(
@@ -180,12 +206,22 @@ class ExtractionPool:
                 ),
             )
             return self._replace(context, worker, pending)
+        if message == _OCR_BEGINS:
+            worker.reading_by_ocr = True
+            worker.allowed = self.timeout + self.ocr_time
+            worker.deadline = time.monotonic() + self.ocr_time
+            return worker
+        job_id, _ = worker.in_flight.popleft()
         self._finish(job_id, result)
-        worker.deadline = time.monotonic() + self.timeout  # the next job's clock starts now
-        if "more memory" in result.get("note", ""):
-            worker.process.join(0.05)  # the child stops itself after a MemoryError
+        self._start_clock(worker)  # the next job's clock starts now
+        if worker.reading_by_ocr or "more memory" in result.get("note", ""):
+            worker.process.join(0.05)  # the child stops itself after OCR or a MemoryError
             return self._replace(context, worker, pending)
         return worker
+
+    def _start_clock(self, worker: _Worker) -> None:
+        worker.allowed = self.timeout
+        worker.deadline = time.monotonic() + self.timeout
 
     def _finish(self, job_id: int, result: Result) -> None:
         self.results[job_id] = result
@@ -193,7 +229,7 @@ class ExtractionPool:
 
     def _spawn(self, context: Any) -> _Worker:
         parent_end, child_end = context.Pipe()
-        process = context.Process(target=_worker_main, args=(child_end, self.memory_limit), daemon=True)
+        process = context.Process(target=_worker_main, args=(child_end, self.memory_limit, self.ocr_time), daemon=True)
         process.start()
         child_end.close()
         return _Worker(process, parent_end)
