@@ -40,6 +40,8 @@ def _registrars() -> list[Registrar]:
     from .edit import register as register_edit
     from .files import register as register_files
     from .laws import register as register_laws
+    from .preservation import register as register_preservation
+    from .received import register as register_received
     from .records import register as register_records
     from .reports import register as register_reports
     from .safekeeping import register as register_backup
@@ -50,6 +52,8 @@ def _registrars() -> list[Registrar]:
         register_edit,
         register_files,
         register_reports,
+        register_preservation,
+        register_received,
         register_laws,
         register_backup,
         register_audit_key,

@@ -317,6 +317,7 @@ def _enter_records(db: Database, files: Path) -> int:
     link_attachment(db, attached[0]["id"], "activity", trip["id"], actor=ACTOR)
     records.update(db, "jurisdiction", home["id"], {"logo_attachment_id": attached[0]["id"]}, ACTOR)
     _enter_state_law_records(db, hefei["id"], attached[0]["id"])
+    _receive_a_package(db, files)
     # Entering an inquiry or a response indexes it before its questions and answers are added; the rebuild that
     # an upgrade runs indexes them too. The reference's index is the program's rebuild of it from these records.
     with db.writing() as session:
@@ -333,6 +334,24 @@ def _enter_state_law_records(db: Database, partner_id: int, evidence_id: int) ->
     add_rule(db, correction, actor=ACTOR)
     plan = check_step(db, with_tyler["id"], correction["id"], "resolution", "2025-09-15")
     record_step(db, plan, evidence_attachment_id=evidence_id, note="Resolution 2025-117", actor=ACTOR)
+
+
+def _receive_a_package(db: Database, files: Path) -> None:
+    """Another city's package of its issued letter, kept as received."""
+    from desktop_app.core.preservation.package import write_package
+    from desktop_app.core.preservation.received import receive_package
+    from desktop_app.core.reports.responses import issue
+
+    sender, _ = open_database(resolve_location(files / "sender"))
+    try:
+        home = set_home_jurisdiction(sender, "Tyler", "TX", {"signatory_name": "A. Clerk"}, actor=ACTOR)
+        partner = records.create(sender, "partner", {"name": "Jilin", "country_name": "China"}, ACTOR)
+        records.create(sender, "partnership", {"jurisdiction_id": home["id"], "partner_id": partner["id"]}, ACTOR)
+        issued = issue(sender, create_draft(sender, actor=ACTOR)["id"], ACTOR)
+        write_package(sender, issued["id"], files / "tyler.zip")
+    finally:
+        sender.dispose()
+    receive_package(db, files / "tyler.zip", actor=ACTOR)
 
 
 @pytest.fixture(scope="module")

@@ -406,3 +406,23 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReceivedPackage(Base):
+    """The package of an issued response received from a city, kept as received: its bytes are a stored blob, and
+    the database refuses UPDATE and DELETE."""
+
+    __tablename__ = "received_package"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    received_at: Mapped[str] = mapped_column(String(32))
+    received_by: Mapped[str] = mapped_column(String(200))
+    city_display: Mapped[str] = mapped_column(String(200), index=True)
+    state: Mapped[str] = mapped_column(String(2))
+    response_title: Mapped[str] = mapped_column(Text)
+    letter_date: Mapped[dt.date | None] = mapped_column(Date)
+    issued_at: Mapped[str | None] = mapped_column(String(32))
+    letter_sha256: Mapped[str] = mapped_column(String(64))
+    package_sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"), unique=True)
+    package_size: Mapped[int] = mapped_column(BigInteger)
+    original_name: Mapped[str] = mapped_column(Text)
+    response_json: Mapped[str] = mapped_column(Text)  # the package's data/response.json, as received

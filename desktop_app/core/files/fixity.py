@@ -38,6 +38,14 @@ def fixity_problems(session: Session) -> tuple[list[str], int]:
         )
     ):
         problems.append(f"Attachment {attachment_id}: its stored content ({sha256[:12]}…) is missing.")
+    for package_id, sha256 in session.execute(
+        select(models.ReceivedPackage.id, models.ReceivedPackage.package_sha256).where(
+            models.ReceivedPackage.package_sha256.not_in(
+                select(models.Blob.sha256).where(models.Blob.sha256.is_not(None))
+            )
+        )
+    ):
+        problems.append(f"Received package {package_id}: its stored file ({sha256[:12]}…) is missing.")
     return problems, checked
 
 
@@ -52,6 +60,12 @@ def _describe_damage(session: Session, sha256: str, size: int, length: int) -> s
         ).all()
         belongs = ", ".join(f"{kind} {record_id}" for kind, record_id in links) or "no record"
         owners.append(f"attachment {attachment.id} \u201c{attachment.title}\u201d (linked to {belongs})")
+    for package_id, city, name in session.execute(
+        select(
+            models.ReceivedPackage.id, models.ReceivedPackage.city_display, models.ReceivedPackage.original_name
+        ).where(models.ReceivedPackage.package_sha256 == sha256)
+    ):
+        owners.append(f"received package {package_id} from {city} (\u201c{name}\u201d)")
     whose = "; ".join(owners) or "no attachment"
     return (
         f"The stored file {sha256[:12]}… {what}; it no longer matches its SHA-256 fingerprint. "

@@ -145,6 +145,11 @@ class Facts:
     state_law_unplaced: tuple[Statement, ...] = ()  # said in the opening when no question concerns termination
 
 
+def catalogues(facts: Facts) -> tuple[Catalogue, ...]:
+    """The letter's appendices of records, in order: partnerships, agreements, activities, oversight, policies."""
+    return (facts.partnerships, facts.agreements, facts.activities, facts.oversight, facts.policies)
+
+
 def _topics(text: str) -> frozenset[str]:
     return frozenset(vocab.split_words(text))
 

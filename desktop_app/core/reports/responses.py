@@ -27,12 +27,14 @@ from . import facts as letter_facts
 from . import named_values
 from .archival import archival_copy, pdfa_2b_problems
 from .document import Letter, replace_texts, texts
+from .evidence_topics import bears_on
 from .gather import gather, participant_names_in, require_home
 from .layout import render_letter
 from .named_values import named_values as named_value_descriptions
 from .narratives import default_closing, default_introduction
 from .pdf_finish import finish_pdf
 from .personal_data import name_hits, redact
+from .printed import printed_content
 from .wording import compose, jurisdiction_display
 
 __all__ = [
@@ -41,13 +43,18 @@ __all__ = [
     "evidence",
     "get_response",
     "issue",
+    "issue_event",
     "issued_pdf",
     "latest_draft_id",
     "latest_response",
+    "letter_in",
+    "letter_pdf",
     "list_responses",
     "named_value_descriptions",
     "readiness",
+    "recorded_head",
     "render_pdf",
+    "response_inquiry",
     "set_answer",
     "set_letter",
     "set_withheld",
@@ -408,17 +415,6 @@ def _catalogue(session: Session, response: models.Response) -> list[dict[str, An
     return found
 
 
-# Which kinds of evidence bear on which topics, for the window's checklist under each question.
-_SECTIONS_BY_TOPIC = {
-    "transparency": {"A", "B", "C", "G"},
-    "free_expression": {"B", "G"},
-    "espionage": {"B", "C", "G"},
-    "economic_coercion": {"B", "C", "G"},
-    "visa_programs": {"C", "F", "G"},
-    "termination": {"A", "B", "G"},
-}
-
-
 def evidence(db: Database, response_id: int) -> list[dict[str, Any]]:
     """Per question, the evidence its answer draws on ("kind:id" refs), each marked withheld or not.
 
@@ -431,12 +427,7 @@ def evidence(db: Database, response_id: int) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = []
         for question in inquiry.questions:
             topics = set(vocab.split_words(question.topics))
-            appendices = set().union(*(_SECTIONS_BY_TOPIC.get(topic, set()) for topic in topics)) if topics else {"A"}
-            items = [
-                item
-                for item in catalogue
-                if item["appendix"] in appendices or (item["appendix"] in "DE" and topics & set(item["topics"]))
-            ]
+            items = [item for item in catalogue if bears_on(item["appendix"], item["topics"], topics)]
             result.append({"question_id": question.id, "position": question.position, "items": items})
         return result
 
@@ -456,7 +447,8 @@ def _created(response: models.Response) -> dt.datetime | None:
     return dt.datetime.fromisoformat(response.issued_at.replace("Z", "+00:00"))
 
 
-def _letter_in(session: Session, response: models.Response, on: dt.date) -> tuple[Letter, letter_facts.Facts]:
+def letter_in(session: Session, response: models.Response, on: dt.date) -> tuple[Letter, letter_facts.Facts]:
+    """The response's letter made from the records as they are now, as of a date, and the facts it rests on."""
     gathered = gather(session, response, on)
     facts = letter_facts.build(session, gathered)
     # A draft is dated by its letter date, so that the same records and date still give the same bytes.
@@ -470,7 +462,7 @@ def _letter_in(session: Session, response: models.Response, on: dt.date) -> tupl
     return letter, facts
 
 
-def _pdf(letter: Letter, audit_head: tuple[int, str] | None = None) -> bytes:
+def letter_pdf(letter: Letter, audit_head: tuple[int, str] | None = None) -> bytes:
     """The letter's PDF; an issued one names in its keywords the audit trail's last event when it was issued, so
     the letter itself anchors the trail: anyone holding it can ask whether that event is still the same."""
     keywords = "sister-city partnerships; oversight inquiry response"
@@ -488,8 +480,8 @@ def _pdf(letter: Letter, audit_head: tuple[int, str] | None = None) -> bytes:
 
 def _render_in(session: Session, response: models.Response, on: dt.date) -> bytes:
     """The letter from the records as they are now; an issued one with the audit head it was issued with."""
-    head = _recorded_head(_issue_event(session, response.id)[0]) if response.status != "draft" else None
-    return _pdf(_letter_in(session, response, on)[0], head)
+    head = recorded_head(issue_event(session, response.id)[0]) if response.status != "draft" else None
+    return letter_pdf(letter_in(session, response, on)[0], head)
 
 
 def _trail_head(session: Session) -> tuple[int, str] | None:
@@ -499,7 +491,8 @@ def _trail_head(session: Session) -> tuple[int, str] | None:
     return (row.seq, row.hash) if row is not None else None
 
 
-def _recorded_head(after: dict[str, Any] | None) -> tuple[int, str] | None:
+def recorded_head(after: dict[str, Any] | None) -> tuple[int, str] | None:
+    """The audit trail's last event when the letter was issued, as its issue event recorded it."""
     head = after.get("audit_head") if after else None
     if isinstance(head, dict) and isinstance(head.get("seq"), int) and isinstance(head.get("hash"), str):
         return head["seq"], head["hash"]
@@ -535,7 +528,7 @@ def _document_hits(session: Session, attachment_ids: Iterable[int], names: list[
 
 
 def _readiness_in(session: Session, response: models.Response) -> dict[str, Any]:
-    letter, facts = _letter_in(session, response, response.letter_date or today())
+    letter, facts = letter_in(session, response, response.letter_date or today())
     names = participant_names_in(session)
     in_letter = name_hits(texts(letter), names) if names else []
     home = facts.gathered.home
@@ -614,9 +607,9 @@ def issue(
         response.issued_on = issued_on
         response.issued_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         session.flush()
-        letter, _ = _letter_in(session, response, issued_on)
+        letter, facts = letter_in(session, response, issued_on)
         audit_head = _trail_head(session)
-        data = _pdf(letter, audit_head)
+        data = letter_pdf(letter, audit_head)
         created = _created(response)
         assert created is not None  # set just above
         archival = archival_copy(
@@ -655,6 +648,7 @@ def issue(
                 "redacted": [hit["where"] for hit in ready["name_hits"]],
                 "supersedes": superseded,
                 "audit_head": {"seq": audit_head[0], "hash": audit_head[1]} if audit_head else None,
+                "printed": printed_content(session, letter, facts),
             },
         )
         return response_plain(response)
@@ -744,14 +738,14 @@ def check_issued(db: Database, response_id: int) -> dict[str, Any]:
     """
     with db.reading() as session:
         response = _load_response(session, response_id)
-        issue_after, issue_seq = _issue_event(session, response.id)
+        issue_after, issue_seq = issue_event(session, response.id)
         audit_sha256 = _fingerprint_of(issue_after)
-        head = _recorded_head(issue_after)
+        head = recorded_head(issue_after)
         if audit_sha256 is None and (response.status == "draft" or not response.pdf_sha256):
             raise UserError(f"Response {response_id} is a draft; only an issued response has a fingerprint to check.")
         expected = audit_sha256 or response.pdf_sha256
         on = response.issued_on or response.letter_date or today()
-        regenerated = _pdf(_letter_in(session, response, on)[0], head)
+        regenerated = letter_pdf(letter_in(session, response, on)[0], head)
         regenerated_sha256 = hashlib.sha256(regenerated).hexdigest()
         try:
             stored_sha256 = content_sha256(session, response.pdf_sha256)
@@ -773,7 +767,7 @@ def check_issued(db: Database, response_id: int) -> dict[str, Any]:
         }
 
 
-def _issue_event(session: Session, response_id: int) -> tuple[dict[str, Any] | None, int | None]:
+def issue_event(session: Session, response_id: int) -> tuple[dict[str, Any] | None, int | None]:
     """What the audit trail recorded at the response's latest issue event (None when there is none), and its
     number."""
     import json

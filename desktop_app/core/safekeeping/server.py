@@ -116,6 +116,8 @@ def _grant(connection: Connection) -> None:
         # A clerk appends to the audit trail. UPDATE stays granted only because taking the lock that serialises
         # appends (EXCLUSIVE mode) requires it; the guard triggers refuse every UPDATE and DELETE of an event.
         f"REVOKE DELETE ON audit_event FROM {CLERK}",
+        # A package received from another city is kept as received: a clerk adds one, never changes or removes it.
+        f"REVOKE UPDATE, DELETE ON received_package FROM {CLERK}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {quoted_schema} TO {CLERK}",
         f"GRANT {CLERK} TO {ADMIN}",
     ]

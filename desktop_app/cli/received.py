@@ -1,0 +1,78 @@
+"""Command-line commands for packages received from other cities: import-package, received, received-report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..core.files.store import describe_size
+from .base import EXIT_OK, Context
+
+
+def register(commands: Any) -> None:
+    command = commands.add_parser(
+        "import-package",
+        help="receive another city's package of an issued letter (a .zip), checked and kept as received",
+        description="Checks a package written by 'package' as verify-package does, then keeps it as received: the "
+        ".zip's own bytes, stored once and never changed, with the city, its letter and its fingerprints. A package "
+        "that does not check, or that was received before, is refused and nothing is kept.",
+    )
+    command.add_argument("path", type=Path, metavar="PATH", help="the package's .zip file")
+    command.set_defaults(handler=cmd_import_package)
+
+    command = commands.add_parser("received", help="list the packages received from other cities")
+    command.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    command.set_defaults(handler=cmd_received)
+
+    command = commands.add_parser(
+        "received-report",
+        help="write the consolidated report across received packages, as PDF or CSV",
+        description="Writes each city's current letter (its newest issued one; older ones are listed as "
+        "superseded), its partnerships and its answers, with the same pair reported twice marked as a duplicate.",
+    )
+    command.add_argument(
+        "--out", type=Path, required=True, metavar="FILE.pdf|FILE.csv", help="where to write the report"
+    )
+    command.set_defaults(handler=cmd_received_report)
+
+
+def cmd_import_package(context: Context) -> int:
+    from ..core.preservation.received import receive_package
+
+    received = receive_package(context.database(), context.args.path)
+    context.say(
+        f"Received the package of {received['city_display']} (letter dated {received['letter_date'] or 'undated'}) "
+        f"as received package {received['id']}: {describe_size(received['package_size'])}, kept as received."
+    )
+    context.say(f"The package's fingerprint (SHA-256) is {received['package_sha256']}.")
+    return EXIT_OK
+
+
+def cmd_received(context: Context) -> int:
+    from ..core.preservation.received import list_received
+
+    rows = list_received(context.database())
+    if context.args.json:
+        context.print_json(rows)
+        return EXIT_OK
+    if not rows:
+        context.say("No package has been received yet.")
+        return EXIT_OK
+    for row in rows:
+        context.say(
+            f"{row['id']}\t{row['city_display']}\t{row['letter_date'] or '–'}\t{row['response_title']}\t"
+            f"received {row['received_at'][:10]} by {row['received_by']}\tSHA-256 {row['package_sha256']}"
+        )
+    return EXIT_OK
+
+
+def cmd_received_report(context: Context) -> int:
+    from ..core.preservation.consolidated import write_consolidated_report
+
+    written = write_consolidated_report(context.database(), context.args.out)
+    context.say(
+        f"Wrote the report of {written['cities']} city(ies) from {written['packages']} package(s) to "
+        f"{written['path']}: {written['duplicates']} partnership(s) marked as duplicates, "
+        f"{written['superseded']} superseded letter(s) listed."
+    )
+    return EXIT_OK

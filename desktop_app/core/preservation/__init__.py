@@ -1,0 +1,1 @@
+"""Preservation: the verifiable package (a BagIt bag) of an issued response, its writing and its checking."""
