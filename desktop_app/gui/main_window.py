@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QHBoxLayout,
     QLabel,
@@ -34,7 +35,7 @@ from . import safekeeping
 from .context import AppContext
 from .dialogs import messages
 from .live_updates import follow_other_clerks
-from .navigation_history import NavigationHistory, Place
+from .navigation_history import SEARCH, NavigationHistory, Place
 from .pages.home import DashboardPage
 from .widgets.icons import icon
 from .widgets.message_label import MessageLabel
@@ -66,6 +67,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("trash", "Trash", "trash"),
 )
 SEARCH_DEBOUNCE_MS = 300
+NAV_PAGE_ROOM_EM = 78  # the room, in widths of "M", a record list needs beside the named list of kinds
 log = logging.getLogger("desktop_app.gui")
 
 
@@ -147,7 +149,10 @@ class MainWindow(QMainWindow):
             return ResponseWorkspace(self.context)
         from .pages.record_list import RecordListPage
 
-        return RecordListPage(self.context, self, key)
+        records = RecordListPage(self.context, self, key)
+        # A row clicked, or opened with Enter, is a step of Back.
+        records.row_opened.connect(lambda before, chosen: self._row_opened(key, before, chosen))
+        return records
 
     @property
     def search_page(self) -> SearchPage:
@@ -177,6 +182,10 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(page)
         self._as_page(page).follow_choice(self._choice_changed)
 
+    def _row_opened(self, key: str, before: int | None, chosen: int) -> None:
+        here = Place(key, before) if before is not None else self.place_shown()
+        self.history.chose(here, Place(key, chosen))
+
     def _choice_changed(self) -> None:
         """Save and Move to trash act only when the page shown has a record chosen (or a new one begun)."""
         if self.stack.isEnabled():
@@ -205,6 +214,13 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(self._page_rows[key])
         return page
 
+    def go_to_page(self, key: str) -> None:
+        """Shows a page from the Go menu or its shortcut, the keyboard in its list (or the page) at once."""
+        self.show_page(key)
+        page = self.pages[key]
+        lists = [view for view in page.findChildren(QAbstractItemView) if view.isVisible()]
+        (lists[0] if lists else page).setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def current_key(self) -> str:
         row = self.nav.currentRow()
         return PAGES[row][0] if row >= 0 else "home"
@@ -226,8 +242,10 @@ class MainWindow(QMainWindow):
     # Back and Forward ---------------------------------------------------------------------------------------
 
     def place_shown(self) -> Place | None:
-        """The page shown and the record last opened on it; None for the search results (found again by searching)."""
+        """The page shown and the record last opened on it, or the search results with the words searched."""
         widget = self.stack.currentWidget()
+        if self._search_page is not None and widget is self._search_page:
+            return Place(SEARCH, words=self._search_page.query)
         key = next((key for key, page in self.pages.items() if page is widget), None)
         return None if key is None else self.history.place_on(key)
 
@@ -250,6 +268,11 @@ class MainWindow(QMainWindow):
 
     def _go_to(self, place: Place | None) -> None:
         if place is None:
+            return
+        if place.page == SEARCH:
+            with self._going(place, remember=False):
+                self.search.setText(place.words)
+                self._show_results(place.words)
             return
         with self._going(place, remember=False):
             page = self.show_page(place.page)
@@ -285,7 +308,8 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.redo_action = stack.createRedoAction(self, "&Redo")
         self.redo_action.setIcon(icon("redo"))
-        self.redo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
+        # Ctrl+Shift+Z as the README says, and the system's others (Ctrl+Y): the first binding alone is Ctrl+Y here.
+        self.redo_action.setShortcuts(_with_standard("Ctrl+Shift+Z", QKeySequence.StandardKey.Redo))
         self.find_action = self._action("&Find…", "search", QKeySequence.StandardKey.Find, self.focus_search)
         self.settings_action = self._action(
             "S&ettings…", "settings", QKeySequence.StandardKey.Preferences, self.settings
@@ -349,7 +373,7 @@ class MainWindow(QMainWindow):
         go_menu.addSeparator()
         for row, (key, label, icon_name) in enumerate(PAGES):
             action = self._action(
-                label, icon_name, f"Ctrl+{row + 1}" if row < 9 else None, lambda _c=False, k=key: self.show_page(k)
+                label, icon_name, f"Ctrl+{row + 1}" if row < 9 else None, lambda _c=False, k=key: self.go_to_page(k)
             )
             go_menu.addAction(action)
         help_menu = menus.addMenu("&Help")
@@ -391,6 +415,24 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_toolbar()
+        self._fit_nav()
+
+    _nav_labelled = True
+
+    def _fit_nav(self) -> None:
+        """On a narrow window (1280×720 at 150 %) the list of kinds shows its icons only, each name in a tooltip and
+        its accessible name, and leaves its room to the page: a record list's buttons need it."""
+        em = self.fontMetrics().horizontalAdvance("M")
+        labelled = self.width() >= self._nav_width() + em * NAV_PAGE_ROOM_EM
+        if labelled == self._nav_labelled:
+            return
+        self._nav_labelled = labelled
+        for row, (_key, label, _icon) in enumerate(PAGES):
+            item = self.nav.item(row)
+            item.setText(label if labelled else "")
+            item.setToolTip("" if labelled else label)
+        icons_only = self.nav.iconSize().width() + self.nav.frameWidth() * 2 + 28
+        self.nav.setFixedWidth(self._nav_width() if labelled else icons_only)
 
     def _fit_toolbar(self) -> None:
         """Narrower than its labelled buttons need, the toolbar shows their icons only (each keeps its tooltip), so
@@ -423,11 +465,17 @@ class MainWindow(QMainWindow):
 
     def run_search(self) -> None:
         """Searches every record and file for the words typed; clearing the box goes back to the page before."""
+        self._search_timer.stop()  # Enter searched already: the pause after typing must not bring the results back
         text = self.search.text().strip()
         if not text:
             if self._search_page is not None and self.stack.currentWidget() is self._search_page:
                 self.show_page(self._before_search or "home")
             return
+        if self.stack.currentWidget() is not self.search_page and not self._retracing:
+            self.history.left(self.place_shown(), Place(SEARCH, words=text))
+        self._show_results(text)
+
+    def _show_results(self, text: str) -> None:
         if self.stack.currentWidget() is not self.search_page:
             self._before_search = self.current_key()
             self.nav.blockSignals(True)

@@ -9,12 +9,17 @@ from PySide6.QtCore import QObject, Signal
 LIMIT = 100  # places kept each way; the oldest are forgotten first
 
 
+SEARCH = "search"  # the search results, a place of their own: Back from a result found returns to them
+
+
 @dataclass(frozen=True)
 class Place:
-    """A page of the window, and the record it showed (None: the page alone, or a record not yet saved)."""
+    """A page of the window, and the record it showed (None: the page alone, or a record not yet saved); for the
+    search results, the words searched."""
 
     page: str
     record_id: int | None = None
+    words: str = ""
 
 
 class NavigationHistory(QObject):
@@ -35,6 +40,13 @@ class NavigationHistory(QObject):
     def opened(self, place: Place) -> None:
         """The window shows ``place``: a record opened on its page, or (with no record) a new one started there."""
         self._records[place.page] = place.record_id
+
+    def chose(self, here: Place | None, chosen: Place) -> None:
+        """The clerk chose another record on the page shown (clicked its row, or opened it with Enter): a step Back
+        returns from. Rows passed with the arrow keys are not steps (see RecordListPage)."""
+        if here is not None and (here.page, here.record_id) != (chosen.page, None):
+            self.left(here, chosen)  # else the page had nothing open: this is still the same visit
+        self.opened(chosen)
 
     def place_on(self, page: str) -> Place:
         """A page with the record last opened there (if any)."""

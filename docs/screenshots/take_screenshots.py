@@ -8,7 +8,7 @@ README's dashboard, a partnership, a PDF preview and the response workspace (a 1
 from the same sample records, light and dark, at 100 % and 200 % (a 1280×800 window) and on a 1280×720 screen at
 150 % (an 853×480 window): ``partnership-100-light.png``, ``partnership-200-dark.png``,
 ``partnership-150-small-light.png`` and so on. Qt takes its scale before it starts, so each scale and theme is drawn
-by a process of its own (``--jobs`` at a time), every page in it.
+by a process of its own (``--jobs`` at a time), every page in it. ``--only 150-small`` draws one scale alone.
 """
 
 from __future__ import annotations
@@ -354,9 +354,9 @@ def _run_variant(variant: str, filled: Path, out: Path) -> tuple[str, int, list[
     return variant, done.returncode, said
 
 
-def _draw_every_variant(out: Path, jobs: int) -> int:
+def _draw_every_variant(out: Path, jobs: int, scales: list[str]) -> int:
     """Fills the sample records once, then draws each scale and theme in a process of its own."""
-    variants = [f"{scale}-{theme}" for scale in SCALES for theme in THEMES]
+    variants = [f"{scale}-{theme}" for scale in scales for theme in THEMES]
     with tempfile.TemporaryDirectory(prefix="screenshots-", ignore_cleanup_errors=True) as temporary:
         filled = Path(temporary)
         ids = _fill(filled / "data")
@@ -381,6 +381,14 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument("--every-page", action="store_true", help="every page, at every scale, light and dark")
     parser.add_argument("--jobs", type=int, default=2, help="with --every-page: how many scales and themes at a time")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=list(SCALES),
+        default=list(SCALES),
+        metavar="SCALE",
+        help=f"with --every-page: only these scales ({', '.join(SCALES)})",
+    )
     parser.add_argument("--variant", help=argparse.SUPPRESS)  # a process drawing one scale and theme
     parser.add_argument("--filled", help=argparse.SUPPRESS)  # the records it copies
     arguments = parser.parse_args()
@@ -400,7 +408,7 @@ def main() -> int:
         _draw_one_variant(arguments.variant, Path(arguments.filled), out)
         return 0
     if arguments.every_page:
-        return _draw_every_variant(out, arguments.jobs)
+        return _draw_every_variant(out, arguments.jobs, arguments.only)
     work = Path(tempfile.mkdtemp(prefix="screenshots-"))
     ids = _fill(work / "data")
     app, context, window = _open_window(work, arguments.scale, arguments.dark, README_SIZE)

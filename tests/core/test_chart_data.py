@@ -24,7 +24,7 @@ from desktop_app.core.summary.cache import (
     summary_from_plain,
     summary_to_plain,
 )
-from desktop_app.core.summary.charts import CHART_TABLES, IN_THE_LETTER, WITHHELD, YEARS_SHOWN
+from desktop_app.core.summary.charts import CHART_TABLES, IN_THE_LETTER, WITHHELD
 from desktop_app.core.summary.compute import charts_and_state, dashboard_summary, summary_and_state
 from desktop_app.core.summary.data import Chart, SummaryCharts
 
@@ -83,13 +83,6 @@ def test_a_backdated_change_counts_from_its_date_after_the_entry_status(db: Data
         "2025": {"Suspended": 1},
         "2026": {"Suspended": 1},
     }
-
-
-def test_only_the_last_years_are_shown(db: Database) -> None:
-    _partnership(db, "Hefei", "1994-05-01")
-    chart = _charts(db).status_by_year
-    assert [group.label for group in chart.groups] == [str(year) for year in range(2017, 2027)]
-    assert len(chart.groups) == YEARS_SHOWN and all(group.values[1] == 1 for group in chart.groups)
 
 
 def test_oversight_actions_are_counted_per_year_under_each_of_their_topics(db: Database) -> None:

@@ -9,7 +9,7 @@ import textwrap
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop_app.core.reports.fonts import CJK, markup, multiline_markup
+from desktop_app.core.reports.fonts import CJK, HANGUL, markup, multiline_markup
 
 ASCII = st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=80)
 
@@ -28,6 +28,21 @@ def test_markup_escapes_and_drops_control_characters() -> None:
 def test_text_the_serif_face_cannot_draw_is_set_in_the_cjk_face() -> None:
     assert markup("Hefei 合肥 & Co") == f'Hefei <font name="{CJK}">合肥</font> &amp; Co'
     assert multiline_markup("Hefei\n合肥") == f'Hefei<br/><font name="{CJK}">合肥</font>'
+
+
+def test_korean_is_set_in_the_hangul_face_and_hanja_beside_it_in_the_cjk_face() -> None:
+    """Droid Sans Fallback has 3 of the 11,172 Hangul syllables: Korean printed in it would be boxes."""
+    assert markup("Seoul 서울특별시 (漢城)") == (
+        f'Seoul <font name="{HANGUL}">서울특별시</font> (<font name="{CJK}">漢城</font>)'
+    )
+
+
+def test_every_hangul_syllable_is_drawn_by_the_face_that_prints_it() -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    markup("서울")
+    drawn = pdfmetrics.getFont(HANGUL).face.charToGlyph
+    assert all(code in drawn for code in range(0xAC00, 0xD7A4))
 
 
 def test_the_cjk_face_is_read_only_when_some_text_needs_it() -> None:

@@ -130,7 +130,7 @@ def test_status_change_asks_date_reason_basis_and_evidence(qtbot: Any, open_wind
     dialog.show()
     wait_idle(qtbot, context)
     dialog.status.setCurrentIndex(dialog.status.findData("terminated"))
-    dialog.changed_on.setText("2024-06-01")
+    dialog.changed_on.line.setText("2024-06-01")
     qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, context)
     assert dialog.problems["reason"].isVisible()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -195,7 +196,7 @@ def test_terminating_through_the_dialog_leaves_the_partnership_complied(
     resolution = tmp_path / "resolution 2025-41.txt"
     resolution.write_text("Resolution 2025-41 ends the sister-city agreement with Shenzhen.", encoding="utf-8")
     dialog.rows["resolution"].use_file(resolution)
-    dialog.rows["resolution"].done_on.setText("2030-01-01")
+    dialog.rows["resolution"].done_on.line.setText("2030-01-01")
     dialog.rows["resolution"].record_button.click()
     wait_idle(qtbot, window.context)
     assert "cannot be in the future" in dialog.problem.text.text()
@@ -210,15 +211,15 @@ def test_terminating_through_the_dialog_leaves_the_partnership_complied(
         path.write_text(f"Evidence of {step} for the Shenzhen partnership.", encoding="utf-8")
         row = dialog.rows[step]
         row.use_file(path)
-        row.done_on.setText(day)
+        row.done_on.line.setText(day)
         row.record_button.click()
         wait_idle(qtbot, window.context)
         assert not dialog.problem.isVisible(), dialog.problem.text.text()
         assert f"{step}.txt" in row.recorded.text()
     assert dialog.progress is not None and dialog.progress.missing == ()
     assert dialog.finish_button.isEnabled()
-    assert dialog.terminated_on.text() == "2025-11-15"
-    dialog.terminated_on.setText("2025-11-10")
+    assert dialog.terminated_on.date() == dt.date(2025, 11, 15)
+    dialog.terminated_on.line.setText("2025-11-10")
     with qtbot.waitSignal(dialog.accepted, timeout=20000):
         dialog.finish_button.click()
     wait_idle(qtbot, window.context)
@@ -263,7 +264,7 @@ def test_the_rule_dialog_refuses_a_bad_rule_and_saves_a_correction(
     assert dialog.requires["terminate_existing"].isChecked()
     before = len(known_rules(window.context.database()))
 
-    dialog.fields["date_deadline"].setText("2025-08-01")  # before the law takes effect: core refuses it
+    dialog.dates["date_deadline"].editor.line.setText("2025-08-01")  # before the law takes effect: core refuses it
     dialog.save_button.click()
     wait_idle(qtbot, window.context)
     assert "the deadline comes before the law takes effect" in dialog.problem.text.text()
@@ -274,7 +275,7 @@ def test_the_rule_dialog_refuses_a_bad_rule_and_saves_a_correction(
     assert len(known_rules(window.context.database())) == before
 
     dialog.countries.setPlainText("CN China (PRC); IR Iran; KP North Korea; RU Russia; VE Venezuela")
-    dialog.fields["date_deadline"].setText("2025-12-01")
+    dialog.dates["date_deadline"].editor.line.setText("2025-12-01")
     with qtbot.waitSignal(dialog.accepted, timeout=20000):
         dialog.save_button.click()
     wait_idle(qtbot, window.context)
@@ -310,7 +311,7 @@ def test_a_new_rule_starts_empty_and_names_what_it_lacks(qtbot: Any, texas_windo
     page.add_button.click()
     dialog = page.rule_dialog
     assert dialog is not None and dialog.fields["id"].text() == ""
-    assert dialog.fields["checked_on"].text() == "2025-11-15"
+    assert dialog.dates["checked_on"].editor.date() == dt.date(2025, 11, 15)
     dialog.save_button.click()
     assert dialog.problem.text.text() == "Give the rule a rule id."
     for name, value in (("id", "ok-sb-1"), ("citation", "Okla. SB 1"), ("title", "Partnerships"), ("state", "ok")):
@@ -319,14 +320,15 @@ def test_a_new_rule_starts_empty_and_names_what_it_lacks(qtbot: Any, texas_windo
     dialog.reaches["sister_city"].setChecked(True)
     dialog.countries.setPlainText("CN China")
     dialog.countries_source.setPlainText("The act, section 2")
-    dialog.fields["countries_as_of"].setText("2025-07-01")
+    dialog.dates["countries_as_of"].editor.line.setText("2025-07-01")
     dialog.requires["no_new"].setChecked(True)
-    dialog.fields["date_effective"].setText("July 1")
+    dialog.dates["date_effective"].editor.line.setText("July 1")
     dialog.sources.setPlainText("Oklahoma SB 1 (2025) https://example.org/sb1")
     dialog.summary.setPlainText("No new partnership with China.")
     dialog.save_button.click()
-    assert "must be written YYYY-MM-DD" in dialog.problem.text.text()
-    dialog.fields["date_effective"].setText("2025-07-01")
+    assert dialog.problem.text.text().startswith("Takes effect must be a date, written for example 3/14/2025")
+    assert dialog.dates["date_effective"].check.isVisible()  # the sentence is beside the field too
+    dialog.dates["date_effective"].editor.line.setText("2025-07-01")
     with qtbot.waitSignal(dialog.accepted, timeout=20000):
         dialog.save_button.click()
     wait_idle(qtbot, window.context)

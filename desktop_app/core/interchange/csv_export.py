@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,17 +58,20 @@ def export_csv(
     include_personal_data: bool = False,
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    query: records.ListQuery | None = None,
 ) -> CsvExportResult:
     """Writes every record of a kind (not in the trash) to ``path`` as CSV; the file appears whole or not at all.
 
-    ``progress(rows, total)`` hears each batch of rows written; when ``cancel()`` is true between batches it raises
-    Stopped and writes no file.
+    ``query`` narrows and orders the rows as a list shows them (its filters, text, dates and order; its window of
+    rows is ignored): a list exports exactly the rows it shows. ``progress(rows, total)`` hears each batch of rows
+    written; when ``cancel()`` is true between batches it raises Stopped and writes no file.
     """
     kind = kind_named(kind_name)
     path = Path(path).expanduser()
     if path.is_dir():
         raise UserError(f"{path} is a folder; name the CSV file to write.")
-    total = records.count_records(db, kind.name, records.ListQuery(include_personal=include_personal_data))
+    whole = replace(query or records.ListQuery(), offset=0, limit=None, include_personal=include_personal_data)
+    total = records.count_records(db, kind.name, whole)
     count = 0
     # Owner-only whatever the umask: with --include-personal-data it holds names and addresses.
     with (
@@ -77,7 +80,7 @@ def export_csv(
     ):
         writer = csv.writer(handle)
         header: list[str] | None = None
-        for row in _rows(db, kind.name, include_personal_data):
+        for row in _rows(db, kind.name, whole):
             if count % BATCH_ROWS == 0:
                 _batch_begins(count, total, progress, cancel)
             if header is None:
@@ -100,12 +103,10 @@ def _batch_begins(
         progress(done, max(total, done))
 
 
-def _rows(db: Database, kind_name: str, include_personal: bool) -> Iterator[Record]:
+def _rows(db: Database, kind_name: str, whole: records.ListQuery) -> Iterator[Record]:
     offset = 0
     while True:
-        batch = records.list_records(
-            db, kind_name, records.ListQuery(offset=offset, limit=BATCH_ROWS, include_personal=include_personal)
-        )
+        batch = records.list_records(db, kind_name, replace(whole, offset=offset, limit=BATCH_ROWS))
         yield from batch
         if len(batch) < BATCH_ROWS:
             return

@@ -18,6 +18,7 @@ from ..db.engine import Database
 from ..db.models import AuditEvent
 from ..host.audit_anchor import read_anchor, write_anchor
 from ..host.audit_keys import current_key, mac
+from .names import event_record_names_in
 
 GENESIS_HASH = "0" * 64
 AUDIT_TRIGGERS = ("audit_event_no_update", "audit_event_no_delete")
@@ -320,10 +321,12 @@ def audit_page(
     record_id: int | None = None,
     text: str = "",
     with_changes: bool = False,
+    named: bool = False,
 ) -> list[dict[str, Any]]:
     """One window of audit events, newest first by default (all of them with limit=None), filtered in the database.
 
-    with_changes adds what each event kept of the record before and after (None where it kept nothing).
+    with_changes adds what each event kept of the record before and after (None where it kept nothing); named adds
+    ``record_name``, the record the event is about by its name ("Kansas City, MO – Xi'an (partnership 3)").
     """
     column = getattr(models.AuditEvent, order_by if order_by in AUDIT_ORDER else "seq")
     statement = select(models.AuditEvent)
@@ -340,7 +343,13 @@ def audit_page(
     tiebreak = models.AuditEvent.seq.desc() if descending else models.AuditEvent.seq
     statement = statement.order_by(order, tiebreak).offset(max(0, offset)).limit(limit)
     with db.reading() as session:
-        return [_event_plain(event, with_changes) for event in session.scalars(statement)]
+        events = [_event_plain(event, with_changes or named) for event in session.scalars(statement)]
+        if named:
+            for event, name in zip(events, event_record_names_in(session, events), strict=True):
+                event["record_name"] = name
+    if named and not with_changes:
+        events = [{key: value for key, value in event.items() if key not in ("before", "after")} for event in events]
+    return events
 
 
 def record_change_in(session: Session, kind_name: str, record_id: int, *, newest: bool) -> tuple[str, str]:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -585,20 +585,36 @@ def _list_statement(kind: Kind, query: ListQuery) -> Select[Any]:
         ]
         conditions = [column.ilike(pattern) for column in text_columns]
         if kind is PARTNERSHIP:
-            # A clerk looks a partnership up by the names of its two sides.
-            partners = select(models.Partner.id).where(
-                or_(
-                    models.Partner.name.ilike(pattern),
-                    models.Partner.native_name.ilike(pattern),
-                    models.Partner.region.ilike(pattern),
-                    models.Partner.country_name.ilike(pattern),
-                )
+            conditions += _sides_named(model, pattern)
+        elif "partnership_id" in kind.field_names:
+            # A record of a partnership is found by the partnership's names too ("Hefei" finds its agreements).
+            conditions.append(model.partnership_id.in_(_partnerships_named(pattern)))
+        elif "activity_id" in kind.field_names:
+            activities = select(models.Activity.id).where(
+                models.Activity.partnership_id.in_(_partnerships_named(pattern))
             )
-            jurisdictions = select(models.Jurisdiction.id).where(models.Jurisdiction.name.ilike(pattern))
-            conditions += [model.partner_id.in_(partners), model.jurisdiction_id.in_(jurisdictions)]
+            conditions.append(model.activity_id.in_(activities))
         if conditions:
             statement = statement.where(or_(*conditions))
     return statement
+
+
+def _sides_named(partnership: Any, pattern: str) -> list[ColumnElement[bool]]:
+    """A clerk looks a partnership up by the names of its two sides."""
+    partners = select(models.Partner.id).where(
+        or_(
+            models.Partner.name.ilike(pattern),
+            models.Partner.native_name.ilike(pattern),
+            models.Partner.region.ilike(pattern),
+            models.Partner.country_name.ilike(pattern),
+        )
+    )
+    jurisdictions = select(models.Jurisdiction.id).where(models.Jurisdiction.name.ilike(pattern))
+    return [partnership.partner_id.in_(partners), partnership.jurisdiction_id.in_(jurisdictions)]
+
+
+def _partnerships_named(pattern: str) -> Select[Any]:
+    return select(models.Partnership.id).where(or_(*_sides_named(models.Partnership, pattern)))
 
 
 # A response's own columns a list may be sorted by, beside its fields.

@@ -1,4 +1,4 @@
-"""The fonts embedded in every letter: a Latin serif face and a CJK fallback, chosen per run of characters."""
+"""The fonts embedded in every letter: a Latin serif face and CJK and Hangul fallbacks, chosen per run of characters."""
 
 from __future__ import annotations
 
@@ -17,13 +17,17 @@ SERIF = "LetterSerif"
 SERIF_BOLD = "LetterSerif-Bold"
 SERIF_ITALIC = "LetterSerif-Italic"
 CJK = "LetterCJK"
+HANGUL = "LetterHangul"
 
 _SERIF_FILES = {
     SERIF: "DejaVuSerif.ttf",
     SERIF_BOLD: "DejaVuSerif-Bold.ttf",
     SERIF_ITALIC: "DejaVuSerif-Italic.ttf",
 }
-_CJK_FILE = "DroidSansFallbackFull.ttf"
+# Droid Sans Fallback draws Chinese and Japanese but only 3 of the 11,172 Hangul syllables: Korean takes NanumSquare.
+FALLBACK_FILES = {CJK: "DroidSansFallbackFull.ttf", HANGUL: "NanumSquareR.ttf"}
+# Hangul Jamo, Compatibility Jamo, Jamo Extended-A, Syllables and Jamo Extended-B.
+_HANGUL_RANGES = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7FF))
 # Control characters (NUL, escape, form feed...) have no place in a letter; line breaks are kept.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -39,8 +43,8 @@ def _register(name: str, file_name: str) -> None:
 def register_fonts() -> None:
     """Registers the serif faces with ReportLab once; they are embedded as subsets.
 
-    The CJK face waits for the first text that needs it (``register_cjk``): reading its 4 MB file takes longer
-    than laying out many pages, and most letters never use it.
+    The fallback faces wait for the first text that needs them (``register_fallback``): reading the 4 MB CJK file
+    takes longer than laying out many pages, and most letters never use it.
     """
     for name, file_name in _SERIF_FILES.items():
         _register(name, file_name)
@@ -52,12 +56,12 @@ def register_fonts() -> None:
 
 
 @cache
-def register_cjk() -> None:
-    """Registers the CJK fallback face once, with every style mapped to it."""
-    _register(CJK, _CJK_FILE)
+def register_fallback(name: str) -> None:
+    """Registers a fallback face (``CJK`` or ``HANGUL``) once, with every style mapped to it."""
+    _register(name, FALLBACK_FILES[name])
     for bold in (0, 1):
         for italic in (0, 1):
-            addMapping(CJK, bold, italic, CJK)
+            addMapping(name, bold, italic, name)
 
 
 @cache
@@ -78,24 +82,32 @@ def needs_fallback(character: str) -> bool:
     return ord(character) not in _serif_characters() and not character.isspace()
 
 
+def fallback_face(character: str) -> str | None:
+    """The face that draws a character: None for the serif face, else ``HANGUL`` for Korean, ``CJK`` for the rest."""
+    if not needs_fallback(character):
+        return None
+    code = ord(character)
+    return HANGUL if any(low <= code <= high for low, high in _HANGUL_RANGES) else CJK
+
+
 def markup(text: str) -> str:
-    """Paragraph markup for plain text: XML-escaped, with runs the serif face cannot draw set in the CJK face."""
+    """Paragraph markup for plain text: XML-escaped, runs the serif face cannot draw set in a fallback face."""
     if text.isascii() and _ascii_is_serif():
         return escape(_CONTROL.sub("", text))
     parts: list[str] = []
     run: list[str] = []
-    run_is_cjk = False
+    run_face: str | None = None
     for character in text:
         if _is_control(character):
             continue
-        is_cjk = needs_fallback(character)
-        if run and is_cjk != run_is_cjk:
-            parts.append(_finish(run, run_is_cjk))
+        face = fallback_face(character)
+        if run and face != run_face:
+            parts.append(_finish(run, run_face))
             run = []
         run.append(character)
-        run_is_cjk = is_cjk
+        run_face = face
     if run:
-        parts.append(_finish(run, run_is_cjk))
+        parts.append(_finish(run, run_face))
     return "".join(parts)
 
 
@@ -105,12 +117,12 @@ def _is_control(character: str) -> bool:
     return (code < 32 and character not in "\n\t") or 0x7F <= code <= 0x9F
 
 
-def _finish(run: list[str], is_cjk: bool) -> str:
+def _finish(run: list[str], face: str | None) -> str:
     text = escape("".join(run))
-    if not is_cjk:
+    if face is None:
         return text
-    register_cjk()
-    return f'<font name="{CJK}">{text}</font>'
+    register_fallback(face)
+    return f'<font name="{face}">{text}</font>'
 
 
 def multiline_markup(text: str) -> str:

@@ -4,16 +4,23 @@ the evidence a draft response offers for each question of the open inquiry."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Date, Integer, column, extract, func, select, table, text
+from sqlalchemy import Connection, Date, Integer, column, extract, func, or_, select, table, text
 
 from .. import vocab
 from ..db.engine import Database
 from .data import EVIDENCE_CHART, OVERSIGHT_CHART, STATUS_CHART, Chart, ChartGroup
 
+if TYPE_CHECKING:
+    from .evidence import QuestionCount
+
 YEARS_SHOWN = 10
+# The status chart goes back to the first year a partnership is known, but not past this many years: an
+# establishment year mistyped by a century would otherwise draw hundreds of empty bars.
+STATUS_YEARS_AT_MOST = 75
+NO_HISTORY = "No partnership has a status history yet."
 IN_THE_LETTER = "In the letter"
 WITHHELD = "Withheld"
 
@@ -25,7 +32,13 @@ STATUS_CHANGE = table(
     column("from_status"),
     column("to_status"),
 )
-_PARTNERSHIP = table("partnership", column("id", Integer), column("deleted_at"))
+_PARTNERSHIP = table(
+    "partnership",
+    column("id", Integer),
+    column("deleted_at"),
+    column("established_on", Date),
+    column("established_year", Integer),
+)
 _OVERSIGHT = table("oversight_action", column("deleted_at"), column("action_on", Date), column("topics"))
 _RESPONSE = table(
     "response", column("id", Integer), column("deleted_at"), column("inquiry_id", Integer), column("status")
@@ -41,11 +54,47 @@ def shown_years(first: int | None, as_of: dt.date) -> list[int]:
 
 
 def status_by_year(connection: Connection, as_of: dt.date) -> Chart:
-    """How many live partnerships stood at each status at the end of each year (today for this year).
+    """How many live partnerships stood at each status at the end of each year (today for this year), from the
+    earliest year a partnership's status history or its establishment names, not the year it was entered.
 
     The history is read in the order the status history shows it: the status a partnership was entered with comes
-    first, however later changes were dated, so it counts from the earliest year its history names.
+    first, however later changes were dated. Before the entry, an established partnership counts as active from
+    its establishment: the status it was entered with (dormant, terminated) is known only from the entry's date.
     """
+    histories = _status_histories(connection, as_of)
+    established = _established_years(connection)
+    changes = {key: _changes_from_start(history, established.get(key)) for key, history in histories.items()}
+    first = min((history[0][0] for history in changes.values()), default=None)
+    if first is not None:
+        first = max(first, as_of.year - STATUS_YEARS_AT_MOST + 1)
+    years = list(range(first, as_of.year + 1)) if first is not None and first <= as_of.year else []
+    statuses = list(vocab.PARTNERSHIP_STATUSES)
+    totals = {y: [0] * len(statuses) for y in years}
+    for history in changes.values():
+        for y, status in zip(years, _statuses_at_year_ends(history, years), strict=True):
+            if status in statuses:
+                totals[y][statuses.index(status)] += 1
+    return Chart(
+        STATUS_CHART,
+        series=tuple(vocab.PARTNERSHIP_STATUSES.values()),
+        groups=tuple(ChartGroup(str(y), tuple(totals[y])) for y in years),
+        note=_undated_note(len(histories) - len(established.keys() & histories.keys())) if years else NO_HISTORY,
+    )
+
+
+def _undated_note(undated: int) -> str:
+    if not undated:
+        return ""
+    if undated == 1:
+        return "1 partnership has no date of establishment: it counts from the year its status was first recorded."
+    return (
+        f"{undated:,} partnerships have no date of establishment: "
+        "they count from the year their status was first recorded."
+    )
+
+
+def _status_histories(connection: Connection, as_of: dt.date) -> dict[int, list[tuple[int, str]]]:
+    """Each live partnership's (year, status) changes, the entry first, then in date order."""
     s, p = STATUS_CHANGE.c, _PARTNERSHIP.c
     year = extract("year", s.changed_on)
     rows = connection.execute(
@@ -57,30 +106,37 @@ def status_by_year(connection: Connection, as_of: dt.date) -> Chart:
     histories: dict[int, list[tuple[int, str]]] = {}
     for partnership_id, changed_in, to_status in rows:
         histories.setdefault(int(partnership_id), []).append((int(changed_in), str(to_status)))
-    first = min((min(when for when, _ in history) for history in histories.values()), default=None)
-    years = shown_years(first, as_of)
-    statuses = list(vocab.PARTNERSHIP_STATUSES)
-    totals = {y: [0] * len(statuses) for y in years}
-    for history in histories.values():
-        for y, status in zip(years, _statuses_at_year_ends(history, years), strict=True):
-            if status in statuses:
-                totals[y][statuses.index(status)] += 1
-    return Chart(
-        STATUS_CHART,
-        series=tuple(vocab.PARTNERSHIP_STATUSES.values()),
-        groups=tuple(ChartGroup(str(y), tuple(totals[y])) for y in years),
-        note="" if years else "No partnership has a status history yet.",
+    return histories
+
+
+def _established_years(connection: Connection) -> dict[int, int]:
+    """The year each live partnership was established, from its date or, without one, its year."""
+    p = _PARTNERSHIP.c
+    rows = connection.execute(
+        select(p.id, extract("year", p.established_on), p.established_year).where(
+            p.deleted_at.is_(None), or_(p.established_on.is_not(None), p.established_year.is_not(None))
+        )
     )
+    return {int(key): int(on_year if on_year is not None else year) for key, on_year, year in rows}
+
+
+def _changes_from_start(history: Sequence[tuple[int, str]], established: int | None) -> list[tuple[int, str]]:
+    """A partnership's (year, status) steps, the first at the earliest year known of it."""
+    entered_in, entered_as = min(when for when, _ in history), history[0][1]
+    if established is None or established >= entered_in:
+        return [(entered_in, entered_as), *history[1:]]
+    if entered_as in ("proposed", "active"):
+        return [(established, entered_as), *history[1:]]
+    return [(established, "active"), (entered_in, entered_as), *history[1:]]
 
 
 def _statuses_at_year_ends(history: Sequence[tuple[int, str]], years: Sequence[int]) -> list[str | None]:
-    """The status after the last change made by the end of each year; the entry status holds from the first year."""
-    changes = [(min(when for when, _ in history), history[0][1]), *history[1:]]
+    """The status after the last change made by the end of each year."""
     found: list[str | None] = []
     status, number = None, 0
     for y in years:
-        while number < len(changes) and changes[number][0] <= y:
-            status = changes[number][1]
+        while number < len(history) and history[number][0] <= y:
+            status = history[number][1]
             number += 1
         found.append(status)
     return found
@@ -148,21 +204,21 @@ def evidence_by_question(db: Database, response_id: int | None, short_titles: di
     """How many items of evidence the draft offers under each question, in the letter and withheld."""
     if response_id is None:
         return Chart(EVIDENCE_CHART, note="No draft response to the open inquiry yet: start one to see its evidence.")
-    from ..reports.responses import evidence  # the letter's own catalogue, loaded on the worker only when needed
+    # Read only when there is a draft: counting evidence needs the records' classes, which opening the window
+    # does without.
+    from .evidence import evidence_counts
 
-    questions = evidence(db, response_id)
+    with db.reading() as session:
+        counts = evidence_counts(session, response_id)
     return Chart(
         EVIDENCE_CHART,
         series=(IN_THE_LETTER, WITHHELD),
-        groups=tuple(_question_group(question, short_titles) for question in questions),
+        groups=tuple(_question_group(count, short_titles) for count in counts),
         note=f"From draft response {response_id}.",
     )
 
 
-def _question_group(question: dict[str, Any], short_titles: dict[int, str]) -> ChartGroup:
-    position = int(question["position"])
-    items: Iterable[dict[str, Any]] = question["items"]
-    withheld = sum(1 for item in items if item["excluded"])
-    title = short_titles.get(position, "")
-    label = f"{position}. {title}" if title else f"Question {position}"
-    return ChartGroup(label, (len(question["items"]) - withheld, withheld))
+def _question_group(count: QuestionCount, short_titles: dict[int, str]) -> ChartGroup:
+    title = short_titles.get(count.position, "")
+    label = f"{count.position}. {title}" if title else f"Question {count.position}"
+    return ChartGroup(label, (count.in_letter, count.withheld))

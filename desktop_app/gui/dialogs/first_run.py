@@ -27,7 +27,7 @@ from ...core.records.parties import split_city as split_city  # the parser this 
 from ...core.records.place_names import jurisdiction_places, parse_place, places_named
 from ..context import AppContext
 from ..operations import EVERYTHING
-from ..widgets.record_form import ProblemLabel
+from ..widgets.field_editors import FieldLine, ProblemLabel
 from . import messages
 
 
@@ -50,7 +50,7 @@ class FirstRunDialog(QDialog):
         layout.addWidget(intro)
 
         form = QFormLayout()
-        self.city = QLineEdit()
+        self.city = FieldLine()
         self.city.setPlaceholderText("e.g. Kansas City, MO")  # an example, never a value
         self.city.setAccessibleName("City or county, with its state")
         self.completer = QCompleter([], self)
@@ -63,11 +63,12 @@ class FirstRunDialog(QDialog):
         for value, label in vocab.JURISDICTION_KINDS.items():
             if value != "state":
                 self.kind.addItem(label, value)
-        # Names are the clerk's to type (an example shows greyed); the usual titles are there to keep or change.
+        # Names are the clerk's to type (an example shows greyed); the usual titles are there to keep or change, and
+        # a title cleared shows its example greyed, as every example does, rather than an empty box.
         self.clerk_name = self._line("Clerk's name", example="e.g. Jordan Lee")
-        self.clerk_title = self._line("Clerk's title", value="City Clerk")
+        self.clerk_title = self._line("Clerk's title", example="e.g. City Clerk", value="City Clerk")
         self.signatory_name = self._line("Name of who signs letters", example="e.g. Sam Rivera")
-        self.signatory_title = self._line("Title of who signs letters", value="Mayor")
+        self.signatory_title = self._line("Title of who signs letters", example="e.g. Mayor", value="Mayor")
         self.problem = ProblemLabel()
         form.addRow("City or county*", self.city)
         form.addRow(self.problem)  # the whole width: a sentence about the city, read in full
@@ -110,7 +111,7 @@ class FirstRunDialog(QDialog):
         context.ops.query(places_to_offer, label="Reading the public list…", on_done=self._places_read)
 
     def _line(self, accessible: str, *, example: str = "", value: str = "") -> QLineEdit:
-        line = QLineEdit(value)
+        line = FieldLine(value)
         line.setAccessibleName(accessible)
         line.setPlaceholderText(example)
         return line

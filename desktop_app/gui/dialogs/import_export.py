@@ -384,12 +384,15 @@ def _preview_advice(preview: ImportPreview) -> str:
 # --- exporting -----------------------------------------------------------------------------------------------
 
 
-class _ExportDialog(QDialog):
+class ExportDialog(QDialog):
     """Where to write, what to include, then the export on the worker with progress and Stop."""
 
     file_filter = ""
     suggested_name = ""
     what = "the export"
+    # Whether the clerk chooses to include participants' names; a package never holds them.
+    offers_personal_data = True
+    write_text = "&Export"
 
     def __init__(self, context: AppContext, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -405,7 +408,7 @@ class _ExportDialog(QDialog):
         self.personal.setAccessibleName(self.personal_text().replace("&", ""))
         self.work = WorkRow(self.what)
         self.work.stop_clicked.connect(self.stop)
-        self.export_button = _button("&Export", "Write the file", self.export)
+        self.export_button = _button(self.write_text, "Write the file", self.export)
         self.export_button.setDefault(True)
         self.close_button = _button("Close", "Close", self.reject)
         self.form = QFormLayout()
@@ -416,7 +419,10 @@ class _ExportDialog(QDialog):
         file_label.setBuddy(self.destination)
         self.form.addRow(file_label, where)
         self.add_options(self.form)
-        self.form.addRow("", self.personal)
+        if self.offers_personal_data:
+            self.form.addRow("", self.personal)
+        else:
+            self.personal.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.work)
@@ -489,7 +495,7 @@ class _ExportDialog(QDialog):
         super().reject()
 
 
-class RecordsFileExportDialog(_ExportDialog):
+class RecordsFileExportDialog(ExportDialog):
     """Writes every record to a records file (.json), which the import reads back."""
 
     file_filter = RECORDS_FILE_FILTER
@@ -503,7 +509,7 @@ class RecordsFileExportDialog(_ExportDialog):
         return _export_records, path, self.personal.isChecked(), steering
 
 
-class CsvExportDialog(_ExportDialog):
+class CsvExportDialog(ExportDialog):
     """Writes one kind of record as a spreadsheet-safe CSV list."""
 
     file_filter = CSV_FILTER

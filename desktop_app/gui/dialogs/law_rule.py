@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -28,7 +27,8 @@ from ...core.errors import UserError
 from ...core.laws.rules import CLAUSE_LABELS, NOT_LEGAL_ADVICE
 from ..context import AppContext
 from ..operations import Changes
-from ..widgets.record_form import ProblemLabel
+from ..widgets.field_editors import ProblemLabel
+from .date_fields import DateCell
 
 if TYPE_CHECKING:
     from ...core.db.engine import Database
@@ -41,6 +41,11 @@ REQUIREMENTS = {
     "terminate_existing": "Existing partnerships must be terminated",
 }
 DATES = {"enacted": "Enacted", "effective": "Takes effect", "deadline": "Deadline to terminate", "expires": "Expires"}
+# The dates a rule must have, with the sentence for each when it is left empty.
+REQUIRED_DATES = {
+    "countries_as_of": "Give the date the list of countries is as of, e.g. 7/1/2025.",
+    "checked_on": "Give the date the rule was checked, e.g. 3/14/2025.",
+}
 COUNTRY = re.compile(r"^([A-Za-z]{2})\s+([^()]+?)\s*(?:\(([^()]*)\))?$")
 
 
@@ -123,6 +128,7 @@ class LawRuleDialog(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.fields: dict[str, QLineEdit] = {}
+        self.dates: dict[str, DateCell] = {}
 
         def line(name: str, label: str, placeholder: str = "") -> QLineEdit:
             edit = QLineEdit()
@@ -131,6 +137,12 @@ class LawRuleDialog(QDialog):
             self.fields[name] = edit
             form.addRow(label, edit)
             return edit
+
+        def date(name: str, label: str, required: bool) -> DateCell:
+            cell = DateCell(name, label, required=required)
+            self.dates[name] = cell
+            form.addRow(label, cell)
+            return cell
 
         def text(label: str, placeholder: str, lines: int) -> QPlainTextEdit:
             edit = QPlainTextEdit()
@@ -163,7 +175,7 @@ class LawRuleDialog(QDialog):
         self.reaches = boxes("Reaches", dict(vocab.PARTNERSHIP_KINDS), 2)
         self.countries = text("Countries", "CN China (PRC); IR Iran; KP North Korea; RU Russia", 2)
         self.countries_source = text("Countries: source", "Where the list of countries comes from", 2)
-        line("countries_as_of", "Countries: as of", "YYYY-MM-DD")
+        date("countries_as_of", "Countries: as of", True)
         self.countries_verified = QCheckBox("The list of countries is checked against the law")
         self.countries_verified.setAccessibleName("The list of countries is verified")
         form.addRow("", self.countries_verified)
@@ -172,18 +184,18 @@ class LawRuleDialog(QDialog):
             "Clause conditions", {name: f"An agreement that {said}" for name, said in CLAUSE_LABELS.items()}, 1
         )
         for name, label in DATES.items():
-            line(f"date_{name}", label, "YYYY-MM-DD, or empty")
+            date(f"date_{name}", label, False)
         self.sources = text("Sources", "One a line: the title, then its web address if it has one", 3)
         self.uncertain = text("Uncertain", "What the sources disagree on or what is not confirmed, one a line", 3)
         self.verified = QCheckBox("The rule is checked against the enacted text")
         self.verified.setAccessibleName("The rule is verified")
         form.addRow("", self.verified)
-        line("checked_on", "Checked on", "YYYY-MM-DD")
+        date("checked_on", "Checked on", True)
         self.summary = text("Summary", "What the law requires, in a sentence or two", 3)
 
         body_widget = QWidget()
         body_widget.setLayout(form)
-        scroll = QScrollArea()
+        self.body_scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body_widget)
@@ -213,12 +225,16 @@ class LawRuleDialog(QDialog):
             "title": body.get("title", ""),
             "enacted_by": body.get("enacted_by", ""),
             "state": body.get("state", ""),
+        }
+        for name, value in values.items():
+            self.fields[name].setText(value)
+        written = {
             "countries_as_of": countries.get("as_of", ""),
             "checked_on": body.get("checked_on", today().isoformat()),
             **{f"date_{name}": dates.get(name, "") for name in DATES},
         }
-        for name, value in values.items():
-            self.fields[name].setText(value)
+        for name, day in written.items():
+            self.dates[name].editor.set_value(day)
         self.countries.setPlainText(countries_text(countries.get("list", [])))
         self.countries_source.setPlainText(countries.get("source", ""))
         for value, box in self.binds.items():
@@ -238,6 +254,7 @@ class LawRuleDialog(QDialog):
     def body(self) -> dict[str, Any]:
         """The rule as core reads it; what the form does not show (notes) is kept from the rule it started from."""
         value = {name: edit.text().strip() for name, edit in self.fields.items()}
+        value.update({name: str(cell.editor.value()) for name, cell in self.dates.items()})
         body = copy.deepcopy(self._base)
         for name in ("id", "citation", "title", "enacted_by"):
             body[name] = value[name]
@@ -285,13 +302,6 @@ class LawRuleDialog(QDialog):
             return "Tick at least one kind of partnership the law reaches."
         if not self.countries.toPlainText().strip():
             return "List the countries the law names, as in “CN China; IR Iran”."
-        for name, label in (("countries_as_of", "The countries' as-of date"), ("checked_on", "The checked-on date")):
-            if _date_or_none(self.fields[name].text()) is None:
-                return f"{label} must be a date written YYYY-MM-DD."
-        for name, label in DATES.items():
-            written = self.fields[f"date_{name}"].text().strip()
-            if written and _date_or_none(written) is None:
-                return f"The date “{label}” must be written YYYY-MM-DD, or left empty."
         if not self.sources.toPlainText().strip():
             return "Name at least one source of the rule."
         if not self.summary.toPlainText().strip():
@@ -300,9 +310,21 @@ class LawRuleDialog(QDialog):
 
     # --- saving ---------------------------------------------------------------------------------------------
 
+    def _date_problem(self) -> str:
+        """Checks every date, each sentence beside its field; the first sentence, or "" when all are dates."""
+        refused = [cell for name, cell in self.dates.items() if cell.checked(REQUIRED_DATES.get(name, "")) is None]
+        if not refused:
+            return ""
+        first = refused[0]
+        first.editor.line.setFocus()
+        # Once its sentence is laid out, so the field and the sentence are both in sight.
+        QTimer.singleShot(0, self, lambda: self.body_scroll.ensureWidgetVisible(first))
+        return refused[0].check.text.text()
+
     def save(self) -> None:
         self.problem.show_problem("")
-        gap = self._first_gap()
+        dates = self._date_problem()
+        gap = self._first_gap() or dates
         if gap:
             self.problem.show_problem(gap)
             return
@@ -333,10 +355,3 @@ class LawRuleDialog(QDialog):
             self.problem.show_problem(error.message)
             return
         self._context.runner.unhandled_error.emit(error)
-
-
-def _date_or_none(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        return None

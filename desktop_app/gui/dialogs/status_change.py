@@ -24,7 +24,8 @@ from ...core.files.names import display_name
 from ...core.records.kinds import kind_named
 from ...core.records.plain import describe
 from ..context import AppContext
-from ..widgets.record_form import ProblemLabel
+from ..widgets.field_editors import ProblemLabel
+from .date_fields import FittingProblemLabel, checked_date, date_editor
 
 
 class StatusChangeDialog(QDialog):
@@ -50,9 +51,7 @@ class StatusChangeDialog(QDialog):
         for value, label in vocab.PARTNERSHIP_STATUSES.items():
             if value != partnership.get("status"):
                 self.status.addItem(label, value)
-        self.changed_on = QLineEdit(today().isoformat())
-        self.changed_on.setPlaceholderText("YYYY-MM-DD")
-        self.changed_on.setAccessibleName("Date of the status change")
+        self.changed_on = date_editor("changed_on", "Date of the status change", required=True, shown=today())
         self.reason = QPlainTextEdit()
         self.reason.setAccessibleName("Reason for the status change")
         self.reason.setTabChangesFocus(True)
@@ -71,7 +70,7 @@ class StatusChangeDialog(QDialog):
             ("legal_basis", "Legal basis", self.legal_basis),
             ("evidence_attachment_id", "Evidence", self.evidence),
         ):
-            problem = ProblemLabel()
+            problem = FittingProblemLabel()
             self.problems[name] = problem
             cell = QWidget()
             cell_layout = QVBoxLayout(cell)
@@ -110,9 +109,14 @@ class StatusChangeDialog(QDialog):
     def submit(self) -> None:
         for problem in self.problems.values():
             problem.show_problem("")
+        changed_on = checked_date(
+            self.changed_on, self.problems["changed_on"], "Give the date of the status change, e.g. 3/14/2025."
+        )
+        if changed_on is None:
+            return
         self.record_button.setEnabled(False)
         details = {
-            "changed_on": self.changed_on.text(),
+            "changed_on": changed_on,
             "reason": self.reason.toPlainText(),
             "legal_basis": self.legal_basis.text(),
             "evidence_attachment_id": self.evidence.currentData(),

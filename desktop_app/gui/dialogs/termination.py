@@ -16,9 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -33,7 +31,8 @@ from ...core.laws.steps import GIFTS_STEP, STEPS
 from ...core.reports.dates import long_date
 from ..context import AppContext
 from ..operations import Changes
-from ..widgets.record_form import ProblemLabel
+from ..widgets.field_editors import ProblemLabel
+from .date_fields import FittingProblemLabel, checked_date, date_editor
 
 if TYPE_CHECKING:
     from ...core.db.engine import Database
@@ -108,11 +107,8 @@ class StepRow(QGroupBox):
         self.required = QLabel()
         grid.addWidget(self.required, 0, 0, 1, 5)
         date_label = QLabel("Done on")
-        self.done_on = QLineEdit(today().isoformat())
-        self.done_on.setPlaceholderText("YYYY-MM-DD")
-        self.done_on.setAccessibleName(f"Date of: {label}")
-        em = self.fontMetrics().horizontalAdvance("M")
-        self.done_on.setMaximumWidth(em * 9)
+        self.done_on = date_editor("done_on", f"Date of: {label}", required=True, shown=today())
+        self.done_on_check = FittingProblemLabel()
         date_label.setBuddy(self.done_on)
         file_label = QLabel("Evidence")
         self.evidence = QComboBox()
@@ -127,14 +123,16 @@ class StepRow(QGroupBox):
         self.record_button.setAccessibleName(f"Record the step: {label}")
         grid.addWidget(date_label, 1, 0)
         grid.addWidget(self.done_on, 1, 1)
+        # Added right after the date, so the date editor shows its sentences here, across the whole row.
+        grid.addWidget(self.done_on_check, 2, 0, 1, 5)
         grid.addWidget(file_label, 1, 2)
         grid.addWidget(self.evidence, 1, 3)
         grid.addWidget(self.choose_button, 1, 4)
         self.recorded = QLabel("Not recorded yet.")
         self.recorded.setWordWrap(True)
         self.recorded.setTextFormat(Qt.TextFormat.RichText)
-        grid.addWidget(self.recorded, 2, 0, 1, 4)
-        grid.addWidget(self.record_button, 2, 4)
+        grid.addWidget(self.recorded, 3, 0, 1, 4)
+        grid.addWidget(self.record_button, 3, 4)
 
     def _choose(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, f"The file that shows: {self.label}")
@@ -186,7 +184,7 @@ class StepRow(QGroupBox):
         if recorded is None:
             self.recorded.setText("Not recorded yet.")
             return
-        self.done_on.setText(recorded.done_on.isoformat())
+        self.done_on.set_value(recorded.done_on)
         if recorded.attachment_id is None:
             self.recorded.setText(f"Recorded as done on {long_date(recorded.done_on)}, <b>with no evidence file</b>.")
             return
@@ -235,24 +233,28 @@ class TerminationDialog(QDialog):
         scroll.setWidget(steps_widget)
         layout.addWidget(scroll, 1)
 
-        end = QHBoxLayout()
+        end_area = QWidget()
+        end = QGridLayout(end_area)
+        end.setContentsMargins(0, 0, 0, 0)
+        end.setColumnStretch(0, 1)
         self.end_state = QLabel("Reading what is recorded…")
         self.end_state.setWordWrap(True)
-        end.addWidget(self.end_state, 1)
         end_label = QLabel("Terminated on")
-        self.terminated_on = QLineEdit(today().isoformat())
-        self.terminated_on.setPlaceholderText("YYYY-MM-DD")
-        self.terminated_on.setAccessibleName("Date the partnership was terminated")
-        self.terminated_on.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 9)
+        self.terminated_on = date_editor(
+            "terminated_on", "Date the partnership was terminated", required=True, shown=today()
+        )
+        self.terminated_on_check = FittingProblemLabel()
         end_label.setBuddy(self.terminated_on)
         self.finish_button = QPushButton("Mark terminated")
         self.finish_button.setAccessibleName("Mark the partnership terminated")
         self.finish_button.setEnabled(False)
         self.finish_button.clicked.connect(self.finish)
-        end.addWidget(end_label)
-        end.addWidget(self.terminated_on)
-        end.addWidget(self.finish_button)
-        layout.addLayout(end)
+        end.addWidget(self.end_state, 0, 0)
+        end.addWidget(end_label, 0, 1)
+        end.addWidget(self.terminated_on, 0, 2)
+        end.addWidget(self.terminated_on_check, 1, 0, 1, 4)  # right after the date: its sentences show here
+        end.addWidget(self.finish_button, 0, 3)
+        layout.addWidget(end_area)
         self.problem = ProblemLabel()
         layout.addWidget(self.problem)
         note = QLabel(NOT_LEGAL_ADVICE)
@@ -298,9 +300,9 @@ class TerminationDialog(QDialog):
         self.finish_button.setEnabled(not missing and not progress.terminated)
         self.terminated_on.setEnabled(not progress.terminated)
         latest = max((recorded.done_on for recorded in progress.steps), default=None)
-        typed = _date_or_none(self.terminated_on.text())
+        typed = self.terminated_on.date()
         if latest is not None and typed is not None and typed < latest:
-            self.terminated_on.setText(latest.isoformat())  # a termination cannot come before its steps
+            self.terminated_on.set_value(latest)  # a termination cannot come before its steps
 
     def _refused(self, error: BaseException) -> None:
         self._set_busy(False)
@@ -316,6 +318,9 @@ class TerminationDialog(QDialog):
     def record_step(self, step: str) -> None:
         row = self.rows[step]
         self.problem.show_problem("")
+        done_on = checked_date(row.done_on, row.done_on_check, f"Give the date “{row.label}” was done, e.g. 3/14/2025.")
+        if done_on is None:
+            return
         evidence = row.chosen()
         if not evidence:
             self.problem.show_problem(
@@ -332,7 +337,7 @@ class TerminationDialog(QDialog):
 
         self._context.ops.write(
             lambda db, control: _record_step(
-                db, control, partnership_id, self.screening.rule_id, step, row.done_on.text(), evidence
+                db, control, partnership_id, self.screening.rule_id, step, done_on, evidence
             ),
             changed,
             label=f"Recording the step: {row.label}…",
@@ -350,8 +355,15 @@ class TerminationDialog(QDialog):
 
     def finish(self) -> None:
         self.problem.show_problem("")
+        day = checked_date(
+            self.terminated_on,
+            self.terminated_on_check,
+            "Give the date the partnership was terminated, e.g. 3/14/2025.",
+        )
+        if day is None:
+            return
         self._set_busy(True)
-        partnership_id, rule_id, day = self.partnership_id, self.screening.rule_id, self.terminated_on.text()
+        partnership_id, rule_id = self.partnership_id, self.screening.rule_id
         self._context.ops.write(
             lambda db, control: _finish(db, control, partnership_id, rule_id, day),
             lambda _result: Changes.of("partnership", partnership_id),
@@ -369,10 +381,3 @@ class TerminationDialog(QDialog):
             f"(on {long_date(day)})."
         )
         self.accept()
-
-
-def _date_or_none(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        return None

@@ -7,10 +7,8 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...core.db.engine import Database
-from ...core.errors import UserError
 from ...core.records.audit import audit_page
-from ...core.records.kinds import kind_named
-from ...core.records.names import readable_name
+from ...core.records.names import trail_word
 from ...core.safekeeping.verify import verify_database
 from ..context import AppContext
 from ..widgets.list_table import ListTable
@@ -34,11 +32,11 @@ ACTIONS = {
     "set_withheld": "Evidence withheld or included",
     "supersede": "Superseded",
     "issue": "Issued",
+    "receive": "Package received",
     "termination_step": "Termination step recorded",
 }
 # A clerk's state-law rule is added, or withdrawn (the trail's "trash" of a rule).
 RULE_ACTIONS = {"create": "State-law rule added", "trash": "State-law rule withdrawn"}
-RECORD_WORDS = {"law_rule": "state-law rule"}
 
 
 def _action(row: dict[str, Any]) -> str:
@@ -49,51 +47,24 @@ def _action(row: dict[str, Any]) -> str:
 
 
 def _record(row: dict[str, Any]) -> str:
-    return str(row.get("record_name") or _numbered(row))
-
-
-def _numbered(row: dict[str, Any]) -> str:
-    kind = str(row["record_kind"])
-    return f"{RECORD_WORDS.get(kind, kind)} {row['record_id'] or ''}".strip()
-
-
-def record_name(row: dict[str, Any]) -> str:
-    """The record an event is about, by the name it had then ("Kansas City, MO – Xi'an (partnership 3)"), read from
-    what the event kept of it; by kind and number where it kept nothing."""
-    try:
-        kind = kind_named(str(row["record_kind"]))
-    except UserError:
-        return _numbered(row)
-    kept = row.get("after") or row.get("before")
-    if not isinstance(kept, dict):
-        return _numbered(row)
-    name = readable_name(kind, {"id": row["record_id"], **kept})
-    numbered = f"{kind.label} {row['record_id']}"
-    return numbered if name == numbered else f"{name} ({kind.label.lower()} {row['record_id']})"
+    return str(row.get("record_name") or f"{trail_word(str(row['record_kind']))} {row['record_id'] or ''}".strip())
 
 
 def named_audit_source(text: str) -> PageSource:
     """Pages of the trail filtered by ``text``, each event with the name of its record (read on the worker)."""
 
     def page(db: Database, offset: int, limit: int, order_by: str | None, descending: bool) -> list[dict[str, Any]]:
-        rows = audit_page(
+        return audit_page(
             db,
             offset=offset,
             limit=limit,
             order_by=order_by or "seq",
             descending=descending,
             text=text,
-            with_changes=True,
+            named=True,
         )
-        return [_named(row) for row in rows]
 
     return page
-
-
-def _named(row: dict[str, Any]) -> dict[str, Any]:
-    named = {key: value for key, value in row.items() if key not in ("before", "after")}
-    named["record_name"] = record_name(row)
-    return named
 
 
 AUDIT_COLUMNS = [

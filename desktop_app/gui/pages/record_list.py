@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, QTimer
-from PySide6.QtGui import QPageLayout, QTextDocument
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPageLayout, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -58,8 +58,19 @@ def _rows_with_names(db: Database, kind_name: str, query: records.ListQuery) -> 
     return with_partnership_names(db, kind_name, records.list_records(db, kind_name, query))
 
 
+OPENING_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
 class RecordListPage(QWidget):
-    """The list of one kind of record, filtered and sorted in the database; a Page that edits records."""
+    """The list of one kind of record, filtered and sorted in the database; a Page that edits records.
+
+    A row the clerk clicks, or opens with Enter, is a step Back returns from (``row_opened``); rows passed with the
+    arrow keys are not (as in a file manager, choosing is not going somewhere, opening is), so that running down a
+    list does not fill the history, and Back returns to the row last opened.
+    """
+
+    # The record last opened on the page (None: none yet), and the record the clerk opens now.
+    row_opened = Signal(object, int)
 
     def __init__(self, context: AppContext, navigator: Navigator, kind_name: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -119,6 +130,9 @@ class RecordListPage(QWidget):
             )
         )
         self.table.record_selected.connect(self._selected)
+        self._opened_id: int | None = None  # the record last opened here: by a click, Enter, Back, or on arriving
+        self.table.viewport().installEventFilter(self)
+        self.table.installEventFilter(self)
         self.model.page_loaded.connect(self._page_loaded)
         self.detail = RecordDetail(context, navigator, kind_name)
         self.detail.saved.connect(self._saved)
@@ -219,6 +233,7 @@ class RecordListPage(QWidget):
         nothing_chosen = self.detail.record is None and not self._new_started and self._pending_select is None
         if nothing_chosen and self._place is None and self.model.rowCount() and not self.model.loading:
             self.table.selectRow(0)
+            self._opened_id = self._shown_id()
 
     def _filtered(self) -> bool:
         query = self.filters.query()
@@ -304,6 +319,27 @@ class RecordListPage(QWidget):
             self.detail.show_record(record)
         self._update_buttons()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Notes the clicks and the Enter that open a row, for Back (the table handles them as usual)."""
+        clicked = (
+            isinstance(event, QMouseEvent)
+            and event.type() == QEvent.Type.MouseButtonRelease
+            and event.button() == Qt.MouseButton.LeftButton
+        )
+        entered = isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and event.key() in OPENING_KEYS
+        if (clicked and watched is self.table.viewport()) or (entered and watched is self.table):
+            self._opened_row()
+        return super().eventFilter(watched, event)
+
+    def _shown_id(self) -> int | None:
+        return None if self.detail.record is None else int(self.detail.record["id"])
+
+    def _opened_row(self) -> None:
+        chosen, before = self._shown_id(), self._opened_id
+        if chosen is not None and chosen != before:
+            self._opened_id = chosen
+            self.row_opened.emit(before, chosen)
+
     def may_discard_changes(self) -> bool:
         """True when the form holds nothing unsaved, or the clerk agrees to lose it."""
         if not self.detail.form.dirty:
@@ -335,7 +371,7 @@ class RecordListPage(QWidget):
         current = self.detail.record
         if (current is None or current["id"] != record_id) and not self.may_discard_changes():
             return
-        self._pending_select = record_id
+        self._pending_select = self._opened_id = record_id
         if self.table.select_record(record_id):
             self._pending_select = None
         self._context.ops.query(records.get, self.kind.name, record_id, label="Reading the record…", on_done=self._show)
@@ -513,11 +549,13 @@ class RecordListPage(QWidget):
             self.export_csv_to(Path(path))
 
     def export_csv_to(self, path: Path) -> None:
-        """Writes every record of this kind not in the trash to a CSV file, on the worker, without personal data."""
+        """Writes the rows the list shows (as filtered and sorted) to a CSV file, on the worker, without personal
+        data."""
         self._context.ops.query(
             export_csv,
             self.kind.name,
             path,
+            query=self._whole_list_query(),
             label="Writing the CSV file…",
             on_done=lambda result: self._exported(result),
         )

@@ -81,14 +81,16 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         top.addWidget(_bold_title("Responses"))
         self.inquiry_box = QComboBox()
         self.inquiry_box.setAccessibleName("The inquiry to answer")
-        self.inquiry_box.setMinimumContentsLength(40)
+        # Short enough to fit a 1280×720 screen at 150 %; the box widens with the window, and its tooltip is whole.
+        self.inquiry_box.setMinimumContentsLength(16)
         self.inquiry_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.inquiry_box.currentIndexChanged.connect(lambda _index: self.load_inquiry())
         top.addWidget(self.inquiry_box, 1)
-        self.state = QLabel("")
-        self.state.setAccessibleName("State of the response")
-        top.addWidget(self.state)
         layout.addLayout(top)
+        self.state = QLabel("")
+        self.state.setWordWrap(True)
+        self.state.setAccessibleName("State of the response")
+        layout.addWidget(self.state)
 
         actions = QHBoxLayout()
         self.start_button = self._button("new", "Start a draft", "Start a draft response to this inquiry", self.start)
@@ -98,10 +100,13 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         self.save_pdf_button = self._button("pdf", "Save PDF…", "Save the letter as a PDF file", self.save_pdf)
         self.print_button = self._button("print", "Print…", "Print the letter", self.print_letter)
         self.issue_button = self._button("issue", "Issue…", "Issue the response (cannot be undone)", self.issue)
+        self.package_button = self._button(
+            "save", "Package…", "Write the verifiable package of the issued letter", self.package
+        )
         for button in (self.start_button, self.supersede_button):
             actions.addWidget(button)
         actions.addStretch(1)
-        for button in (self.save_pdf_button, self.print_button, self.issue_button):
+        for button in (self.save_pdf_button, self.print_button, self.issue_button, self.package_button):
             actions.addWidget(button)
         layout.addLayout(actions)
         self.problem = ProblemLabel()
@@ -122,7 +127,7 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         self.letter_form = letter_form = QFormLayout(self.letter_box)
         self.letter_date = DateEditor(kind_named("response").field("letter_date"))
         self.letter_date.line.setAccessibleName("Date of the letter")
-        self.letter_date.line.setPlaceholderText("empty: the day it is issued")
+        self.letter_date.line.setPlaceholderText("empty: day of issue")
         self.letter_date.committed.connect(self.save_letter)
         self.signatory_name = QLineEdit()
         self.signatory_name.setPlaceholderText("as in the settings")
@@ -186,11 +191,14 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         left_layout.addLayout(narrative_row)
         self.narrative = QPlainTextEdit()
         self.narrative.setAccessibleName("The answer to the chosen question")
+        self.narrative.setTabChangesFocus(True)  # Tab moves on, as in every other field; an answer needs no tabs
         self.narrative.textChanged.connect(self._narrative_edited)
         left_layout.addWidget(self.narrative, 2)
         self.narrative_problem = ProblemLabel()
         left_layout.addWidget(self.narrative_problem)
-        left_layout.addWidget(QLabel("Evidence from the records (untick what the whole letter should withhold):"))
+        evidence_label = QLabel("Evidence from the records (untick what the whole letter should withhold):")
+        evidence_label.setWordWrap(True)
+        left_layout.addWidget(evidence_label)
         self.evidence_list = QListWidget()
         self.evidence_list.setAccessibleName("Evidence for the chosen question")
         self.evidence_list.setWordWrap(True)
@@ -242,9 +250,11 @@ class ResponseWorkspace(QWidget, RecordlessPage):
 
     @staticmethod
     def _text_height(box: QPlainTextEdit, lines: int) -> int:
-        """Tall enough for whole lines of text, with the frame and the document's margin."""
-        margin = int(box.document().documentMargin() * 2) + box.frameWidth() * 2
-        return box.fontMetrics().lineSpacing() * lines + margin + 2
+        """Tall enough for exactly so many whole lines of text, with the frame."""
+        # The document's margin only above: a margin below would show the top of the next line of a longer text,
+        # which looks like a line cut in half.
+        margin = int(box.document().documentMargin()) + box.frameWidth() * 2
+        return box.fontMetrics().lineSpacing() * lines + margin
 
     def _button(self, icon_name: str, text: str, accessible: str, slot: Any) -> QPushButton:
         button = QPushButton(icon(icon_name), text)
@@ -266,6 +276,9 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         for inquiry in inquiries:
             dated = f" ({inquiry['sent_on'].isoformat()})" if inquiry.get("sent_on") else ""
             self.inquiry_box.addItem(f"{inquiry['subject']}{dated}", inquiry["id"])
+            self.inquiry_box.setItemData(
+                self.inquiry_box.count() - 1, f"{inquiry['subject']}{dated}", Qt.ItemDataRole.ToolTipRole
+            )
         index = self.inquiry_box.findData(current)
         self.inquiry_box.setCurrentIndex(index if index >= 0 else 0)
         self.inquiry_box.blockSignals(False)
@@ -356,6 +369,7 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         self.start_button.setEnabled(self.inquiry_id is not None)
         self.supersede_button.setVisible(issued)
         self.issue_button.setEnabled(draft)
+        self.package_button.setEnabled(issued)
         for widget in (self.save_pdf_button, self.print_button):
             widget.setEnabled(response is not None)
         for widget in (self.letter_box, self.narrative, self.evidence_list, self.insert_button):
@@ -677,6 +691,15 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         self._context.runner.run(
             write, label="Saving the letter…", on_done=lambda p: self._context.runner.busy_changed.emit(f"Saved {p}.")
         )
+
+    def package(self) -> None:
+        """Offers to write the issued letter's package: the proof that travels with it."""
+        response = self.response
+        if response is None or response["status"] != "issued":
+            return
+        from ..dialogs.package import package_response
+
+        package_response(self, self._context, response["id"], f"{self.suggested_name().removesuffix('.pdf')}.zip")
 
     def print_letter(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

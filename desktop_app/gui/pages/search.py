@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from ...core.errors import UserError
@@ -63,8 +63,24 @@ class SearchPage(QWidget, RecordlessPage):
         self.list = QListWidget()
         self.list.setAccessibleName("Records and files found")
         self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # results wrap instead
         self.list.itemActivated.connect(self._open)
+        self.list.viewport().installEventFilter(self)
         layout.addWidget(self.list, 1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.list.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_rows()
+        return super().eventFilter(watched, event)
+
+    def _fit_rows(self) -> None:
+        """Each result as tall as its words wrapped at the list's width: none cut short, none padded out."""
+        width = self.list.viewport().width()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            label = self.list.itemWidget(item)
+            if label is not None:
+                item.setSizeHint(QSize(width, label.heightForWidth(width)))
 
     def run(self, query: str) -> None:
         self._asked += 1
@@ -98,9 +114,9 @@ class SearchPage(QWidget, RecordlessPage):
             label.setContentsMargins(4, 4, 4, 4)
             item.setText("")
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{heading}. {snippet_text(result.get('snippet') or '')}")
-            item.setSizeHint(label.sizeHint())
             self.list.addItem(item)
             self.list.setItemWidget(item, label)
+        self._fit_rows()
         count = len(results)
         more = f" (the first {RESULT_LIMIT})" if count == RESULT_LIMIT else ""
         self.summary.setText(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
@@ -163,7 +165,9 @@ class BarChart(QWidget):
         line = self._line_height()
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
         painter.drawLine(area.bottomLeft(), area.bottomRight())
-        labels_every = max(1, round(len(self.chart.groups) * 40 / max(area.width(), 1)))
+        labels_every = self._labels_every(area)
+        totals_shown = self._totals_fit(area)
+        last = len(self.chart.groups) - 1
         for number, (group, rect) in enumerate(zip(self.chart.groups, self.bar_rects(), strict=True)):
             bottom = rect.bottom()
             for value, colour in zip(group.values, colours, strict=False):
@@ -171,17 +175,37 @@ class BarChart(QWidget):
                 painter.fillRect(QRectF(rect.left(), bottom - height, rect.width(), height), colour)
                 bottom -= height
             painter.setPen(text)
-            if group.total:
+            if group.total and (totals_shown or number == last):
                 above = QRectF(rect.left() - 12, bottom - line, rect.width() + 24, line)
                 painter.drawText(above, Qt.AlignmentFlag.AlignCenter, f"{group.total:,}")
-            if number % labels_every == 0:
+            if self._labelled(number, labels_every):
                 room = area.width() / len(self.chart.groups) * labels_every - 4
-                width = max(room, rect.width() + 40)
-                below = QRectF(rect.center().x() - width / 2, area.bottom() + 2, width, line)
-                painter.drawText(below, Qt.AlignmentFlag.AlignCenter, self._short_label(group.label, room))
+                label = self._short_label(group.label, room)
+                width = min(max(room, rect.width() + 40), self.fontMetrics().horizontalAdvance(label) + 8.0)
+                left = min(max(rect.center().x() - width / 2, 0.0), self.width() - width)  # within the chart
+                below = QRectF(left, area.bottom() + 2, width, line)
+                painter.drawText(below, Qt.AlignmentFlag.AlignCenter, label)
             if number == self.current and self.hasFocus():
                 painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
                 painter.drawRect(rect.adjusted(-3, -3, 3, 3))
+
+    def _labels_every(self, area: QRect) -> int:
+        """Every how many bars a label fits below, with room between (years are all as wide; questions are cut)."""
+        widest = max(min(self.fontMetrics().horizontalAdvance(group.label), 40) for group in self.chart.groups)
+        return max(1, math.ceil(len(self.chart.groups) * (widest + 12) / max(area.width(), 1)))
+
+    def _labelled(self, number: int, every: int) -> bool:
+        """Whether a bar is named below it: every ``every``-th counted from the last (this year), and the first."""
+        if number == 0:
+            return True
+        return (len(self.chart.groups) - 1 - number) % every == 0 and number >= every
+
+    def _totals_fit(self, area: QRect) -> bool:
+        """Whether every bar's total fits above it; when not (many years), only the last bar's is written, and
+        the tooltips, the arrow keys and the description say the others."""
+        slot = area.width() / len(self.chart.groups)
+        widest = max(self.fontMetrics().horizontalAdvance(f"{group.total:,}") for group in self.chart.groups)
+        return widest + 2 <= slot
 
     def _short_label(self, label: str, room: float) -> str:
         # A question's label is cut to its number under a narrow bar; the tooltip and the description say it whole.

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from typing import Any, ClassVar, Protocol, cast
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -59,6 +59,26 @@ class FieldEditor(QWidget):
         return self
 
 
+class FieldLine(QLineEdit):
+    """A single-line field that shows the start of its value while the clerk is elsewhere: a long title set in it
+    reads "Agreement on the establishment of…", not its last words (Qt leaves the cursor at the end)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setCursorPosition(0)
+
+    def setText(self, text: str | None) -> None:
+        """A value set by the program (not typed): its start shows, unless the clerk is in the field."""
+        super().setText(text)
+        if not self.hasFocus():
+            self.setCursorPosition(0)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:  # a menu or completer over it: the clerk is still here
+            self.setCursorPosition(0)
+
+
 class LineEditor(FieldEditor):
     """Text, whole numbers and amounts in one line."""
 
@@ -68,7 +88,7 @@ class LineEditor(FieldEditor):
         super().__init__(field, parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.line = QLineEdit()
+        self.line = FieldLine()
         self.line.setAccessibleName(field.label)
         self.line.setPlaceholderText(self.PLACEHOLDERS.get(field.type, ""))
         if field.max_length and field.type == "text":
@@ -207,7 +227,7 @@ class DateEditor(FieldEditor):
         layout.setSpacing(2)
         row = QHBoxLayout()
         row.setSpacing(2)
-        self.line = QLineEdit()
+        self.line = FieldLine()
         self.line.setAccessibleName(field.label)
         self.line.setAccessibleDescription(DATE_HINT)
         self.line.setMaximumWidth(self.line.fontMetrics().horizontalAdvance("September 30, 0000") * 3 // 2)
@@ -230,6 +250,11 @@ class DateEditor(FieldEditor):
         self.popup.picked.connect(self._picked)
         # Worded as an example, so an empty field never reads as a date already given.
         self.line.setPlaceholderText("e.g. " + self.shown(dt.date(2025, 3, 14)))
+        # Never so narrow that the example is cut to "e.g. 2025-03…" (a narrow window gives the line half its row).
+        metrics = self.line.fontMetrics()
+        self.line.setMinimumWidth(
+            metrics.horizontalAdvance(self.line.placeholderText()) + metrics.averageCharWidth() * 2
+        )
 
     def value(self) -> Any:
         text = self.line.text().strip()
@@ -385,17 +410,44 @@ class ChoiceEditor(FieldEditor):
 class WordsEditor(FieldEditor):
     """A checkbox per word of the vocabulary (topics, vetting steps)."""
 
+    COLUMNS = 2  # where there is room; one on a narrow form
+
     def __init__(self, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
-        layout = QGridLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QCheckBox] = {}
-        for number, (value, label) in enumerate((field.vocabulary or {}).items()):
+        for value, label in (field.vocabulary or {}).items():
             box = QCheckBox(label)
             box.setAccessibleName(f"{field.label}: {label}")
             box.toggled.connect(self.edited)
             self.boxes[value] = box
-            layout.addWidget(box, number // 2, number % 2)
+        self.columns = 0
+        self._arrange(self.COLUMNS)
+
+    def _arrange(self, columns: int) -> None:
+        """The boxes in reading order, ``columns`` to a row (the order Tab follows stays the words' order)."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for box in self.boxes.values():
+            self.grid.removeWidget(box)
+        for number, box in enumerate(self.boxes.values()):
+            self.grid.addWidget(box, number // columns, number % columns)
+        self.updateGeometry()
+
+    def _width_for(self, columns: int) -> int:
+        widths = [box.sizeHint().width() for box in self.boxes.values()] or [0]
+        spacing = max(self.grid.horizontalSpacing(), 0)
+        return max(widths) * columns + spacing * (columns - 1)
+
+    def minimumSizeHint(self) -> QSize:
+        """One column's width: a narrow form puts the boxes under each other instead of scrolling sideways."""
+        return QSize(self._width_for(1), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(self.COLUMNS if event.size().width() >= self._width_for(self.COLUMNS) else 1)
 
     def value(self) -> Any:
         return [value for value, box in self.boxes.items() if box.isChecked()]
@@ -424,12 +476,15 @@ class RefEditor(FieldEditor):
         self.search.setPlaceholderText("Find…")
         self.search.setAccessibleName(f"Find a {self._kind.label.lower()} for {field.label}")
         self.search.setMaximumWidth(self.search.fontMetrics().horizontalAdvance("M") * 7)
+        metrics = self.search.fontMetrics()
+        self.search.setMinimumWidth(metrics.horizontalAdvance("Find…") + metrics.averageCharWidth() * 2)
         self.combo = QComboBox()
         self.combo.setAccessibleName(field.label)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(14)
         self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.combo.currentIndexChanged.connect(self._chosen)
+        self.combo.currentTextChanged.connect(self.combo.setToolTip)  # whole, where a narrow form cuts it
         layout.addWidget(self.search)
         layout.addWidget(self.combo, 1)
         self._timer = QTimer(self)
@@ -515,7 +570,7 @@ class AttachmentRefEditor(FieldEditor):
         self._context = context
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.line = QLineEdit()
+        self.line = FieldLine()
         self.line.setReadOnly(True)
         self.line.setAccessibleName(field.label)
         layout.addWidget(self.line)

@@ -6,8 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -188,6 +195,7 @@ class FileTable(QTreeWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.setSortingEnabled(True)
         self.sortByColumn(ADDED, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(lambda *_args: self.fit_columns())
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         """A right-click chooses the row under it; the menu key keeps the chosen row and shows the menu beside it."""
@@ -234,6 +242,16 @@ class FileTable(QTreeWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fit_columns()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Measured again once shown: filled while its tab was hidden, it may not have had its final font yet."""
+        super().showEvent(event)
+        self.fit_columns()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.fit_columns()
 
 
 class FilesPanel(QWidget):

@@ -42,6 +42,13 @@ DEBOUNCE_MS = 250
 TEXT_MIN_EMS = 14  # the words box never narrower than this; the rest of its line goes to it
 
 
+class _FilterDate(QDateEdit):
+    """A date box Tab leaves, as it leaves every other control: the arrow keys move between its parts."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next)
+
+
 class FlowLayout(QLayout):
     """Lays its items out in a row, wrapping onto further rows when the width runs out; on each row, the room
     left goes to the items that expand horizontally (the words box), so no item is squeezed below its size."""
@@ -227,7 +234,7 @@ class FilterBar(QWidget):
         return combo
 
     def _date_edit(self, accessible: str) -> QDateEdit:
-        edit = QDateEdit()
+        edit = _FilterDate()
         edit.setAccessibleName(accessible)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")

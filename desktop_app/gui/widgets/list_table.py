@@ -83,6 +83,8 @@ class ListTable(QTableView):
         self._settings_key = settings_key
         self.setModel(model)
         self.setAccessibleName(accessible_name)
+        # Tab leaves the list, as it leaves every control; the arrows move between rows.
+        self.setTabKeyNavigation(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setAlternatingRowColors(True)

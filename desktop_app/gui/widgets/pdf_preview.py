@@ -66,18 +66,23 @@ class PdfPreview(QWidget):
         bar.addWidget(self.matches_label)
         layout.addLayout(bar)
 
-        self.view = QPdfView(self)
-        self.view.setAccessibleName("Document preview")
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.view.setSearchModel(self.search_model)
+        self._layout = layout
+        self.view = self._new_view()
         layout.addWidget(self.view, 1)
-        self.view.pageNavigator().currentPageChanged.connect(self._page_changed)
         self.search_model.rowsInserted.connect(self._matches_changed)
         self.search_model.modelReset.connect(self._matches_changed)
         self._match = -1
         self._update_controls()
+
+    def _new_view(self) -> QPdfView:
+        view = QPdfView(self)
+        view.setAccessibleName("Document preview")
+        view.setDocument(self.document)
+        view.setPageMode(QPdfView.PageMode.MultiPage)
+        view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        view.setSearchModel(self.search_model)
+        view.pageNavigator().currentPageChanged.connect(self._page_changed)
+        return view
 
     def _tool(self, icon_name: str, text: str, slot: object) -> QToolButton:
         button = QToolButton()
@@ -97,9 +102,25 @@ class PdfPreview(QWidget):
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self._buffer = buffer
         self.document.load(buffer)
+        self._replace_view()
         ok = self.document.status() == QPdfDocument.Status.Ready
         self._update_controls()
         return ok
+
+    def _replace_view(self) -> None:
+        """A fresh view for each document: QPdfView files a page drawn late for the document before under the new
+        one's page number, so a letter just issued could go on showing the draft's stamp."""
+        zoom_mode, zoom = self.view.zoomMode(), self.view.zoomFactor()
+        had_focus = self.view.hasFocus()
+        fresh = self._new_view()
+        fresh.setZoomMode(zoom_mode)
+        fresh.setZoomFactor(zoom)
+        self._layout.replaceWidget(self.view, fresh)
+        self.view.hide()
+        self.view.deleteLater()
+        self.view = fresh
+        if had_focus:
+            fresh.setFocus()
 
     def clear(self) -> None:
         self.search.clear()

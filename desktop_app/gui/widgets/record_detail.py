@@ -11,10 +11,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -182,6 +184,17 @@ class RecordDetail(QTabWidget):
         self.tabBar().setStyleSheet(f"QTabBar::tab {{ padding: 4px {TAB_PADDING}px; }}")
         self._tab_icons: dict[QWidget | None, QIcon] = {}
         self._icons_shown = True
+        self.more_button = QToolButton()
+        self.more_button.setText("More »")
+        self.more_button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")  # the » says it
+        self.more_button.setAccessibleName("More tabs")
+        self.more_button.setToolTip("The tabs there is no room for")
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more_button.setMenu(QMenu(self.more_button))
+        self.more_button.menu().aboutToShow.connect(self._more_menu)
+        self.more_button.hide()
+        self.setCornerWidget(self.more_button, Qt.Corner.TopRightCorner)
+        self.currentChanged.connect(lambda _index: self._fit_tabs())
         details = QWidget()
         details_layout = QVBoxLayout(details)
         self.form = RecordForm(context, kind_name)
@@ -244,18 +257,57 @@ class RecordDetail(QTabWidget):
         self._fit_tabs()
 
     def _fit_tabs(self) -> None:
-        """Shows the tabs' icons only while every label fits whole beside them: their words matter more."""
+        """Every tab's label is seen whole: the icons go first, then the tabs that do not fit behind "More", which
+        lists them (the tab chosen always stays in the bar). Their words matter more than their icons."""
         bar = self.tabBar()
         icon_room = self.iconSize().width() + 4  # an icon and the gap Qt leaves after it
-        wanted = sum(bar.tabSizeHint(index).width() for index in range(self.count()))
-        if self._icons_shown:
-            wanted -= icon_room * self.count()
-        show = wanted + icon_room * self.count() <= self.width()
-        if show == self._icons_shown:
-            return
-        self._icons_shown = show
+        widths = [self._whole_width(index, icon_room) for index in range(self.count())]
+        show_icons = sum(widths) + icon_room * self.count() <= self.width()
+        if show_icons != self._icons_shown:
+            self._icons_shown = show_icons
+            for index in range(self.count()):
+                self.setTabIcon(index, self._tab_icons.get(self.widget(index), QIcon()) if show_icons else QIcon())
+        kept = self._tabs_kept(widths, icon_room if show_icons else 0)
         for index in range(self.count()):
-            self.setTabIcon(index, self._tab_icons.get(self.widget(index), QIcon()) if show else QIcon())
+            if bar.isTabVisible(index) != (index in kept):
+                bar.setTabVisible(index, index in kept)
+        self.more_button.setVisible(len(kept) < self.count())
+
+    def _whole_width(self, index: int, icon_room: int) -> int:
+        """A tab's width with its label whole and without its icon."""
+        bar = self.tabBar()
+        return bar.tabSizeHint(index).width() - (0 if bar.tabIcon(index).isNull() else icon_room)
+
+    def _tabs_kept(self, widths: list[int], icon_room: int) -> set[int]:
+        """The tabs that fit whole in the bar, in order, the one chosen always among them."""
+        room = self.width()
+        if sum(widths) + icon_room * len(widths) <= room:
+            return set(range(len(widths)))
+        room -= self.more_button.sizeHint().width()
+        current = max(self.currentIndex(), 0)
+        kept = {current}
+        used = widths[current] + icon_room
+        for index, width in enumerate(widths):
+            if index != current and used + width + icon_room <= room:
+                kept.add(index)
+                used += width + icon_room
+        return kept
+
+    def _more_menu(self) -> None:
+        """Fills the "More" menu with the tabs the bar has no room for."""
+        menu = self.more_button.menu()
+        menu.clear()
+        bar = self.tabBar()
+        for index in range(self.count()):
+            if not bar.isTabVisible(index):
+                action = menu.addAction(self._tab_icons.get(self.widget(index), QIcon()), self.tabText(index))
+                action.setEnabled(self.isTabEnabled(index))
+                action.triggered.connect(lambda _checked=False, i=index: self._choose_tab(i))
+
+    def _choose_tab(self, index: int) -> None:
+        self.setCurrentIndex(index)
+        self._fit_tabs()
+        self.currentWidget().setFocus(Qt.FocusReason.TabFocusReason)
 
     def show_record(self, record: dict[str, Any]) -> None:
         self.form.show_record(record)
