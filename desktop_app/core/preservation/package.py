@@ -182,16 +182,9 @@ def _issued_response(session: Session, response_id: int) -> models.Response:
 
 
 def _issue_seq(session: Session, response_id: int) -> int:
-    seq = session.execute(
-        select(models.AuditEvent.seq)
-        .where(
-            models.AuditEvent.record_kind == "response",
-            models.AuditEvent.record_id == response_id,
-            models.AuditEvent.action == "issue",
-        )
-        .order_by(models.AuditEvent.seq.desc())
-        .limit(1)
-    ).scalar()
+    from ..reports.responses import issue_event
+
+    _, seq = issue_event(session, response_id)
     if seq is None:
         raise UserError(
             f"The audit trail holds no record of the issue of response {response_id}, so no package can vouch for "

@@ -134,7 +134,7 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         self.signatory_name.setAccessibleName("Name of who signs the letter")
         self.signatory_title = QLineEdit()
         self.signatory_title.setAccessibleName("Title of who signs the letter")
-        self.copy_to = QCheckBox("Also address the inquiry's optional recipients")
+        self.copy_to = QCheckBox("Also address the optional recipients")
         self.copy_to.setAccessibleName("Also address the optional recipients")
         self.introduction = QPlainTextEdit()
         self.introduction.setAccessibleName("Introduction of the letter")
