@@ -372,6 +372,26 @@ def generate_pdfs(folder: Path, count: int = 1000, *, pages: int = 3, seed: int 
     return paths
 
 
+def generate_calibre_books(folder: Path, word: str, count: int = 8, *, seed: int = 2020) -> list[Path]:
+    """A few small books, half plain text and half PDF, for the library of the calibredb baseline.
+
+    The text files' titles (calibre takes them from the file names) hold ``word``, so that a search finds them.
+    """
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(count):
+        title = f"{WORDS[number % len(WORDS)]} {'review' if number % 2 else word} {number}"
+        body = "\n".join(_sentence(rng, 14) for _ in range(40))
+        if number % 2:
+            paths.append(write_text_pdf(folder / f"{title}.pdf", [body]))
+        else:
+            path = folder / f"{title}.txt"
+            path.write_text(body + "\n", encoding="utf-8")
+            paths.append(path)
+    return paths
+
+
 def generate_csv(path: Path, rows: int = 100_000, *, seed: int = 2020) -> Path:
     """A partnership table of ``rows`` distinct rows, as a clerk's spreadsheet would have it."""
     rng = random.Random(seed)

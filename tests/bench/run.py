@@ -2,8 +2,9 @@
 
 Run on demand (never by pytest): ``python -m tests.bench.run [--scale S] [--quick] [--data FOLDER]``.
 Every measurement runs in a fresh child process; the generated data is kept in the data folder and reused.
-With ``--database URL`` (a PostgreSQL database the benchmark may fill) the lists, search and response PDF are
-measured a second time on the same large database held on that server, against an empty database beside it.
+With ``--database URL`` (a PostgreSQL database the benchmark may fill) the lists, search, command line and response
+PDF are measured a second time on the same large database held on that server, against an empty database beside it.
+With ``--scaling`` it prints how the lists, the search and the letter grow at 1×, 2× and 4× the size.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ NEEDS = {
     "window": "large",
     "lists": "large",
     "search": "large",
+    "cli": "large",
     "attach": "big",
     "pdf": "large",
     "csv": "csv",
@@ -306,7 +308,7 @@ def bar_lists(data: dict[str, Path], scratch: Path, runs: int) -> list[Row]:
     return [lists_row("First screen of every list", str(data["large"]), str(empty_database(scratch)), runs)]
 
 
-def server_lists(server: Server, runs: int) -> list[Row]:
+def server_lists(server: Server, scratch: Path, runs: int) -> list[Row]:
     return [lists_row("First screen of every list, PostgreSQL", server.large, server.empty, runs, server.env())]
 
 
@@ -329,7 +331,7 @@ def bar_search(data: dict[str, Path], scratch: Path, runs: int) -> list[Row]:
     return [search_row("Full-text search p50 / p95", str(data["large"]), str(empty_database(scratch)), runs)]
 
 
-def server_search(server: Server, runs: int) -> list[Row]:
+def server_search(server: Server, scratch: Path, runs: int) -> list[Row]:
     return [search_row("Full-text search, PostgreSQL, p50 / p95", server.large, server.empty, runs, server.env())]
 
 
@@ -344,6 +346,134 @@ def search_row(bar: str, large_at: str, empty_at: str, runs: int, env: dict[str,
         "p95 < 20 ms",
         large["p95"] < 0.02,
     )
+
+
+# ----- the command line ---------------------------------------------------------------------------------------
+
+SEARCH_WORD = "transparency"  # a word of the generated findings, found in many records
+NO_CALIBRE = "calibredb not installed: install Debian's calibre package"
+CLI_TARGET = "≤ 0.5× calibredb search"
+
+
+def timed_command(command: list[str], runs: int, env: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Wall and user CPU seconds of a command run as a child process, once per run, after one untimed run (so
+    that every command reads its files from the page cache)."""
+    options: dict[str, Any] = {"capture_output": True, "env": {**os.environ, **(env or {})}, "timeout": 300}
+    timed = []
+    for number in range(runs + 1):
+        started = time.perf_counter()
+        before = os.times()
+        completed = subprocess.run(command, check=False, **options)
+        after = os.times()
+        if completed.returncode != 0:
+            shown_command = hide_passwords(" ".join(command[1:]))
+            problem = hide_passwords(completed.stderr.decode("utf-8", "replace")[-2000:])
+            raise RuntimeError(f"{shown_command} failed:\n{problem}")
+        if number:
+            timed.append({"wall": time.perf_counter() - started, "cpu": after.children_user - before.children_user})
+    return timed
+
+
+@dataclass(frozen=True)
+class Calibre:
+    """Median timings of calibredb on a small library of its own, made once per run; None when not installed."""
+
+    search: list[dict[str, Any]]
+    listing: list[dict[str, Any]]
+
+    def baseline(self, *, with_list: bool = False) -> str:
+        shown_list = f"; calibredb list {seconds(median_of(self.listing, 'wall'))}" if with_list else ""
+        return f"{timing(self.search)} calibredb search{shown_list}"
+
+
+_calibre_runs: dict[tuple[Path, int], Calibre | None] = {}
+
+
+def calibre_baseline(scratch: Path, runs: int) -> Calibre | None:
+    """calibredb search and list timed on a library of a few generated books (once per run, then reused)."""
+    if (scratch, runs) in _calibre_runs:
+        return _calibre_runs[(scratch, runs)]
+    calibredb = shutil.which("calibredb")
+    calibre: Calibre | None = None
+    if calibredb:
+        library = fresh_dir(scratch, "calibre-library")
+        books = generate.generate_calibre_books(fresh_dir(scratch, "calibre-books"), SEARCH_WORD)
+        env = {"QT_QPA_PLATFORM": "offscreen"}
+        where = ["--library-path", str(library)]
+        timed_command([calibredb, "add", *where, *map(str, books)], 0, env)
+        calibre = Calibre(
+            search=timed_command([calibredb, "search", *where, SEARCH_WORD], runs, env),
+            listing=timed_command([calibredb, "list", *where], runs, env),
+        )
+    _calibre_runs[(scratch, runs)] = calibre
+    return calibre
+
+
+def program_command(*arguments: str) -> list[str]:
+    """The program's command line as a clerk runs it, in a new Python process."""
+    return [sys.executable, "-m", "desktop_app", *arguments]
+
+
+def bar_cli(data: dict[str, Path], scratch: Path, runs: int) -> list[Row]:
+    """The read commands against calibredb search, and version against a bare Python start."""
+    where = ["--data-dir", str(data["large"])]
+    bare = timed_command([sys.executable, "-c", "pass"], max(runs, 5))
+    version = timed_command(program_command(*where, "version"), max(runs, 5))
+    ratio = median_of(version, "wall") / max(median_of(bare, "wall"), 1e-9)
+    version_row = Row(
+        "Command line `version` vs bare `python -c pass`",
+        timing(version),
+        f"{timing(bare)} python -c pass",
+        f"{ratio:.1f}×",
+        "< 80 ms",
+        median_of(version, "wall") < 0.08,
+    )
+    return [version_row, *read_command_rows("Command line", where, calibre_baseline(scratch, runs), runs)]
+
+
+def read_command_rows(
+    bar: str, where: list[str], calibre: Calibre | None, runs: int, env: dict[str, str] | None = None
+) -> list[Row]:
+    """`list partnerships`, `show partnership:1` and `search WORD`, each against calibredb search."""
+    commands = (["list", "partnerships"], ["show", "partnership:1"], ["search", SEARCH_WORD])
+    rows = []
+    for command in commands:
+        timed = timed_command(program_command(*where, *command), runs, env)
+        if calibre is None:
+            rows.append(Row(f"{bar} `{' '.join(command)}`", timing(timed), NO_CALIBRE, "—", CLI_TARGET, None))
+            continue
+        ratio = median_of(timed, "wall") / max(median_of(calibre.search, "wall"), 1e-9)
+        rows.append(
+            Row(
+                f"{bar} `{' '.join(command)}` vs calibredb search",
+                timing(timed),
+                calibre.baseline(with_list=command[0] == "list"),
+                f"{ratio:.2f}×",
+                CLI_TARGET,
+                ratio <= 0.5,
+            )
+        )
+    return rows
+
+
+def server_cli(server: Server, scratch: Path, runs: int) -> list[Row]:
+    """The read commands on the server's large database; the command line takes the address as an argument."""
+    from sqlalchemy.engine import make_url
+
+    if make_url(server.url).password:
+        return [
+            Row(
+                "Command line on PostgreSQL",
+                "—",
+                "not measured: the address holds a password, which a command line would show",
+                "—",
+                CLI_TARGET,
+                None,
+            )
+        ]
+    where = ["--database", server.url]
+    calibre = calibre_baseline(scratch, runs)
+    return read_command_rows("Command line, PostgreSQL,", where, calibre, runs, {ENV_DATA_DIR: str(server.folder)})
 
 
 def bar_attach_big(data: dict[str, Path], scratch: Path, runs: int) -> list[Row]:
@@ -391,7 +521,7 @@ def bar_response_pdf(data: dict[str, Path], scratch: Path, runs: int) -> list[Ro
     ]
 
 
-def server_response_pdf(server: Server, runs: int) -> list[Row]:
+def server_response_pdf(server: Server, scratch: Path, runs: int) -> list[Row]:
     """The letter on the server's large database, against the same letter on its empty database."""
     letter, empty = [], []
     for _ in range(runs):
@@ -458,23 +588,77 @@ BARS = {
     "window": bar_window,
     "lists": bar_lists,
     "search": bar_search,
+    "cli": bar_cli,
     "attach": bar_attach_big,
     "pdf": bar_response_pdf,
     "csv": bar_csv,
     "pdfs": bar_pdfs,
 }
 # The bars measured a second time on a PostgreSQL server with --database, each after its SQLite row.
-SERVER_BARS = {"lists": server_lists, "search": server_search, "pdf": server_response_pdf}
+SERVER_BARS = {"lists": server_lists, "search": server_search, "cli": server_cli, "pdf": server_response_pdf}
 
 
 def print_table(rows: list[Row]) -> None:
     header = ["Bar", "Measured (median)", "Baseline (same run)", "Ratio", "Target", "Result"]
-    cells = [header] + [row.cells() for row in rows]
+    print_cells(header, [row.cells() for row in rows])
+
+
+def print_cells(header: list[str], lines: list[list[str]]) -> None:
+    cells = [header, *lines]
     widths = [max(len(line[column]) for line in cells) for column in range(len(header))]
     for number, line in enumerate(cells):
         print("| " + " | ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)) + " |")
         if number == 0:
             print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
+
+
+# ----- the scaling table --------------------------------------------------------------------------------------
+
+SCALING_FACTORS = (1, 2, 4)
+
+
+@dataclass(frozen=True)
+class Cost:
+    """One cost of the scaling table: its bar, and its figure (seconds) with a note at each size."""
+
+    name: str
+    target: str
+    limit: float
+    figures: list[tuple[float, str]]
+
+    def cells(self) -> list[str]:
+        first = max(self.figures[0][0], 1e-9)
+        shown_figures = [
+            f"{seconds(figure)} ({figure / first:.2f}×, {'met' if figure < self.limit else 'NOT met'}){note}"
+            for figure, note in self.figures
+        ]
+        return [self.name, self.target, *shown_figures]
+
+
+def measure_scaling(folder: Path, scale: float, runs: int) -> list[Cost]:
+    """The lists, search p95 and the letter on the large database at 1×, 2× and 4× the given scale."""
+    lists, searches, letters = [], [], []
+    # All sizes generated first, so that their measurements follow one another under the same load.
+    larges = [str(prepare_large(folder, scale * factor)) for factor in SCALING_FACTORS]
+    for factor, large in zip(SCALING_FACTORS, larges, strict=True):
+        print(f"Measuring the scaling table at {factor}× …", file=sys.stderr, flush=True)
+        listed = run_task("lists", large, str(max(3, runs * 3)))
+        lists.append((listed["wall"], f" {listed['slowest']}"))
+        searches.append((run_task("search", large, str(max(5, runs * 10)))["p95"], ""))
+        letter = repeat(runs, "response-pdf", large)
+        letters.append((median_of(letter, "wall"), f" {letter[0]['pages']} pages"))
+    return [
+        Cost("First screen of the slowest list", "< 100 ms", 0.1, lists),
+        Cost("Full-text search p95", "< 20 ms", 0.02, searches),
+        Cost("Response PDF", "< 2 s", 2.0, letters),
+    ]
+
+
+def print_scaling(costs: list[Cost], scale: float) -> None:
+    partnerships = [int(generate.SIZES["partnerships"] * scale * factor) for factor in SCALING_FACTORS]
+    sizes = [f"{factor}× ({count:,} partnerships)" for factor, count in zip(SCALING_FACTORS, partnerships, strict=True)]
+    print("Scaling: each cost at 1×, 2× and 4× the size, with its ratio to 1× and its bar (SQLite, medians).")
+    print_cells(["Cost", "Bar", *sizes], [cost.cells() for cost in costs])
 
 
 def load_average() -> float:
@@ -497,9 +681,15 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="folder for the generated data (kept and reused)")
     parser.add_argument("--only", nargs="*", choices=list(BARS), help="measure only these bars")
     parser.add_argument(
+        "--scaling",
+        action="store_true",
+        help="print the scaling table (lists, search, the letter at 1×, 2× and 4× the --scale size; the 4× "
+        "database takes about half an hour to generate at full size); with --only, those bars as well",
+    )
+    parser.add_argument(
         "--database",
         metavar="URL",
-        help="also measure lists, search and the response PDF on a PostgreSQL database, e.g. "
+        help="also measure lists, search, the command line and the response PDF on a PostgreSQL database, e.g. "
         "postgresql+psycopg://user@host:5432/bench: the benchmark empties and fills it (and creates bench_empty "
         "beside it for the baseline when the account may)",
     )
@@ -508,7 +698,7 @@ def main() -> None:
     runs = args.runs or (1 if args.quick else 3)
     big_size = 64 * MIB if args.quick else 1024 * MIB
     pdf_count = 100 if args.quick else 1000
-    bars = args.only or list(BARS)
+    bars = args.only or ([] if args.scaling else list(BARS))
     if args.database and not set(bars) & set(SERVER_BARS):
         parser.error(f"--database measures only these bars: {' '.join(SERVER_BARS)}")
     if args.database and not is_postgresql_url(args.database):
@@ -523,9 +713,13 @@ def main() -> None:
             rows.extend(BARS[name](data, Path(scratch), runs))
             if server is not None and name in SERVER_BARS:
                 print(f"Measuring {name} on PostgreSQL …", file=sys.stderr, flush=True)
-                rows.extend(SERVER_BARS[name](server, runs))
+                rows.extend(SERVER_BARS[name](server, Path(scratch), runs))
+        costs = measure_scaling(data_folder, args.scale, runs) if args.scaling else []
     print(f"Load average {load_average():.1f} at the end.")
-    print_table(rows)
+    if rows:
+        print_table(rows)
+    if costs:
+        print_scaling(costs, args.scale)
 
 
 if __name__ == "__main__":
