@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -19,6 +21,8 @@ from ..records.audit import append_event
 from .detect import HEAD_SIZE
 
 CHUNK_SIZE = 1024 * 1024
+# Chunks read and hashed ahead of the one being written; memory stays at a few chunks.
+READ_AHEAD = 4
 DEFAULT_SIZE_LIMIT = 2 * 1024**3
 
 
@@ -32,7 +36,7 @@ def store_stream(
 ) -> tuple[str, int]:
     """Writes a stream's bytes as a blob, chunk by chunk; returns (sha256, size).
 
-    Memory stays at one chunk whatever the size. When the same content is already stored, the new
+    Memory stays at a few chunks whatever the size. When the same content is already stored, the new
     chunks are dropped and the existing blob is used.
     """
     sha256, size, _ = store_stream_with_head(session, stream, size_limit=size_limit, cancel=cancel, on_bytes=on_bytes)
@@ -47,32 +51,29 @@ def store_stream_with_head(
     cancel: Callable[[], bool] | None = None,
     on_bytes: Callable[[int], None] | None = None,
 ) -> tuple[str, int, bytes]:
-    """As store_stream, also returning the first bytes (for telling the media type)."""
+    """As store_stream, also returning the first bytes (for telling the media type).
+
+    The stream is read and hashed on a thread of its own a few chunks ahead, while this thread writes the
+    chunks: hashing and the database's writing then take turns on two cores instead of one after the other.
+    The digest is of the very chunks written, so the SHA-256 kept is that of the stored bytes.
+    """
     blob = models.Blob(sha256=None, size=0, chunk_count=0, stored_at=utc_now_text())
     session.add(blob)
     session.flush()
-    digest = hashlib.sha256()
-    size = 0
-    seq = 0
     head = b""
+    seq = 0
     connection = session.connection()
-    while True:
-        if cancel is not None and cancel():
-            raise Stopped()
-        chunk = stream.read(CHUNK_SIZE)
-        if not chunk:
-            break
-        if not head:
-            head = chunk[:HEAD_SIZE]
-        size += len(chunk)
-        if size > size_limit:
-            raise UserError(f"The file is larger than the limit of {describe_size(size_limit)}, so it was not stored.")
-        digest.update(chunk)
-        connection.execute(insert(models.BlobChunk), {"blob_id": blob.id, "seq": seq, "data": chunk})
-        seq += 1
-        if on_bytes is not None:
-            on_bytes(len(chunk))
-    sha256 = digest.hexdigest()
+    with _ReadAhead(stream, size_limit) as chunks:
+        for chunk in chunks:
+            if cancel is not None and cancel():
+                raise Stopped()
+            if not head:
+                head = chunk[:HEAD_SIZE]
+            connection.execute(insert(models.BlobChunk), {"blob_id": blob.id, "seq": seq, "data": chunk})
+            seq += 1
+            if on_bytes is not None:
+                on_bytes(len(chunk))
+        sha256, size = chunks.digest.hexdigest(), chunks.size
     existing = session.execute(select(models.Blob.id).where(models.Blob.sha256 == sha256)).scalar()
     if existing is not None:
         connection.execute(delete(models.BlobChunk).where(models.BlobChunk.blob_id == blob.id))
@@ -84,6 +85,74 @@ def store_stream_with_head(
     blob.chunk_count = seq
     session.flush()
     return sha256, size, head
+
+
+class _ReadAhead:
+    """A stream's chunks, read and hashed on a thread of its own at most READ_AHEAD chunks ahead of the caller.
+
+    Memory stays at a few chunks whatever the size. An error of the reading thread (a read failing, the size
+    limit passed) is raised in the caller's thread when it reaches that point of the stream.
+    """
+
+    def __init__(self, stream: BinaryIO, size_limit: int) -> None:
+        self.stream = stream
+        self.size_limit = size_limit
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self._queue: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=READ_AHEAD)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._read_all, name="attachment reader", daemon=True)
+
+    def __enter__(self) -> _ReadAhead:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stopping.set()
+        while self._thread.is_alive():
+            self._drain()
+            self._thread.join(0.05)
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def _read_all(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                chunk = self.stream.read(CHUNK_SIZE)
+                if not chunk:
+                    break
+                self.size += len(chunk)
+                if self.size > self.size_limit:
+                    raise UserError(
+                        f"The file is larger than the limit of {describe_size(self.size_limit)}, so it was not stored."
+                    )
+                self.digest.update(chunk)
+                self._hand_over(chunk)
+            self._hand_over(None)
+        except BaseException as exc:  # handed to the caller's thread, which raises it
+            self._hand_over(exc)
+
+    def _hand_over(self, item: bytes | BaseException | None) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._queue.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def _drain(self) -> None:
+        try:
+            while True:
+                self._queue.get_nowait()
+        except queue.Empty:
+            return
 
 
 def describe_size(size: int) -> str:
