@@ -9,12 +9,14 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from ..core.db.engine import Database
 from ..core.errors import UserError
 from ..core.host.paths import DataLocation
 from ..core.records.fields import LARGEST_RECORD_NUMBER, LARGEST_WHOLE_NUMBER, has_lone_surrogate
+
+if TYPE_CHECKING:
+    from ..core.db.engine import Database
 
 PROGRAM = "sister-city-records"
 
@@ -33,16 +35,38 @@ class CheckFailed(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one plain sentence and exit status 2."""
+    """An argument parser whose errors are one plain sentence and exit status 2.
+
+    `fill_in` adds arguments only when this parser is used or asked for its help: a command whose arguments need
+    heavy imports to define (such as each record kind's fields) costs the other commands nothing.
+    """
+
+    def __init__(self, *args: Any, fill_in: Callable[[Parser], None] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fill_in = fill_in
+
+    def _filled_in(self) -> None:
+        fill_in, self._fill_in = self._fill_in, None
+        if fill_in is not None:
+            fill_in(self)
 
     def error(self, message: str) -> NoReturn:
         advice = "its options" if " " in self.prog else "the commands"
         raise UserError(f"{message[0].upper()}{message[1:]}. Run '{self.prog} --help' for {advice}.")
 
+    def format_usage(self) -> str:
+        self._filled_in()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._filled_in()
+        return super().format_help()
+
     def parse_known_args(  # type: ignore[override]
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
         """Also refuses text holding bytes that were not UTF-8 (Python hands them on as lone surrogates)."""
+        self._filled_in()
         parsed, extras = super().parse_known_args(args, namespace)
         for action in self._actions:
             value = getattr(parsed, action.dest, None)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core import vocab
 from ..core.errors import RecordConflict, UserError, ValidationError
 from ..core.records.fields import Field, display_value
-from ..core.records.kinds import INQUIRY, KINDS, PARTNERSHIP, RESPONSE, Kind, kind_named
 from ..core.wording import plural
 from .base import EXIT_OK, PROGRAM, CheckFailed, Context, Parser, counting_number, parse_target, record_number
 from .records import one_line
+
+if TYPE_CHECKING:
+    from ..core.records.kinds import Kind
 
 # Where a field's value waits in the parsed arguments, apart from the command's own arguments.
 _FIELD = "field."
@@ -45,13 +47,8 @@ def register(commands: Any) -> None:
         description="Adds a record. Each field is an option named as the field (--starts-on, --partnership 3 for "
         "a reference). A response is a new draft answering an inquiry (the letter of October 8, 2020 unless "
         "--inquiry is given).",
+        fill_in=_add_kinds,
     )
-    kinds = command.add_subparsers(dest="record_kind", metavar="KIND", parser_class=Parser, required=True)
-    for kind in KINDS:
-        one_kind = kinds.add_parser(kind.name, help=f"a new {kind.label.lower()}")
-        add_field_options(one_kind, fields_of_new(kind))
-        one_kind.add_argument("--json", action="store_true", help="print the new record as JSON")
-        one_kind.set_defaults(handler=cmd_new)
 
     command = commands.add_parser(
         "edit",
@@ -120,6 +117,18 @@ def register(commands: Any) -> None:
         action.add_argument("--json", action="store_true", help="print the inquiry with its questions as JSON")
 
 
+def _add_kinds(command: Parser) -> None:
+    """The kinds of 'new', each with its fields as options."""
+    from ..core.records.kinds import KINDS
+
+    kinds = command.add_subparsers(dest="record_kind", metavar="KIND", parser_class=Parser, required=True)
+    for kind in KINDS:
+        one_kind = kinds.add_parser(kind.name, help=f"a new {kind.label.lower()}")
+        add_field_options(one_kind, fields_of_new(kind))
+        one_kind.add_argument("--json", action="store_true", help="print the new record as JSON")
+        one_kind.set_defaults(handler=cmd_new)
+
+
 def _add_question_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--topics", metavar="A,B,...", help="what it is about: any of " + ", ".join(vocab.TOPICS))
     parser.add_argument("--short-title", metavar="TEXT", help="a few words naming it in the letter's headings")
@@ -166,11 +175,15 @@ def _field_help(field: Field) -> str:
 
 def fields_of_new(kind: Kind) -> tuple[Field, ...]:
     """A new response is a draft answering an inquiry: its letter is written afterwards, with edit."""
+    from ..core.records.kinds import RESPONSE
+
     return (RESPONSE.field("inquiry_id"),) if kind is RESPONSE else kind.fields
 
 
 def fields_of_edit(kind: Kind) -> tuple[Field, ...]:
     """A response answers the same inquiry for good; its letter is what changes."""
+    from ..core.records.kinds import RESPONSE
+
     return tuple(field for field in kind.fields if field.name != "inquiry_id") if kind is RESPONSE else kind.fields
 
 
@@ -201,6 +214,8 @@ def names_of(kind: Kind) -> dict[str, tuple[str, str]]:
 
 
 def record_target(value: str) -> tuple[Kind, int]:
+    from ..core.records.kinds import kind_named
+
     kind_name, record_id = parse_target(value)
     return kind_named(kind_name), record_id
 
@@ -210,6 +225,7 @@ def record_target(value: str) -> tuple[Kind, int]:
 
 def cmd_new(context: Context) -> int:
     from ..core.records import service as records
+    from ..core.records.kinds import RESPONSE, kind_named
     from ..core.records.plain import describe
 
     kind = kind_named(context.args.record_kind)
@@ -232,6 +248,7 @@ def cmd_new(context: Context) -> int:
 def _inquiry_number(raw: str | None) -> int | None:
     """The inquiry a new draft answers; None for the built-in letter."""
     from ..core.records.fields import parse_value
+    from ..core.records.kinds import RESPONSE
 
     if raw is None:
         return None
@@ -243,6 +260,7 @@ def _inquiry_number(raw: str | None) -> int | None:
 
 def cmd_edit(context: Context) -> int:
     from ..core.records import service as records
+    from ..core.records.kinds import RESPONSE
     from ..core.records.plain import describe
 
     kind, record_id = record_target(context.args.target)
@@ -297,6 +315,7 @@ def cmd_show(context: Context) -> int:
         return _show_attachment(context, record_id)
     from ..core.files import list_attachments
     from ..core.records import service as records
+    from ..core.records.kinds import INQUIRY, PARTNERSHIP, RESPONSE, kind_named
     from ..core.records.plain import describe
 
     kind = kind_named(kind_name)
@@ -378,6 +397,7 @@ def _referred_to(context: Context, field: Field, record_id: int) -> str:
 
         return str(get_attachment(db, record_id)["display_title"])
     from ..core.records import service as records
+    from ..core.records.kinds import kind_named
     from ..core.records.plain import describe
 
     kind = kind_named(field.ref_kind or "")
@@ -469,6 +489,7 @@ def _targets(context: Context) -> list[tuple[Kind, int]]:
 def cmd_status(context: Context) -> int:
     from ..core.clock import today
     from ..core.records import service as records
+    from ..core.records.kinds import PARTNERSHIP
     from ..core.records.plain import describe
 
     kind, partnership_id = record_target(context.args.target)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..core.files.store import describe_size
 from ..core.wording import plural
 from .base import EXIT_OK, CheckFailed, Context, record_number
 
@@ -34,6 +33,7 @@ def register(commands: Any) -> None:
 
 
 def cmd_package(context: Context) -> int:
+    from ..core.files.store import describe_size
     from ..core.preservation.package import write_package
 
     args = context.args

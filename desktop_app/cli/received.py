@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..core.files.store import describe_size
 from .base import EXIT_OK, Context
 
 
@@ -37,6 +36,7 @@ def register(commands: Any) -> None:
 
 
 def cmd_import_package(context: Context) -> int:
+    from ..core.files.store import describe_size
     from ..core.preservation.received import receive_package
 
     received = receive_package(context.database(), context.args.path)

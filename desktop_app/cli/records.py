@@ -5,12 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..core.errors import UserError
 from ..core.files.names import display_name as shown
-from ..core.records import service as records
-from ..core.records.kinds import kind_named
-from ..core.records.plain import describe
 from ..core.wording import plural
 from .base import EXIT_OK, CheckFailed, Context
 
@@ -87,6 +83,8 @@ def register(commands: Any) -> None:
 
 
 def cmd_version(context: Context) -> int:
+    from .. import __version__
+
     context.say(f"sister-city-records {__version__}")
     return EXIT_OK
 
@@ -168,6 +166,9 @@ def cmd_list(context: Context) -> int:
     elif name in ("attachments", "attachment", "files"):
         rows = _attachment_rows(context)
     else:
+        from ..core.records import service as records
+        from ..core.records.kinds import kind_named
+
         kind = kind_named(name)
         rows = records.list_records(
             context.database(),
@@ -192,6 +193,9 @@ def one_line(kind_name: str, row: dict[str, Any]) -> str:
             f"{row['seq']:>6}  {row['occurred_at']}  {row['actor']}  {row['action']} "
             f"{row['record_kind']} {row['record_id'] or ''}"
         )
+    from ..core.records.kinds import kind_named
+    from ..core.records.plain import describe
+
     try:
         kind = kind_named(kind_name)
     except UserError:

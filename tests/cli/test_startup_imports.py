@@ -1,0 +1,99 @@
+"""What a command loads before it answers: the command line parses first and imports only what its command needs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from tests.cli.conftest import REPO_ROOT, TEST_DATABASE_URL, RunCli
+
+# Runs one command in this process and reports its exit status, its output and every module it loaded.
+_REPORT_MODULES = """
+import contextlib, io, json, sys
+from desktop_app.__main__ import main
+
+with contextlib.redirect_stdout(io.StringIO()) as output:
+    status = main(sys.argv[1:])
+print(json.dumps({"status": status, "output": output.getvalue(), "modules": sorted(sys.modules)}))
+"""
+
+# The database layer and the models: `version` and `--help` answer without them.
+DATABASE = ("sqlalchemy", "desktop_app.core.db")
+# Letters, PDFs, spreadsheets, schemas and the window: no read command needs them.
+DOCUMENTS_AND_WINDOW = ("reportlab", "pikepdf", "PySide6", "openpyxl", "jsonschema", "pypdfium2")
+
+
+def loaded_by(*arguments: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONIOENCODING": "utf-8", **(env or {})}
+    environment.pop("TEST_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", _REPORT_MODULES, *arguments],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=environment,
+        cwd=REPO_ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def among(modules: list[str], packages: tuple[str, ...]) -> list[str]:
+    """The modules that are one of the packages or inside one of them."""
+    return [name for name in modules if any(name == top or name.startswith(top + ".") for top in packages)]
+
+
+def test_version_loads_neither_the_database_nor_documents(data_dir: Path) -> None:
+    report = loaded_by("--data-dir", str(data_dir), "version")
+    assert report["status"] == 0
+    assert among(report["modules"], DATABASE + DOCUMENTS_AND_WINDOW) == []
+
+
+def test_version_reads_the_installed_version_without_importlib_metadata(data_dir: Path) -> None:
+    try:
+        installed = metadata.version("sister-city-records")
+    except metadata.PackageNotFoundError:
+        installed = "0.0.0+unknown"
+    report = loaded_by("--data-dir", str(data_dir), "version")
+    assert report["output"] == f"sister-city-records {installed}\n"
+    if installed != "0.0.0+unknown":
+        assert "importlib.metadata" not in report["modules"]
+
+
+def test_help_loads_neither_the_database_nor_documents(data_dir: Path) -> None:
+    report = loaded_by("--data-dir", str(data_dir), "--help")
+    assert report["status"] == 0
+    assert "sample-data" in report["output"] and "search" in report["output"]
+    assert among(report["modules"], DATABASE + DOCUMENTS_AND_WINDOW) == []
+
+
+def test_new_still_lists_every_kind_and_its_fields(data_dir: Path) -> None:
+    """`new` defines its kinds' options only when it is the command run; its help still shows them."""
+    kinds = loaded_by("--data-dir", str(data_dir), "new", "--help")
+    assert kinds["status"] == 0
+    assert "partnership" in kinds["output"] and "inquiry" in kinds["output"]
+    fields = loaded_by("--data-dir", str(data_dir), "new", "partnership", "--help")
+    assert fields["status"] == 0
+    assert "--established-on" in fields["output"]
+
+
+def test_list_loads_the_database_but_no_documents(run_cli: RunCli, data_dir: Path, on_server: bool) -> None:
+    assert run_cli("init").returncode == 0
+    where = ["--data-dir", str(data_dir)]
+    env = {}
+    if on_server:
+        where = ["--database", TEST_DATABASE_URL]
+        env = {"SISTER_CITY_RECORDS_DATA_DIR": str(data_dir)}
+    report = loaded_by(*where, "list", "partnerships", env=env)
+    assert report["status"] == 0
+    assert report["output"] == "No partnerships in the records.\n"
+    assert "sqlalchemy" in report["modules"]
+    assert among(report["modules"], DOCUMENTS_AND_WINDOW) == []
