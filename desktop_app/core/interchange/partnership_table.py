@@ -13,15 +13,15 @@ from sqlalchemy.orm import Session
 
 from ..clock import current_actor, today, utc_now_text
 from ..db import models
-from ..db.bulk import indexes_built_after, insert_rows, reserve_ids, roomy_cache
+from ..db.bulk import collection_paused, indexes_built_after, insert_rows, reserve_ids, roomy_cache
 from ..errors import UserError
 from ..host.user_files import file_sha256
 from ..records.audit import append_event
 from ..records.fields import Field, parse_value
-from ..records.indexing import partnership_document
+from ..records.indexing import imported_partnership_documents
 from ..records.kinds import PARTNER, PARTNERSHIP
 from ..records.parties import home_jurisdiction_in
-from ..search.index import index_documents_in
+from ..search.index import index_documents_in, stores_index_text
 from ..wording import join_problems, plural
 from .reading import read_csv_rows, read_xlsx_rows
 
@@ -269,7 +269,11 @@ def would_add(session: Session, path: Path, table: ParsedTable, report: TableImp
         tables = [
             _table(model) for model in (models.Jurisdiction, models.Partner, models.Partnership, models.StatusChange)
         ]
-        with roomy_cache(session, BULK_CACHE_MIB), indexes_built_after(session, tables, len(table.numbers)):
+        with (
+            collection_paused(),
+            roomy_cache(session, BULK_CACHE_MIB),
+            indexes_built_after(session, tables, len(table.numbers)),
+        ):
             _write_table(session, path, table, report)
     return report
 
@@ -304,6 +308,11 @@ def _check_columns_into(
 
 def import_table(session: Session, path: Path, kind: str, *, dry_run: bool) -> TableImportReport:
     """Checks every row first; imports all rows in the caller's transaction, or raises and imports none."""
+    with collection_paused():
+        return _import_table(session, path, kind, dry_run=dry_run)
+
+
+def _import_table(session: Session, path: Path, kind: str, *, dry_run: bool) -> TableImportReport:
     table, report, problems = read_table(path, kind)
     report.dry_run = dry_run
     if problems:
@@ -346,29 +355,30 @@ def _write_table(session: Session, path: Path, table: ParsedTable, report: Table
     insert_rows(
         session,
         _table(models.Partnership),
-        ("id", "jurisdiction_id", "partner_id", *_PARTNERSHIP_COLUMNS, "confirmed", "created_at", "updated_at"),
+        ("id", "jurisdiction_id", "partner_id", *_PARTNERSHIP_COLUMNS),
         [
-            (record_id, places[position][0], partners[position][0], *values[position], True, now, now)
+            (record_id, places[position][0], partners[position][0], *values[position])
             for record_id, position in zip(ids, chosen, strict=True)
         ],
+        {"confirmed": True, "created_at": now, "updated_at": now},
     )
     established_on, status = table.partnership["established_on"], table.partnership["status"]
     reason, started = "Status when the partnership was imported.", today()
     insert_rows(
         session,
         _table(models.StatusChange),
-        ("partnership_id", "changed_on", "to_status", "reason", "legal_basis", "recorded_at"),
+        ("partnership_id", "changed_on", "to_status"),
         [
-            (record_id, established_on[position] or started, status[position], reason, "", now)
+            (record_id, established_on[position] or started, status[position])
             for record_id, position in zip(ids, chosen, strict=True)
         ],
+        {"reason": reason, "legal_basis": "", "recorded_at": now},
     )
     index_documents_in(
         session,
         "partnership",
-        (
-            (record_id, partnership_document(_plain(table, position, places[position], partners[position])))
-            for record_id, position in zip(ids, chosen, strict=True)
+        imported_partnership_documents(
+            ids, _searched_columns(table, chosen, places, partners), in_index_form=stores_index_text(session)
         ),
     )
     report.partnerships_added = len(ids)
@@ -390,18 +400,25 @@ def _write_table(session: Session, path: Path, table: ParsedTable, report: Table
     )
 
 
-def _plain(
-    table: ParsedTable, position: int, place: tuple[int, str, str], partner: tuple[int, str, str, str, str]
-) -> dict[str, Any]:
-    """A new partnership's row with the keys of its plain form that its search entry reads."""
+def _searched_columns(
+    table: ParsedTable,
+    chosen: list[int],
+    places: list[tuple[int, str, str]],
+    partners: list[tuple[int, str, str, str, str]],
+) -> dict[str, list[str]]:
+    """The new partnerships' values that their search entries read, column by column, under the keys of their
+    plain form."""
+    chosen_places = [places[position] for position in chosen]
+    chosen_partners = [partners[position] for position in chosen]
+    notes = table.partnership["notes"]
     return {
-        "jurisdiction_name": place[1],
-        "jurisdiction_state": place[2],
-        "partner_name": partner[1],
-        "partner_native_name": partner[2],
-        "partner_region": partner[3],
-        "country_name": partner[4],
-        "notes": table.partnership["notes"][position],
+        "jurisdiction_name": [place[1] for place in chosen_places],
+        "jurisdiction_state": [place[2] for place in chosen_places],
+        "partner_name": [partner[1] for partner in chosen_partners],
+        "partner_native_name": [partner[2] for partner in chosen_partners],
+        "partner_region": [partner[3] for partner in chosen_partners],
+        "country_name": [partner[4] for partner in chosen_partners],
+        "notes": [notes[position] for position in chosen],
     }
 
 
@@ -441,8 +458,9 @@ def _jurisdictions_of_rows(
     insert_rows(
         session,
         _table(jurisdiction),
-        ("id", "name", "state", "kind", "is_home", "created_at", "updated_at"),
-        [(*row, "city", False, now, now) for row in rows],
+        ("id", "name", "state"),
+        rows,
+        {"kind": "city", "is_home": False, "created_at": now, "updated_at": now},
     )
     known.update(zip(new, rows, strict=True))
     report.jurisdictions_added = len(rows)
@@ -474,8 +492,9 @@ def _partners_of_rows(
     insert_rows(
         session,
         _table(partner),
-        ("id", "name", *_PARTNER_COLUMNS, "level", "created_at", "updated_at"),
-        [(*row, "city", now, now) for row in rows],
+        ("id", "name", *_PARTNER_COLUMNS),
+        rows,
+        {"level": "city", "created_at": now, "updated_at": now},
     )
     # (id, name, native name, region, country): the order of _PARTNER_COLUMNS is native, region, country, code.
     known.update((key, row[:5]) for key, row in zip(new, rows, strict=True))

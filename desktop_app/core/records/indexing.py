@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .. import vocab
 from ..db import models
-from ..search.index import Document, clear_in, drop_record_in, write_many_in
+from ..search.index import (
+    SEGMENT_CHARS,
+    Document,
+    IndexedDocument,
+    WordedDocument,
+    clear_in,
+    drop_record_in,
+    write_many_in,
+)
+from ..search.text import index_text, tokens
 from .kinds import PARTNERSHIP, kind_named
 from .plain import describe, to_plain
 
@@ -70,6 +81,113 @@ def partnership_document(record: Mapping[str, Any]) -> Document:
         if value:
             parts.append(str(value))
     return Document(describe(kind, record), "\n".join(filter(None, parts)))
+
+
+def imported_partnership_documents(
+    ids: Sequence[int], columns: Mapping[str, Sequence[str]], *, in_index_form: bool
+) -> Iterator[tuple[int, Document | IndexedDocument | WordedDocument]]:
+    """New partnerships' documents (an import), each with its id, from the text of their plain forms given column
+    by column, prepared value by value wherever that can be done: with ``in_index_form``, as the SQLite index
+    stores them, else with the words the PostgreSQL index keeps.
+
+    A table repeats its cities, provinces, countries and native names, so each distinct value is prepared once and
+    the document built from those: the same text as ``index_text`` of the whole, and the same words as ``tokens``
+    of it, since the values are joined only by separators (new lines, spaces, commas, a dash, brackets) that
+    neither changes nor reads across. A row that may be too long for one segment, or with a value that index form
+    empties (combining marks alone), goes as a plain document, for the index to prepare whole.
+    """
+    names = tuple(columns)
+    whole = _rows_longer_than_a_segment(columns)
+    values_used: list[Sequence[str]]
+    words_of_rows: Iterable[tuple[str, ...]]
+    if in_index_form:
+        values_used = [_column_in_index_form(values, whole) for values in columns.values()]
+        words_of_rows = itertools.repeat(())
+    else:
+        values_used = list(columns.values())
+        words_of_rows = zip(*(_column_words(values) for values in columns.values()), strict=True)
+    templates: dict[tuple[bool, ...], _Template | None] = {}
+    rows = zip(ids, zip(*values_used, strict=True), words_of_rows, strict=False)  # the words may repeat endlessly
+    for position, (record_id, values, words) in enumerate(rows):
+        if whole and position in whole:
+            yield record_id, partnership_document({name: column[position] for name, column in columns.items()})
+            continue
+        filled = tuple(map(bool, values))
+        if filled not in templates:
+            templates[filled] = _document_template(names, filled)
+        template = templates[filled]
+        if template is None:
+            yield record_id, partnership_document({name: column[position] for name, column in columns.items()})
+            continue
+        title, body = template.title.format(*values), template.body.format(*values)
+        if in_index_form:
+            yield record_id, IndexedDocument(title, body)
+        else:
+            title_words = " ".join(filter(None, [words[index] for index in template.title_order]))
+            body_words = " ".join(filter(None, [words[index] for index in template.body_order]))
+            yield record_id, WordedDocument(title, body, title_words, body_words)
+
+
+class _Template(NamedTuple):
+    title: str  # format strings over the values
+    body: str
+    title_order: tuple[int, ...]  # the values each shows, in order
+    body_order: tuple[int, ...]
+
+
+def _column_words(values: Sequence[str]) -> list[str]:
+    words = {value: " ".join(tokens(value)) for value in set(values)}
+    return list(map(words.__getitem__, values))
+
+
+def _document_template(names: tuple[str, ...], filled: tuple[bool, ...]) -> _Template | None:
+    """``partnership_document`` as two format strings over values of those names, empty or not as ``filled`` says;
+    None when its own text between the values is more than separators (then each row takes the whole-text path).
+
+    Building each document from these gives the text ``partnership_document`` gives for the same values, at a
+    fraction of its cost per row.
+    """
+    placeholders = {
+        name: f"\x00{position}\x00" if present else ""
+        for position, (name, present) in enumerate(zip(names, filled, strict=True))
+    }
+    title, body = partnership_document(placeholders)
+    between = _PLACEHOLDER.sub(" ", f"{title}\n{body}")
+    if tokens(between) or index_text(between) != between or any(mark in between for mark in _APOSTROPHES):
+        return None
+    return _Template(_format_string(title), _format_string(body), _order(title), _order(body))
+
+
+def _order(text: str) -> tuple[int, ...]:
+    return tuple(int(index) for index in _PLACEHOLDER.findall(text))
+
+
+_APOSTROPHES = "'\u2019\u02bc\u2018"
+
+
+_PLACEHOLDER = re.compile("\x00([0-9]+)\x00")
+
+
+def _format_string(text: str) -> str:
+    return _PLACEHOLDER.sub(r"{\1}", text.replace("{", "{{").replace("}", "}}"))
+
+
+def _column_in_index_form(values: Sequence[str], whole: set[int]) -> list[str]:
+    """The values in index form, each distinct one prepared once; adds to ``whole`` the rows of those it empties."""
+    in_index_form = {value: index_text(value) for value in set(values)}
+    emptied = {value for value, prepared in in_index_form.items() if value and not prepared}
+    if emptied:
+        whole.update(position for position, value in enumerate(values) if value in emptied)
+    return list(map(in_index_form.__getitem__, values))
+
+
+def _rows_longer_than_a_segment(columns: Mapping[str, Sequence[str]]) -> set[int]:
+    """The positions of the rows whose body may be longer than one segment of the index."""
+    # Each value with its separator (at most ", "): a bound on the length of the body.
+    if sum(max(map(len, values), default=0) + 2 for values in columns.values()) <= SEGMENT_CHARS:
+        return set()
+    lengths = zip(*(map(len, values) for values in columns.values()), strict=True)
+    return {position for position, row in enumerate(lengths) if sum(row) + 2 * len(row) > SEGMENT_CHARS}
 
 
 @functools.cache

@@ -26,6 +26,23 @@ class Document(NamedTuple):
     body: str
 
 
+class IndexedDocument(NamedTuple):
+    """A document already as the SQLite index stores it: ``index_text`` of a title and of a body of one segment."""
+
+    title: str
+    body: str
+
+
+class WordedDocument(NamedTuple):
+    """A document of one segment with the words the PostgreSQL index keeps of its title and body (``tokens`` of
+    each, joined by spaces)."""
+
+    title: str
+    body: str
+    title_words: str
+    body_words: str
+
+
 def _segments(body: str) -> Iterator[str]:
     """The body in pieces of about SEGMENT_CHARS, cut at white space, so rows and snippets stay small."""
     if len(body) <= SEGMENT_CHARS:
@@ -59,31 +76,52 @@ def drop_record_in(session: Session, kind_name: str, record_id: int) -> None:
     )
 
 
-def write_many_in(session: Session, entries: Iterable[tuple[str, int, Document]]) -> None:
-    """Adds the entries with one executemany per table (the driver's, with plain tuples)."""
-    rows: list[tuple[str, int, int, str, str]] = []
-    for kind_name, record_id, (title, body) in entries:
-        if len(body) <= SEGMENT_CHARS:
-            rows.append((kind_name, record_id, 0, title, body))
+def stores_index_text(session: Session) -> bool:
+    """True when the index stores ``index_text`` of each title and body (SQLite), which a bulk writer may prepare."""
+    return bool(session.get_bind().dialect.name == "sqlite")
+
+
+def write_many_in(
+    session: Session, entries: Iterable[tuple[str, int, Document | IndexedDocument | WordedDocument]]
+) -> None:
+    """Adds the entries with one executemany per table (the driver's, with plain tuples).
+
+    An ``IndexedDocument`` or a ``WordedDocument`` goes in as it is, in one segment: the first only where the index
+    ``stores_index_text``, the second only where it does not.
+    """
+    stored_as_text = stores_index_text(session)
+    ready_kind = IndexedDocument if stored_as_text else WordedDocument
+    # Each row's last: its text already as the index takes it (index text, or words), when the caller prepared it.
+    rows: list[tuple[str, int, int, str, str, tuple[str, str] | None]] = []
+    for kind_name, record_id, document in entries:
+        if type(document) is ready_kind:
+            rows.append((kind_name, record_id, 0, document[0], document[1], (document[-2], document[-1])))
+        elif type(document) is not Document:
+            raise ValueError(f"this index does not take a {type(document).__name__}")
+        elif len(document.body) <= SEGMENT_CHARS:
+            rows.append((kind_name, record_id, 0, document.title, document.body, None))
         else:
-            rows.extend((kind_name, record_id, segment, title, part) for segment, part in enumerate(_segments(body)))
+            rows.extend(
+                (kind_name, record_id, segment, document.title, part, None)
+                for segment, part in enumerate(_segments(document.body))
+            )
     if not rows:
         return
     connection = session.connection()
-    if session.get_bind().dialect.name == "sqlite":
+    if stored_as_text:
         next_id = int(session.execute(text("SELECT coalesce(max(id), 0) + 1 FROM search_entry")).scalar_one())
         connection.exec_driver_sql(
             "INSERT INTO search_entry (id, record_kind, record_id, segment) VALUES (?, ?, ?, ?)",
             [
                 (rowid, kind_name, record_id, segment)
-                for rowid, (kind_name, record_id, segment, _, _) in enumerate(rows, start=next_id)
+                for rowid, (kind_name, record_id, segment, *_) in enumerate(rows, start=next_id)
             ],
         )
         connection.exec_driver_sql(
             "INSERT INTO search_text (rowid, title, body) VALUES (?, ?, ?)",
             [
-                (rowid, index_text(title), index_text(body))
-                for rowid, (_, _, _, title, body) in enumerate(rows, start=next_id)
+                (rowid, *ready) if ready else (rowid, index_text(title), index_text(body))
+                for rowid, (_, _, _, title, body, ready) in enumerate(rows, start=next_id)
             ],
         )
         return
@@ -91,13 +129,17 @@ def write_many_in(session: Session, entries: Iterable[tuple[str, int, Document]]
         "INSERT INTO search_entry (record_kind, record_id, segment, title, body, document) VALUES "
         "(%s, %s, %s, %s, %s, setweight(to_tsvector('simple', %s), 'A') || to_tsvector('simple', %s))",
         [
-            (kind_name, record_id, segment, title, body, " ".join(tokens(title)), " ".join(tokens(body)))
-            for kind_name, record_id, segment, title, body in rows
+            (kind_name, record_id, segment, title, body, *ready)
+            if ready
+            else (kind_name, record_id, segment, title, body, " ".join(tokens(title)), " ".join(tokens(body)))
+            for kind_name, record_id, segment, title, body, ready in rows
         ],
     )
 
 
-def index_documents_in(session: Session, kind_name: str, documents: Iterable[tuple[int, Document]]) -> None:
+def index_documents_in(
+    session: Session, kind_name: str, documents: Iterable[tuple[int, Document | IndexedDocument | WordedDocument]]
+) -> None:
     """Indexes records that have no entry yet from documents the caller built (an import that holds the rows)."""
     write_many_in(session, ((kind_name, record_id, document) for record_id, document in documents))
 
