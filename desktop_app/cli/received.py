@@ -68,11 +68,13 @@ def cmd_received(context: Context) -> int:
 
 def cmd_received_report(context: Context) -> int:
     from ..core.preservation.consolidated import write_consolidated_report
+    from ..core.wording import plural
 
     written = write_consolidated_report(context.database(), context.args.out)
     context.say(
-        f"Wrote the report of {written['cities']} city(ies) from {written['packages']} package(s) to "
-        f"{written['path']}: {written['duplicates']} partnership(s) marked as duplicates, "
-        f"{written['superseded']} superseded letter(s) listed."
+        f"Wrote the report of {plural(written['cities'], 'city', 'cities')} from "
+        f"{plural(written['packages'], 'package')} to {written['path']}: "
+        f"{plural(written['duplicates'], 'partnership')} marked as duplicates, "
+        f"{plural(written['superseded'], 'superseded letter')} listed."
     )
     return EXIT_OK

@@ -62,7 +62,7 @@ def test_a_package_is_received_once_listed_and_reported(run_cli: RunCli, package
 
     report = run_cli("received-report", "--out", str(tmp_path / "report.csv"))
     assert report.returncode == 0, report.stderr
-    assert "Wrote the report of 1 city(ies) from 1 package(s)" in report.stdout
+    assert "Wrote the report of 1 city from 1 package" in report.stdout
     rows = list(csv.DictReader(io.StringIO((tmp_path / "report.csv").read_text(encoding="utf-8-sig"))))
     communities = {row["partner_community"] for row in rows if row["row"] == "partnership"}
     assert "Xi'an" in communities

@@ -22,6 +22,7 @@ from ..errors import Stopped, UserError
 from ..files.store import iter_content
 from ..records.kinds import RESPONSE
 from ..records.service import load
+from ..wording import plural
 from .audit_extract import audit_extract_in, extract_json
 from .bag_files import BagWriter, Digests
 from .readme import readme_text
@@ -269,7 +270,7 @@ def _bag_info(snapshot: dict[str, Any], enclosed: int) -> list[tuple[str, str]]:
         (
             "External-Description",
             f"The response letter of {city} dated {response['letter_date']} (response {response['id']}), its "
-            f"archival PDF/A-2b copy, the {enclosed} document(s) it encloses, and the extract of the audit trail "
+            f"archival PDF/A-2b copy, {plural(enclosed, 'enclosed document')}, and the extract of the audit trail "
             "that records its issue.",
         ),
         ("Bag-Software-Agent", f"{APP_NAME} {__version__}"),

@@ -18,6 +18,7 @@ from ..db.engine import Database
 from ..errors import UserError
 from ..files.store import store_stream
 from ..host.user_files import regular_file_size
+from ..wording import plural
 
 RESPONSE_JSON = "data/response.json"
 RECEIVED_KIND = "received_package"
@@ -48,7 +49,7 @@ def receive_package(db: Database, path: Path, actor: str | None = None) -> dict[
     problems = _check(path)
     if problems:
         raise UserError(
-            f"The package {path.name} was not received: it does not check ({len(problems)} problem(s); "
+            f"The package {path.name} was not received: it does not check ({plural(len(problems), 'problem')}; "
             f"verify-package lists them all). The first: {problems[0]}"
         )
     described = _response_json(path)
