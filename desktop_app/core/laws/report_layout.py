@@ -7,16 +7,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
-    PageTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -25,18 +20,14 @@ from reportlab.platypus import (
 from .. import vocab
 from ..reports.dates import short_date
 from ..reports.facts import step_words
-from ..reports.fonts import SERIF, SERIF_BOLD, markup
+from ..reports.fonts import SERIF_BOLD, markup
 from ..reports.layout import (
-    BOTTOM_MARGIN,
     HEADER_FILL,
-    MARGIN,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
     RULE,
     TEXT_WIDTH,
-    TOP_MARGIN,
     NumberedCanvas,
     Paragraph,
+    ReportTemplate,
     cell_markup,
     style_sheet,
 )
@@ -309,48 +300,12 @@ def _story(report: ComplianceReport, sheet: StyleSheet1) -> list[Flowable]:
     return story
 
 
-class _ReportTemplate(BaseDocTemplate):  # type: ignore[misc]
-    """Letter-size pages whose footer names the place and the date, and says "Page N of M"."""
-
-    def __init__(self, buffer: io.BytesIO, report: ComplianceReport, sheet: StyleSheet1) -> None:
-        super().__init__(
-            buffer,
-            pagesize=LETTER,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=TOP_MARGIN,
-            bottomMargin=BOTTOM_MARGIN,
-            title=TITLE,
-            author=report.author,
-            creator="Sister City Records",
-            producer="Sister City Records (ReportLab)",
-            invariant=1,
-            initialFontName=SERIF,
-            initialFontSize=10,
-            pageCompression=1,
-            lang="en-US",
-        )
-        self.sheet = sheet
-        place = f"{report.place} · " if report.place else ""
-        self.footer = f"{place}{TITLE} as of {report.date(report.as_of)}"
-        frame = Frame(MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN, id="text")
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
-
-    def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        canvas.saveState()
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        rule_y = BOTTOM_MARGIN - 0.3 * 72
-        canvas.line(MARGIN, rule_y, PAGE_WIDTH - MARGIN, rule_y)
-        footer = Paragraph(markup(self.footer), self.sheet["Footer"])
-        _, height = footer.wrap(TEXT_WIDTH - 72, 40)  # room on the right for "Page N of M"
-        footer.drawOn(canvas, MARGIN, rule_y - 2 - height)
-        canvas.restoreState()
-
-
 def render_report(report: ComplianceReport) -> bytes:
     """The report as PDF bytes; the same report gives the same bytes (ReportLab's invariant mode)."""
     sheet = _sheet()
     buffer = io.BytesIO()
-    _ReportTemplate(buffer, report, sheet).build(_story(report, sheet), canvasmaker=NumberedCanvas)
+    place = f"{report.place} · " if report.place else ""
+    footer = f"{place}{TITLE} as of {report.date(report.as_of)}"
+    template = ReportTemplate(buffer, sheet, title=TITLE, footer=footer, author=report.author)
+    template.build(_story(report, sheet), canvasmaker=NumberedCanvas)
     return buffer.getvalue()

@@ -6,23 +6,17 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Table, TableStyle
 
-from ..reports.fonts import SERIF, SERIF_BOLD, markup
+from ..reports.fonts import SERIF_BOLD, markup
 from ..reports.layout import (
-    BOTTOM_MARGIN,
     HEADER_FILL,
-    MARGIN,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
     RULE,
     TEXT_WIDTH,
-    TOP_MARGIN,
     NumberedCanvas,
     Paragraph,
+    ReportTemplate,
     cell_markup,
     style_sheet,
 )
@@ -204,43 +198,6 @@ def _answers(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
     return flow
 
 
-class _ReportTemplate(BaseDocTemplate):  # type: ignore[misc]
-    """Letter-size pages whose footer names the report and its date, and says "Page N of M"."""
-
-    def __init__(self, buffer: io.BytesIO, report: Consolidated, sheet: StyleSheet1) -> None:
-        super().__init__(
-            buffer,
-            pagesize=LETTER,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=TOP_MARGIN,
-            bottomMargin=BOTTOM_MARGIN,
-            title=TITLE,
-            creator="Sister City Records",
-            producer="Sister City Records (ReportLab)",
-            invariant=1,
-            initialFontName=SERIF,
-            initialFontSize=10,
-            pageCompression=1,
-            lang="en-US",
-        )
-        self.sheet = sheet
-        self.footer = f"{TITLE} as of {report.as_of}"
-        frame = Frame(MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN, id="text")
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
-
-    def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        canvas.saveState()
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        rule_y = BOTTOM_MARGIN - 0.3 * 72
-        canvas.line(MARGIN, rule_y, PAGE_WIDTH - MARGIN, rule_y)
-        footer = Paragraph(markup(self.footer), self.sheet["Footer"])
-        _, height = footer.wrap(TEXT_WIDTH - 72, 40)  # room on the right for "Page N of M"
-        footer.drawOn(canvas, MARGIN, rule_y - 2 - height)
-        canvas.restoreState()
-
-
 def render_report(report: Consolidated) -> bytes:
     """The report as PDF bytes."""
     sheet = _sheet()
@@ -248,5 +205,6 @@ def render_report(report: Consolidated) -> bytes:
     for city in report.cities:
         story += _city(city, sheet)
     buffer = io.BytesIO()
-    _ReportTemplate(buffer, report, sheet).build(story, canvasmaker=NumberedCanvas)
+    footer = f"{TITLE} as of {report.as_of}"
+    ReportTemplate(buffer, sheet, title=TITLE, footer=footer).build(story, canvasmaker=NumberedCanvas)
     return buffer.getvalue()

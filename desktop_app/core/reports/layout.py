@@ -403,32 +403,64 @@ def _story(letter: Letter, sheet: StyleSheet1) -> list[Flowable]:
     return story
 
 
+def document_settings(title: str, **described: str) -> dict[str, Any]:
+    """What every PDF the program lays out shares: Letter pages, the margins, the fonts, the producer, and
+    ReportLab's invariant mode (the same content gives the same bytes); ``described`` adds author or subject."""
+    return {
+        "pagesize": LETTER,
+        "leftMargin": MARGIN,
+        "rightMargin": MARGIN,
+        "topMargin": TOP_MARGIN,
+        "bottomMargin": BOTTOM_MARGIN,
+        "title": title,
+        **described,
+        "creator": "Sister City Records",
+        "producer": "Sister City Records (ReportLab)",
+        "invariant": 1,
+        "initialFontName": SERIF,
+        "initialFontSize": 10,
+        "pageCompression": 1,
+        "lang": "en-US",
+    }
+
+
+def text_page(decorate: Any) -> PageTemplate:
+    """A page whose one frame is the text block between the margins, ``decorate`` drawing its footer."""
+    frame = Frame(MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN, id="text")
+    return PageTemplate(id="page", frames=[frame], onPage=decorate)
+
+
+class ReportTemplate(BaseDocTemplate):  # type: ignore[misc]
+    """A report's pages: its footer says what the report is, and NumberedCanvas adds "Page N of M" beside it."""
+
+    def __init__(self, buffer: io.BytesIO, sheet: StyleSheet1, *, title: str, footer: str, **described: str) -> None:
+        super().__init__(buffer, **document_settings(title, **described))
+        self.sheet = sheet
+        self.footer = footer
+        self.addPageTemplates([text_page(self._decorate)])
+
+    def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        rule_y = BOTTOM_MARGIN - 0.3 * 72
+        canvas.line(MARGIN, rule_y, PAGE_WIDTH - MARGIN, rule_y)
+        footer = Paragraph(markup(self.footer), self.sheet["Footer"])
+        _, height = footer.wrap(TEXT_WIDTH - 72, 40)  # room on the right for "Page N of M"
+        footer.drawOn(canvas, MARGIN, rule_y - 2 - height)
+        canvas.restoreState()
+
+
 class _LetterTemplate(BaseDocTemplate):  # type: ignore[misc]
     """Letter-size pages; every page carries the jurisdiction, the inquiry and "Page N of M" in its footer."""
 
     def __init__(self, buffer: io.BytesIO, letter: Letter, sheet: StyleSheet1) -> None:
         super().__init__(
-            buffer,
-            pagesize=LETTER,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=TOP_MARGIN,
-            bottomMargin=BOTTOM_MARGIN,
-            title=letter.title,
-            author=letter.letterhead_title,
-            subject=letter.subject,
-            creator="Sister City Records",
-            producer="Sister City Records (ReportLab)",
-            invariant=1,
-            initialFontName=SERIF,
-            initialFontSize=10,
-            pageCompression=1,
-            lang="en-US",
+            buffer, **document_settings(letter.title, author=letter.letterhead_title, subject=letter.subject)
         )
         self.letter = letter
         self.sheet = sheet
-        frame = Frame(MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN, id="text")
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
+        self.addPageTemplates([text_page(self._decorate)])
 
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
