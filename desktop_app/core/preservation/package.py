@@ -138,7 +138,7 @@ def _write_bag(
         response = _issued_response(session, response_id)
         letter_sha256 = response.pdf_sha256
         snapshot = response_snapshot(session, response_id)
-        issue_seq = _issue_seq(session, response_id)
+        issue_after, issue_seq = _issue_event(session, response_id)
         enclosures = snapshot.get("enclosures") or []
         archival = _archival_copy(session, response_id)
         total = 4 + len(enclosures) + TAG_FILE_COUNT
@@ -159,7 +159,7 @@ def _write_bag(
             relative = str(enclosure["path"]).removeprefix("data/")
             _add_stored(writer, session, relative, enclosure["sha256"], f"the enclosed {enclosure['title']}", cancelled)
             step()
-        cited = _cited_records(session, response, archival.id, enclosures)
+        cited = _cited_records(session, response, issue_after, archival.id, enclosures)
         extract = audit_extract_in(session, cited, issue_seq)
         writer.add_text(AUDIT_EXTRACT, extract_json(extract))
         step()
@@ -182,16 +182,17 @@ def _issued_response(session: Session, response_id: int) -> models.Response:
     return response
 
 
-def _issue_seq(session: Session, response_id: int) -> int:
+def _issue_event(session: Session, response_id: int) -> tuple[dict[str, Any], int]:
+    """What the issue event recorded, and its number; refused when the audit trail holds none."""
     from ..reports.responses import issue_event
 
-    _, seq = issue_event(session, response_id)
+    after, seq = issue_event(session, response_id)
     if seq is None:
         raise UserError(
             f"The audit trail holds no record of the issue of response {response_id}, so no package can vouch for "
             "its letter; run 'verify'."
         )
-    return int(seq)
+    return after or {}, int(seq)
 
 
 def _archival_copy(session: Session, response_id: int) -> models.Attachment:
@@ -228,19 +229,21 @@ def _stopping(chunks: Iterable[bytes], cancelled: Cancelled | None) -> Iterator[
 
 
 def _cited_records(
-    session: Session, response: models.Response, archival_id: int, enclosures: list[dict[str, Any]]
+    session: Session,
+    response: models.Response,
+    issue_after: dict[str, Any],
+    archival_id: int,
+    enclosures: list[dict[str, Any]],
 ) -> list[tuple[str, int]]:
     """Every record the issued letter cites, as (kind, id): its items, its enclosures, the inquiry, itself.
 
     The items are those its issue event recorded; a letter issued before issue events recorded them is read again
     from the records (its package then holds the events of records it may not have cited: more, never fewer).
     """
-    from ..reports.responses import issue_event
-
     cited = [("response", response.id), ("inquiry", response.inquiry_id), ("attachment", archival_id)]
     if response.pdf_attachment_id is not None:
         cited.append(("attachment", response.pdf_attachment_id))
-    printed = (issue_event(session, response.id)[0] or {}).get("printed")
+    printed = issue_after.get("printed")
     refs = printed.get("cited") if isinstance(printed, dict) else None
     if not isinstance(refs, list):
         refs = _items_read_again(session, response)
