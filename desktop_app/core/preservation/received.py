@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -17,7 +16,7 @@ from ..db import models
 from ..db.engine import Database
 from ..errors import UserError
 from ..files.store import store_stream
-from ..host.user_files import regular_file_size
+from ..host.user_files import file_sha256, regular_file_size
 from ..wording import plural
 
 RESPONSE_JSON = "data/response.json"
@@ -54,7 +53,7 @@ def receive_package(db: Database, path: Path, actor: str | None = None) -> dict[
         )
     described = _response_json(path)
     snapshot = _snapshot(described, path)
-    sha256 = _file_sha256(path)
+    sha256 = file_sha256(path)
     actor = actor or current_actor()
     with db.writing() as session:
         _refuse_if_received(session, sha256, path)
@@ -119,14 +118,6 @@ def _snapshot(described: str, path: Path) -> dict[str, Any]:
     if not isinstance(city, dict) or not isinstance(response, dict) or not city.get("display"):
         raise UserError(f"The package {path.name} does not name its city and letter, so it was not received.")
     return snapshot
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # ----- keeping it -----------------------------------------------------------------------------------------------
