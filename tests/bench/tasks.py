@@ -76,17 +76,23 @@ def _median_timing(call: Callable[[], object], repeats: int) -> tuple[float, flo
 
 
 def task_window(mode: str, started: str, data_dir: str = "") -> dict[str, Any]:
-    """Opens a window (the program's, or a bare QMainWindow) and reports when it is shown with its first rows.
+    """Opens a window (the program's, or a bare QMainWindow) and reports when it is shown with its first rows
+    (``wall``), when the clerk can use it (``usable``: the records open, nothing greyed) and its memory then.
 
-    Never returns: the figures are printed and the process ends as soon as the window is ready.
+    Never returns: the figures are printed and the process ends as soon as the window is usable.
     """
     from PySide6.QtCore import QModelIndex, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
     t0 = float(started)
+    shown: dict[str, Any] = {}
 
     def ready(extra: dict[str, Any]) -> None:
-        figures = {"wall": time.time() - t0, "cpu": resource.getrusage(resource.RUSAGE_SELF).ru_utime, **extra}
+        now = time.time() - t0
+        figures = {"wall": now, "usable": now, **shown, **extra}
+        figures["cpu"] = resource.getrusage(resource.RUSAGE_SELF).ru_utime
+        figures["rss_mib"] = _status_kib("VmRSS") / 1024
+        figures["hwm_mib"] = _status_kib("VmHWM") / 1024
         print(json.dumps(figures), flush=True)
         os._exit(0)
 
@@ -96,22 +102,32 @@ def task_window(mode: str, started: str, data_dir: str = "") -> dict[str, Any]:
         except Exception as problem:  # the program's error dialog would hide a fault of the probe
             ready({"error": f"the probe failed: {problem!r}"})
 
+    def first_screen(widget: QMainWindow) -> dict[str, Any] | None:
+        # The program's first screen is its dashboard, filled from the records by a background task.
+        dashboard = getattr(widget, "dashboard", None)
+        if dashboard is not None and getattr(dashboard, "summary", None) is not None:
+            # The records not open yet: the summary shown is the one saved at the last start.
+            context = getattr(widget, "context", None)
+            return {"first_screen": "dashboard", "saved_summary": getattr(context, "db", None) is None}
+        for view in widget.findChildren(QTableView):
+            model = view.model()
+            if view.isVisible() and model is not None and model.rowCount(QModelIndex()) > 0:
+                return {"first_screen": "list", "rows": model.rowCount(QModelIndex())}
+        return None
+
     def check() -> None:
         for widget in QApplication.topLevelWidgets():
             if not isinstance(widget, QMainWindow) or not widget.isVisible():
                 continue
             if mode == "bare":
                 ready({})
-            # The program's first screen is its dashboard, filled from the records by a background task.
-            dashboard = getattr(widget, "dashboard", None)
-            if dashboard is not None and getattr(dashboard, "summary", None) is not None:
-                # The records not open yet: the summary shown is the one saved at the last start.
-                context = getattr(widget, "context", None)
-                ready({"first_screen": "dashboard", "saved_summary": getattr(context, "db", None) is None})
-            for view in widget.findChildren(QTableView):
-                model = view.model()
-                if view.isVisible() and model is not None and model.rowCount(QModelIndex()) > 0:
-                    ready({"first_screen": "list", "rows": model.rowCount(QModelIndex())})
+            if not shown:
+                screen = first_screen(widget)
+                if screen is not None:
+                    shown.update(screen, wall=time.time() - t0)
+            navigation = getattr(widget, "nav", None)
+            if shown and navigation is not None and navigation.isEnabled():
+                ready({"usable": time.time() - t0})
         if time.time() - t0 > 120:
             ready({"error": "not ready after 120 s"})
 
