@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from .base import EXIT_OK, Context
+from .base import EXIT_OK, Commands, Context, Parser
 
 
-def register(commands: Any) -> None:
-    command = commands.add_parser(
+def register(commands: Commands) -> None:
+    commands.add_command(
         "audit-key",
+        None,
+        _audit_key_actions,
         help="show, export or import the key that seals the audit trail (kept outside the records)",
         description=(
             "Every audit event is sealed with a key this computer keeps outside the records, so nobody holding only "
@@ -18,6 +17,11 @@ def register(commands: Any) -> None:
             "the key here, carry it with the backup (as safely as a password), and import it there."
         ),
     )
+
+
+def _audit_key_actions(command: Parser) -> None:
+    from pathlib import Path
+
     actions = command.add_subparsers(dest="action", metavar="ACTION", required=True)
     show = actions.add_parser("show", help="the id of this computer's key and where it is kept")
     show.set_defaults(handler=cmd_show)

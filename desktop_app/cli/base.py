@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import re
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from ..core.errors import UserError
-from ..core.host.paths import DataLocation
-from ..core.records.fields import LARGEST_RECORD_NUMBER, LARGEST_WHOLE_NUMBER, has_lone_surrogate
+from ..core.records.limits import LARGEST_RECORD_NUMBER, LARGEST_WHOLE_NUMBER, has_lone_surrogate
 
 if TYPE_CHECKING:
     from ..core.db.engine import Database
+    from ..core.host.paths import DataLocation
 
 PROGRAM = "sister-city-records"
 
@@ -79,6 +76,75 @@ class Parser(argparse.ArgumentParser):
         return parsed, extras
 
 
+class Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """The commands, each one's parser made only when that command is run or asked for its help.
+
+    Making the parsers of every command and subcommand (some sixty, with their options) costs more than all the
+    rest of `version`; the list of commands in --help and in a mistyped command's error needs only their names and
+    help.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._parsers = _ParsersMadeWhenAsked()
+        self._name_parser_map = self.choices = self._parsers
+
+    def add_command(
+        self,
+        name: str,
+        handler: CommandFunction | None,
+        arguments: Callable[[Parser], None] | None = None,
+        *,
+        writes_log: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        """A command run by handler, its arguments added by `arguments`; kwargs as for add_parser.
+
+        A command that writes nothing to the log (such as `version`) does not load the logging machinery.
+        """
+        aliases = tuple(kwargs.pop("aliases", ()))
+        self._choices_actions.append(self._ChoicesPseudoAction(name, aliases, kwargs.pop("help", None)))
+
+        def made() -> Parser:
+            parser = Parser(prog=f"{self._prog_prefix} {name}", fill_in=arguments, **kwargs)
+            parser.set_defaults(writes_log=writes_log)
+            if handler is not None:
+                parser.set_defaults(handler=handler)
+            return parser
+
+        self._parsers.add_later((name, *aliases), _Later(made))
+
+
+class _Later:
+    """A parser made the first time it is asked for, the same one under each of a command's names."""
+
+    def __init__(self, make: Callable[[], Parser]) -> None:
+        self._make = make
+        self._parser: Parser | None = None
+
+    def parser(self) -> Parser:
+        if self._parser is None:
+            self._parser = self._make()
+        return self._parser
+
+
+class _ParsersMadeWhenAsked(dict[str, Any]):
+    """Command names mapped to their parsers, each parser made the first time it is looked up."""
+
+    def add_later(self, names: tuple[str, ...], later: _Later) -> None:
+        for name in names:
+            if name in self:
+                raise ValueError(f"two commands are named {name!r}")
+            super().__setitem__(name, later)
+
+    def __getitem__(self, name: str) -> Any:
+        value = super().__getitem__(name)
+        if isinstance(value, _Later):
+            value = value.parser()
+            super().__setitem__(name, value)  # in its place: the commands stay in the order --help lists them
+        return value
+
+
 def _argument_name(action: argparse.Action, before: Any) -> str:
     """The option or argument a value was given to; in a list of '--FIELD VALUE' pairs, that --FIELD."""
     if isinstance(before, str) and before.startswith("--") and not has_lone_surrogate(before):
@@ -89,14 +155,24 @@ def _argument_name(action: argparse.Action, before: Any) -> str:
     return f"the argument {action.metavar or action.dest.upper()}"
 
 
-@dataclass
 class Context:
-    """What a command gets: its arguments, where the data lives, and the database once opened."""
+    """What a command gets: its arguments, where the data lives (worked out when first asked), the database once
+    opened."""
 
-    args: argparse.Namespace
-    location: DataLocation
-    out: TextIO = field(default_factory=lambda: sys.stdout)
-    _db: Database | None = None
+    def __init__(self, args: argparse.Namespace, out: TextIO | None = None) -> None:
+        self.args = args
+        self.out = out or sys.stdout
+        self._location: DataLocation | None = None
+        self._db: Database | None = None
+
+    @property
+    def location(self) -> DataLocation:
+        """The data folder and database the command line names (--data-dir, --database), or the default ones."""
+        if self._location is None:
+            from ..core.host.paths import resolve_location
+
+            self._location = resolve_location(self.args.data_dir, self.args.database)
+        return self._location
 
     def database(self, *, create: bool = False) -> Database:
         if self._db is None:
@@ -108,7 +184,13 @@ class Context:
     def say(self, text: str = "") -> None:
         print(text, file=self.out)
 
+    def say_lines(self, lines: Iterable[str]) -> None:
+        """Each text on a line of its own, as `say` writes one."""
+        self.out.writelines(f"{line}\n" for line in lines)
+
     def print_json(self, value: Any) -> None:
+        import json
+
         json.dump(value, self.out, ensure_ascii=False, indent=2, default=json_default)
         self.out.write("\n")
 
@@ -159,6 +241,8 @@ def _whole_number(text: str, largest: int) -> int | None:
 
 
 def json_default(value: Any) -> Any:
+    import datetime as dt
+
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, bytes):
@@ -169,4 +253,4 @@ def json_default(value: Any) -> Any:
 CommandFunction = Callable[[Context], int]
 
 
-Registrar = Callable[["argparse._SubParsersAction[Parser]"], None]
+Registrar = Callable[[Commands], None]

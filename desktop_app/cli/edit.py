@@ -9,12 +9,22 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import vocab
 from ..core.errors import RecordConflict, UserError, ValidationError
-from ..core.records.fields import Field, display_value
 from ..core.wording import plural
-from .base import EXIT_OK, PROGRAM, CheckFailed, Context, Parser, counting_number, parse_target, record_number
+from .base import (
+    EXIT_OK,
+    PROGRAM,
+    CheckFailed,
+    Commands,
+    Context,
+    Parser,
+    counting_number,
+    parse_target,
+    record_number,
+)
 from .records import one_line
 
 if TYPE_CHECKING:
+    from ..core.records.fields import Field
     from ..core.records.kinds import Kind
 
 # Where a field's value waits in the parsed arguments, apart from the command's own arguments.
@@ -40,49 +50,66 @@ _STATUS_FIELDS = {
 }
 
 
-def register(commands: Any) -> None:
-    command = commands.add_parser(
+def register(commands: Commands) -> None:
+    commands.add_command(
         "new",
+        None,
+        _add_kinds,
         help="add a record of one kind (see 'new KIND --help' for its fields); prints its number",
         description="Adds a record. Each field is an option named as the field (--starts-on, --partnership 3 for "
         "a reference). A response is a new draft answering an inquiry (the letter of October 8, 2020 unless "
         "--inquiry is given).",
-        fill_in=_add_kinds,
     )
-
-    command = commands.add_parser(
+    commands.add_command(
         "edit",
+        cmd_edit,
+        _edit_arguments,
         help="change fields of a record: edit KIND:ID --FIELD VALUE ...",
         description="Changes the fields given and leaves the others as they are; the fields are the options of "
         "'new KIND' (a response's letter: its date, signatory, introduction and closing). An empty value clears "
         "a field. A partnership's status is changed with 'status'.",
     )
+    commands.add_command(
+        "show", cmd_show, _show_arguments, help="show one record with its files (participants' names included)"
+    )
+    commands.add_command(
+        "trash", cmd_trash, _targets_arguments, help="move records to the trash (untrash brings them back)"
+    )
+    commands.add_command("untrash", cmd_untrash, _targets_arguments, help="take records out of the trash")
+    commands.add_command(
+        "purge",
+        cmd_purge,
+        _purge_arguments,
+        help="delete records in the trash for good (the audit trail keeps a note of it)",
+    )
+    commands.add_command(
+        "status",
+        cmd_status,
+        _status_arguments,
+        help="record a change of a partnership's status, with its date, reason and legal basis",
+    )
+    commands.add_command("question", None, _question_actions, help="add, change or remove a question of an inquiry")
+
+
+def _edit_arguments(command: Parser) -> None:
     command.add_argument("target", metavar="KIND:ID", help="the record, e.g. agreement:4")
     command.add_argument("changes", nargs=argparse.REMAINDER, metavar="--FIELD VALUE", help="the fields to change")
-    command.set_defaults(handler=cmd_edit)
 
-    command = commands.add_parser("show", help="show one record with its files (participants' names included)")
+
+def _show_arguments(command: Parser) -> None:
     command.add_argument("target", metavar="KIND:ID", help="the record, e.g. partnership:3, or attachment:7")
     command.add_argument("--json", action="store_true", help="print JSON instead of text")
-    command.set_defaults(handler=cmd_show)
 
-    command = commands.add_parser("trash", help="move records to the trash (untrash brings them back)")
+
+def _targets_arguments(command: Parser) -> None:
     command.add_argument("targets", nargs="+", metavar="KIND:ID")
-    command.set_defaults(handler=cmd_trash)
 
-    command = commands.add_parser("untrash", help="take records out of the trash")
-    command.add_argument("targets", nargs="+", metavar="KIND:ID")
-    command.set_defaults(handler=cmd_untrash)
 
-    command = commands.add_parser(
-        "purge", help="delete records in the trash for good (the audit trail keeps a note of it)"
-    )
+def _purge_arguments(command: Parser) -> None:
     command.add_argument("targets", nargs="+", metavar="KIND:ID", help="records in the trash, in the order to purge")
-    command.set_defaults(handler=cmd_purge)
 
-    command = commands.add_parser(
-        "status", help="record a change of a partnership's status, with its date, reason and legal basis"
-    )
+
+def _status_arguments(command: Parser) -> None:
     command.add_argument("target", metavar="partnership:ID")
     command.add_argument("status", metavar="STATUS", help=", ".join(vocab.PARTNERSHIP_STATUSES))
     command.add_argument("--on", metavar="YYYY-MM-DD", help="the date of the change (today if not given)")
@@ -91,9 +118,9 @@ def register(commands: Any) -> None:
     command.add_argument(
         "--evidence", type=record_number, metavar="ATTACHMENT_ID", help="a file that documents the change"
     )
-    command.set_defaults(handler=cmd_status)
 
-    command = commands.add_parser("question", help="add, change or remove a question of an inquiry")
+
+def _question_actions(command: Parser) -> None:
     actions = command.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
     action = actions.add_parser("add", help="add a question, at the end or --at NUMBER")
     action.add_argument("inquiry", type=record_number, metavar="INQUIRY_ID")
@@ -315,6 +342,7 @@ def cmd_show(context: Context) -> int:
         return _show_attachment(context, record_id)
     from ..core.files import list_attachments
     from ..core.records import service as records
+    from ..core.records.fields import display_value
     from ..core.records.kinds import INQUIRY, PARTNERSHIP, RESPONSE, kind_named
     from ..core.records.plain import describe
 

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import datetime as dt
-import json
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import UserError
-from ..core.host.user_files import writable_file, write_whole
-from .base import EXIT_OK, Context, Parser, parse_target, record_number
+from .base import EXIT_OK, Commands, Context, Parser, parse_target, record_number
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from pathlib import Path
+
     from ..core.db.engine import Database
     from ..core.laws.rules import LawRule
     from ..core.laws.screening import Screening
@@ -25,14 +23,45 @@ _STORED = re.compile(r"^\s*(attachment|file)\s*:\s*\d+\s*$", re.IGNORECASE)
 ORIGINS = {"shipped": "the program's rule", "clerk": "the clerk's rule"}
 
 
-def register(commands: Any) -> None:
-    command = commands.add_parser(
+def register(commands: Commands) -> None:
+    commands.add_command(
         "laws",
+        None,
+        _laws_actions,
         help="the state-law rules on partnerships with foreign adversaries: list, show, add, correct, withdraw",
         description="The state laws on sister-city partnerships with foreign adversaries, kept as rules. The "
         "program's rules are never edited in place: 'laws correct' writes a copy to edit, and 'laws add' saves it "
         "as the clerk's rule, which supersedes the one it corrects. The rules are a screening aid, not legal advice.",
     )
+    commands.add_command(
+        "screen",
+        cmd_screen,
+        _screen_arguments,
+        help="screen every partnership against its state's laws as of a date",
+        description="Screens each partnership against the rules of its state as of a date (today if not given) "
+        "and lists those a law reaches, the ones needing action first. It is a report: the exit status is 0 even "
+        "when action is needed.",
+    )
+    commands.add_command(
+        "terminate",
+        cmd_terminate,
+        _terminate_arguments,
+        help="record a step of ending a partnership under a state law, with its evidence; or --finish it",
+        description="Records one step of a termination under a state law (--step, with --evidence: a file to "
+        "store, or attachment:N already stored), or, once every required step has its evidence, marks the "
+        "partnership terminated under the law (--finish).",
+    )
+    commands.add_command(
+        "compliance-report",
+        cmd_compliance_report,
+        _compliance_report_arguments,
+        help="write the state-law compliance report as PDF, as of a date",
+    )
+
+
+def _laws_actions(command: Parser) -> None:
+    from pathlib import Path
+
     actions = command.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
     action = actions.add_parser("list", help="every rule with what it requires, its dates and whether it is verified")
     action.add_argument("--json", action="store_true", help="print JSON instead of lines")
@@ -54,26 +83,15 @@ def register(commands: Any) -> None:
     action.add_argument("rule", metavar="RULE_ID")
     action.set_defaults(handler=cmd_laws_withdraw)
 
-    command = commands.add_parser(
-        "screen",
-        help="screen every partnership against its state's laws as of a date",
-        description="Screens each partnership against the rules of its state as of a date (today if not given) "
-        "and lists those a law reaches, the ones needing action first. It is a report: the exit status is 0 even "
-        "when action is needed.",
-    )
+
+def _screen_arguments(command: Parser) -> None:
     command.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date to screen as of (today if not given)")
     command.add_argument("--partnership", metavar="ID", help="one partnership only, e.g. partnership:12")
     command.add_argument("--all", action="store_true", help="list every screening, also of partnerships not reached")
     command.add_argument("--json", action="store_true", help="print JSON instead of lines")
-    command.set_defaults(handler=cmd_screen)
 
-    command = commands.add_parser(
-        "terminate",
-        help="record a step of ending a partnership under a state law, with its evidence; or --finish it",
-        description="Records one step of a termination under a state law (--step, with --evidence: a file to "
-        "store, or attachment:N already stored), or, once every required step has its evidence, marks the "
-        "partnership terminated under the law (--finish).",
-    )
+
+def _terminate_arguments(command: Parser) -> None:
     command.add_argument("target", metavar="partnership:ID", help="the partnership, e.g. partnership:12")
     command.add_argument("--rule", required=True, metavar="RULE_ID", help="the law, as 'laws list' names it")
     mode = command.add_mutually_exclusive_group(required=True)
@@ -84,14 +102,13 @@ def register(commands: Any) -> None:
     command.add_argument("--on", required=True, metavar="YYYY-MM-DD", help="the date of the step or termination")
     command.add_argument("--evidence", metavar="FILE|attachment:N", help="the file documenting the step")
     command.add_argument("--note", default="", metavar="TEXT", help="a note on the step")
-    command.set_defaults(handler=cmd_terminate)
 
-    command = commands.add_parser(
-        "compliance-report", help="write the state-law compliance report as PDF, as of a date"
-    )
+
+def _compliance_report_arguments(command: Parser) -> None:
+    from pathlib import Path
+
     command.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="where to write the report")
     command.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date to report as of (today if not given)")
-    command.set_defaults(handler=cmd_compliance_report)
 
 
 # ----- laws -----------------------------------------------------------------------------------------------------
@@ -113,6 +130,8 @@ def _rule(db: Database, rule_id: str) -> LawRule:
 
 def rule_plain(rule: LawRule) -> dict[str, Any]:
     """A rule as JSON-ready data: its fields (without the file's raw body) and what it requires."""
+    import dataclasses
+
     plain = {item.name: getattr(rule, item.name) for item in dataclasses.fields(rule) if item.name != "body"}
     plain["countries"] = [dataclasses.asdict(country) for country in rule.countries]
     plain["sources"] = [dataclasses.asdict(source) for source in rule.sources]
@@ -226,6 +245,8 @@ def _rule_lines(rule: LawRule) -> list[str]:
 
 
 def _read_json(path: Path) -> Any:
+    import json
+
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -254,6 +275,9 @@ def cmd_laws_add(context: Context) -> int:
 
 
 def cmd_laws_correct(context: Context) -> int:
+    import json
+
+    from ..core.host.user_files import write_whole
     from ..core.laws.clerk_rules import correction_of
 
     destination: Path = context.args.out
@@ -286,6 +310,8 @@ def cmd_laws_withdraw(context: Context) -> int:
 
 def screening_plain(screening: Screening) -> dict[str, Any]:
     """A screening as JSON-ready data: every field, the evidence as objects, and its result's label."""
+    import dataclasses
+
     plain = dataclasses.asdict(screening)
     plain["evidence"] = [dataclasses.asdict(step) for step in screening.evidence]
     plain["missing"] = list(screening.missing)
@@ -398,6 +424,8 @@ def cmd_terminate(context: Context) -> int:
 
 def _evidence(context: Context, db: Database, partnership_id: int) -> dict[str, Any] | None:
     """The evidence file of a step: one already stored (attachment:N), or a file stored now on the partnership."""
+    from pathlib import Path
+
     value = context.args.evidence
     if value is None:
         return None
@@ -415,6 +443,7 @@ def _evidence(context: Context, db: Database, partnership_id: int) -> dict[str, 
 
 
 def cmd_compliance_report(context: Context) -> int:
+    from ..core.host.user_files import writable_file
     from ..core.laws.report import write_compliance_report
     from ..core.wording import plural
 
@@ -431,6 +460,8 @@ def cmd_compliance_report(context: Context) -> int:
 
 
 def parse_day(text: str, option: str) -> dt.date:
+    import datetime as dt
+
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:

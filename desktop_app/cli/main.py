@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import contextlib
 import sys
-import traceback
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 from ..core.errors import UserError
-from ..core.host.paths import DataLocation, hide_passwords, resolve_location
-from .base import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, PROGRAM, CheckFailed, Context, Parser, Registrar
+from .base import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, PROGRAM, CheckFailed, Commands, Context, Parser, Registrar
 
-log = logging.getLogger("desktop_app.cli")
+if TYPE_CHECKING:
+    import logging
+
+    from ..core.host.paths import DataLocation
 
 
 def build_parser() -> Parser:
@@ -29,7 +30,11 @@ def build_parser() -> Parser:
         metavar="URL",
         help="a database address (sqlite:///FILE or postgresql+psycopg://...) or a SQLite file",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    # Each command's parser is made only when it is run: the modules register their commands without loading
+    # what the commands need (that is imported when one runs), so `version` costs little more than Python's start.
+    commands = cast(
+        Commands, parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser, action=Commands)
+    )
     for register in _registrars():
         register(commands)
     return parser
@@ -73,20 +78,22 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
             args = parser.parse_args(list(argv) if argv is not None else None)
         except SystemExit as exc:  # --help has printed the help; errors raise UserError instead
             return EXIT_OK if not exc.code else EXIT_BAD_INPUT
-        location = resolve_location(args.data_dir, args.database)
-        _start_log(location)
+        context = Context(args, out)
+        if _writes_log(args):
+            _start_log(context.location)
+        else:
+            _prepare_log(context.location)
         if not getattr(args, "handler", None):
             parser.print_help(out)
             return EXIT_OK
-        context = Context(args=args, location=location, out=out)
         return int(args.handler(context))
     except UserError as exc:
         # A refused option repeats what was typed, and a --database address there may carry its password.
-        print(hide_passwords(exc.message), file=err)
+        print(_hide_passwords(exc.message), file=err)
         return EXIT_BAD_INPUT
     except CheckFailed as exc:
         if str(exc):
-            print(hide_passwords(str(exc)), file=err)
+            print(_hide_passwords(str(exc)), file=err)
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         print("Stopped; nothing half-done was saved.", file=err)
@@ -94,13 +101,17 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # a file or folder the system refused (a name too long, no room, no right to write)
+        log = _log(context)
         log.warning("command %s: file system error errno %s", getattr(args, "command", None), exc.errno)
         what = f"{exc.filename}" if exc.filename else "A file or folder"
         print(f"{what} could not be used: {exc.strerror or 'the system refused it'}; nothing was changed.", file=err)
         return EXIT_BAD_INPUT
     except Exception as exc:
+        import traceback
+
         from ..core.host.crash import describe_for_log
 
+        log = _log(context)
         log_path = _log_path()
         # The command's name only: its arguments and the error's text may hold personal data.
         log.error(
@@ -124,10 +135,40 @@ _log_file: str | None = None
 
 
 def _start_log(location: DataLocation) -> None:
+    """Every command that uses the data folder logs there, so that what goes wrong unexpectedly is kept."""
     global _log_file
     from ..core.host.logs import configure_logging
 
     _log_file = str(configure_logging(location.logs_dir))
+
+
+def _writes_log(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "writes_log", True))
+
+
+def _prepare_log(location: DataLocation) -> None:
+    """A command that writes nothing to the log makes its file all the same, without loading the logging machinery:
+    the data folder holds the same files whatever the command."""
+    global _log_file
+    from ..core.host.logs import prepare_log_file
+
+    _log_file = str(prepare_log_file(location.logs_dir))
+
+
+def _log(context: Context | None) -> logging.Logger:
+    """The command line's log, started now if the command did not start it (it writes nothing to the log)."""
+    import logging
+
+    if context is not None and not _writes_log(context.args):
+        with contextlib.suppress(Exception):  # a data folder that cannot be used leaves the error unlogged
+            _start_log(context.location)
+    return logging.getLogger("desktop_app.cli")
+
+
+def _hide_passwords(text: str) -> str:
+    from ..core.host.paths import hide_passwords
+
+    return hide_passwords(text)
 
 
 def _log_path() -> str:

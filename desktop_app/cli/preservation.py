@@ -2,34 +2,42 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 from ..core.wording import plural
-from .base import EXIT_OK, CheckFailed, Context, record_number
+from .base import EXIT_OK, CheckFailed, Commands, Context, Parser, record_number
 
 
-def register(commands: Any) -> None:
-    command = commands.add_parser(
+def register(commands: Commands) -> None:
+    commands.add_command(
         "package",
+        cmd_package,
+        _package_arguments,
         help="write the verifiable package (a BagIt bag) of an issued letter, as a folder or a .zip",
         description="Writes the issued letter of a response, its archival PDF/A copy, every document it encloses, "
         "SHA-256 and SHA-512 manifests, the audit trail's extract for every record it cites and a README telling "
         "how to check it all with common tools (sha256sum -c). --out names a new or empty folder, or a new .zip.",
     )
-    command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
-    command.add_argument("--out", type=Path, required=True, metavar="DIR_OR_ZIP", help="a new folder or .zip file")
-    command.set_defaults(handler=cmd_package)
-
-    command = commands.add_parser(
+    commands.add_command(
         "verify-package",
+        cmd_verify_package,
+        _verify_package_arguments,
         help="check a package of an issued letter: its manifests, its audit extract and the letter's fingerprint",
         description="Checks a package written by 'package' (a folder or a .zip): the bag and both manifests, the "
         "audit extract's hashes and chain, and that the letter is the one whose fingerprint the audit trail "
         "recorded at issue. Exit status 0 when it checks, 1 with one line per problem.",
     )
+
+
+def _package_arguments(command: Parser) -> None:
+    from pathlib import Path
+
+    command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
+    command.add_argument("--out", type=Path, required=True, metavar="DIR_OR_ZIP", help="a new folder or .zip file")
+
+
+def _verify_package_arguments(command: Parser) -> None:
+    from pathlib import Path
+
     command.add_argument("path", type=Path, metavar="PATH")
-    command.set_defaults(handler=cmd_verify_package)
 
 
 def cmd_package(context: Context) -> int:

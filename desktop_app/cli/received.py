@@ -2,37 +2,48 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from .base import EXIT_OK, Context
+from .base import EXIT_OK, Commands, Context, Parser
 
 
-def register(commands: Any) -> None:
-    command = commands.add_parser(
+def register(commands: Commands) -> None:
+    commands.add_command(
         "import-package",
+        cmd_import_package,
+        _import_package_arguments,
         help="receive another city's package of an issued letter (a .zip), checked and kept as received",
         description="Checks a package written by 'package' as verify-package does, then keeps it as received: the "
         ".zip's own bytes, stored once and never changed, with the city, its letter and its fingerprints. A package "
         "that does not check, or that was received before, is refused and nothing is kept.",
     )
-    command.add_argument("path", type=Path, metavar="PATH", help="the package's .zip file")
-    command.set_defaults(handler=cmd_import_package)
-
-    command = commands.add_parser("received", help="list the packages received from other cities")
-    command.add_argument("--json", action="store_true", help="print JSON instead of lines")
-    command.set_defaults(handler=cmd_received)
-
-    command = commands.add_parser(
+    commands.add_command(
+        "received", cmd_received, _received_arguments, help="list the packages received from other cities"
+    )
+    commands.add_command(
         "received-report",
+        cmd_received_report,
+        _received_report_arguments,
         help="write the consolidated report across received packages, as PDF or CSV",
         description="Writes each city's current letter (its newest issued one; older ones are listed as "
         "superseded), its partnerships and its answers, with the same pair reported twice marked as a duplicate.",
     )
+
+
+def _import_package_arguments(command: Parser) -> None:
+    from pathlib import Path
+
+    command.add_argument("path", type=Path, metavar="PATH", help="the package's .zip file")
+
+
+def _received_arguments(command: Parser) -> None:
+    command.add_argument("--json", action="store_true", help="print JSON instead of lines")
+
+
+def _received_report_arguments(command: Parser) -> None:
+    from pathlib import Path
+
     command.add_argument(
         "--out", type=Path, required=True, metavar="FILE.pdf|FILE.csv", help="where to write the report"
     )
-    command.set_defaults(handler=cmd_received_report)
 
 
 def cmd_import_package(context: Context) -> int:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from ..core.errors import UserError
-from ..core.files.names import display_name as shown
-from ..core.wording import plural
-from .base import EXIT_OK, CheckFailed, Context
+from .base import EXIT_OK, CheckFailed, Commands, Context, Parser
 
 LIST_KINDS = (
     "partnerships",
@@ -39,47 +37,61 @@ HOME_DETAILS = (
 )
 
 
-def register(commands: Any) -> None:
-    command = commands.add_parser("version", help="print the program's version")
-    command.set_defaults(handler=cmd_version)
+def register(commands: Commands) -> None:
+    commands.add_command("version", cmd_version, help="print the program's version", writes_log=False)
+    commands.add_command("init", cmd_init, help="create or upgrade the database")
+    commands.add_command(
+        "sample-data",
+        cmd_sample_data,
+        _sample_data_arguments,
+        help="load the bundled public list of US–China partnerships",
+    )
+    commands.add_command("home", cmd_home, _home_arguments, help="set the clerk's own city or county and its signatory")
+    commands.add_command(
+        "import",
+        cmd_import,
+        _import_arguments,
+        help="import partnerships from CSV/XLSX, or a records file (.json)",
+    )
+    commands.add_command("export", cmd_export, _export_arguments, help="write the whole records file (.json)")
+    commands.add_command("list", cmd_list, _list_arguments, help="list the records of one kind")
+    commands.add_command("verify", cmd_verify, help="check the database, every stored file and the audit trail")
 
-    command = commands.add_parser("init", help="create or upgrade the database")
-    command.set_defaults(handler=cmd_init)
 
-    command = commands.add_parser("sample-data", help="load the bundled public list of US–China partnerships")
+def _sample_data_arguments(command: Parser) -> None:
     command.add_argument("--city", metavar='"NAME, ST"', help="load only this city's partnerships")
-    command.set_defaults(handler=cmd_sample_data)
 
-    command = commands.add_parser("home", help="set the clerk's own city or county and its signatory")
+
+def _home_arguments(command: Parser) -> None:
     command.add_argument("city", metavar='"NAME, ST"')
     for detail in HOME_DETAILS:
         command.add_argument(f"--{detail.replace('_', '-')}")
     command.add_argument("--kind", choices=("city", "county", "town", "state"))
-    command.set_defaults(handler=cmd_home)
 
-    command = commands.add_parser("import", help="import partnerships from CSV/XLSX, or a records file (.json)")
+
+def _import_arguments(command: Parser) -> None:
+    from pathlib import Path
+
     command.add_argument("file", type=Path)
     command.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
-    command.set_defaults(handler=cmd_import)
 
-    command = commands.add_parser("export", help="write the whole records file (.json)")
+
+def _export_arguments(command: Parser) -> None:
+    from pathlib import Path
+
     command.add_argument("file", type=Path)
     command.add_argument(
         "--include-personal-data", action="store_true", help="also write participants' names (personal data)"
     )
-    command.set_defaults(handler=cmd_export)
 
-    command = commands.add_parser("list", help="list the records of one kind")
+
+def _list_arguments(command: Parser) -> None:
     command.add_argument("kind", metavar="KIND", help=", ".join(LIST_KINDS))
     command.add_argument("--json", action="store_true", help="print JSON instead of a table")
     command.add_argument("--trash", action="store_true", help="list the records in the trash")
     command.add_argument(
         "--include-personal-data", action="store_true", help="also print participants' names (personal data)"
     )
-    command.set_defaults(handler=cmd_list)
-
-    command = commands.add_parser("verify", help="check the database, every stored file and the audit trail")
-    command.set_defaults(handler=cmd_verify)
 
 
 def cmd_version(context: Context) -> int:
@@ -111,6 +123,7 @@ def cmd_init(context: Context) -> int:
 
 def cmd_sample_data(context: Context) -> int:
     from ..core.interchange.sample_data import load_sample_data
+    from ..core.wording import plural
 
     result = load_sample_data(context.database(create=True), context.args.city)
     scope = f"for {context.args.city}" if context.args.city else "from the bundled public list"
@@ -181,24 +194,50 @@ def cmd_list(context: Context) -> int:
     if not rows:
         context.say(f"No {name} in the records.")
         return EXIT_OK
-    for row in rows:
-        context.say(one_line(name, row))
+    context.say_lines(map(line_maker(name), rows))
     return EXIT_OK
 
 
 def one_line(kind_name: str, row: dict[str, Any]) -> str:
     """A row of `list KIND` as one line: its number, its name and what tells it apart."""
+    return line_maker(kind_name)(row)
+
+
+# What tells records of one kind apart, after each one's name, in the order shown.
+_DETAILS = ("status", "kind", "action_on", "starts_on", "adopted_on", "visa_category")
+
+
+def line_maker(kind_name: str) -> Callable[[dict[str, Any]], str]:
+    """What writes the rows of `list KIND` as lines, worked out once for the whole list."""
     if kind_name == "audit":
-        return (
-            f"{row['seq']:>6}  {row['occurred_at']}  {row['actor']}  {row['action']} "
-            f"{row['record_kind']} {row['record_id'] or ''}"
-        )
+        return _audit_line
     from ..core.records.kinds import kind_named
-    from ..core.records.plain import describe
 
     try:
         kind = kind_named(kind_name)
     except UserError:
+        return _file_line_maker()
+    from ..core.records.plain import describe
+
+    def record_line(row: dict[str, Any]) -> str:
+        detail = ", ".join(str(row[key]) for key in _DETAILS if row.get(key))
+        return f"{row['id']:>6}  {describe(kind, row)}  [{detail}]"
+
+    return record_line
+
+
+def _audit_line(row: dict[str, Any]) -> str:
+    return (
+        f"{row['seq']:>6}  {row['occurred_at']}  {row['actor']}  {row['action']} "
+        f"{row['record_kind']} {row['record_id'] or ''}"
+    )
+
+
+def _file_line_maker() -> Callable[[dict[str, Any]], str]:
+    from ..core.files.names import display_name as shown
+    from ..core.wording import plural
+
+    def file_line(row: dict[str, Any]) -> str:
         if "text_state_label" in row:
             pages = f", {plural(row['page_count'], 'page')}" if row.get("page_count") else ""
             name = row["display_name"] if row["title"] == row["original_name"] else shown(row["title"])
@@ -206,11 +245,8 @@ def one_line(kind_name: str, row: dict[str, Any]) -> str:
                 f"{row['id']:>6}  {name}  [{row['media_label']}, {row['size_text']}{pages}; {row['text_state_label']}]"
             )
         return f"{row.get('id', ''):>6}  {shown(row.get('title') or row.get('original_name', ''))}"
-    detail = []
-    for key in ("status", "kind", "action_on", "starts_on", "adopted_on", "visa_category"):
-        if row.get(key):
-            detail.append(str(row[key]))
-    return f"{row['id']:>6}  {describe(kind, row)}  [{', '.join(detail)}]"
+
+    return file_line
 
 
 def _audit_rows(context: Context) -> list[dict[str, Any]]:

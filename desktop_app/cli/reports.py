@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import UserError
-from ..core.host.user_files import write_whole
-from .base import EXIT_OK, CheckFailed, Context, counting_number, record_number
+from .base import EXIT_OK, CheckFailed, Commands, Context, Parser, counting_number, record_number
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
-def register(commands: Any) -> None:
-    command = commands.add_parser(
+def register(commands: Commands) -> None:
+    commands.add_command(
         "respond",
+        cmd_respond,
+        _respond_arguments,
         help="write the response letter to an inquiry as PDF (a draft unless --issue)",
         description="Writes the letter answering an inquiry (the letter of October 8, 2020 unless --inquiry is "
         "given), from the latest draft or a new one. --issue freezes it and stores it with its fingerprint; "
@@ -21,6 +23,35 @@ def register(commands: Any) -> None:
         "compares it, the stored copy, the response's record and (with --letter) the letter as sent with the "
         "fingerprint the sealed audit trail recorded at issue, and says which of them disagree.",
     )
+    commands.add_command(
+        "narrative",
+        cmd_narrative,
+        _narrative_arguments,
+        help="set the narrative answering one question of a draft response",
+    )
+    commands.add_command(
+        "evidence",
+        cmd_evidence,
+        _evidence_arguments,
+        help="list the evidence the records offer a response, question by question, and what is left out",
+    )
+    commands.add_command(
+        "withhold",
+        cmd_withhold,
+        _withhold_arguments,
+        aliases=["leave-out"],
+        help="withhold evidence from a draft letter, and give the reason the letter states",
+        description="Withholds evidence (as 'evidence' names it, e.g. policy:3) from the whole letter of a draft "
+        "response. The letter says how many items it withholds and why: --reason is needed before it is issued.",
+    )
+    commands.add_command(
+        "put-back", cmd_put_back, _put_back_arguments, help="put evidence withheld from a draft letter back into it"
+    )
+
+
+def _respond_arguments(command: Parser) -> None:
+    from pathlib import Path
+
     command.add_argument(
         "--inquiry", type=record_number, metavar="ID", help="the inquiry to answer (see 'list inquiries')"
     )
@@ -56,42 +87,33 @@ def register(commands: Any) -> None:
         choices=("us", "day_first"),
         help="how letters write dates: us (December 2, 2026, the default) or day_first (2 December 2026)",
     )
-    command.set_defaults(handler=cmd_respond)
 
-    command = commands.add_parser("narrative", help="set the narrative answering one question of a draft response")
+
+def _narrative_arguments(command: Parser) -> None:
     command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
     command.add_argument("question", type=counting_number, metavar="QUESTION_NUMBER")
     command.add_argument(
         "--text", required=True, help="the answer; named values such as {active_partnerships} are filled in"
     )
-    command.set_defaults(handler=cmd_narrative)
 
-    command = commands.add_parser(
-        "evidence", help="list the evidence the records offer a response, question by question, and what is left out"
-    )
+
+def _evidence_arguments(command: Parser) -> None:
     command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
     command.add_argument(
         "question", type=counting_number, nargs="?", metavar="QUESTION_NUMBER", help="one question only"
     )
     command.add_argument("--json", action="store_true", help="print JSON instead of lines")
-    command.set_defaults(handler=cmd_evidence)
 
-    command = commands.add_parser(
-        "withhold",
-        aliases=["leave-out"],
-        help="withhold evidence from a draft letter, and give the reason the letter states",
-        description="Withholds evidence (as 'evidence' names it, e.g. policy:3) from the whole letter of a draft "
-        "response. The letter says how many items it withholds and why: --reason is needed before it is issued.",
-    )
+
+def _withhold_arguments(command: Parser) -> None:
     command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
     command.add_argument("refs", nargs="*", metavar="EVIDENCE", help="as 'evidence' names it, e.g. policy:3")
     command.add_argument("--reason", metavar="TEXT", help="why the letter withholds them, in one sentence")
-    command.set_defaults(handler=cmd_withhold)
 
-    command = commands.add_parser("put-back", help="put evidence withheld from a draft letter back into it")
+
+def _put_back_arguments(command: Parser) -> None:
     command.add_argument("response", type=record_number, metavar="RESPONSE_ID")
     command.add_argument("refs", nargs="+", metavar="EVIDENCE", help="as 'evidence' names it, e.g. policy:3")
-    command.set_defaults(handler=cmd_put_back)
 
 
 def cmd_respond(context: Context) -> int:
@@ -115,6 +137,7 @@ def cmd_respond(context: Context) -> int:
 
 
 def _respond(context: Context) -> int:
+    from ..core.host.user_files import write_whole
     from ..core.reports import responses
 
     args = context.args
@@ -152,6 +175,8 @@ def _respond(context: Context) -> int:
 
 
 def _letter_changes(args: Any) -> dict[str, Any]:
+    import datetime as dt
+
     changes: dict[str, Any] = {}
     if args.signatory_name is not None:
         changes["signatory_name"] = args.signatory_name
@@ -166,6 +191,7 @@ def _letter_changes(args: Any) -> dict[str, Any]:
 
 
 def _supersede(context: Context, response_id: int) -> int:
+    from ..core.host.user_files import write_whole
     from ..core.reports import responses
 
     db = context.database()

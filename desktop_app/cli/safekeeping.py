@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from .base import EXIT_OK, Context
+from .base import EXIT_OK, Commands, Context, Parser
 
 
-def register(commands: Any) -> None:
-    command = commands.add_parser("backup", help="write a checked copy of the records (to FILE or the backups folder)")
-    command.add_argument("file", type=Path, nargs="?", metavar="FILE", help="a file or folder to write the copy to")
-    command.set_defaults(handler=cmd_backup)
-
-    command = commands.add_parser("restore", help="put a backup back in place of the records (checked first)")
-    command.add_argument("file", type=Path, metavar="FILE")
-    command.set_defaults(handler=cmd_restore)
-
-    command = commands.add_parser(
+def register(commands: Commands) -> None:
+    commands.add_command(
+        "backup",
+        cmd_backup,
+        _backup_arguments,
+        help="write a checked copy of the records (to FILE or the backups folder)",
+    )
+    commands.add_command(
+        "restore", cmd_restore, _restore_arguments, help="put a backup back in place of the records (checked first)"
+    )
+    commands.add_command(
         "move-to",
+        cmd_move_to,
+        _move_to_arguments,
         help="copy these records, with every file and the whole audit trail, into a shared PostgreSQL database",
         description=(
             "Copies the records of this computer's file (every record, attached file, setting and audit event, as "
@@ -28,25 +28,58 @@ def register(commands: Any) -> None:
             "left as it was."
         ),
     )
+    commands.add_command(
+        "backups", cmd_backups, _backups_arguments, help="list the backups in the backups folder, newest first"
+    )
+    commands.add_command(
+        "backup-folder",
+        cmd_backup_folder,
+        _backup_folder_arguments,
+        help="show or choose the folder backups are written to",
+    )
+    commands.add_command(
+        "export-csv",
+        cmd_export_csv,
+        _export_csv_arguments,
+        help="write one kind of record to a spreadsheet-safe CSV file",
+    )
+
+
+def _backup_arguments(command: Parser) -> None:
+    from pathlib import Path
+
+    command.add_argument("file", type=Path, nargs="?", metavar="FILE", help="a file or folder to write the copy to")
+
+
+def _restore_arguments(command: Parser) -> None:
+    from pathlib import Path
+
+    command.add_argument("file", type=Path, metavar="FILE")
+
+
+def _move_to_arguments(command: Parser) -> None:
     command.add_argument("url", metavar="URL", help="postgresql+psycopg://OWNER@HOST:PORT/DATABASE")
-    command.set_defaults(handler=cmd_move_to)
 
-    command = commands.add_parser("backups", help="list the backups in the backups folder, newest first")
+
+def _backups_arguments(command: Parser) -> None:
     command.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    command.set_defaults(handler=cmd_backups)
 
-    command = commands.add_parser("backup-folder", help="show or choose the folder backups are written to")
+
+def _backup_folder_arguments(command: Parser) -> None:
+    from pathlib import Path
+
     command.add_argument("folder", type=Path, nargs="?", metavar="DIR")
     command.add_argument("--default", action="store_true", help="go back to the data folder's backups folder")
-    command.set_defaults(handler=cmd_backup_folder)
 
-    command = commands.add_parser("export-csv", help="write one kind of record to a spreadsheet-safe CSV file")
+
+def _export_csv_arguments(command: Parser) -> None:
+    from pathlib import Path
+
     command.add_argument("kind", metavar="KIND")
     command.add_argument("file", type=Path, metavar="FILE")
     command.add_argument(
         "--include-personal-data", action="store_true", help="also write participants' names (personal data)"
     )
-    command.set_defaults(handler=cmd_export_csv)
 
 
 def cmd_backup(context: Context) -> int:

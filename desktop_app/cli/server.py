@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 from ..core.errors import UserError
-from .base import EXIT_OK, Context
+from .base import EXIT_OK, Commands, Context, Parser
 
 
-def register(commands: Any) -> None:
-    command = commands.add_parser(
+def register(commands: Commands) -> None:
+    commands.add_command(
         "server-init",
+        cmd_server_init,
+        _server_init_arguments,
         help="set up the records in an empty PostgreSQL database, with the reader, clerk and admin roles",
         description=(
             "Creates the records' tables in the empty PostgreSQL database at URL, and the roles records_reader "
@@ -19,19 +20,24 @@ def register(commands: Any) -> None:
             "with rights the server enforces. Run it as the account that is to own the records."
         ),
     )
-    command.add_argument("url", metavar="URL", help="postgresql+psycopg://USER@HOST:PORT/DATABASE")
-    command.set_defaults(handler=cmd_server_init)
-
-    command = commands.add_parser(
+    commands.add_command(
         "server-add-user",
+        cmd_server_add_user,
+        _server_add_user_arguments,
         help="add a login to the shared server given by --database, as a reader, clerk or admin",
     )
+
+
+def _server_init_arguments(command: Parser) -> None:
+    command.add_argument("url", metavar="URL", help="postgresql+psycopg://USER@HOST:PORT/DATABASE")
+
+
+def _server_add_user_arguments(command: Parser) -> None:
     command.add_argument("name", metavar="NAME", help="the new login (lower-case letters, digits and _)")
     command.add_argument("--role", required=True, choices=("reader", "clerk", "admin"))
     command.add_argument(
         "--password-stdin", action="store_true", help="read the password from the first line of standard input"
     )
-    command.set_defaults(handler=cmd_server_add_user)
 
 
 def cmd_server_init(context: Context) -> int:

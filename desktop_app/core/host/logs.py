@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import io
-import logging
-import logging.handlers
-import os
+import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .paths import ensure_private_dir, hide_passwords, make_private_file
+from .paths import create_private_file, ensure_private_dir, make_private_file
+
+if TYPE_CHECKING:
+    import logging
 
 LOG_FILE_NAME = "sister-city-records.log"
 _handler: logging.Handler | None = None
-
-
-class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """A rotating log whose files are created readable by their owner only, and whose failures stay silent."""
-
-    def _open(self) -> io.TextIOWrapper:
-        descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        return io.TextIOWrapper(io.FileIO(descriptor, "a"), encoding=self.encoding, errors=self.errors)
-
-    def format(self, record: logging.LogRecord) -> str:
-        # Whatever a line quotes, a database address's password never reaches the file.
-        return hide_passwords(super().format(record))
-
-    def handleError(self, record: logging.LogRecord) -> None:
-        # A full disk must not print a traceback to the user; the program carries on without the log line.
-        pass
 
 
 def current_log_path() -> Path | None:
@@ -36,8 +21,22 @@ def current_log_path() -> Path | None:
     return Path(name) if name else None
 
 
+def prepare_log_file(logs_dir: Path) -> Path:
+    """Makes the log's folder and file as configure_logging does, readable by their owner only, without starting
+    the log: a command that writes nothing to it need not load the logging machinery. Returns the file's path."""
+    log_path = logs_dir / LOG_FILE_NAME
+    with contextlib.suppress(Exception):  # a log that cannot be written must never stop the program
+        ensure_private_dir(logs_dir)
+        create_private_file(log_path)
+    return log_path
+
+
 def configure_logging(logs_dir: Path) -> Path:
     """Sends the program's log to a rotating file (1 MiB x 5) readable by its owner only; returns its path."""
+    import logging
+
+    from .log_handler import PrivateRotatingFileHandler
+
     global _handler
     log_path = logs_dir / LOG_FILE_NAME
     root = logging.getLogger("desktop_app")

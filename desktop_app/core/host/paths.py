@@ -5,10 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-
-import platformdirs
+from typing import NamedTuple
 
 from ..errors import UserError
 
@@ -16,9 +14,12 @@ DATABASE_FILE_NAME = "records.sqlite3"
 ENV_DATA_DIR = "SISTER_CITY_RECORDS_DATA_DIR"
 
 
-@dataclass(frozen=True)
-class DataLocation:
-    """The data folder (backups, logs) and the database URL in use."""
+class DataLocation(NamedTuple):
+    """The data folder (backups, logs) and the database URL in use.
+
+    A named tuple, not a dataclass: every command works out its location, even `version`, which answers without
+    loading dataclasses.
+    """
 
     data_dir: Path
     database_url: str
@@ -50,6 +51,8 @@ def default_data_dir() -> Path:
     override = os.environ.get(ENV_DATA_DIR)
     if override:
         return Path(override).expanduser()
+    import platformdirs  # only here: a command given --data-dir does not pay for loading it
+
     return Path(platformdirs.user_data_dir("SisterCityRecords", appauthor=False, roaming=False))
 
 

@@ -10,11 +10,11 @@ from typing import Any, Literal
 from .. import vocab
 from ..dates_typed import parse_typed_date
 
-# The largest whole number or record number a field takes: an INTEGER column of SQLite and PostgreSQL alike.
-LARGEST_WHOLE_NUMBER = 2**31 - 1
-LARGEST_RECORD_NUMBER = LARGEST_WHOLE_NUMBER
-# The largest amount in cents: exact in JSON and in a double, within a BIGINT column.
-LARGEST_CENTS = 2**53
+# The limits live apart so that the command line checks its arguments without loading the fields.
+from .limits import LARGEST_CENTS as LARGEST_CENTS
+from .limits import LARGEST_RECORD_NUMBER as LARGEST_RECORD_NUMBER
+from .limits import LARGEST_WHOLE_NUMBER as LARGEST_WHOLE_NUMBER
+from .limits import has_lone_surrogate as has_lone_surrogate
 
 FieldType = Literal["text", "longtext", "date", "int", "bool", "cents", "choice", "words", "ref"]
 
@@ -83,15 +83,8 @@ def ref(name: str, label: str, ref_kind: str, *, required: bool = True) -> Field
 _TRUE = {"1", "true", "yes", "y", "on", "x"}
 _FALSE = {"0", "false", "no", "n", "off", ""}
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Half of a UTF-16 pair standing alone: what undecodable bytes, or a JSON escape such as "\\udc80", leave in a str.
-_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _WHOLE_NUMBER = re.compile(r"\s*([+-]?)(\d+)\s*", re.ASCII)
 _LONGEST_NUMBER_SHOWN = 40
-
-
-def has_lone_surrogate(text: str) -> bool:
-    """Whether the text holds a character no file or database can store (a lone UTF-16 surrogate)."""
-    return _LONE_SURROGATE.search(text) is not None
 
 
 def parse_whole_number(label: str, raw: Any, largest: int = LARGEST_WHOLE_NUMBER) -> tuple[int | None, str | None]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import vocab
@@ -22,7 +22,7 @@ from .audit import append_event, record_change_in
 from .fields import parse_value
 from .indexing import index_record_in
 from .kinds import PARTNERSHIP, RESPONSE, Kind, kind_named
-from .plain import Record, audit_snapshot, to_plain
+from .plain import Record, audit_snapshot, plain_columns, plain_from_row, to_plain
 from .trash_rules import refuse_trashing_home
 
 # ----- validation ------------------------------------------------------------------------------------------
@@ -676,8 +676,18 @@ def list_records(db: Database, kind_name: str, query: ListQuery | None = None) -
     statement = statement.offset(max(0, query.offset))
     if query.limit is not None:
         statement = statement.limit(query.limit)
+    jurisdiction, partner = aliased(models.Jurisdiction), aliased(models.Partner)
+    columns = plain_columns(
+        kind, {"jurisdiction": jurisdiction, "partner": partner}, include_personal=query.include_personal
+    )
+    statement = statement.with_only_columns(*columns.values())
+    if kind is PARTNERSHIP:
+        statement = statement.outerjoin(jurisdiction, jurisdiction.id == model.jurisdiction_id).outerjoin(
+            partner, partner.id == model.partner_id
+        )
+    names = tuple(columns)
     with db.reading() as session:
-        return [to_plain(kind, obj, include_personal=query.include_personal) for obj in session.scalars(statement)]
+        return [plain_from_row(kind, names, row) for row in session.execute(statement)]
 
 
 def count_records(db: Database, kind_name: str, query: ListQuery | None = None) -> int:
