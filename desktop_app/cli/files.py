@@ -3,53 +3,74 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import UserError
-from ..core.files.names import display_name
-from ..core.wording import plural
-from .base import EXIT_OK, Context, counting_number, parse_target, record_number
+from .base import EXIT_OK, Commands, Context, Parser, counting_number, parse_target, record_number
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
-def register(commands: Any) -> None:
-    command = commands.add_parser("attach", help="store files inside the records and link them to a record")
+def register(commands: Commands) -> None:
+    commands.add_command(
+        "attach", cmd_attach, _attach_arguments, help="store files inside the records and link them to a record"
+    )
+    commands.add_command("link", cmd_link, _link_arguments, help="link a stored attachment to another record as well")
+    commands.add_command(
+        "unlink", cmd_unlink, _link_arguments, help="take an attachment off a record (the file stays stored)"
+    )
+    commands.add_command(
+        "declare-record",
+        cmd_declare_record,
+        _attachment_number,
+        help="declare an attachment a record: its content can never be replaced, only superseded",
+    )
+    commands.add_command(
+        "save-attachment",
+        cmd_save_attachment,
+        _save_attachment_arguments,
+        help="write a stored attachment out to a file, checked",
+    )
+    commands.add_command(
+        "search", cmd_search, _search_arguments, help="full-text search over the records and the attachments' text"
+    )
+
+
+def _attach_arguments(command: Parser) -> None:
+    from pathlib import Path
+
     command.add_argument("--to", required=True, metavar="KIND:ID", help="the record, e.g. partnership:12")
     command.add_argument("files", nargs="+", metavar="FILE", type=Path)
     command.add_argument("--title", help="a title for the file (when one file is attached)")
-    command.set_defaults(handler=cmd_attach)
 
-    command = commands.add_parser("link", help="link a stored attachment to another record as well")
+
+def _link_arguments(command: Parser) -> None:
     command.add_argument("id", type=record_number, metavar="ATTACHMENT_ID")
     command.add_argument("target", metavar="KIND:ID", help="the record, e.g. policy:3")
-    command.set_defaults(handler=cmd_link)
 
-    command = commands.add_parser("unlink", help="take an attachment off a record (the file stays stored)")
+
+def _attachment_number(command: Parser) -> None:
     command.add_argument("id", type=record_number, metavar="ATTACHMENT_ID")
-    command.add_argument("target", metavar="KIND:ID", help="the record, e.g. policy:3")
-    command.set_defaults(handler=cmd_unlink)
 
-    command = commands.add_parser(
-        "declare-record", help="declare an attachment a record: its content can never be replaced, only superseded"
-    )
-    command.add_argument("id", type=record_number, metavar="ATTACHMENT_ID")
-    command.set_defaults(handler=cmd_declare_record)
 
-    command = commands.add_parser("save-attachment", help="write a stored attachment out to a file, checked")
+def _save_attachment_arguments(command: Parser) -> None:
+    from pathlib import Path
+
     command.add_argument("id", type=record_number, metavar="ID")
     command.add_argument("destination", type=Path, metavar="FILE", help="a file name, or a folder")
     command.add_argument("--overwrite", action="store_true", help="replace the file if it exists")
-    command.set_defaults(handler=cmd_save_attachment)
 
-    command = commands.add_parser("search", help="full-text search over the records and the attachments' text")
+
+def _search_arguments(command: Parser) -> None:
     command.add_argument("query", nargs="+", metavar="QUERY")
     command.add_argument("--json", action="store_true", help="print JSON instead of lines")
     command.add_argument("--limit", type=counting_number, default=20, help="how many results (default 20)")
-    command.set_defaults(handler=cmd_search)
 
 
 def cmd_attach(context: Context) -> int:
     from ..core.files import attach_files
+    from ..core.wording import plural
 
     kind, record_id = parse_target(context.args.to)
     show_progress = sys.stderr.isatty()
@@ -112,6 +133,7 @@ def cmd_declare_record(context: Context) -> int:
 
 def cmd_save_attachment(context: Context) -> int:
     from ..core.files import write_attachment
+    from ..core.files.names import display_name
 
     destination: Path = context.args.destination
     if destination.exists() and not destination.is_dir() and not context.args.overwrite:
@@ -122,10 +144,11 @@ def cmd_save_attachment(context: Context) -> int:
 
 
 def cmd_search(context: Context) -> int:
-    from ..core.search.query import RANK_LIMIT, search_page
+    from ..core.files.names import display_name
+    from ..core.search.query import RANK_LIMIT
 
     query = " ".join(context.args.query)
-    page = search_page(context.database(), query, limit=context.args.limit)
+    page = _search_page(context, query)
     results = page["results"]
     if context.args.json:
         context.print_json(results)
@@ -147,3 +170,18 @@ def cmd_search(context: Context) -> int:
             "add words to narrow the search."
         )
     return EXIT_OK
+
+
+def _search_page(context: Context, query: str) -> dict[str, Any]:
+    """The page of results, read without loading the database layer when the records need nothing done first."""
+    from ..core.db.quick_read import open_quick_reader
+    from ..core.search.query import search_page, search_page_in
+
+    reader = open_quick_reader(context.location)
+    if reader is not None:
+        with reader:
+            try:
+                return search_page_in(reader, query, limit=context.args.limit)
+            except reader.errors:
+                pass  # read again the ordinary way, which gives the answer or the sentence for what went wrong
+    return search_page(context.database(), query, limit=context.args.limit)

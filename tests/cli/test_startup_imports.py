@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from importlib import metadata
@@ -75,6 +76,26 @@ def test_help_loads_neither_the_database_nor_documents(data_dir: Path) -> None:
     assert among(report["modules"], DATABASE + DOCUMENTS_AND_WINDOW) == []
 
 
+# What only some commands use: logging (the log file), the field rules of the records, the data folders' defaults.
+START_UP_EXTRAS = ("logging", "dataclasses", "platformdirs", "desktop_app.core.records.fields")
+
+
+def test_version_and_help_load_no_logging_fields_or_folder_defaults(data_dir: Path) -> None:
+    for arguments in (("version",), ("--help",)):
+        report = loaded_by("--data-dir", str(data_dir), *arguments)
+        assert report["status"] == 0
+        assert among(report["modules"], (*START_UP_EXTRAS, "desktop_app.core.host.log_handler")) == []
+
+
+def test_backups_lists_the_folder_without_the_database_layer(data_dir: Path, run_cli: RunCli) -> None:
+    assert run_cli("init", data=data_dir).returncode == 0
+    assert run_cli("backup", data=data_dir).returncode == 0
+    report = loaded_by("--data-dir", str(data_dir), "backups")
+    assert report["status"] == 0
+    assert ".sqlite3" in report["output"]
+    assert among(report["modules"], ("sqlalchemy", *DOCUMENTS_AND_WINDOW)) == []
+
+
 def test_new_still_lists_every_kind_and_its_fields(data_dir: Path) -> None:
     """`new` defines its kinds' options only when it is the command run; its help still shows them."""
     kinds = loaded_by("--data-dir", str(data_dir), "new", "--help")
@@ -97,3 +118,28 @@ def test_list_loads_the_database_but_no_documents(run_cli: RunCli, data_dir: Pat
     assert report["output"] == "No partnerships in the records.\n"
     assert "sqlalchemy" in report["modules"]
     assert among(report["modules"], DOCUMENTS_AND_WINDOW) == []
+
+
+def test_search_on_current_records_loads_no_sqlalchemy_and_answers_as_the_ordinary_way(
+    run_cli: RunCli, data_dir: Path, on_server: bool
+) -> None:
+    assert run_cli("init").returncode == 0
+    for title in ("Lantern festival rules", "Rules for the lantern parade"):
+        assert run_cli("new", "policy", "--kind", "ordinance", "--title", title).returncode == 0
+    where = ["--data-dir", str(data_dir)]
+    env = {}
+    if on_server:
+        where = ["--database", TEST_DATABASE_URL]
+        env = {"SISTER_CITY_RECORDS_DATA_DIR": str(data_dir)}
+    searches = (["search", "lantern"], ["search", "--json", "lantern", "rules"], ["search", "nowhere"])
+    # With no backup, the first search opens the file the ordinary way, which backs it up today.
+    shutil.rmtree(data_dir / "backups", ignore_errors=True)
+    ordinary = [loaded_by(*where, *command, env=env) for command in searches]
+    quick = [loaded_by(*where, *command, env=env) for command in searches]
+    assert "sqlalchemy" in ordinary[0]["modules"] or on_server
+    for before, after in zip(ordinary, quick, strict=True):
+        assert after["status"] == before["status"] == 0
+        assert after["output"] == before["output"]
+        assert among(after["modules"], ("sqlalchemy", *DOCUMENTS_AND_WINDOW)) == []
+    assert "Lantern festival rules" in quick[0]["output"]
+    assert quick[2]["output"] == "Nothing in the records matches 'nowhere'.\n"

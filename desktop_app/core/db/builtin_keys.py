@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from typing import TYPE_CHECKING
+
+from .row_source import row_source
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from .row_source import RowSource
 
 BLACKBURN_HAWLEY_KEY = "blackburn-hawley-2020-10-08"
 BUILTIN_INQUIRY_KEYS = (BLACKBURN_HAWLEY_KEY,)
 
 
-def builtin_inquiries_missing(connection: Connection) -> bool:
+def builtin_inquiries_missing(connection: Connection | RowSource) -> bool:
     """True when the database does not hold every inquiry the program ships yet."""
-    rows = connection.execute(text("SELECT builtin_key FROM inquiry WHERE builtin_key IS NOT NULL"))
+    rows = row_source(connection).rows("SELECT builtin_key FROM inquiry WHERE builtin_key IS NOT NULL")
     present = {str(row[0]) for row in rows}
     return not present.issuperset(BUILTIN_INQUIRY_KEYS)

@@ -15,7 +15,6 @@ from pathlib import Path
 from ..clock import utc_now_text
 from ..errors import UserError
 from ..host.paths import DataLocation, create_private_file, ensure_private_dir, make_private_file, sqlite_readonly_uri
-from .backup_manifest import MANIFEST_SUFFIX, write_manifest
 
 log = logging.getLogger("desktop_app.backup")
 
@@ -143,6 +142,8 @@ def backup_path(location: DataLocation, destination: Path | None, reason: str) -
 
 def finish_backup(location: DataLocation, target: Path, reason: str) -> BackupInfo:
     """Writes the manifest beside a checked backup and, when it went to the backups folder, rotates the backups."""
+    from .backup_manifest import write_manifest  # loads the audit keys: not for reading when a backup is due
+
     write_manifest(target)
     if target.parent.resolve() == backups_folder(location).resolve():
         rotate_backups(location)
@@ -266,6 +267,8 @@ def backups_to_keep(backups: list[BackupInfo]) -> set[str]:
 
 def rotate_backups(location: DataLocation) -> list[str]:
     """Deletes the automatic backups rotation does not keep; returns their paths."""
+    from .backup_manifest import MANIFEST_SUFFIX
+
     backups = list_backups(location)
     keep = backups_to_keep(backups)
     removed = []
@@ -288,16 +291,21 @@ def _now() -> dt.datetime:
     return _parse_time(utc_now_text())
 
 
+def automatic_backup_due(location: DataLocation) -> bool:
+    """Whether the records are a SQLite file with something in it whose newest backup is more than a day old."""
+    source = location.sqlite_path
+    if source is None or not source.is_file() or source.stat().st_size == 0:
+        return False
+    backups = list_backups(location)
+    return not backups or _now() - _parse_time(backups[0].created_at) >= AUTOMATIC_INTERVAL
+
+
 def automatic_backup_if_due(location: DataLocation) -> BackupInfo | None:
     """Backs the records up when the newest backup is more than a day old; None when not due or not possible.
 
     A backup that cannot be written (full disk, folder gone) is logged and does not stop the program opening.
     """
-    source = location.sqlite_path
-    if source is None or not source.is_file() or source.stat().st_size == 0:
-        return None
-    backups = list_backups(location)
-    if backups and _now() - _parse_time(backups[0].created_at) < AUTOMATIC_INTERVAL:
+    if not automatic_backup_due(location):
         return None
     try:
         info = create_backup(location, reason=AUTOMATIC)

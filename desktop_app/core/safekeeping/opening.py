@@ -17,7 +17,7 @@ from ..db.engine import Database, translate_database_errors
 from ..db.revision import schema_is_current
 from ..errors import UserError
 from ..host.paths import DataLocation, create_private_file, ensure_private_dir, make_private_file
-from .schema_check import Difference, check_schema, refusal, shipped_revisions
+from .schema_check import Difference, check_schema, records_refusal, shipped_revisions
 
 # Why a database on a server is not records this program opens; the window's "Open shared records" says the same.
 SERVER_DATABASE_EMPTY = (
@@ -75,14 +75,7 @@ def open_database(
             _refuse_other_server_database(db, create)
         differences = _schema_differences(db)
         if differences and refuse_other_schema:
-            raise UserError(
-                refusal(
-                    "The records",
-                    differences,
-                    "they were not opened. Restore a backup, or have the database put back as the program made it",
-                    plural=True,
-                )
-            )
+            raise UserError(records_refusal(differences))
         if differences:
             return db, OpenResult(False, False, None)
         created, migrated, backup_path = _migrate(db, location, create)

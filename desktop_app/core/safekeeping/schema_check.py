@@ -14,13 +14,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, text
-from sqlalchemy.exc import DBAPIError
-
+from ..db.row_source import RowSource, row_source
 from ..errors import UserError
 from ..host.resources import resource_path
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 # (kind, name) -> (table it belongs to, normalised definition)
 Schema = dict[tuple[str, str], tuple[str, str]]
@@ -118,28 +119,34 @@ def normalise_sql(sql: str, schema: str | None = None) -> str:
 # ----- reading a database's schema ---------------------------------------------------------------------------
 
 
-def read_schema(connection: Connection, *, with_columns: bool = True) -> Schema:
-    """The schema of the database behind ``connection``, normalised; on SQLite, columns only with ``with_columns``."""
-    return {key: (table, definition) for key, (table, definition, _digest) in _read(connection, with_columns).items()}
+def read_schema(connection: Connection | RowSource, *, with_columns: bool = True) -> Schema:
+    """The schema of the database behind ``connection``, normalised; on SQLite, columns only with ``with_columns``.
+
+    ``connection`` is a SQLAlchemy connection or a bare driver connection's RowSource: the check reads either.
+    """
+    source = row_source(connection)
+    return {key: (table, definition) for key, (table, definition, _digest) in _read(source, with_columns).items()}
 
 
-def read_entries(connection: Connection) -> list[list[str]]:
+def read_entries(connection: Connection | RowSource) -> list[list[str]]:
     """The schema as the sorted rows the shipped file holds: kind, table, name, definition, and on SQLite the
     digest of the SQL text as written, which lets the same text skip normalising when it is read back."""
     return [
         [kind, table, name, definition, digest]
-        for (kind, name), (table, definition, digest) in sorted(_read(connection, True, shipped=False).items())
+        for (kind, name), (table, definition, digest) in sorted(
+            _read(row_source(connection), True, shipped=False).items()
+        )
     ]
 
 
 def _read(
-    connection: Connection, with_columns: bool, *, shipped: bool = True
+    connection: RowSource, with_columns: bool, *, shipped: bool = True
 ) -> dict[tuple[str, str], tuple[str, str, str]]:
     """With ``shipped`` the SQL texts of the shipped file are taken as it normalised them, not normalised again."""
-    if connection.dialect.name == "sqlite":
+    if connection.dialect == "sqlite":
         known = _known_sqlite_texts() if shipped else {}
         schema: dict[tuple[str, str], tuple[str, str, str]] = {}
-        for kind, name, table, sql in connection.execute(text(_SQLITE_OBJECTS)):
+        for kind, name, table, sql in connection.rows(_SQLITE_OBJECTS):
             digest = _digest(sql or "")
             definition = known.get(digest)
             if definition is None:
@@ -150,10 +157,10 @@ def _read(
                 for key, (table, definition) in (_sqlite_columns(connection, name) or {}).items():
                     schema[key] = (table, definition, "")
         return schema
-    current = str(connection.execute(text("SELECT current_schema()")).scalar_one())
+    [(current,)] = connection.rows("SELECT current_schema()")
     return {
-        (str(kind), str(name)): (str(table), normalise_sql(str(definition), current), "")
-        for kind, table, name, definition in connection.execute(text(_POSTGRESQL_OBJECTS))
+        (str(kind), str(name)): (str(table), normalise_sql(str(definition), str(current)), "")
+        for kind, table, name, definition in connection.rows(_POSTGRESQL_OBJECTS)
     }
 
 
@@ -161,11 +168,11 @@ def _digest(sql: str) -> str:
     return hashlib.blake2b(sql.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _sqlite_columns(connection: Connection, table: str) -> Schema | None:
+def _sqlite_columns(connection: RowSource, table: str) -> Schema | None:
     """A SQLite table's columns, or None when they cannot be read (a virtual table of a module not present)."""
     try:
-        rows = list(connection.execute(text(_SQLITE_COLUMNS), {"table": table}))
-    except DBAPIError:
+        rows = connection.rows(_SQLITE_COLUMNS, {"table": table})
+    except connection.errors:
         return None
     return {
         ("column", f"{table}.{name}"): (
@@ -297,19 +304,22 @@ def compare(live: Schema, expected: Schema) -> list[Difference]:
     return sorted(kept, key=lambda d: (_ORDER[d.how], d.kind != "trigger", d.table, d.kind, d.name))
 
 
-def schema_differences(connection: Connection, revision: str, live: Schema | None = None) -> list[Difference]:
+def schema_differences(
+    connection: Connection | RowSource, revision: str, live: Schema | None = None
+) -> list[Difference]:
     """How the database's schema (``live``, when already read) differs from the program's at ``revision``, a
     known one.
 
     On SQLite a table's columns are read only when its definition differs, so the usual case costs one query.
     """
-    expected = expected_schema(connection.dialect.name, revision)
-    live = dict(live) if live is not None else read_schema(connection, with_columns=False)
-    if connection.dialect.name == "sqlite":
+    source = row_source(connection)
+    expected = expected_schema(source.dialect, revision)
+    live = dict(live) if live is not None else read_schema(source, with_columns=False)
+    if source.dialect == "sqlite":
         live_columns: Schema = {}
         for kind, name in live.keys() & expected.keys():
             if kind == "table" and live[kind, name] != expected[kind, name]:
-                live_columns.update(_sqlite_columns(connection, name) or {})
+                live_columns.update(_sqlite_columns(source, name) or {})
         read_tables = {table for table, _definition in live_columns.values()}
         live.update(live_columns)
         expected = {key: value for key, value in expected.items() if key[0] != "column" or value[0] in read_tables}
@@ -327,15 +337,15 @@ class SchemaCheck:
     differences: list[Difference]
 
 
-def check_schema(connection: Connection) -> SchemaCheck:
+def check_schema(connection: Connection | RowSource) -> SchemaCheck:
     """Compares the database with the program's schema of the revision it claims, reading that claim safely.
 
     A database without tables, or one whose revision is not one this program knows (a newer program's), is
     reported with no differences and revision None or the claim: the caller gives its own sentence for those.
     """
-    dialect = connection.dialect.name
-    revisions = shipped_revisions(dialect)
-    live = read_schema(connection, with_columns=False)
+    source = row_source(connection)
+    revisions = shipped_revisions(source.dialect)
+    live = read_schema(source, with_columns=False)
     if not live:
         return SchemaCheck(None, [])
     version_table = live.get(("table", "alembic_version"))
@@ -343,10 +353,10 @@ def check_schema(connection: Connection) -> SchemaCheck:
         # alembic_version as a view (one reading itself without end, say) is never read.
         other = [key for key in live if key[1] == "alembic_version"]
         return SchemaCheck(None, [Difference("extra", kind, name, live[kind, name][0]) for kind, name in other])
-    claimed = [str(row[0]) for row in connection.execute(text("SELECT version_num FROM alembic_version"))]
+    claimed = [str(row[0]) for row in source.rows("SELECT version_num FROM alembic_version")]
     if len(claimed) != 1 or claimed[0] not in revisions:
         return SchemaCheck(claimed[0] if len(claimed) == 1 else None, [])
-    return SchemaCheck(claimed[0], schema_differences(connection, claimed[0], live))
+    return SchemaCheck(claimed[0], schema_differences(source, claimed[0], live))
 
 
 def refusal(subject: str, differences: Iterable[Difference], ending: str, *, plural: bool) -> str:
@@ -360,6 +370,16 @@ def refusal(subject: str, differences: Iterable[Difference], ending: str, *, plu
         more = len(differences) - len(shown)
         sentence += f"; and {more} more {'difference' if more == 1 else 'differences'} from what the program makes"
     return f"{sentence}; {ending}."
+
+
+def records_refusal(differences: Iterable[Difference]) -> str:
+    """Why the records are not opened: what differs from the program's schema, and what to do."""
+    return refusal(
+        "The records",
+        differences,
+        "they were not opened. Restore a backup, or have the database put back as the program made it",
+        plural=True,
+    )
 
 
 def sentences(subject: str, differences: Iterable[Difference], *, plural: bool) -> list[str]:

@@ -1,16 +1,19 @@
-"""Answers a search: candidates from the index, ranked (or newest first when very many match), with snippets."""
+"""Answers a search: candidates from the index, ranked (or newest first when very many match), with snippets.
+
+The same SQL runs through a SQLAlchemy connection (the window, most callers) or a bare driver connection (the
+command line's quick read path): both are read as a RowSource.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, select, text
-from sqlalchemy.orm import Session
-
-from ..db import models
-from ..db.engine import Database
+from ..db.row_source import ConnectionRows, RowSource
 from ..errors import UserError
 from .text import Term, fts5_query, make_snippet, parse_query, shown_text, shows_a_match, tidy_snippet, tsquery
+
+if TYPE_CHECKING:
+    from ..db.engine import Database
 
 DEFAULT_LIMIT = 20
 
@@ -31,43 +34,56 @@ def search(db: Database, query: str, *, limit: int = DEFAULT_LIMIT, offset: int 
 
 def search_page(db: Database, query: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> dict[str, Any]:
     """As search, with ``ordered_by``: "relevance", or "newest" when more than RANK_LIMIT entries match."""
+    terms = _terms(query)
+    with db.reading_rows() as connection:
+        return _page(ConnectionRows(connection), terms, limit, offset)
+
+
+def search_page_in(source: RowSource, query: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> dict[str, Any]:
+    """As search_page, reading through ``source`` (in one transaction the caller holds); the driver's own errors
+    (``source.errors``) are the caller's to handle."""
+    return _page(source, _terms(query), limit, offset)
+
+
+def _terms(query: str) -> list[Term]:
     terms = parse_query(query)
     if not terms:
         raise UserError("Type one or more words to search for.")
+    return terms
+
+
+def _page(source: RowSource, terms: list[Term], limit: int, offset: int) -> dict[str, Any]:
     wanted = max(1, limit) + max(0, offset)
-    with db.reading() as session:
-        candidates = _candidates(session, terms)
-        many = len(candidates) > RANK_LIMIT
-        if not candidates:
-            rows = []
-        elif db.is_sqlite:
-            rows = _search_sqlite(session, terms, candidates, wanted * 2, many)
-        else:
-            rows = _search_postgresql(session, terms, candidates, wanted * 2, many)
-        results = _one_per_record(rows)[offset : offset + limit]
-        _add_belongs_to(session, results)
+    candidates = _candidates(source, terms)
+    many = len(candidates) > RANK_LIMIT
+    if not candidates:
+        rows = []
+    elif source.dialect == "sqlite":
+        rows = _search_sqlite(source, terms, candidates, wanted * 2, many)
+    else:
+        rows = _search_postgresql(source, terms, candidates, wanted * 2, many)
+    results = _one_per_record(rows)[offset : offset + limit]
+    _add_belongs_to(source, results)
     for position, result in enumerate(results, start=offset + 1):
         result["rank"] = position
     return {"results": results, "ordered_by": "newest" if many else "relevance"}
 
 
-def _candidates(session: Session, terms: list[Term]) -> list[int]:
+def _candidates(source: RowSource, terms: list[Term]) -> list[int]:
     """The newest matching entries, one more than RANK_LIMIT at most (cheap: no ranking)."""
-    if session.get_bind().dialect.name == "sqlite":
-        statement = text(
-            "SELECT rowid FROM search_text WHERE search_text MATCH :query ORDER BY rowid DESC LIMIT :limit"
-        )
+    if source.dialect == "sqlite":
+        statement = "SELECT rowid FROM search_text WHERE search_text MATCH :query ORDER BY rowid DESC LIMIT :limit"
         parameters: dict[str, Any] = {"query": fts5_query(terms), "limit": RANK_LIMIT + 1}
     else:
-        statement = text(
+        statement = (
             "SELECT id FROM search_entry WHERE document @@ to_tsquery('simple', :query) ORDER BY id DESC LIMIT :limit"
         )
         parameters = {"query": tsquery(terms), "limit": RANK_LIMIT + 1}
-    return [int(row[0]) for row in session.execute(statement, parameters)]
+    return [int(row[0]) for row in source.rows(statement, parameters)]
 
 
 def _search_sqlite(
-    session: Session, terms: list[Term], candidates: list[int], limit: int, many: bool
+    source: RowSource, terms: list[Term], candidates: list[int], limit: int, many: bool
 ) -> list[dict[str, Any]]:
     columns = (
         "SELECT e.record_kind, e.record_id, t.title, snippet(search_text, 1, '«', '»', '…', 24) AS snippet, "
@@ -75,10 +91,10 @@ def _search_sqlite(
         "FROM search_text AS t JOIN search_entry AS e ON e.id = t.rowid WHERE search_text MATCH :match "
     )
     if many:  # newest first: FTS5 walks the matches from the end and stops at the limit
-        statement = text(columns + "ORDER BY t.rowid DESC LIMIT :limit")
+        statement = columns + "ORDER BY t.rowid DESC LIMIT :limit"
         parameters: dict[str, Any] = {"match": fts5_query(terms), "limit": limit}
     else:
-        statement = text(columns + "AND t.rowid >= :first ORDER BY bm25(search_text, 10.0, 1.0) LIMIT :limit")
+        statement = columns + "AND t.rowid >= :first ORDER BY bm25(search_text, 10.0, 1.0) LIMIT :limit"
         parameters = {"match": fts5_query(terms), "first": min(candidates), "limit": limit}
     return [
         {
@@ -87,24 +103,24 @@ def _search_sqlite(
             "title": shown_text(title),
             "snippet": _showing_the_words(tidy_snippet(shown_text(snippet)), tidy_snippet(shown_text(title_snippet))),
         }
-        for kind, record_id, title, snippet, title_snippet in session.execute(statement, parameters)
+        for kind, record_id, title, snippet, title_snippet in source.rows(statement, parameters)
     ]
 
 
 def _search_postgresql(
-    session: Session, terms: list[Term], candidates: list[int], limit: int, many: bool
+    source: RowSource, terms: list[Term], candidates: list[int], limit: int, many: bool
 ) -> list[dict[str, Any]]:
     if many:  # newest first, straight from the index
-        statement = text(
+        statement = (
             "SELECT record_kind, record_id, title, body FROM search_entry "
             "WHERE document @@ to_tsquery('simple', :query) ORDER BY id DESC LIMIT :limit"
         )
         parameters: dict[str, Any] = {"query": tsquery(terms), "limit": limit}
     else:
-        statement = text(
+        statement = (
             "SELECT record_kind, record_id, title, body FROM search_entry WHERE id IN :ids "
             "ORDER BY ts_rank_cd(document, to_tsquery('simple', :query)) DESC, id LIMIT :limit"
-        ).bindparams(bindparam("ids", expanding=True))
+        )
         parameters = {"query": tsquery(terms), "ids": candidates, "limit": limit}
     return [
         {
@@ -113,7 +129,7 @@ def _search_postgresql(
             "title": title,
             "snippet": _showing_the_words(make_snippet(body, terms), make_snippet(title, terms)),
         }
-        for kind, record_id, title, body in session.execute(statement, parameters)
+        for kind, record_id, title, body in source.rows(statement, parameters)
     ]
 
 
@@ -135,16 +151,14 @@ def _one_per_record(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return results
 
 
-def _add_belongs_to(session: Session, results: list[dict[str, Any]]) -> None:
+def _add_belongs_to(source: RowSource, results: list[dict[str, Any]]) -> None:
     """For an attachment, the records it is linked to, with their titles as the index holds them."""
     attachment_ids = [result["record_id"] for result in results if result["record_kind"] == "attachment"]
     links: dict[int, list[dict[str, Any]]] = {}
     if attachment_ids:
-        statement = select(
-            models.AttachmentLink.attachment_id, models.AttachmentLink.record_kind, models.AttachmentLink.record_id
-        ).where(models.AttachmentLink.attachment_id.in_(bindparam("ids", expanding=True)))
-        found = list(session.execute(statement, {"ids": attachment_ids}))
-        titles = _indexed_titles(session, {(kind, record_id) for _, kind, record_id in found})
+        statement = "SELECT attachment_id, record_kind, record_id FROM attachment_link WHERE attachment_id IN :ids"
+        found = source.rows(statement, {"ids": attachment_ids})
+        titles = _indexed_titles(source, {(kind, record_id) for _, kind, record_id in found})
         for attachment_id, kind, record_id in found:
             links.setdefault(attachment_id, []).append(
                 {"record_kind": kind, "record_id": record_id, "title": titles[(kind, record_id)]}
@@ -153,31 +167,32 @@ def _add_belongs_to(session: Session, results: list[dict[str, Any]]) -> None:
         result["belongs_to"] = links.get(result["record_id"], []) if result["record_kind"] == "attachment" else []
 
 
-def _indexed_titles(session: Session, records: set[tuple[str, int]]) -> dict[tuple[str, int], str]:
+def _indexed_titles(source: RowSource, records: set[tuple[str, int]]) -> dict[tuple[str, int], str]:
     """The titles the index holds for these (kind, id) records, or "kind id" for a record it holds none of.
 
     On a server each statement costs a round trip, so the titles are read in one there.
     """
-    if session.get_bind().dialect.name == "sqlite":
-        return {(kind, record_id): _indexed_title(session, kind, record_id) for kind, record_id in records}
-    statement = text(
+    if source.dialect == "sqlite":
+        return {(kind, record_id): _indexed_title(source, kind, record_id) for kind, record_id in records}
+    statement = (
         "SELECT record_kind, record_id, title FROM search_entry "
         "WHERE record_kind IN :kinds AND record_id IN :ids AND segment = 0"
-    ).bindparams(bindparam("kinds", expanding=True), bindparam("ids", expanding=True))
+    )
     held: dict[tuple[str, int], str] = {}
     if records:
         parameters = {"kinds": sorted({kind for kind, _ in records}), "ids": sorted({i for _, i in records})}
-        for kind, record_id, title in session.execute(statement, parameters):
+        for kind, record_id, title in source.rows(statement, parameters):
             if (kind, record_id) in records and title:
                 held[(kind, record_id)] = title
     return {record: held.get(record, f"{record[0]} {record[1]}") for record in records}
 
 
-def _indexed_title(session: Session, kind: str, record_id: int) -> str:
+def _indexed_title(source: RowSource, kind: str, record_id: int) -> str:
     """The title the SQLite index holds for a record (read in-process, one record at a time)."""
-    statement = text(
+    statement = (
         "SELECT t.title FROM search_entry AS e JOIN search_text AS t ON t.rowid = e.id "
         "WHERE e.record_kind = :kind AND e.record_id = :id AND e.segment = 0"
     )
-    title = session.execute(statement, {"kind": kind, "id": record_id}).scalar()
+    found = source.rows(statement, {"kind": kind, "id": record_id})
+    title = found[0][0] if found else None
     return shown_text(title) if title else f"{kind} {record_id}"
