@@ -572,8 +572,9 @@ class MainWindow(QMainWindow):
 
         The daily backup and the start check wait until the home summary is shown (see ``_after_first_screen``).
         """
-        # Read before the worker starts loading the database layer: shown at once if the records are unchanged.
-        self.dashboard.show_saved_summary()
+        # Before the worker loads the database layer: the saved summary at once if the records are unchanged, else
+        # the figures counted afresh on the worker ahead of the opening.
+        self.dashboard.show_first_summary()
 
         self.context.ops.open_records(on_done=self._opened, on_error=self._open_failed)
 
@@ -587,16 +588,19 @@ class MainWindow(QMainWindow):
         self.status_label.setText(message)
         self.live_updates.restart(self.context.db)  # the pages follow other clerks' changes to these records
         # The worker takes its work in order: the home summary first, then what the clerk does not wait for.
-        self.dashboard.refresh()
+        self.dashboard.refresh(then=lambda: self._after_first_screen(opened))
         self._nav_changed(self.nav.currentRow())
         self.context.ops.query(_home_jurisdiction, label="Reading the jurisdiction…", on_done=self._home_known)
         self.context.runner.run(_program_version, label="Starting…", on_done=self._version_known)
-        safekeeping.check_at_start(self, self.context)
-        if not opened.created:
-            safekeeping.backup_if_due(self.context, self.status_label.setText)
         warning = cloud_sync_warning(self.context.location.sqlite_path or self.context.location.data_dir)
         if warning:
             messages.warn(self, "The records are in a synced folder", warning)
+
+    def _after_first_screen(self, opened: OpenResult) -> None:
+        """The start check and the daily backup read the whole file: they begin once the home summary is shown."""
+        safekeeping.check_at_start(self, self.context)
+        if not opened.created:
+            safekeeping.backup_if_due(self.context, self.status_label.setText)
 
     def _version_known(self, version: str) -> None:
         app = QApplication.instance()

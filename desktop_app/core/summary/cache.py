@@ -43,6 +43,7 @@ READ_TIMEOUT_SECONDS = 0.2
 # The modules whose code decides what the summary holds and says: a change to any of them makes saved ones unusable.
 SUMMARY_CODE = (  # under core/
     "summary/compute.py",
+    "summary/counting.py",
     "summary/charts.py",
     "summary/data.py",
     "summary/cache.py",

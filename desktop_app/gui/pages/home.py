@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import vocab
-from ...core.errors import UserError
+from ...core.errors import Stopped, UserError
 from ...core.summary.data import EVIDENCE_CHART, OVERSIGHT_CHART, STATUS_CHART, Chart, SummaryCharts
 from ..context import AppContext
 from ..widgets.charts import BarChart
@@ -31,6 +33,7 @@ from .base import RecordlessPage
 if TYPE_CHECKING:
     from ...core.db.engine import Database
     from ...core.host.paths import DataLocation
+    from ...core.summary.cache import RecordsState
     from ...core.summary.data import DashboardSummary, FollowUp
     from ..operations import Changes
     from ..widgets.related import Navigator
@@ -103,6 +106,8 @@ class DashboardPage(QWidget, RecordlessPage):
         self._context = context
         self._navigator = navigator
         self.summary: DashboardSummary | None = None
+        self.summary_from_saved = False  # the summary shown is the one saved at the last start
+        self._summed_from_records = False  # a summary was read through the open records
         self.setAccessibleName("Home")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -194,14 +199,31 @@ class DashboardPage(QWidget, RecordlessPage):
             self._charts_stale = True
             self.draw_charts()
 
-    def refresh(self) -> None:
+    def refresh(self, then: Callable[[], object] | None = None) -> None:
+        """Sums the records up on the worker; ``then`` runs once the summary is shown, or could not be read."""
         if self._context.db is None:
+            if then is not None:
+                then()
             return
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, Stopped):
+                self._context.runner.unhandled_error.emit(error)
+            if then is not None:
+                then()
+
+        def read(summary: DashboardSummary) -> None:
+            self._summary_read(summary)
+            if then is not None:
+                then()
+
         self._context.ops.query(
-            _summary, self._context.location, label="Summing up the records…", on_done=self._summary_read
+            _summary, self._context.location, label="Summing up the records…", on_done=read, on_error=failed
         )
 
     def _summary_read(self, summary: DashboardSummary) -> None:
+        self.summary_from_saved = False
+        self._summed_from_records = True
         self.show_summary(summary)
         # The first summary summed after a saved one was shown is of the same records: its charts still hold.
         # Queued once the summary is shown, so the screening never holds up the home page's first paint.
@@ -228,14 +250,34 @@ class DashboardPage(QWidget, RecordlessPage):
             lines.append(f"… and {count - LAW_ROWS_LISTED:,} more, listed on the State laws page.")
         self.laws.setText("<br>".join(lines))
 
-    def show_saved_summary(self) -> None:
-        """Shows the summary saved at the last start when the records have not changed since (checked exactly)."""
+    def show_first_summary(self) -> None:
+        """Before the records are open: shows the summary saved at the last start when the records have not changed
+        since (checked exactly), else has the figures counted afresh before the opening, without the database layer.
+        """
         from ...core.summary.cache import saved_summary
 
         summary = saved_summary(self._context.location)
         if summary is not None:
             self.show_summary(summary)
+            self.summary_from_saved = True
             self._saved_charts_current = summary.charts is not None
+            return
+        # On the records worker, ahead of the opening queued next: counting takes a fraction of the time loading the
+        # database layer takes, and the two contend for the processor when run side by side.
+        self._context.runner.run(
+            functools.partial(_first_count, self._context.location),
+            label="Counting the records…",
+            on_done=self._first_counted,
+            on_error=self._first_count_failed,
+        )
+
+    def _first_counted(self, summary: DashboardSummary | None) -> None:
+        if summary is not None and not self._summed_from_records:  # else the records' own summary is newer
+            self.show_summary(summary)
+
+    def _first_count_failed(self, error: BaseException) -> None:
+        # The records are summed up once open all the same, and opening them reports what is wrong with them.
+        log.warning("The home summary could not be counted before the records were opened: %s", error)
 
     # --- the charts: drawn on their own, only while the page is in sight --------------------------------------
 
@@ -371,17 +413,35 @@ class DashboardPage(QWidget, RecordlessPage):
 
 def _summary(db: Database, location: DataLocation) -> DashboardSummary:
     # Imported on the worker, so the window is shown before the database layer is loaded.
-    from ...core.summary.cache import save_summary
     from ...core.summary.compute import summary_and_state
 
     summary, state = summary_and_state(db)
     if state is not None:
-        try:
-            save_summary(location, summary, state)
-        except (OSError, UserError) as error:
-            # The saved copy only speeds up the next start: the summary is shown all the same.
-            log.warning("The home summary could not be saved for the next start: %s", error)
+        _save_for_next_start(location, summary, state)
     return summary
+
+
+def _first_count(location: DataLocation, _control: object) -> DashboardSummary | None:
+    """The figures counted before the records are opened, saved for the next start as the open records' are."""
+    from ...core.summary.first_count import count_before_opening
+
+    counted = count_before_opening(location)
+    if counted is None:
+        return None
+    summary, state = counted
+    if state is not None:
+        _save_for_next_start(location, summary, state)
+    return summary
+
+
+def _save_for_next_start(location: DataLocation, summary: DashboardSummary, state: RecordsState) -> None:
+    from ...core.summary.cache import save_summary
+
+    try:
+        save_summary(location, summary, state)
+    except (OSError, UserError) as error:
+        # The saved copy only speeds up the next start: the summary is shown all the same.
+        log.warning("The home summary could not be saved for the next start: %s", error)
 
 
 def _charts(db: Database, location: DataLocation) -> SummaryCharts:
