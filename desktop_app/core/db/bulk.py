@@ -1,4 +1,4 @@
-"""Bulk inserts of plain tuples through the driver's executemany, for imports of many rows in one transaction."""
+"""Bulk inserts of plain tuples (COPY on PostgreSQL, the driver's executemany elsewhere) for imports of many rows."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Table, func, literal, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+
+from ..errors import UserError
 
 # Dates go to SQLite as ISO text, as SQLAlchemy's Date type stores them (an explicit adapter: the default one is
 # deprecated). Only exact dates: datetimes keep their own conversion.
@@ -29,18 +32,33 @@ def insert_rows(
     """Inserts rows whose values stand in the order of ``columns``, with the values of ``same`` in every row; the
     table's other columns take their defaults.
 
-    One executemany of the driver, in the session's transaction: no per-row statement building, and the values
-    common to all rows written into the statement once. Errors come as SQLAlchemy's, so the caller's transaction
-    turns them into a plain sentence as for any other write.
+    In the session's transaction: on PostgreSQL one COPY of the rows (where the table allows it), elsewhere one
+    executemany of the driver with the values common to all rows written into the statement once. Errors come as
+    SQLAlchemy's, so the caller's transaction turns them into a plain sentence as for any other write.
     """
     if not rows:
         return
-    dialect = session.get_bind().dialect
+    common = _common_values(table, columns, same)
+    if session.get_bind().dialect.name == "postgresql" and _takes_copy(session, table.name):
+        _copy_rows(session, table, columns, rows, common)
+    else:
+        _execute_many(session, table, columns, rows, common)
+
+
+def _common_values(table: Table, columns: Sequence[str], same: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``same``, with the scalar default of each column that neither the rows nor ``same`` give."""
     common = dict(same or {})
     for column in table.columns:
         default = column.default
         if column.name not in columns and column.name not in common and default is not None and default.is_scalar:
             common[column.name] = default.arg  # type: ignore[attr-defined]
+    return common
+
+
+def _execute_many(
+    session: Session, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]], common: dict[str, Any]
+) -> None:
+    dialect = session.get_bind().dialect
     literals = {
         name: literal(value, table.c[name].type).compile(dialect=dialect, compile_kwargs={"literal_binds": True}).string
         for name, value in common.items()
@@ -54,20 +72,96 @@ def insert_rows(
     session.connection().exec_driver_sql(statement, rows)
 
 
-def reserve_ids(session: Session, table: Table, count: int) -> range:
-    """``count`` ids after the highest in the table, for rows inserted next in this transaction.
+def _takes_copy(session: Session, table_name: str) -> bool:
+    """Whether rows may go into the PostgreSQL table by COPY: the server refuses COPY FROM into a table under
+    row-level security, where they go in by INSERT, under its policies."""
+    secured = session.execute(
+        text("SELECT relrowsecurity FROM pg_class WHERE oid = to_regclass(:name)"), {"name": table_name}
+    ).scalar()
+    return secured is False
 
-    The caller holds the write lock on SQLite (BEGIN IMMEDIATE); on PostgreSQL the table is locked here against
-    other writers until the transaction ends, and its sequence moved past the reserved ids.
+
+def _copy_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]], common: dict[str, Any]
+) -> None:
+    """The rows, each followed by the common values, in one COPY on the session's connection (its transaction)."""
+    dialect = session.get_bind().dialect
+    tail = tuple(_bound(table.c[name].type, value, dialect) for name, value in common.items())
+    statement = f"COPY {table.name} ({', '.join([*columns, *common])}) FROM STDIN"
+    with _driver_errors(statement), _copying(session, statement) as copy:
+        write = copy.write_row
+        if tail:
+            for row in rows:
+                write(row + tail)
+        else:
+            for row in rows:
+                write(row)
+
+
+def _bound(column_type: Any, value: Any, dialect: Any) -> Any:
+    """A value as SQLAlchemy would bind it for a column of that type (what the driver then sends)."""
+    process = column_type.dialect_impl(dialect).bind_processor(dialect)
+    return process(value) if process is not None else value
+
+
+@contextmanager
+def _copying(session: Session, statement: str) -> Iterator[Any]:
+    """A psycopg ``Copy`` of ``statement`` (COPY ... FROM STDIN) on the session's connection, in its transaction."""
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        yield copy
+
+
+@contextmanager
+def _driver_errors(statement: str) -> Iterator[None]:
+    """psycopg's errors of a statement run on the driver's own connection, raised as SQLAlchemy raises them."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.Error as error:
+        raise DBAPIError.instance(statement, None, error, psycopg.Error) from error
+
+
+def reserve_ids(session: Session, table: Table, count: int) -> Sequence[int]:
+    """``count`` new ids, ascending and above the table's highest, for rows inserted next in this transaction.
+
+    The caller holds the write lock on SQLite (BEGIN IMMEDIATE). On PostgreSQL the table is locked here against
+    other writers until the transaction ends, and its sequence kept ahead of the ids, so that no row the server
+    numbers later takes one of them.
     """
     postgresql = session.get_bind().dialect.name == "postgresql"
     if postgresql:
         session.execute(text(f"LOCK TABLE {table.name} IN EXCLUSIVE MODE"))
     first = int(session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
     ids = range(first, first + count)
-    if postgresql and count:
-        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), {ids[-1]})"))
+    if not postgresql or not count:
+        return ids
+    sequence, may_move = session.execute(
+        text("SELECT name, has_sequence_privilege(name, 'UPDATE') FROM pg_get_serial_sequence(:table, 'id') AS name"),
+        {"table": table.name},
+    ).one()
+    if not may_move:
+        return _drawn_ids(session, table.name, sequence, count, first)
+    session.execute(text("SELECT setval(:sequence, :last)"), {"sequence": sequence, "last": ids[-1]})
     return ids
+
+
+def _drawn_ids(session: Session, table_name: str, sequence: str, count: int, first: int) -> Sequence[int]:
+    """``count`` ids drawn from the sequence with nextval, the only move of a sequence a clerk's account may make
+    (setval needs the right to change it): the numbers an ordinary insert would have taken, gaps and all."""
+    drawn = sorted(
+        session.execute(
+            text("SELECT nextval(:sequence) FROM generate_series(1, :count)"), {"sequence": sequence, "count": count}
+        ).scalars()
+    )
+    if drawn[0] < first:
+        raise UserError(
+            f"The server's numbering of the {table_name} records is behind the records themselves, which only "
+            "the records' administrator may put right; ask them to run this import."
+        )
+    return range(drawn[0], drawn[-1] + 1) if drawn[-1] - drawn[0] == count - 1 else drawn
 
 
 @contextmanager

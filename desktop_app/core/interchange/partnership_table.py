@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -351,6 +352,47 @@ def _write_table(session: Session, path: Path, table: ParsedTable, report: Table
             existing.add(triple)
             chosen.append(position)
     ids = reserve_ids(session, _table(models.Partnership), len(chosen))
+    documents = imported_partnership_documents(
+        ids, _searched_columns(table, chosen, places, partners), in_index_form=stores_index_text(session)
+    )
+    if stores_index_text(session):
+        _insert_partnerships(session, table, ids, chosen, places, partners, now)
+    else:
+        # The server checks and indexes the rows long after they are sent: the documents are made meanwhile.
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            made = beside.submit(list, documents)
+            _insert_partnerships(session, table, ids, chosen, places, partners, now)
+            documents = iter(made.result())
+    index_documents_in(session, "partnership", documents)
+    report.partnerships_added = len(ids)
+    append_event(
+        session,
+        actor=current_actor(),
+        action="import",
+        record_kind="partnership",
+        record_id=None,
+        after={
+            "file": path.name,
+            "sha256": file_sha256(path),
+            "rows": report.rows,
+            "partnerships_added": report.partnerships_added,
+            "partnership_ids": _ranges(list(ids)),
+            "jurisdictions_added": report.jurisdictions_added,
+            "partners_added": report.partners_added,
+        },
+    )
+
+
+def _insert_partnerships(
+    session: Session,
+    table: ParsedTable,
+    ids: Sequence[int],
+    chosen: list[int],
+    places: list[tuple[int, str, str]],
+    partners: list[tuple[int, str, str, str, str]],
+    now: str,
+) -> None:
+    """The chosen rows' partnerships under their ids, each with the status change that starts its history."""
     values = list(zip(*(table.partnership[column] for column in _PARTNERSHIP_COLUMNS), strict=True))
     insert_rows(
         session,
@@ -373,30 +415,6 @@ def _write_table(session: Session, path: Path, table: ParsedTable, report: Table
             for record_id, position in zip(ids, chosen, strict=True)
         ],
         {"reason": reason, "legal_basis": "", "recorded_at": now},
-    )
-    index_documents_in(
-        session,
-        "partnership",
-        imported_partnership_documents(
-            ids, _searched_columns(table, chosen, places, partners), in_index_form=stores_index_text(session)
-        ),
-    )
-    report.partnerships_added = len(ids)
-    append_event(
-        session,
-        actor=current_actor(),
-        action="import",
-        record_kind="partnership",
-        record_id=None,
-        after={
-            "file": path.name,
-            "sha256": file_sha256(path),
-            "rows": report.rows,
-            "partnerships_added": report.partnerships_added,
-            "partnership_ids": _ranges(list(ids)),
-            "jurisdictions_added": report.jurisdictions_added,
-            "partners_added": report.partners_added,
-        },
     )
 
 

@@ -1,4 +1,4 @@
-"""The search index's writer: entries in segments, one executemany per table, inside the caller's transaction.
+"""The search index's writer: entries in segments, a few statements for many entries, in the caller's transaction.
 
 SQLite uses an FTS5 table (unicode61 tokenizer, diacritics removed) over text prepared by ``text.index_text``;
 PostgreSQL a ``tsvector`` column with the 'simple' configuration over words folded here (lower case, diacritics
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from .text import index_text, tokens
@@ -125,16 +125,31 @@ def write_many_in(
             ],
         )
         return
-    connection.exec_driver_sql(
-        "INSERT INTO search_entry (record_kind, record_id, segment, title, body, document) VALUES "
-        "(%s, %s, %s, %s, %s, setweight(to_tsvector('simple', %s), 'A') || to_tsvector('simple', %s))",
-        [
-            (kind_name, record_id, segment, title, body, *ready)
-            if ready
-            else (kind_name, record_id, segment, title, body, " ".join(tokens(title)), " ".join(tokens(body)))
-            for kind_name, record_id, segment, title, body, ready in rows
-        ],
-    )
+    for start in range(0, len(rows), ENTRIES_PER_STATEMENT):
+        _insert_worded(connection, rows[start : start + ENTRIES_PER_STATEMENT])
+
+
+# The PostgreSQL entries each statement takes, as columns of arrays: a bound on the memory of its parameters.
+ENTRIES_PER_STATEMENT = 20_000
+_WORDED_INSERT = (
+    "INSERT INTO search_entry (record_kind, record_id, segment, title, body, document) "
+    "SELECT kind, record, segment, title, body, "
+    "setweight(to_tsvector('simple', title_words), 'A') || to_tsvector('simple', body_words) "
+    "FROM unnest(%b::text[], %b::integer[], %b::integer[], %b::text[], %b::text[], %b::text[], %b::text[]) "
+    "AS entry(kind, record, segment, title, body, title_words, body_words)"
+)
+
+
+def _insert_worded(connection: Connection, rows: list[tuple[str, int, int, str, str, tuple[str, str] | None]]) -> None:
+    """The entries in one statement, their columns as arrays: the server makes each document from its words as
+    for a single entry, with no round trip per entry."""
+    worded = [
+        (kind_name, record_id, segment, title, body, *ready)
+        if ready
+        else (kind_name, record_id, segment, title, body, " ".join(tokens(title)), " ".join(tokens(body)))
+        for kind_name, record_id, segment, title, body, ready in rows
+    ]
+    connection.exec_driver_sql(_WORDED_INSERT, tuple(map(list, zip(*worded, strict=True))))
 
 
 def index_documents_in(
