@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from desktop_app.core.db import models
 from desktop_app.core.db.engine import Database
@@ -191,3 +192,35 @@ def test_a_kill_in_the_middle_of_a_large_attach_leaves_nothing(tmp_path: Path) -
             assert session.execute(select(func.count()).select_from(models.Attachment)).scalar_one() == 0
     finally:
         db.dispose()
+
+
+@pytest.mark.usefixtures("sqlite_only")
+def test_a_large_attach_leaves_no_copy_to_the_next_writer_even_past_a_reader(
+    db: Database, partnership: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "LARGE_WRITE_BYTES", 1024 * 1024)
+    size = 6 * 1024 * 1024
+    source = tmp_path / "scan.bin"
+    source.write_bytes(os.urandom(size))
+    database_file = Path(db.engine.url.database or "")
+    # A reader that began before the commit holds SQLite's own checkpoint back; it finishes a moment after the commit.
+    reader = sqlite3.connect(database_file, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM blob").fetchone()
+    finishing = threading.Timer(1.0, reader.execute, ("COMMIT",))
+
+    def finish_reader_soon(_connection: object) -> None:
+        finishing.start()
+
+    event.listen(db.engine, "commit", finish_reader_soon)
+    try:
+        attach_files(db, [source], "partnership", partnership["id"])
+        stored_in_file = database_file.stat().st_size
+    finally:
+        event.remove(db.engine, "commit", finish_reader_soon)
+        if finishing.is_alive():
+            finishing.join()
+        reader.close()
+
+    # The content is in the database file itself when the attach returns: nothing is left in the log to copy.
+    assert stored_in_file > size

@@ -87,6 +87,45 @@ def test_restore_while_the_records_are_open_is_seen_by_the_open_connection(
         db.dispose()
 
 
+def page_size(path: Path) -> int:
+    with sqlite3.connect(path) as connection:
+        return int(connection.execute("PRAGMA page_size").fetchone()[0])
+
+
+def test_records_made_before_large_pages_take_a_newer_backup_while_open(
+    location: DataLocation, backup_file: Path
+) -> None:
+    live = location.sqlite_path
+    assert live is not None and page_size(backup_file) == 65536
+    with sqlite3.connect(live) as older:  # as a file made with SQLite's default pages is
+        older.execute("PRAGMA journal_mode = DELETE")
+        older.execute("PRAGMA page_size = 4096")
+        older.execute("VACUUM")
+        older.execute("PRAGMA journal_mode = WAL")
+    db, _ = open_database(location, create=False)
+    try:
+        assert len(names(db)) == 2
+        restore_backup(location, backup_file)
+        assert names(db) == ["Hefei"]
+        add_partner(db, "Written after the restore")
+        assert verify_database(db).ok
+    finally:
+        db.dispose()
+    assert page_size(live) == 4096
+
+
+def test_a_backup_cut_within_its_last_page_is_refused(
+    location: DataLocation, backup_file: Path, tmp_path: Path
+) -> None:
+    cut = tmp_path / "cut.sqlite3"
+    content = backup_file.read_bytes()
+    for size in (len(content) - 1, len(content) - 100):
+        cut.write_bytes(content[:size])
+        refuses_and_changes_nothing(location, cut, "cannot be restored")
+    cut.write_bytes(content + b"\0" * 512)
+    refuses_and_changes_nothing(location, cut, "cannot be restored")
+
+
 def test_restore_onto_a_new_computer_creates_the_records(backup_file: Path, tmp_path: Path) -> None:
     from desktop_app.core.host.paths import resolve_location
 

@@ -182,7 +182,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "small-disk"
     folder.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)], capture_output=True, check=False
+        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)], capture_output=True, check=False
     )
     if mounted.returncode != 0:
         pytest.skip(f"a tmpfs could not be mounted here: {mounted.stderr}")
@@ -293,7 +293,8 @@ def test_a_damaged_database_is_found_at_start_and_the_latest_good_backup_offered
     for suffix in ("-wal", "-shm"):
         (data_dir / f"records.sqlite3{suffix}").unlink(missing_ok=True)
     content = bytearray(database.read_bytes())
-    page = 4096
+    page = int.from_bytes(content[16:18], "big")  # the file's page size, where the header's 1 stands for 65536
+    page = 65536 if page == 1 else page
     content[page * 3 : page * 3 + 200] = os.urandom(200)  # damage a page of the records
     database.write_bytes(bytes(content))
     db = Database(location.database_url)

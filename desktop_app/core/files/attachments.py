@@ -50,6 +50,7 @@ from .store import (
     add_attachment_in,
     describe_size,
     link_in,
+    log_emptied_after,
     store_stream_with_head,
     write_out_in,
 )
@@ -295,7 +296,7 @@ def _attaching(
     jobs = [(index, str(source.path)) for index, source in enumerate(sources) if source.size <= MAX_EXTRACT_BYTES]
     pool.start(jobs)
     try:
-        with db.writing() as session:
+        with log_emptied_after(db, sum(source.size for source in sources)), db.writing() as session:
             kind_name, _ = _target(session, to_kind, to_id)
             blobs = BlobBatch(session)
             contents = []
@@ -468,7 +469,7 @@ def add_version(
     pool = ExtractionPool(timeout=extract_timeout)
     pool.start([(0, str(source.path))] if source.size <= MAX_EXTRACT_BYTES else [])
     try:
-        with db.writing() as session:
+        with log_emptied_after(db, source.size), db.writing() as session:
             old = _load(session, attachment_id)
             if old.deleted_at:
                 raise UserError(f"Attachment {attachment_id} is in the trash; restore it before adding a version.")
@@ -548,7 +549,7 @@ def replace_content(
     pool = ExtractionPool()
     pool.start([(0, str(source.path))] if source.size <= MAX_EXTRACT_BYTES else [])
     try:
-        with db.writing() as session:
+        with log_emptied_after(db, source.size), db.writing() as session:
             attachment = _load(session, attachment_id)
             if attachment.is_record:
                 raise UserError(

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import queue
+import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from ..clock import utc_now_text
 from ..db import models
+from ..db.engine import Database
 from ..errors import Stopped, UserError
 from ..records.audit import append_event
 from .detect import HEAD_SIZE
@@ -24,6 +28,10 @@ CHUNK_SIZE = 1024 * 1024
 # Chunks read and hashed ahead of the one being written; memory stays at a few chunks.
 READ_AHEAD = 4
 DEFAULT_SIZE_LIMIT = 2 * 1024**3
+# An operation storing at least this much empties SQLite's write-ahead log itself before it returns.
+LARGE_WRITE_BYTES = 64 * 1024 * 1024
+
+log = logging.getLogger(__name__)
 
 
 def store_stream(
@@ -85,6 +93,38 @@ def store_stream_with_head(
     blob.chunk_count = seq
     session.flush()
     return sha256, size, head
+
+
+@contextmanager
+def log_emptied_after(db: Database, size: int) -> Iterator[None]:
+    """Around a transaction storing ``size`` bytes: when that is large, the write-ahead log is emptied after it.
+
+    On SQLite every stored page goes to the write-ahead log first and is copied into the database file by a
+    checkpoint. SQLite's own checkpoint at the commit copies only what no reader still looks at; this one waits
+    (up to the busy timeout) for readers begun before the commit and copies the rest, so that the copy of a large
+    content is never left to whoever writes next, and the next writer starts the log again from its beginning.
+    """
+    yield
+    if size >= LARGE_WRITE_BYTES and db.is_sqlite:
+        _empty_write_ahead_log(db)
+
+
+def _empty_write_ahead_log(db: Database) -> None:
+    """Checkpoints the whole write-ahead log; the work is committed already, so a failure is logged, not raised.
+
+    RESTART rather than TRUNCATE: the log keeps its length on disk (SQLite removes it when the records close), as
+    giving back a log of a gibibyte costs about half a second here, a twentieth of storing it.
+    """
+    try:
+        with db.engine.connect() as connection:
+            # On the driver's connection, outside any transaction: a checkpoint cannot run inside one.
+            driver = cast(sqlite3.Connection, connection.connection.driver_connection)
+            busy, _, _ = driver.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+    except Exception as exc:  # housekeeping after the commit must never report the committed work as failed
+        log.warning("the write-ahead log could not be emptied after a large write: %s", exc)
+        return
+    if busy:
+        log.info("the write-ahead log was left to a later checkpoint: the records stayed busy")
 
 
 class _ReadAhead:

@@ -67,6 +67,15 @@ def check_backup_file(source: Path) -> tuple[str, int, int]:
     return checked
 
 
+def _whole_pages(path: Path) -> bool:
+    """Whether the file is exactly as long as the pages its header counts (a cut within the last of large pages
+    can pass the integrity check)."""
+    with contextlib.closing(sqlite3.connect(sqlite_readonly_uri(path), uri=True)) as connection:
+        page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
+        page_count = int(connection.execute("PRAGMA page_count").fetchone()[0])
+    return page_count * page_size == path.stat().st_size
+
+
 def _check_copy(path: Path, shown_name: str) -> tuple[str, int, int]:
     try:
         with contextlib.closing(sqlite3.connect(sqlite_readonly_uri(path), uri=True)) as connection:
@@ -75,6 +84,8 @@ def _check_copy(path: Path, shown_name: str) -> tuple[str, int, int]:
         raise UserError(f"{shown_name} cannot be restored: it is damaged ({exc}); nothing was changed.") from exc
     if results != ["ok"]:
         raise UserError(f"{shown_name} cannot be restored: it failed the integrity check; nothing was changed.")
+    if not _whole_pages(path):
+        raise UserError(f"{shown_name} cannot be restored: it is cut short or has bytes added; nothing was changed.")
     engine = create_engine("sqlite:///" + sqlite_readonly_uri(path) + "&uri=true")
     try:
         revision = _check_schema(engine, shown_name)
@@ -196,6 +207,17 @@ def _back_up_current(location: DataLocation, live: Path) -> str | None:
     return str(kept)
 
 
+def _match_page_size(staged: sqlite3.Connection, target: sqlite3.Connection, live: Path) -> None:
+    """Rewrites the staged copy with the live file's page size when they differ (a backup from before the program
+    gave new files larger pages): SQLite copies into a file in WAL mode only at that file's own page size."""
+    if live.stat().st_size == 0:
+        return
+    wanted = int(target.execute("PRAGMA page_size").fetchone()[0])
+    if int(staged.execute("PRAGMA page_size").fetchone()[0]) != wanted:
+        staged.execute(f"PRAGMA page_size = {wanted}")
+        staged.execute("VACUUM")
+
+
 def _put_in_place(staging: Path, live: Path) -> None:
     """Writes the checked copy into the live file in one transaction, through SQLite, so its WAL stays consistent."""
     try:
@@ -203,6 +225,7 @@ def _put_in_place(staging: Path, live: Path) -> None:
             contextlib.closing(sqlite3.connect(staging)) as src,
             contextlib.closing(sqlite3.connect(live, timeout=BUSY_TIMEOUT_MS / 1000)) as dst,
         ):
+            _match_page_size(src, dst, live)
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = WAL")
             if dst.execute("PRAGMA quick_check").fetchone() != ("ok",):
