@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, unquote
 from ..errors import UserError
 from ..host.paths import DataLocation, sqlite_readonly_uri
 from .builtin_keys import builtin_inquiries_missing
-from .row_source import Parameters
+from .row_source import Parameters, Rows
 
 # As the engine's: a reader waits this long for a writer's lock instead of failing at once.
 BUSY_TIMEOUT_SECONDS = 15
@@ -38,21 +38,12 @@ _ADDRESS = re.compile(
 )
 
 
-class QuickReader:
+class QuickReader(Rows):
     """One read-only transaction on a bare driver connection, read as a RowSource; close it when done."""
 
     def __init__(self, connection: Any, dialect: str, errors: tuple[type[BaseException], ...]) -> None:
+        super().__init__(dialect, errors)
         self._connection = connection
-        self._dialect = dialect
-        self._errors = errors
-
-    @property
-    def dialect(self) -> str:
-        return self._dialect
-
-    @property
-    def errors(self) -> tuple[type[BaseException], ...]:
-        return self._errors
 
     def rows(self, sql: str, parameters: Parameters | None = None) -> list[tuple[Any, ...]]:
         statement, values = expand_lists(sql, parameters or {})

@@ -26,16 +26,12 @@ class RowSource(Protocol):
     def rows(self, sql: str, parameters: Parameters | None = None) -> list[tuple[Any, ...]]: ...
 
 
-class ConnectionRows:
-    """A SQLAlchemy connection (or session) as a RowSource."""
+class Rows:
+    """What every RowSource of the program holds: its dialect and its driver's errors."""
 
-    def __init__(self, connection: Any) -> None:
-        from sqlalchemy.exc import DBAPIError
-
-        self._connection = connection
-        bind = connection.get_bind() if hasattr(connection, "get_bind") else connection
-        self._dialect: str = bind.dialect.name
-        self._errors: tuple[type[BaseException], ...] = (DBAPIError,)
+    def __init__(self, dialect: str, errors: tuple[type[BaseException], ...]) -> None:
+        self._dialect = dialect
+        self._errors = errors
 
     @property
     def dialect(self) -> str:
@@ -44,6 +40,17 @@ class ConnectionRows:
     @property
     def errors(self) -> tuple[type[BaseException], ...]:
         return self._errors
+
+
+class ConnectionRows(Rows):
+    """A SQLAlchemy connection (or session) as a RowSource."""
+
+    def __init__(self, connection: Any) -> None:
+        from sqlalchemy.exc import DBAPIError
+
+        self._connection = connection
+        bind = connection.get_bind() if hasattr(connection, "get_bind") else connection
+        super().__init__(str(bind.dialect.name), (DBAPIError,))
 
     def rows(self, sql: str, parameters: Parameters | None = None) -> list[tuple[Any, ...]]:
         from sqlalchemy import bindparam, text
