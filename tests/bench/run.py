@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -498,6 +499,22 @@ def server_cli(server: Server, data: dict[str, Path], scratch: Path, runs: int) 
 
 def bar_attach_big(data: dict[str, Path], scratch: Path, runs: int) -> list[Row]:
     big = data["big"]
+    return attach_rows("", big, runs, lambda: run_task("attach", str(fresh_dir(scratch, "attach")), str(big)))
+
+
+def server_attach_big(server: Server, data: dict[str, Path], scratch: Path, runs: int) -> list[Row]:
+    """The 1 GiB attach into a new database on the server for each run, against sha256sum."""
+    big = data["big"]
+
+    def attach_once() -> dict[str, Any]:
+        env = {**server.env(), SCRATCH_URL_VARIABLE: fresh_server_database(server, "_scratch")}
+        return run_task("attach", "env:" + SCRATCH_URL_VARIABLE, str(big), env=env)
+
+    return attach_rows(", PostgreSQL", big, runs, attach_once)
+
+
+def attach_rows(where: str, big: Path, runs: int, attach_once: Callable[[], dict[str, Any]]) -> list[Row]:
+    """The attach of the big file against sha256sum of it (taking turns), its memory and the next write after it."""
     subprocess.run(["sha256sum", str(big)], capture_output=True, check=True)  # both read from the page cache
     attach, sums = [], []
     for _ in range(runs):
@@ -506,67 +523,24 @@ def bar_attach_big(data: dict[str, Path], scratch: Path, runs: int) -> list[Row]
         subprocess.run(["sha256sum", str(big)], capture_output=True, check=True)
         after = os.times()
         sums.append({"wall": time.perf_counter() - started, "cpu": after.children_user - before.children_user})
-        attach.append(run_task("attach", str(fresh_dir(scratch, "attach")), str(big)))
+        attach.append(attach_once())
     speed = median_of(sums, "wall") / median_of(attach, "wall")
     growth = max(run["rss_growth_mib"] for run in attach)
-    size = f"{big.stat().st_size / MIB:.0f} MiB"
-    return [
-        Row(
-            f"Attach a {size} file: speed vs sha256sum",
-            timing(attach),
-            timing(sums),
-            f"{speed:.2f}× its speed",
-            "≥ 0.7×",
-            speed >= 0.7,
-        ),
-        Row(f"Attach a {size} file: peak memory growth", f"{growth:.1f} MiB", "—", "—", "< 64 MiB", growth < 64),
-        next_write_row(attach, f"{size} file:"),
-    ]
-
-
-def server_attach_big(server: Server, data: dict[str, Path], scratch: Path, runs: int) -> list[Row]:
-    """The 1 GiB attach into a new database on the server for each run, against sha256sum."""
-    big = data["big"]
-    attach, sums = [], []
-    for _ in range(runs):
-        sums.append(timed_command(["sha256sum", str(big)], 1)[0])
-        env = {**server.env(), SCRATCH_URL_VARIABLE: fresh_server_database(server, "_scratch")}
-        attach.append(run_task("attach", "env:" + SCRATCH_URL_VARIABLE, str(big), env=env))
-    speed = median_of(sums, "wall") / median_of(attach, "wall")
-    growth = max(run["rss_growth_mib"] for run in attach)
-    size = f"{big.stat().st_size / MIB:.0f} MiB"
-    return [
-        Row(
-            f"Attach a {size} file, PostgreSQL: speed vs sha256sum",
-            timing(attach),
-            timing(sums),
-            f"{speed:.2f}× its speed",
-            "≥ 0.7×",
-            speed >= 0.7,
-        ),
-        Row(
-            f"Attach a {size} file, PostgreSQL: peak memory growth",
-            f"{growth:.1f} MiB",
-            "—",
-            "—",
-            "< 64 MiB",
-            growth < 64,
-        ),
-        next_write_row(attach, f"{size} file, PostgreSQL:"),
-    ]
-
-
-def next_write_row(attach: list[dict[str, Any]], size: str) -> Row:
-    """The first small write after the attach, which would pay for any copy the attach left behind."""
+    what = f"Attach a {big.stat().st_size / MIB:.0f} MiB file{where}:"
     next_write = median_of(attach, "next_write")
-    return Row(
-        f"Attach a {size} the next small write",
-        seconds(next_write),
-        "—",
-        "—",
-        "< 100 ms",
-        next_write < 0.1,
-    )
+    return [
+        Row(
+            f"{what} speed vs sha256sum",
+            timing(attach),
+            timing(sums),
+            f"{speed:.2f}× its speed",
+            "≥ 0.7×",
+            speed >= 0.7,
+        ),
+        Row(f"{what} peak memory growth", f"{growth:.1f} MiB", "—", "—", "< 64 MiB", growth < 64),
+        # The first small write after the attach would pay for any copy the attach left behind.
+        Row(f"{what} the next small write", seconds(next_write), "—", "—", "< 100 ms", next_write < 0.1),
+    ]
 
 
 def bar_response_pdf(data: dict[str, Path], scratch: Path, runs: int) -> list[Row]:
