@@ -73,9 +73,8 @@ def test_restore_puts_the_backup_back_and_keeps_the_records_it_replaced(
     assert not list(location.sqlite_path.parent.glob("*.restoring*"))
 
 
-def test_restore_while_the_records_are_open_is_seen_by_the_open_connection(
-    location: DataLocation, backup_file: Path
-) -> None:
+def restore_while_open(location: DataLocation, backup_file: Path) -> None:
+    """Restores with a connection open, which sees the backup's records and writes after them."""
     db, _ = open_database(location, create=False)
     try:
         assert len(names(db)) == 2
@@ -85,6 +84,12 @@ def test_restore_while_the_records_are_open_is_seen_by_the_open_connection(
         assert verify_database(db).ok
     finally:
         db.dispose()
+
+
+def test_restore_while_the_records_are_open_is_seen_by_the_open_connection(
+    location: DataLocation, backup_file: Path
+) -> None:
+    restore_while_open(location, backup_file)
 
 
 def page_size(path: Path) -> int:
@@ -102,15 +107,7 @@ def test_records_made_before_large_pages_take_a_newer_backup_while_open(
         older.execute("PRAGMA page_size = 4096")
         older.execute("VACUUM")
         older.execute("PRAGMA journal_mode = WAL")
-    db, _ = open_database(location, create=False)
-    try:
-        assert len(names(db)) == 2
-        restore_backup(location, backup_file)
-        assert names(db) == ["Hefei"]
-        add_partner(db, "Written after the restore")
-        assert verify_database(db).ok
-    finally:
-        db.dispose()
+    restore_while_open(location, backup_file)
     assert page_size(live) == 4096
 
 
