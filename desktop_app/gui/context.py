@@ -14,7 +14,10 @@ from .operations import Operations
 from .tasks import SynchronousRunner, TaskRunner
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from ..core.db.engine import Database
+    from ..core.summary.first_count import Counted
 
 
 @dataclass
@@ -25,6 +28,8 @@ class AppContext:
     runner: TaskRunner | SynchronousRunner
     log_path: Path | None = None
     db: Database | None = None
+    # The home figures counted while the window was being built (see core.summary.first_count), when started.
+    first_count: Future[Counted] | None = None
     undo_stack: QUndoStack = field(default_factory=QUndoStack)
     ops: Operations = field(init=False)
 

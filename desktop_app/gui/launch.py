@@ -76,10 +76,13 @@ def launch_window(argv: Sequence[str]) -> int:
         return 2
     log_path = configure_logging(location.logs_dir)
     log.info("Window started on %s", location.sqlite_path or "a database server")
+    from ..core.summary.first_count import start_counting
+
+    first_count = start_counting(location)  # on the other core while the window is built
 
     from .main_window import MainWindow
 
-    context = AppContext(location=location, runner=TaskRunner(), log_path=log_path)
+    context = AppContext(location=location, runner=TaskRunner(), log_path=log_path, first_count=first_count)
     try:
         window = MainWindow(context)
         _install_excepthook(window, log_path)

@@ -17,7 +17,7 @@ from desktop_app.core.records import service as records
 from desktop_app.core.records.parties import set_home_jurisdiction
 from desktop_app.core.summary.cache import save_summary, saved_summary
 from desktop_app.core.summary.compute import dashboard_summary
-from desktop_app.core.summary.first_count import count_before_opening
+from desktop_app.core.summary.first_count import count_before_opening, start_counting
 
 TODAY = "2026-06-01"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -71,6 +71,18 @@ def test_the_count_before_opening_gives_the_figures_of_the_open_records(
     assert saved_summary(location) == summary
 
 
+def test_counting_begun_at_start_counts_only_when_no_saved_summary_holds(
+    sqlite_only: None, db: Database, location: DataLocation
+) -> None:
+    _fill(db)
+    summary = dashboard_summary(db)
+    db.dispose()
+    begun = start_counting(location).result(timeout=30)
+    assert begun is not None and begun[0] == summary
+    save_summary(location, *begun)
+    assert start_counting(location).result(timeout=30) is None  # the saved one is shown instead
+
+
 def test_records_not_as_opening_leaves_them_are_not_counted_before_opening(
     sqlite_only: None, db: Database, location: DataLocation
 ) -> None:
@@ -99,7 +111,7 @@ def test_records_on_a_server_are_not_counted_before_opening(db: Database, locati
 COUNT_AND_LIST = """
 import json, sys
 from desktop_app.core.host.paths import resolve_location
-from desktop_app.core.summary.first_count import count_before_opening
+from desktop_app.core.summary.first_count import count_before_opening, start_counting
 summary = count_before_opening(resolve_location(sys.argv[1]))
 loaded = sorted(name for name in sys.modules if name.startswith("sqlalchemy"))
 print(json.dumps({"partnerships": summary and summary[0].record_counts["partnerships"], "loaded": loaded}))

@@ -11,6 +11,7 @@ from desktop_app.core.host.paths import DataLocation
 from desktop_app.core.safekeeping import opening
 from desktop_app.core.summary.cache import saved_summary, summary_file
 from desktop_app.core.summary.data import DashboardSummary
+from desktop_app.core.summary.first_count import start_counting
 from desktop_app.gui.context import AppContext
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.pages.home import DashboardPage
@@ -19,8 +20,14 @@ from desktop_app.gui.tasks import TaskRunner
 from .conftest import wait_idle
 
 
+@pytest.mark.parametrize("begun_at_start", [False, True], ids=["counted-on-the-worker", "begun-at-start"])
 def test_the_figures_are_counted_and_shown_before_the_records_are_open(
-    qtbot: Any, open_window: Any, location: DataLocation, sqlite_only: None, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any,
+    open_window: Any,
+    location: DataLocation,
+    sqlite_only: None,
+    monkeypatch: pytest.MonkeyPatch,
+    begun_at_start: bool,
 ) -> None:
     first = open_window(filled=True)
     fresh = first.dashboard.summary
@@ -45,12 +52,14 @@ def test_the_figures_are_counted_and_shown_before_the_records_are_open(
         show(page, summary)
 
     monkeypatch.setattr(DashboardPage, "show_summary", watched)
-    context = AppContext(location=location, runner=TaskRunner())
+    # The window's start begins the count on a thread of its own before it builds the window.
+    first_count = start_counting(location) if begun_at_start else None
+    context = AppContext(location=location, runner=TaskRunner(), first_count=first_count)
     window = MainWindow(context)
     qtbot.addWidget(window)
     window.show()
     window.open_records()
-    assert window.dashboard.summary is None  # counted on a worker, never on the window's thread
+    assert window.dashboard.summary is None  # counted off the window's thread, shown once counted
     qtbot.waitUntil(lambda: bool(shown), timeout=20000)
     assert shown[0] == (fresh, True)
     assert not window.dashboard.summary_from_saved

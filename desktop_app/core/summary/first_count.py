@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from ..clock import today
 from ..db.quick_read import ready_as_opening_leaves_them, sqlite_reader
@@ -21,8 +22,25 @@ from .data import DashboardSummary
 
 READ_TIMEOUT_SECONDS = 0.2  # a writer holding the file means the ordinary way, not a wait
 
+Counted = tuple[DashboardSummary, RecordsState | None] | None
 
-def count_before_opening(location: DataLocation) -> tuple[DashboardSummary, RecordsState | None] | None:
+
+def start_counting(location: DataLocation) -> Future[Counted]:
+    """Starts count_before_opening on a thread of its own, so that it runs while the window is being built; counts
+    nothing when the summary saved at the last start still holds (that one is shown instead)."""
+    from .cache import saved_summary
+
+    def count() -> Counted:
+        return None if saved_summary(location) is not None else count_before_opening(location)
+
+    beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="first-count")
+    try:
+        return beside.submit(count)
+    finally:
+        beside.shutdown(wait=False)
+
+
+def count_before_opening(location: DataLocation) -> Counted:
     """The summary of the records at ``location`` as of today, counted without opening them, and the state of the
     records it was counted from (for saving it); None when the file is not exactly as opening them leaves it, or
     cannot be read at once."""

@@ -31,10 +31,13 @@ from ..widgets.colours import in_red
 from .base import RecordlessPage
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from ...core.db.engine import Database
     from ...core.host.paths import DataLocation
     from ...core.summary.cache import RecordsState
     from ...core.summary.data import DashboardSummary, FollowUp
+    from ...core.summary.first_count import Counted
     from ..operations import Changes
     from ..widgets.related import Navigator
 
@@ -265,7 +268,7 @@ class DashboardPage(QWidget, RecordlessPage):
         # On the records worker, ahead of the opening queued next: counting takes a fraction of the time loading the
         # database layer takes, and the two contend for the processor when run side by side.
         self._context.runner.run(
-            functools.partial(_first_count, self._context.location),
+            functools.partial(_first_count, self._context.location, self._context.first_count),
             label="Counting the records…",
             on_done=self._first_counted,
             on_error=self._first_count_failed,
@@ -421,11 +424,12 @@ def _summary(db: Database, location: DataLocation) -> DashboardSummary:
     return summary
 
 
-def _first_count(location: DataLocation, _control: object) -> DashboardSummary | None:
-    """The figures counted before the records are opened, saved for the next start as the open records' are."""
+def _first_count(location: DataLocation, started: Future[Counted] | None, _control: object) -> DashboardSummary | None:
+    """The figures counted before the records are opened (begun at the start when ``started``), saved for the next
+    start as the open records' are."""
     from ...core.summary.first_count import count_before_opening
 
-    counted = count_before_opening(location)
+    counted = started.result() if started is not None else count_before_opening(location)
     if counted is None:
         return None
     summary, state = counted
