@@ -430,6 +430,15 @@ def text_page(decorate: Any) -> PageTemplate:
     return PageTemplate(id="page", frames=[frame], onPage=decorate)
 
 
+def footer_rule(canvas: Canvas) -> float:
+    """Draws the thin rule above every page's footer and returns its height on the page."""
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    rule_y = BOTTOM_MARGIN - 0.3 * inch
+    canvas.line(MARGIN, rule_y, PAGE_WIDTH - MARGIN, rule_y)
+    return float(rule_y)
+
+
 class ReportTemplate(BaseDocTemplate):  # type: ignore[misc]
     """A report's pages: its footer says what the report is, and NumberedCanvas adds "Page N of M" beside it."""
 
@@ -441,10 +450,7 @@ class ReportTemplate(BaseDocTemplate):  # type: ignore[misc]
 
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        rule_y = BOTTOM_MARGIN - 0.3 * 72
-        canvas.line(MARGIN, rule_y, PAGE_WIDTH - MARGIN, rule_y)
+        rule_y = footer_rule(canvas)
         footer = Paragraph(markup(self.footer), self.sheet["Footer"])
         _, height = footer.wrap(TEXT_WIDTH - 72, 40)  # room on the right for "Page N of M"
         footer.drawOn(canvas, MARGIN, rule_y - 2 - height)
@@ -464,10 +470,7 @@ class _LetterTemplate(BaseDocTemplate):  # type: ignore[misc]
 
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        rule_y = BOTTOM_MARGIN - 0.3 * inch
-        canvas.line(MARGIN, rule_y, PAGE_WIDTH - MARGIN, rule_y)
+        rule_y = footer_rule(canvas)
         footer = _fit(self.letter.footer, SERIF, 7.5, TEXT_WIDTH - 1.0 * inch)
         canvas.setFont(SERIF, 7.5)
         canvas.setFillColor(MUTED)
