@@ -67,12 +67,11 @@ def check_backup_file(source: Path) -> tuple[str, int, int]:
     return checked
 
 
-def _whole_pages(path: Path) -> bool:
+def _whole_pages(connection: sqlite3.Connection, path: Path) -> bool:
     """Whether the file is exactly as long as the pages its header counts (a cut within the last of large pages
     can pass the integrity check)."""
-    with contextlib.closing(sqlite3.connect(sqlite_readonly_uri(path), uri=True)) as connection:
-        page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
-        page_count = int(connection.execute("PRAGMA page_count").fetchone()[0])
+    page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
+    page_count = int(connection.execute("PRAGMA page_count").fetchone()[0])
     return page_count * page_size == path.stat().st_size
 
 
@@ -80,11 +79,12 @@ def _check_copy(path: Path, shown_name: str) -> tuple[str, int, int]:
     try:
         with contextlib.closing(sqlite3.connect(sqlite_readonly_uri(path), uri=True)) as connection:
             results = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+            whole = _whole_pages(connection, path)
     except sqlite3.Error as exc:
         raise UserError(f"{shown_name} cannot be restored: it is damaged ({exc}); nothing was changed.") from exc
     if results != ["ok"]:
         raise UserError(f"{shown_name} cannot be restored: it failed the integrity check; nothing was changed.")
-    if not _whole_pages(path):
+    if not whole:
         raise UserError(f"{shown_name} cannot be restored: it is cut short or has bytes added; nothing was changed.")
     engine = create_engine("sqlite:///" + sqlite_readonly_uri(path) + "&uri=true")
     try:
