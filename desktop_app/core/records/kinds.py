@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import vocab
-from ..db import models
 from ..errors import UserError
 from .fields import Field, cents, choice, date, flag, integer, longtext, ref, text, words
+
+if TYPE_CHECKING:
+    from ..db import models
 
 CrossCheck = Callable[[dict[str, Any]], dict[str, str]]
 
@@ -22,11 +24,19 @@ class Kind:
     name: str  # singular, as used in "KIND:ID"
     plural: str  # as used by `list KIND`
     label: str
-    model: type[models.Base]
+    model_name: str  # its class in db.models, loaded only when asked for (the command line's reads need no ORM)
+    table: str
     fields: tuple[Field, ...]
     checks: tuple[CrossCheck, ...] = ()
     default_order: str = "id"
     aliases: tuple[str, ...] = field(default=())
+
+    @property
+    def model(self) -> type[models.Base]:
+        from ..db import models
+
+        model: type[models.Base] = getattr(models, self.model_name)
+        return model
 
     def field(self, name: str) -> Field:
         for candidate in self.fields:
@@ -61,7 +71,8 @@ JURISDICTION = Kind(
     "jurisdiction",
     "jurisdictions",
     "Jurisdiction",
-    models.Jurisdiction,
+    "Jurisdiction",
+    "jurisdiction",
     (
         text("name", "Name", required=True, searchable=True),
         text("state", "State (two letters)", max_length=2),
@@ -85,7 +96,8 @@ PARTNER = Kind(
     "partner",
     "partners",
     "Partner community",
-    models.Partner,
+    "Partner",
+    "partner",
     (
         text("name", "Name (romanized)", required=True, searchable=True),
         text("native_name", "Native name", searchable=True),
@@ -101,7 +113,8 @@ PARTNERSHIP = Kind(
     "partnership",
     "partnerships",
     "Partnership",
-    models.Partnership,
+    "Partnership",
+    "partnership",
     (
         ref("jurisdiction_id", "US jurisdiction", "jurisdiction"),
         ref("partner_id", "Partner community", "partner"),
@@ -126,7 +139,8 @@ AGREEMENT = Kind(
     "agreement",
     "agreements",
     "Agreement",
-    models.Agreement,
+    "Agreement",
+    "agreement",
     (
         ref("partnership_id", "Partnership", "partnership"),
         choice("kind", "Kind", vocab.AGREEMENT_KINDS),
@@ -164,7 +178,8 @@ ACTIVITY = Kind(
     "activity",
     "activities",
     "Activity",
-    models.Activity,
+    "Activity",
+    "activity",
     (
         ref("partnership_id", "Partnership", "partnership"),
         choice("kind", "Kind", vocab.ACTIVITY_KINDS),
@@ -192,7 +207,8 @@ PARTICIPANT = Kind(
     "participant",
     "participants",
     "Participant",
-    models.Participant,
+    "Participant",
+    "participant",
     (
         ref("activity_id", "Activity", "activity"),
         text("name", "Name (personal data, optional)", personal=True),
@@ -211,7 +227,8 @@ POLICY = Kind(
     "policy",
     "policies",
     "Policy",
-    models.Policy,
+    "Policy",
+    "policy",
     (
         choice("kind", "Kind", vocab.POLICY_KINDS),
         text("title", "Title", required=True, max_length=300, searchable=True),
@@ -228,7 +245,8 @@ OVERSIGHT = Kind(
     "oversight",
     "oversight",
     "Oversight action",
-    models.OversightAction,
+    "OversightAction",
+    "oversight_action",
     (
         ref("partnership_id", "Partnership (empty for program-wide)", "partnership", required=False),
         choice("kind", "Kind", vocab.OVERSIGHT_KINDS),
@@ -250,7 +268,8 @@ INQUIRY = Kind(
     "inquiry",
     "inquiries",
     "Inquiry",
-    models.Inquiry,
+    "Inquiry",
+    "inquiry",
     (
         text("subject", "Subject", required=True, max_length=300, searchable=True),
         text("reference", "Reference", max_length=300),
@@ -271,7 +290,8 @@ RESPONSE = Kind(
     "response",
     "responses",
     "Response",
-    models.Response,
+    "Response",
+    "response",
     (
         ref("inquiry_id", "Inquiry", "inquiry"),
         date("letter_date", "Letter date"),
