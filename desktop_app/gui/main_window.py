@@ -106,11 +106,11 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._nav_changed)
 
         central = QWidget()
-        row = QHBoxLayout(central)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(0)
-        row.addWidget(self.nav)
-        row.addWidget(PageArea(self.stack), 1)  # a page wider or taller than a small screen scrolls
+        beside = QHBoxLayout(central)
+        beside.setContentsMargins(0, 0, 0, 0)
+        beside.setSpacing(0)
+        beside.addWidget(self.nav)
+        beside.addWidget(PageArea(self.stack), 1)  # a page wider or taller than a small screen scrolls
         self.setCentralWidget(central)
 
         self._make_actions()

@@ -69,7 +69,8 @@ class _Worker(QThread):
     task_started = Signal(int)
     task_done = Signal(int)
     task_failed = Signal(int)
-    task_progress = Signal(int, "qlonglong", "qlonglong")
+    # 64-bit counts (bytes of files past 2 GiB); PySide6's type stubs take only Python types, not C++ type names.
+    task_progress = Signal(int, "qlonglong", "qlonglong")  # type: ignore[arg-type]
 
     def __init__(self, name: str) -> None:
         super().__init__()

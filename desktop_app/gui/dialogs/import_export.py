@@ -89,7 +89,7 @@ def _csv_kinds() -> list[tuple[str, str]]:
 class Steering(QObject):
     """Progress and Stop for work that only reads the records: the worker reports through a signal, the clerk stops."""
 
-    progressed = Signal("qlonglong", "qlonglong")
+    progressed = Signal("qlonglong", "qlonglong")  # type: ignore[arg-type]  # 64-bit counts, as the worker's
 
     def __init__(self) -> None:
         super().__init__()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,10 @@ class SettingsDialog(QDialog):
         self.signatory_title.setText(home.get("signatory_title") or "")
         self.letterhead.setText("An image is chosen." if home.get("logo_attachment_id") else "(none)")
 
+    def _home_saved(self, home: dict[str, Any] | None, *, note: str) -> None:
+        self._home_read(home)
+        self.letters_note.setText(note)
+
     def _date_style_read(self, style: str) -> None:
         self.date_style.setCurrentIndex(self.date_style.findData(style))
 
@@ -219,7 +224,7 @@ class SettingsDialog(QDialog):
             self._home["id"],
             changes,
             label="Saving the signatory…",
-            on_done=lambda home: (self._home_read(home), self.letters_note.setText("The signatory is saved.")),
+            on_done=functools.partial(self._home_saved, note="The signatory is saved."),
         )
 
     def choose_letterhead_image(self) -> None:
@@ -233,7 +238,7 @@ class SettingsDialog(QDialog):
         self._context.ops.set_letterhead(
             path,
             label="Keeping the letterhead image…",
-            on_done=lambda home: (self._home_read(home), self.letters_note.setText("The letterhead image is saved.")),
+            on_done=functools.partial(self._home_saved, note="The letterhead image is saved."),
         )
 
     def save_date_style(self) -> None:

@@ -391,8 +391,9 @@ class DashboardPage(QWidget, RecordlessPage):
     def _show_evidence(self, summary: DashboardSummary) -> None:
         while self.evidence_layout.count():
             item = self.evidence_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         if summary.inquiry_id is None:
             self.evidence_layout.addWidget(QLabel("No inquiry is waiting for an answer."), 0, 0)
             return

@@ -42,10 +42,9 @@ from ..dialogs import messages
 from ..live_updates import ELSEWHERE
 from ..operations import Changes
 from ..undo import WithholdCommand
-from ..widgets.field_editors import DateEditor
+from ..widgets.field_editors import DateEditor, ProblemLabel
 from ..widgets.icons import icon
 from ..widgets.pdf_preview import PdfPreview
-from ..widgets.record_form import ProblemLabel
 from .base import RecordlessPage
 
 SAVE_DELAY_MS = 700
@@ -372,8 +371,8 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         self.package_button.setEnabled(issued)
         for widget in (self.save_pdf_button, self.print_button):
             widget.setEnabled(response is not None)
-        for widget in (self.letter_box, self.narrative, self.evidence_list, self.insert_button):
-            widget.setEnabled(draft)
+        for control in (self.letter_box, self.narrative, self.evidence_list, self.insert_button):
+            control.setEnabled(draft)
         self.questions.setEnabled(response is not None)
         self.checks_box.setVisible(draft)
         old = response.get("supersedes") if draft and response is not None else None
@@ -476,14 +475,15 @@ class ResponseWorkspace(QWidget, RecordlessPage):
         withhold = item.checkState() == Qt.CheckState.Unchecked
         self._mark_withheld({ref} if withhold else set(), set() if withhold else {ref})
         text = "withhold evidence from the letter" if withhold else "put evidence back in the letter"
-        changes: dict[str, list[str]] = {"withhold": [ref]} if withhold else {"put_back": [ref]}
+        withheld, put_back = ([ref], []) if withhold else ([], [ref])
         response_id = self.response["id"]
         self._context.ops.set_withheld(
             response_id,
-            **changes,
+            withhold=withheld,
+            put_back=put_back,
             label="Saving what the letter withholds…",
             on_done=lambda response: self._withheld_saved(
-                response, WithholdCommand(self._context, response_id, text, **changes)
+                response, WithholdCommand(self._context, response_id, text, withhold=withheld, put_back=put_back)
             ),
             on_error=self._letter_failed,
             initiator=self,

@@ -30,9 +30,9 @@ from ..context import AppContext
 from ..dialogs import messages
 from ..operations import Changes
 from ..widgets.colours import overdue_red
+from ..widgets.field_editors import ProblemLabel
 from ..widgets.icons import icon
 from ..widgets.law_screening import WATCHED
-from ..widgets.record_form import ProblemLabel
 from .base import RecordlessPage
 
 if TYPE_CHECKING:

@@ -218,13 +218,12 @@ class RecordDetail(QTabWidget):
             label = kind_named(related_kind).plural.capitalize()
             self.addTab(related, icon(related_kind), label)
         self.history: StatusHistory | None = None
-        if self.kind.name == "partnership":
-            self.history = StatusHistory()
-            self.addTab(self.history, icon("status"), "History")
-            self.setTabToolTip(self.count() - 1, "Status history")
         self.timeline: Timeline | None = None
         if self.kind.name == "partnership":
-            self.timeline = Timeline(context, navigator, lambda: self.setCurrentWidget(self.history))
+            self.history = history = StatusHistory()
+            self.addTab(history, icon("status"), "History")
+            self.setTabToolTip(self.count() - 1, "Status history")
+            self.timeline = Timeline(context, navigator, lambda: self.setCurrentWidget(history))
             self.addTab(self.timeline, icon("audit"), "Timeline")
             self.setTabToolTip(self.count() - 1, "Status changes, agreements, activities and oversight in date order")
         self.laws: LawScreeningPanel | None = None
