@@ -92,10 +92,12 @@ class Partnership(RecordMixin, Base):
     """A jurisdiction's tie with a partner, with its kind, status and provenance."""
 
     __tablename__ = "partnership"
-    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    # No index of its own: the unique pair (jurisdiction_id, partner_id, kind) begins with it (revision 0014).
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"))
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30), default="sister_city")
-    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    # No index of its own: ix_partnership_list_status (status, deleted_at, id) begins with it (revision 0014).
+    status: Mapped[str] = mapped_column(String(20), default="active")
     established_on: Mapped[dt.date | None] = mapped_column(Date)
     established_year: Mapped[int | None] = mapped_column(Integer)
     council_resolution_number: Mapped[str] = mapped_column(String(100), default="")
