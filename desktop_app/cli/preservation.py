@@ -41,8 +41,8 @@ def _verify_package_arguments(command: Parser) -> None:
 
 
 def cmd_package(context: Context) -> int:
-    from ..core.files.store import describe_size
     from ..core.preservation.package import write_package
+    from ..core.wording import describe_size
 
     args = context.args
     written = write_package(context.database(), args.response, args.out)

@@ -47,8 +47,8 @@ def _received_report_arguments(command: Parser) -> None:
 
 
 def cmd_import_package(context: Context) -> int:
-    from ..core.files.store import describe_size
     from ..core.preservation.received import receive_package
+    from ..core.wording import describe_size
 
     received = receive_package(context.database(), context.args.path)
     context.say(

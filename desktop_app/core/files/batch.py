@@ -16,8 +16,9 @@ from ..db import models
 from ..errors import Stopped, UserError
 from ..records.audit import append_events
 from ..records.indexing import index_new_records_in
+from ..wording import describe_size
 from . import detect
-from .store import CHUNK_SIZE, describe_size, store_stream_with_head
+from .store import CHUNK_SIZE, store_stream_with_head
 
 # Files larger than this are stored but not given to the text reader.
 MAX_EXTRACT_BYTES = 256 * 1024 * 1024

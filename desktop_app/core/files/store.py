@@ -12,9 +12,10 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import Any, BinaryIO, cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..clock import utc_now_text
@@ -22,12 +23,15 @@ from ..db import models
 from ..db.engine import Database
 from ..errors import Stopped, UserError
 from ..records.audit import append_event
+from ..wording import describe_size
 from .detect import HEAD_SIZE
 
 CHUNK_SIZE = 1024 * 1024
 # Chunks read and hashed ahead of the one being written; memory stays at a few chunks.
 READ_AHEAD = 4
 DEFAULT_SIZE_LIMIT = 2 * 1024**3
+# On PostgreSQL, chunks sent between two checks that the server stored all those before them.
+PIPELINE_SYNC_CHUNKS = 16
 # An operation storing at least this much empties SQLite's write-ahead log itself before it returns.
 LARGE_WRITE_BYTES = 64 * 1024 * 1024
 
@@ -63,7 +67,8 @@ def store_stream_with_head(
 
     The stream is read and hashed on a thread of its own a few chunks ahead, while this thread writes the
     chunks: hashing and the database's writing then take turns on two cores instead of one after the other.
-    The digest is of the very chunks written, so the SHA-256 kept is that of the stored bytes.
+    The digest is of the very chunks written, so the SHA-256 kept is that of the stored bytes. On PostgreSQL the
+    chunks are also sent without waiting for each one's answer (see _chunk_writer).
     """
     blob = models.Blob(sha256=None, size=0, chunk_count=0, stored_at=utc_now_text())
     session.add(blob)
@@ -71,13 +76,13 @@ def store_stream_with_head(
     head = b""
     seq = 0
     connection = session.connection()
-    with _ReadAhead(stream, size_limit) as chunks:
+    with _ReadAhead(stream, size_limit) as chunks, _chunk_writer(connection, blob.id) as write_chunk:
         for chunk in chunks:
             if cancel is not None and cancel():
                 raise Stopped()
             if not head:
                 head = chunk[:HEAD_SIZE]
-            connection.execute(insert(models.BlobChunk), {"blob_id": blob.id, "seq": seq, "data": chunk})
+            write_chunk(seq, chunk)
             seq += 1
             if on_bytes is not None:
                 on_bytes(len(chunk))
@@ -93,6 +98,54 @@ def store_stream_with_head(
     blob.chunk_count = seq
     session.flush()
     return sha256, size, head
+
+
+ChunkWriter = Callable[[int, bytes], None]
+
+
+@contextmanager
+def _chunk_writer(connection: Connection, blob_id: int) -> Iterator[ChunkWriter]:
+    """A function writing one chunk of the blob, in the transaction of ``connection``.
+
+    On PostgreSQL through psycopg the inserts go in pipeline mode: the next chunk is sent while the server still
+    stores the one before, instead of the server waiting idle for each round trip. Every insert is still checked:
+    a failed one is raised at the latest by the synchronisation that follows it, and leaving the pipeline waits
+    for the answer of every chunk sent, so nothing goes on before all of them are known to be stored.
+    """
+    pipelined = _pipeline_of(connection)
+    if pipelined is None:
+        yield lambda seq, data: _insert_chunk(connection, blob_id, seq, data)
+        return
+    import psycopg
+
+    driver, statement = pipelined
+    try:
+        with driver.cursor() as cursor, driver.pipeline() as pipeline:
+
+            def write(seq: int, data: bytes) -> None:
+                cursor.execute(statement, (blob_id, seq, data))
+                if seq % PIPELINE_SYNC_CHUNKS == PIPELINE_SYNC_CHUNKS - 1:
+                    pipeline.sync()
+
+            yield write
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+
+
+def _pipeline_of(connection: Connection) -> tuple[Any, str] | None:
+    """The psycopg connection under ``connection`` and the chunk insert for it, when it can use pipeline mode."""
+    if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
+        return None
+    import psycopg
+
+    if not psycopg.Pipeline.is_supported():
+        return None
+    table = connection.dialect.identifier_preparer.format_table(models.BlobChunk.__table__)
+    return connection.connection.driver_connection, f"INSERT INTO {table} (blob_id, seq, data) VALUES (%s, %s, %b)"
+
+
+def _insert_chunk(connection: Connection, blob_id: int, seq: int, data: bytes) -> None:
+    connection.execute(insert(models.BlobChunk), {"blob_id": blob_id, "seq": seq, "data": data})
 
 
 @contextmanager
@@ -193,17 +246,6 @@ class _ReadAhead:
                 self._queue.get_nowait()
         except queue.Empty:
             return
-
-
-def describe_size(size: int) -> str:
-    """A size as a clerk reads it: 2 GiB, 15.3 MiB, 812 bytes."""
-    if size >= 1024**3:
-        return f"{size / 1024**3:.3g} GiB"
-    if size >= 1024**2:
-        return f"{size / 1024**2:.3g} MiB"
-    if size >= 1024:
-        return f"{size / 1024:.3g} KiB"
-    return f"{size} bytes"
 
 
 def store_bytes(session: Session, data: bytes) -> tuple[str, int]:
