@@ -24,6 +24,7 @@ from .base import (
 from .records import one_line
 
 if TYPE_CHECKING:
+    from ..core.db.row_source import RowSource
     from ..core.records.fields import Field
     from ..core.records.kinds import Kind
 
@@ -340,27 +341,12 @@ def cmd_show(context: Context) -> int:
     kind_name, record_id = parse_target(context.args.target)
     if kind_name in ("attachment", "attachments", "file", "files"):
         return _show_attachment(context, record_id)
-    from ..core.files import list_attachments
-    from ..core.records import service as records
     from ..core.records.fields import display_value
-    from ..core.records.kinds import INQUIRY, PARTNERSHIP, RESPONSE, kind_named
+    from ..core.records.kinds import RESPONSE, kind_named
     from ..core.records.plain import describe
 
     kind = kind_named(kind_name)
-    db = context.database()
-    if kind is INQUIRY:
-        from ..core.records.inquiries import get_inquiry
-
-        record = get_inquiry(db, record_id)
-    elif kind is RESPONSE:
-        from ..core.reports.responses import get_response
-
-        record = get_response(db, record_id)
-    else:
-        record = records.get(db, kind.name, record_id)
-    if kind is PARTNERSHIP:
-        record["status_history"] = records.status_history(db, record_id)
-    record["files"] = list_attachments(db, kind.name, record_id)
+    record, referred_to = _quick_record(context, kind, record_id) or _ordinary_record(context, kind, record_id)
     if context.args.json:
         context.print_json(record)
         return EXIT_OK
@@ -372,7 +358,7 @@ def cmd_show(context: Context) -> int:
             continue
         shown = display_value(field, value)
         if field.type == "ref":
-            shown = f"{value} ({_referred_to(context, field, value)})"
+            shown = f"{value} ({referred_to(field, value)})"
         _say_labelled(context, field.label, shown)
     if kind is RESPONSE:
         _say_labelled(context, "Status", vocab.label(vocab.RESPONSE_STATUSES, record["status"]))
@@ -389,6 +375,82 @@ def cmd_show(context: Context) -> int:
     if record["deleted_at"]:
         context.say(f"In the trash since {record['deleted_at']}; 'untrash {kind.name}:{record_id}' brings it back.")
     return EXIT_OK
+
+
+# A record to show, with its status history and files, and what names the records its references refer to.
+ShownRecord = tuple[dict[str, Any], Callable[["Field", int], str]]
+
+
+def _ordinary_record(context: Context, kind: Kind, record_id: int) -> ShownRecord:
+    from ..core.files import list_attachments
+    from ..core.records import service as records
+    from ..core.records.kinds import INQUIRY, PARTNERSHIP, RESPONSE
+
+    db = context.database()
+    if kind is INQUIRY:
+        from ..core.records.inquiries import get_inquiry
+
+        record = get_inquiry(db, record_id)
+    elif kind is RESPONSE:
+        from ..core.reports.responses import get_response
+
+        record = get_response(db, record_id)
+    else:
+        record = records.get(db, kind.name, record_id)
+    if kind is PARTNERSHIP:
+        record["status_history"] = records.status_history(db, record_id)
+    record["files"] = list_attachments(db, kind.name, record_id)
+    return record, lambda field, value: _referred_to(context, field, value)
+
+
+def _quick_record(context: Context, kind: Kind, record_id: int) -> ShownRecord | None:
+    """The record read without the database layer, when the records need nothing done first and nothing it
+    refers to is missing (the ordinary way then gives its sentence)."""
+    from ..core.records.kinds import INQUIRY, RESPONSE
+
+    if kind in (INQUIRY, RESPONSE):
+        return None
+    from ..core.db.quick_read import quick_answer
+
+    with_names = not context.args.json
+    return quick_answer(context.location, lambda reader: _record_read_with(reader, kind, record_id, with_names))
+
+
+def _record_read_with(rows: RowSource, kind: Kind, record_id: int, with_names: bool) -> ShownRecord | None:
+    from ..core.files.record_files import record_files
+    from ..core.records.kinds import PARTNERSHIP
+    from ..core.records.plain_rows import get_plain, status_history_plain
+
+    record = get_plain(rows, kind, record_id)
+    if kind is PARTNERSHIP:
+        record["status_history"] = status_history_plain(rows, record_id)
+    record["files"] = record_files(rows, kind.name, record_id)
+    names: dict[str, str] = {}
+    for field in kind.fields if with_names else ():
+        value = record.get(field.name)
+        if field.type == "ref" and value is not None and value != "":
+            name = _name_read_with(rows, field, value)
+            if name is None:
+                return None
+            names[field.name] = name
+    return record, lambda field, _value: names[field.name]
+
+
+def _name_read_with(rows: RowSource, field: Field, record_id: int) -> str | None:
+    """What a reference names, as _referred_to says it; None when there is no such record."""
+    if field.ref_kind == "attachment":
+        from ..core.files.record_files import attachment_title
+
+        return attachment_title(rows, record_id)
+    from ..core.records.kinds import kind_named
+    from ..core.records.plain import describe
+    from ..core.records.plain_rows import get_plain
+
+    kind = kind_named(field.ref_kind or "")
+    try:
+        return describe(kind, get_plain(rows, kind, record_id))
+    except UserError:
+        return None
 
 
 def _say_answers(context: Context, answers: list[dict[str, Any]]) -> None:

@@ -174,14 +174,8 @@ def cmd_search(context: Context) -> int:
 
 def _search_page(context: Context, query: str) -> dict[str, Any]:
     """The page of results, read without loading the database layer when the records need nothing done first."""
-    from ..core.db.quick_read import open_quick_reader
+    from ..core.db.quick_read import quick_answer
     from ..core.search.query import search_page, search_page_in
 
-    reader = open_quick_reader(context.location)
-    if reader is not None:
-        with reader:
-            try:
-                return search_page_in(reader, query, limit=context.args.limit)
-            except reader.errors:
-                pass  # read again the ordinary way, which gives the answer or the sentence for what went wrong
-    return search_page(context.database(), query, limit=context.args.limit)
+    page = quick_answer(context.location, lambda reader: search_page_in(reader, query, limit=context.args.limit))
+    return page if page is not None else search_page(context.database(), query, limit=context.args.limit)

@@ -179,15 +179,7 @@ def cmd_list(context: Context) -> int:
     elif name in ("attachments", "attachment", "files"):
         rows = _attachment_rows(context)
     else:
-        from ..core.records import service as records
-        from ..core.records.kinds import kind_named
-
-        kind = kind_named(name)
-        rows = records.list_records(
-            context.database(),
-            kind.name,
-            records.ListQuery(in_trash=context.args.trash, include_personal=context.args.include_personal_data),
-        )
+        rows = _record_rows(context, name)
     if context.args.json:
         context.print_json(rows)
         return EXIT_OK
@@ -247,6 +239,29 @@ def _file_line_maker() -> Callable[[dict[str, Any]], str]:
         return f"{row.get('id', ''):>6}  {shown(row.get('title') or row.get('original_name', ''))}"
 
     return file_line
+
+
+def _record_rows(context: Context, name: str) -> list[dict[str, Any]]:
+    """The records of a kind, read without the database layer when the records need nothing done first."""
+    from ..core.db.quick_read import quick_answer
+    from ..core.records.kinds import kind_named
+    from ..core.records.plain import DESCRIBED_BY
+    from ..core.records.plain_rows import list_plain
+
+    kind = kind_named(name)
+    in_trash, include_personal = context.args.trash, context.args.include_personal_data
+    # Lines show only a record's number, its name and what tells it apart: the long texts are not read for them.
+    only = None if context.args.json else {"id", *DESCRIBED_BY, *_DETAILS}
+    rows = quick_answer(
+        context.location,
+        lambda reader: list_plain(reader, kind, in_trash=in_trash, include_personal=include_personal, only=only),
+    )
+    if rows is not None:
+        return rows
+    from ..core.records import service as records
+
+    query = records.ListQuery(in_trash=in_trash, include_personal=include_personal)
+    return records.list_records(context.database(), kind.name, query)
 
 
 def _audit_rows(context: Context) -> list[dict[str, Any]]:

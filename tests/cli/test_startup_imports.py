@@ -106,18 +106,32 @@ def test_new_still_lists_every_kind_and_its_fields(data_dir: Path) -> None:
     assert "--established-on" in fields["output"]
 
 
-def test_list_loads_the_database_but_no_documents(run_cli: RunCli, data_dir: Path, on_server: bool) -> None:
+def test_list_loads_the_database_but_no_documents(run_cli: RunCli, data_dir: Path, sqlite_only: None) -> None:
     assert run_cli("init").returncode == 0
+    report = loaded_by("--data-dir", str(data_dir), "list", "partnerships")  # never backed up: the ordinary way
+    assert report["status"] == 0
+    assert report["output"] == "No partnerships in the records.\n"
+    assert "sqlalchemy" in report["modules"]
+    assert among(report["modules"], DOCUMENTS_AND_WINDOW) == []
+
+
+def test_list_and_show_on_current_records_load_no_sqlalchemy(run_cli: RunCli, data_dir: Path, on_server: bool) -> None:
+    assert run_cli("init").returncode == 0
+    assert run_cli("home", "Columbus, OH").returncode == 0
+    assert run_cli("new", "partner", "--name", "Hefei").returncode == 0
+    assert run_cli("new", "partnership", "--jurisdiction", "1", "--partner", "1").returncode == 0
     where = ["--data-dir", str(data_dir)]
     env = {}
     if on_server:
         where = ["--database", TEST_DATABASE_URL]
         env = {"SISTER_CITY_RECORDS_DATA_DIR": str(data_dir)}
-    report = loaded_by(*where, "list", "partnerships", env=env)
-    assert report["status"] == 0
-    assert report["output"] == "No partnerships in the records.\n"
-    assert "sqlalchemy" in report["modules"]
-    assert among(report["modules"], DOCUMENTS_AND_WINDOW) == []
+    else:
+        assert run_cli("backup").returncode == 0
+    for command in (["list", "partnerships"], ["show", "partnership:1"], ["list", "partners", "--json"]):
+        report = loaded_by(*where, *command, env=env)
+        assert report["status"] == 0
+        assert "Hefei" in report["output"]
+        assert among(report["modules"], ("sqlalchemy", *DOCUMENTS_AND_WINDOW)) == [], command
 
 
 def test_search_on_current_records_loads_no_sqlalchemy_and_answers_as_the_ordinary_way(

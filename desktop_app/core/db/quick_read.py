@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote
 
 from ..errors import UserError
@@ -23,6 +24,8 @@ from .row_source import Parameters, Rows
 BUSY_TIMEOUT_SECONDS = 15
 
 _PSYCOPG_PREFIX = "postgresql+psycopg://"
+
+T = TypeVar("T")
 
 # A ":name" parameter exactly as SQLAlchemy's text() finds one: not "::" (a cast), not after a letter or "\".
 _PARAMETER = re.compile(r"(?<![:\w\x5c]):(\w+)(?!:)", re.UNICODE)
@@ -222,3 +225,17 @@ def psycopg_arguments(url: str) -> dict[str, Any] | None:
     arguments = {name: value for name, value in arguments.items() if value}
     arguments.update(options)
     return arguments
+
+
+def quick_answer(location: DataLocation, read: Callable[[QuickReader], T | None]) -> T | None:
+    """What ``read`` gives on a quick reader of the records at ``location``. None when there is no quick reader,
+    when the driver fails, or when ``read`` gives None: the caller then reads the ordinary way, which gives the
+    answer or the sentence for what went wrong."""
+    reader = open_quick_reader(location)
+    if reader is None:
+        return None
+    with reader:
+        try:
+            return read(reader)
+        except reader.errors:
+            return None

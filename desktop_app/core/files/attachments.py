@@ -30,6 +30,7 @@ from ..records.parties import home_jurisdiction_in
 from ..records.plain import describe
 from ..records.plain import to_plain as record_plain
 from ..records.service import update_in
+from ..wording import describe_size
 from . import detect
 from .batch import (
     MAX_EXTRACT_BYTES,
@@ -42,13 +43,12 @@ from .batch import (
     text_fields,
 )
 from .changes import FileState, changed_while_read, state_of_open_file, state_of_path
-from .extract import state_label
 from .names import display_name, original_name_of, safe_file_name
 from .pool import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT_S, ExtractionPool
+from .record_files import ATTACHMENT_FIELDS, attachment_plain
 from .store import (
     DEFAULT_SIZE_LIMIT,
     add_attachment_in,
-    describe_size,
     link_in,
     log_emptied_after,
     store_stream_with_head,
@@ -86,31 +86,10 @@ def to_plain(
                 .order_by(models.AttachmentLink.id)
             )
         ]
-    return {
-        "id": attachment.id,
-        "title": attachment.title,
-        "display_title": display_name(attachment.title),
-        "original_name": attachment.original_name,
-        "display_name": display_name(attachment.original_name),
-        "sha256": attachment.sha256,
-        "size": attachment.size,
-        "size_text": describe_size(attachment.size),
-        "media_type": attachment.media_type,
-        "media_label": detect.describe_media_type(attachment.media_type),
-        "text_state": attachment.text_state,
-        "text_state_label": state_label(attachment.text_state),
-        "text_note": attachment.text_note,
-        "page_count": attachment.page_count,
-        "text_length": len(attachment.extracted_text or ""),
-        "is_record": attachment.is_record,
-        "supersedes_id": attachment.supersedes_id,
-        "superseded_by_id": attachment.superseded_by_id,
-        "added_by": attachment.added_by,
-        "created_at": attachment.created_at,
-        "updated_at": attachment.updated_at,
-        "deleted_at": attachment.deleted_at,
-        "links": [{"record_kind": kind, "record_id": record_id, "role": role} for kind, record_id, role in links],
-    }
+    values = tuple(getattr(attachment, name) for name in ATTACHMENT_FIELDS)
+    return attachment_plain(
+        values, [{"record_kind": kind, "record_id": record_id, "role": role} for kind, record_id, role in links]
+    )
 
 
 def _plain_many(session: Session, attachment_ids: list[int]) -> dict[int, dict[str, Any]]:

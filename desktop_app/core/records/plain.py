@@ -105,6 +105,19 @@ def audit_snapshot(kind: Kind, obj: Any) -> Record:
     return snapshot
 
 
+# The keys of a record describe reads, besides its id.
+DESCRIBED_BY = (
+    "partner_name",
+    "partner_native_name",
+    "jurisdiction_name",
+    "jurisdiction_state",
+    "country_name",
+    "title",
+    "subject",
+    "name",
+)
+
+
 def describe(kind: Kind, record: Mapping[str, Any]) -> str:
     """A one-line name for a record, as used in lists of evidence and in messages."""
     if record.get("partner_name"):

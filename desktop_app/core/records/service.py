@@ -16,6 +16,7 @@ from .. import vocab
 from ..clock import current_actor, today, utc_now_text
 from ..db import models
 from ..db.engine import Database
+from ..db.row_source import ConnectionRows
 from ..errors import RecordConflict, UserError, ValidationError
 from ..search.index import drop_record_in
 from .audit import append_event, record_change_in
@@ -23,6 +24,7 @@ from .fields import parse_value
 from .indexing import index_record_in
 from .kinds import PARTNERSHIP, RESPONSE, Kind, kind_named
 from .plain import Record, audit_snapshot, plain_columns, plain_from_row, to_plain
+from .plain_rows import list_plain
 from .trash_rules import refuse_trashing_home
 
 # ----- validation ------------------------------------------------------------------------------------------
@@ -657,10 +659,30 @@ def _ordered_by_names(kind: Kind, statement: Select[Any], order_name: str) -> tu
     return joined, [jurisdiction.name, jurisdiction.state, partner.name]
 
 
+def unfiltered_by_own_column(kind: Kind, query: ListQuery) -> bool:
+    """Whether a list is the whole of a kind (in or out of the trash) sorted by one of its own columns, which
+    list_plain reads with SQL text alone."""
+    filtered = query.filters or query.text.strip() or (query.date_field and (query.date_from or query.date_to))
+    return not filtered and (query.order_by or kind.default_order) in _own_orders(kind)
+
+
 def list_records(db: Database, kind_name: str, query: ListQuery | None = None) -> list[Record]:
     """The records of a kind, filtered and ordered in the database, one window of rows at a time."""
     kind = kind_named(kind_name)
     query = query or ListQuery()
+    if unfiltered_by_own_column(kind, query):
+        # The same SQL text the command line reads without the ORM.
+        with db.reading_rows() as connection:
+            return list_plain(
+                ConnectionRows(connection),
+                kind,
+                order_by=query.order_by,
+                descending=query.descending,
+                offset=max(0, query.offset),
+                limit=query.limit,
+                in_trash=query.in_trash,
+                include_personal=query.include_personal,
+            )
     model: Any = kind.model
     statement = _list_statement(kind, query)
     order_name = query.order_by or kind.default_order
