@@ -55,7 +55,12 @@ def register(commands: Commands) -> None:
     )
     commands.add_command("export", cmd_export, _export_arguments, help="write the whole records file (.json)")
     commands.add_command("list", cmd_list, _list_arguments, help="list the records of one kind")
-    commands.add_command("verify", cmd_verify, help="check the database, every stored file and the audit trail")
+    commands.add_command(
+        "verify",
+        cmd_verify,
+        _verify_arguments,
+        help="check the database, every stored file and the audit trail (--quick: what needs no full read)",
+    )
 
 
 def _sample_data_arguments(command: Parser) -> None:
@@ -276,16 +281,30 @@ def _attachment_rows(context: Context) -> list[dict[str, Any]]:
     return list_attachments(context.database(), in_trash=context.args.trash)
 
 
-def cmd_verify(context: Context) -> int:
-    from ..core.safekeeping.opening import open_database
-    from ..core.safekeeping.verify import verify_database
+def _verify_arguments(command: Parser) -> None:
+    command.add_argument(
+        "--quick",
+        action="store_true",
+        help="only the checks that need no full read: the database's quick check, the schema, the audit trail's "
+        "links, seals and anchor; not every stored file, event or record",
+    )
 
-    # Records whose schema is not the program's are opened as they are, so that verify names what differs.
-    db, _ = open_database(context.location, create=False, refuse_other_schema=False)
-    try:
-        report = verify_database(db)
-    finally:
-        db.dispose()
+
+def cmd_verify(context: Context) -> int:
+    if context.args.quick:
+        from ..core.safekeeping.quick_verify import verify_quickly_at
+
+        report = verify_quickly_at(context.location)
+    else:
+        from ..core.safekeeping.opening import open_database
+        from ..core.safekeeping.verify import verify_database
+
+        # Records whose schema is not the program's are opened as they are, so that verify names what differs.
+        db, _ = open_database(context.location, create=False, refuse_other_schema=False)
+        try:
+            report = verify_database(db)
+        finally:
+            db.dispose()
     for line in report.lines():
         context.say(line)
     if not report.ok:

@@ -17,7 +17,8 @@ from ..db import models
 from ..db.engine import Database
 from ..db.models import AuditEvent
 from ..host.audit_anchor import read_anchor, write_anchor
-from ..host.audit_keys import current_key, mac
+from ..host.audit_keys import current_key
+from ..safekeeping.seals import seal_text, seal_verdict
 from .names import event_record_names_in
 
 GENESIS_HASH = "0" * 64
@@ -67,18 +68,6 @@ def recomputed_hash(event: Any) -> str:
         event.after_json,
         event.prev_hash,
     )
-
-
-def seal_text(secret: bytes, event_hash: str) -> str:
-    """The keyed fingerprint of an event's hash: only a holder of the key can seal a rewritten event."""
-    return mac(secret, "event:" + event_hash)
-
-
-def seal_verdict(seal: str, event_hash: str, keys: dict[str, bytes]) -> tuple[str, bool | None]:
-    """The id of the key a seal names, and whether it seals ``event_hash`` (None: that key is not held here)."""
-    key_id, _, fingerprint = seal.partition(":")
-    secret = keys.get(key_id)
-    return key_id, None if secret is None else seal_text(secret, event_hash) == fingerprint
 
 
 def _seal(event_hash: str) -> str:

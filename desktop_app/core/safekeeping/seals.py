@@ -8,25 +8,47 @@ the anchor (the head kept beside the records, keyed too) find both.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.engine import URL
-from sqlalchemy.orm import Session
+from ..db.row_source import ConnectionRows, RowSource, row_source
+from ..host.audit_anchor import ANCHOR_SUFFIX, Anchor, anchor_from, read_anchor, write_anchor
+from ..host.audit_keys import held_keys, mac
+from ..host.private_json import read_private_json
 
-from ..db.engine import Database
-from ..db.models import AuditEvent
-from ..host.audit_anchor import Anchor, read_anchor, write_anchor
-from ..host.audit_keys import held_keys
-from ..records.audit import seal_verdict
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+    from sqlalchemy.orm import Session
+
+    from ..db.engine import Database
 
 # The revision that added the seal: records of older ones have none to check.
 SEALED_SINCE = "0009"
 # Events named one by one at most; the rest are counted in one more sentence.
 MAX_NAMED = 20
+# Events read at a time: the whole trail is read, but never held in memory at once.
+TRAIL_PAGE = 5000
+
+
+def seal_text(secret: bytes, event_hash: str) -> str:
+    """The keyed fingerprint of an event's hash: only a holder of the key can seal a rewritten event."""
+    return mac(secret, "event:" + event_hash)
+
+
+def seal_verdict(seal: str, event_hash: str, keys: dict[str, bytes]) -> tuple[str, bool | None]:
+    """The id of the key a seal names, and whether it seals ``event_hash`` (None: that key is not held here)."""
+    key_id, _, fingerprint = seal.partition(":")
+    secret = keys.get(key_id)
+    return key_id, None if secret is None else seal_text(secret, event_hash) == fingerprint
 
 
 def seal_problems(
-    session: Session, anchor: Anchor | None, *, unknown_keys_are_problems: bool = True, notes: list[str] | None = None
+    session: Session | RowSource,
+    anchor: Anchor | None,
+    *,
+    unknown_keys_are_problems: bool = True,
+    notes: list[str] | None = None,
 ) -> list[str]:
     """Sentences for every event whose seal is missing or wrong, and for the anchor's head missing or rewritten.
 
@@ -41,12 +63,8 @@ def seal_problems(
     seen_sealed = False
     anchored_hash: str | None = None
     last_seq = 0
-    rows = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash, AuditEvent.seal)
-        .order_by(AuditEvent.seq)
-        .execution_options(yield_per=5000)
-    )
-    for seq, event_hash, seal in rows:
+    source = session if isinstance(session, RowSource) else ConnectionRows(session)
+    for seq, event_hash, seal in trail_rows(source, "seq, hash, seal"):
         last_seq = seq
         if anchor is not None and seq == anchor.seq:
             anchored_hash = event_hash
@@ -95,10 +113,36 @@ def seal_problems(
     return named
 
 
+def trail_rows(source: RowSource, columns: str) -> Iterator[tuple[Any, ...]]:
+    """Every audit event's ``columns`` (seq first), in order of seq, read a page at a time."""
+    page = source.rows(f"SELECT {columns} FROM audit_event ORDER BY seq LIMIT {TRAIL_PAGE}")
+    while page:
+        yield from page
+        if len(page) < TRAIL_PAGE:
+            return
+        page = source.rows(
+            f"SELECT {columns} FROM audit_event WHERE seq > :after ORDER BY seq LIMIT {TRAIL_PAGE}",
+            {"after": page[-1][0]},
+        )
+
+
 def anchor_problems(url: str | URL) -> tuple[list[str], Anchor | None]:
     """Sentences for an anchor file that is damaged, altered or made with an unknown key; and the anchor to check
     the trail against (None when there is none that can be trusted)."""
-    exists, anchor = read_anchor(url)
+    return anchor_verdict(*read_anchor(url))
+
+
+def anchor_beside(sqlite_path: Path) -> tuple[bool, Anchor | None]:
+    """Whether an anchor file is kept beside a SQLite file of records, and the anchor it holds (None when
+    unreadable): as ``read_anchor`` finds it, without parsing an address."""
+    path = sqlite_path.with_name(sqlite_path.name + ANCHOR_SUFFIX)
+    if not path.exists():
+        return False, None
+    return True, anchor_from(read_private_json(path))
+
+
+def anchor_verdict(exists: bool, anchor: Anchor | None) -> tuple[list[str], Anchor | None]:
+    """``anchor_problems`` for an anchor already read: whether its file exists, and what it holds."""
     if not exists:
         return [], None
     if anchor is None:
@@ -117,9 +161,11 @@ def anchor_problems(url: str | URL) -> tuple[list[str], Anchor | None]:
 
 def anchor_as_they_are(db: Database) -> None:
     """Anchors the records' trail as it now stands (after a restore put other records in place)."""
-    with db.reading() as session:
-        head = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
-        first_sealed = session.execute(select(func.min(AuditEvent.seq)).where(AuditEvent.seal != "")).scalar()
-    if head is None:
+    with db.reading_rows() as connection:
+        rows = row_source(connection)
+        heads = rows.rows("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+        first_sealed = rows.rows("SELECT MIN(seq) FROM audit_event WHERE seal != ''")[0][0]
+    if not heads:
         return
-    write_anchor(db.url, head.seq, head.hash, int(first_sealed) if first_sealed is not None else head.seq + 1)
+    seq, event_hash = heads[0]
+    write_anchor(db.url, seq, event_hash, int(first_sealed) if first_sealed is not None else seq + 1)

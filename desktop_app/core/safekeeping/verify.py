@@ -1,53 +1,24 @@
 """The full check of the records: the database's own integrity check, its schema against the program's, every
 stored file, the audit chain with its seals and its anchor outside the records, and every record and issued letter
-against what its audit trail recorded."""
+against what its audit trail recorded. (The quick check, which reads far less, is in quick_verify.)"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ..db.engine import Database
-from ..db.schema_head import SCHEMA_HEAD
 from ..errors import Stopped, UserError
 from ..files.fixity import fixity_problems
 from ..records.audit import count_events, verify_chain
 from .against_audit import letter_problems, record_problems
-from .schema_check import READ_KINDS, check_schema, sentences, shipped_revisions
+from .quick_verify import MAX_DAMAGE_NAMED, damage_sentences, schema_problems_in
 from .seals import anchor_problems, seal_problems
-
-
-@dataclass
-class VerifyReport:
-    """Each check's name with the problems it found (an empty list means it passed), and notes that are not
-    problems: what could not be checked here, and why that is no fault."""
-
-    checks: dict[str, list[str]] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not any(self.checks.values())
-
-    def lines(self) -> list[str]:
-        lines = []
-        for name, problems in self.checks.items():
-            if problems:
-                lines.append(f"{name}: {len(problems)} problem(s)")
-                lines.extend(f"  - {problem}" for problem in problems)
-            else:
-                detail = f" ({self.counts[name]} checked)" if name in self.counts else ""
-                lines.append(f"{name}: ok{detail}")
-        lines.extend(f"Note: {note}" for note in self.notes)
-        lines.append("All checks passed." if self.ok else "Problems were found; see above.")
-        return lines
-
+from .verify_report import VerifyReport
 
 # How many SQLite virtual-machine steps pass between two looks at ``should_stop``: a few milliseconds of work.
 _STEPS_BETWEEN_LOOKS = 100_000
@@ -86,8 +57,10 @@ def integrity_problems(
         if should_stop is not None and should_stop():
             raise Stopped("The check of the records was stopped before it finished.") from None
         raise
-    problems = [] if results == ["ok"] else [f"The database file is damaged: {result}" for result in results[:20]]
-    problems.extend(f"Record {row[1]} in {row[0]} refers to a missing {row[2]} record." for row in foreign[:20])
+    problems = damage_sentences(results)
+    problems.extend(
+        f"Record {row[1]} in {row[0]} refers to a missing {row[2]} record." for row in foreign[:MAX_DAMAGE_NAMED]
+    )
     return problems
 
 
@@ -125,15 +98,7 @@ def schema_problems(db: Database) -> tuple[list[str], bool]:
     """How the records' schema differs from the program's at their revision, as sentences; and whether the tables
     and columns the other checks read are as the program makes them."""
     with db.reading_rows() as connection:
-        check = check_schema(connection)
-    if check.revision is None and not check.differences:
-        return ["The records do not record their version, so their schema cannot be checked."], False
-    if check.revision is not None and check.revision not in shipped_revisions(db.engine.dialect.name):
-        return [f"The records are at version {check.revision}, which this program does not know."], False
-    readable = check.revision == SCHEMA_HEAD and not any(
-        difference.kind in READ_KINDS and difference.how != "extra" for difference in check.differences
-    )
-    return sentences("The records", check.differences, plural=True), readable
+        return schema_problems_in(connection)
 
 
 def startup_check(db: Database, should_stop: Callable[[], bool] | None = None) -> list[str]:
