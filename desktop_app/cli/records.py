@@ -115,7 +115,9 @@ def cmd_init(context: Context) -> int:
     if result.created:
         context.say(f"Created the records at {where}.")
     elif result.migrated:
-        context.say(f"Upgraded the records at {where}; the copy made before is {result.backup_path}.")
+        # On a server no copy is made here: its backups are the server's own.
+        made = f"; the copy made before is {result.backup_path}" if result.backup_path else ""
+        context.say(f"Upgraded the records at {where}{made}.")
     else:
         context.say(f"The records at {where} are up to date.")
     from ..core.host.paths import cloud_sync_warning

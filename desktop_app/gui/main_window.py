@@ -584,7 +584,8 @@ class MainWindow(QMainWindow):
         where = self.context.location.sqlite_path or "the database server"
         message = f"The records are open ({where})."
         if opened.migrated:
-            message = f"The records were upgraded; the copy made before is {opened.backup_path}."
+            made = f"; the copy made before is {opened.backup_path}" if opened.backup_path else ""
+            message = f"The records were upgraded{made}."
         self.status_label.setText(message)
         self.live_updates.restart(self.context.db)  # the pages follow other clerks' changes to these records
         # The worker takes its work in order: the home summary first, then what the clerk does not wait for.

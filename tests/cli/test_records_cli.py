@@ -6,11 +6,13 @@ import json
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from desktop_app import __version__
+from desktop_app.core.host.paths import DataLocation
 
 from .conftest import RunCli, assert_plain_failure
 
@@ -36,6 +38,30 @@ def test_init_creates_private_records(run_cli: RunCli, data_dir: Path) -> None:
     database = data_dir / "records.sqlite3"
     assert database.exists()
     assert database.stat().st_mode & 0o077 == 0
+    assert "up to date" in run_cli("init").stdout
+
+
+def test_init_upgrades_older_records_and_names_the_copy_only_where_one_was_made(
+    run_cli: RunCli, data_dir: Path, records_at: Callable[[Path], DataLocation], on_server: bool
+) -> None:
+    from sqlalchemy import create_engine
+
+    from desktop_app.core.db.migrate import known_revisions, upgrade_database
+
+    data_dir.mkdir(mode=0o700)
+    engine = create_engine(records_at(data_dir).database_url)
+    try:
+        upgrade_database(engine, target=sorted(known_revisions())[-2])  # the records as the last version left them
+    finally:
+        engine.dispose()
+    result = run_cli("init")
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.strip()
+    if on_server:
+        assert said == "Upgraded the records at the database server."  # a server keeps its own backups
+    else:
+        assert said.startswith("Upgraded the records at ") and "; the copy made before is " in said
+        assert Path(said.split("; the copy made before is ")[1].rstrip(".")).is_file()
     assert "up to date" in run_cli("init").stdout
 
 
