@@ -15,10 +15,22 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 pytestmark = pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs a PostgreSQL server (TEST_DATABASE_URL)")
 
 
+READER = "cli_reader"
+
+
 @pytest.fixture
 def empty_server() -> str:
-    """The test server's database, emptied, with no anchor kept for it."""
+    """The test server's database, emptied, with no anchor kept for it, and no reader left by an earlier run (roles
+    belong to the whole server, not to the emptied database)."""
+    from sqlalchemy import create_engine, text
+
     reset_postgresql(TEST_DATABASE_URL)
+    engine = create_engine(TEST_DATABASE_URL)
+    with engine.begin() as connection:
+        if connection.scalar(text("SELECT count(*) FROM pg_roles WHERE rolname = :name"), {"name": READER}):
+            connection.execute(text(f"DROP OWNED BY {READER}"))
+            connection.execute(text(f"DROP ROLE {READER}"))
+    engine.dispose()
     return TEST_DATABASE_URL
 
 
@@ -37,7 +49,7 @@ def test_a_server_is_set_up_and_a_reader_added_who_cannot_write(
 
     added = run_cli(
         "server-add-user",
-        "cli_reader",
+        READER,
         "--role",
         "reader",
         "--password-stdin",
@@ -46,7 +58,7 @@ def test_a_server_is_set_up_and_a_reader_added_who_cannot_write(
     )
     assert added.returncode == 0, added.stderr
     assert "pa:ss%word" not in added.stdout + added.stderr
-    reader = empty_server.replace("postgres@", "cli_reader:pa%3Ass%25word@", 1)
+    reader = empty_server.replace("postgres@", f"{READER}:pa%3Ass%25word@", 1)
     assert run_cli("list", "inquiries", database=reader).returncode == 0
     refused = run_cli("new", "policy", "--kind", "procedure", "--title", "Gift register", database=reader)
     assert_plain_failure(refused)
