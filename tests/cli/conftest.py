@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,6 +88,24 @@ def run_cli(data_dir: Path, on_server: bool) -> RunCli:
         )
 
     return run
+
+
+def python_json(code: str, *arguments: str, env: dict[str, str] | None = None, timeout: float = 120) -> Any:
+    """Runs ``python -c CODE ARGUMENTS`` with the checkout first on the import path; what it printed, read as JSON."""
+    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONIOENCODING": "utf-8", **(env or {})}
+    environment.pop("TEST_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code, *arguments],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=environment,
+        cwd=REPO_ROOT,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 def assert_plain_failure(result: subprocess.CompletedProcess[str], exit_status: int = 2) -> None:

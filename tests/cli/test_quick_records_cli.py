@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +11,7 @@ from urllib.parse import urlsplit
 from desktop_app.core.host.paths import DataLocation
 from desktop_app.core.safekeeping.backup import create_backup
 from desktop_app.core.safekeeping.opening import open_database
-from tests.cli.conftest import REPO_ROOT, TEST_DATABASE_URL, RunCli
+from tests.cli.conftest import TEST_DATABASE_URL, RunCli, python_json
 from tests.core.test_plain_rows import fill_every_kind
 
 # Runs several commands in this process: each one's exit status, output and error, and every module loaded.
@@ -34,20 +31,9 @@ LIST_NAMES = ("partnerships", "agreements", "activities", "participants", "polic
 
 
 def run_each(where: list[str], commands: list[list[str]], data_dir: Path) -> dict[str, Any]:
-    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "SISTER_CITY_RECORDS_DATA_DIR": str(data_dir)}
-    environment.pop("TEST_DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", _RUN_EACH, json.dumps([[*where, *command] for command in commands])],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=environment,
-        cwd=REPO_ROOT,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    report: dict[str, Any] = json.loads(result.stdout)
+    arguments = json.dumps([[*where, *command] for command in commands])
+    environment = {"SISTER_CITY_RECORDS_DATA_DIR": str(data_dir)}
+    report: dict[str, Any] = python_json(_RUN_EACH, arguments, env=environment, timeout=300)
     return report
 
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from tests.cli.conftest import REPO_ROOT, TEST_DATABASE_URL, RunCli
+from tests.cli.conftest import TEST_DATABASE_URL, RunCli, python_json
 
 # Runs one command in this process and reports its exit status, its output and every module it loaded.
 _REPORT_MODULES = """
@@ -30,20 +26,7 @@ DOCUMENTS_AND_WINDOW = ("reportlab", "pikepdf", "PySide6", "openpyxl", "jsonsche
 
 
 def loaded_by(*arguments: str, env: dict[str, str] | None = None) -> dict[str, Any]:
-    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONIOENCODING": "utf-8", **(env or {})}
-    environment.pop("TEST_DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", _REPORT_MODULES, *arguments],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=environment,
-        cwd=REPO_ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    report: dict[str, Any] = json.loads(result.stdout)
+    report: dict[str, Any] = python_json(_REPORT_MODULES, *arguments, env=env)
     return report
 
 

@@ -20,15 +20,16 @@ from sqlalchemy import event, func, select
 from desktop_app.core.db import models
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import Stopped, UserError
-from desktop_app.core.files import attach_files, batch, store, write_attachment
+from desktop_app.core.files import attach_files, store, write_attachment
 from desktop_app.core.files.fixity import fixity_problems
 from desktop_app.core.files.store import store_stream
 from desktop_app.core.host.paths import DATABASE_FILE_NAME, resolve_location
 from desktop_app.core.safekeeping.opening import open_database
 from desktop_app.core.safekeeping.verify import verify_database
+from tests.core.conftest import SMALL_CHUNK
 from tests.core.test_files import make_partnership
 
-CHUNK = 4096
+CHUNK = SMALL_CHUNK
 CHUNKS = 300
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,14 +45,6 @@ print("ready", flush=True)
 attach_files(db, [sys.argv[2]], "partnership", int(sys.argv[3]))
 print("attached", flush=True)
 """
-
-
-@pytest.fixture
-def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Chunks of 4 KiB, so that a file of about a megabyte takes the path of a large one."""
-    monkeypatch.setattr(store, "CHUNK_SIZE", CHUNK)
-    monkeypatch.setattr(batch, "CHUNK_SIZE", CHUNK)
-    monkeypatch.setattr(store, "READ_AHEAD", 2)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from desktop_app.core.db.engine import Database
 from desktop_app.core.errors import Stopped, UserError
-from desktop_app.core.files import attach_files, batch, store
+from desktop_app.core.files import attach_files, store
 from tests.core.test_attach_large import CHUNK, CHUNKS, _readers_left, _stored_counts
 from tests.core.test_files import make_partnership
 
@@ -31,14 +31,6 @@ END $$
 """,
     "CREATE TRIGGER refuse_chunk BEFORE INSERT ON blob_chunk FOR EACH ROW EXECUTE FUNCTION refuse_chunk()",
 )
-
-
-@pytest.fixture
-def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Chunks of 4 KiB, so that a file of about a megabyte is stored in many chunks and checks."""
-    monkeypatch.setattr(store, "CHUNK_SIZE", CHUNK)
-    monkeypatch.setattr(batch, "CHUNK_SIZE", CHUNK)
-    monkeypatch.setattr(store, "READ_AHEAD", 2)
 
 
 @pytest.fixture

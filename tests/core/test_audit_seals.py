@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +31,8 @@ from .report_records import build_city
 
 GUARDS = ("audit_event_no_update", "audit_event_no_delete")
 
-
-@pytest.fixture(autouse=True)
-def own_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A key folder of this test's own: the keys another test made are not held."""
-    folder = tmp_path / "keys"
-    monkeypatch.setenv(audit_keys.ENV_KEY_DIR, str(folder))
-    audit_keys.forget_cached_keys()
-    yield folder
-    audit_keys.forget_cached_keys()
+# A key folder of each test's own: the keys another test made are not held.
+pytestmark = pytest.mark.usefixtures("own_keys")
 
 
 def _make_events(db: Database) -> None:

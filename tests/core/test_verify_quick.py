@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,6 @@ from sqlalchemy import text
 
 from desktop_app.core.db.engine import Database
 from desktop_app.core.db.row_source import row_source
-from desktop_app.core.host import audit_keys
 from desktop_app.core.host.audit_anchor import anchor_path, read_anchor
 from desktop_app.core.host.paths import DataLocation
 from desktop_app.core.records import service as records
@@ -24,15 +22,8 @@ from .test_files import attach_one, flip_a_byte, make_partnership
 
 GUARDS = ("audit_event_no_update", "audit_event_no_delete")
 
-
-@pytest.fixture(autouse=True)
-def own_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A key folder of this test's own: the keys another test made are not held."""
-    folder = tmp_path / "keys"
-    monkeypatch.setenv(audit_keys.ENV_KEY_DIR, str(folder))
-    audit_keys.forget_cached_keys()
-    yield folder
-    audit_keys.forget_cached_keys()
+# A key folder of each test's own: the keys another test made are not held.
+pytestmark = pytest.mark.usefixtures("own_keys")
 
 
 def _make_events(db: Database) -> int:

@@ -52,7 +52,7 @@ def to_plain(kind: Kind, obj: Any, *, include_personal: bool = True) -> Record:
 
 
 # A partnership's names from its two sides, as to_plain gives them: its key, the side and the side's column.
-_PARTNERSHIP_SIDES = (
+PARTNERSHIP_SIDES = (
     ("jurisdiction_name", "jurisdiction", "name"),
     ("jurisdiction_state", "jurisdiction", "state"),
     ("partner_name", "partner", "name"),
@@ -76,7 +76,7 @@ def plain_columns(kind: Kind, sides: Mapping[str, Any], *, include_personal: boo
         if include_personal or not field.personal:
             columns[field.name] = getattr(model, field.name)
     if kind is PARTNERSHIP:
-        for name, side, column in _PARTNERSHIP_SIDES:
+        for name, side, column in PARTNERSHIP_SIDES:
             columns[name] = getattr(sides[side], column)
     if kind is RESPONSE:
         for name in _RESPONSE_OWN:

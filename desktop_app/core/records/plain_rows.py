@@ -11,7 +11,7 @@ from typing import Any
 from ..db.row_source import RowSource
 from ..errors import UserError
 from .kinds import PARTNERSHIP, RESPONSE, Kind
-from .plain import Record
+from .plain import PARTNERSHIP_SIDES, Record
 
 Convert = Callable[[Any], Any]
 
@@ -20,16 +20,8 @@ _STORED_DATE = re.compile(r"(\d+)-(\d+)-(\d+)")
 
 _RECORD_COLUMNS = ("id", "created_at", "updated_at", "deleted_at", "version")
 
-# A partnership's names from its two sides: its key, the joined table's alias and the column (as plain.py's).
-_PARTNERSHIP_SIDES = (
-    ("jurisdiction_name", "j", "name"),
-    ("jurisdiction_state", "j", "state"),
-    ("partner_name", "p", "name"),
-    ("partner_native_name", "p", "native_name"),
-    ("partner_region", "p", "region"),
-    ("country_name", "p", "country_name"),
-    ("country_code", "p", "country_code"),
-)
+# The alias each side of a partnership is joined under.
+_SIDE_ALIASES = {"jurisdiction": "j", "partner": "p"}
 _PARTNERSHIP_JOINS = (
     ' LEFT OUTER JOIN "jurisdiction" AS j ON j.id = t.jurisdiction_id'
     ' LEFT OUTER JOIN "partner" AS p ON p.id = t.partner_id'
@@ -105,7 +97,7 @@ def plain_select(kind: Kind, *, include_personal: bool = True, only: Collection[
             columns.append((field.name, f't."{field.name}"', _CONVERSIONS.get(field.type, _as_is)))
     source = f'"{kind.table}" AS t'
     if kind is PARTNERSHIP:
-        columns += [(name, f'{alias}."{column}"', _as_is) for name, alias, column in _PARTNERSHIP_SIDES]
+        columns += [(name, f'{_SIDE_ALIASES[side]}."{column}"', _as_is) for name, side, column in PARTNERSHIP_SIDES]
         source += _PARTNERSHIP_JOINS
     if kind is RESPONSE:
         known = {name for name, _, _ in columns}
