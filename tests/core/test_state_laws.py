@@ -30,7 +30,7 @@ from desktop_app.core.laws.rules import (
     rules_in,
     shipped_rules,
 )
-from desktop_app.core.laws.screening import Screening, needing_action, screen
+from desktop_app.core.laws.screening import Screening, needing_action, screen, screen_in
 from desktop_app.core.laws.termination import check_step, finish, record_step
 from desktop_app.core.records import service as records
 from desktop_app.core.records.audit import verify_chain
@@ -153,6 +153,18 @@ def test_an_active_texas_partnership_is_due_by_the_deadline_then_overdue(db: Dat
     after = _only(db, tyler, "2025-10-02", TEXAS)
     assert after.result == "overdue" and after.needs_action
     assert [s.partnership_id for s in needing_action(screen(db, _day("2025-10-02")))] == [tyler]
+
+
+def test_one_jurisdictions_partnerships_are_screened_as_among_all(db: Database) -> None:
+    tyler = _partnership(db, "Tyler", "TX")
+    _partnership(db, "Austin", "TX", partner="Xi'an")
+    _partnership(db, "Little Rock", "AR", partner="Hanam", country="Korea", code="KR")
+    jurisdiction_id = records.get(db, "partnership", tyler)["jurisdiction_id"]
+    with db.reading() as session:
+        everyone = screen_in(session, _day("2025-10-02"))
+        own = screen_in(session, _day("2025-10-02"), jurisdiction_id=jurisdiction_id)
+    assert len({s.partnership_id for s in everyone}) == 3
+    assert own == [s for s in everyone if s.partnership_id == tyler]
 
 
 def test_suspended_and_dormant_are_not_terminated(db: Database) -> None:

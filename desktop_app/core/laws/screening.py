@@ -103,9 +103,12 @@ def screen(db: Database, as_of: dt.date | None = None, partnership_id: int | Non
         return screen_in(session, as_of or today(), partnership_id)
 
 
-def screen_in(session: Session, as_of: dt.date, partnership_id: int | None = None) -> list[Screening]:
+def screen_in(
+    session: Session, as_of: dt.date, partnership_id: int | None = None, *, jurisdiction_id: int | None = None
+) -> list[Screening]:
+    """Every partnership (or one, or those of one jurisdiction) screened as ``screen`` screens them."""
     rules = [rule for rule in rules_in(session) if rule.in_force_here]
-    gathered = _gather(session, partnership_id, sorted({rule.state for rule in rules}))
+    gathered = _gather(session, partnership_id, jurisdiction_id, sorted({rule.state for rule in rules}))
     results: list[Screening] = []
     now = today()
     for item in gathered.values():
@@ -119,8 +122,11 @@ def screen_in(session: Session, as_of: dt.date, partnership_id: int | None = Non
     return results
 
 
-def _gather(session: Session, partnership_id: int | None, rule_states: list[str]) -> dict[int, _Partnership]:
-    """One read of what screening needs; the details only for partnerships in states that have rules."""
+def _gather(
+    session: Session, partnership_id: int | None, jurisdiction_id: int | None, rule_states: list[str]
+) -> dict[int, _Partnership]:
+    """One read of what screening needs (of one partnership, or those of one jurisdiction, when given); the details
+    only for partnerships in states that have rules."""
     p, j, o = models.Partnership, models.Jurisdiction, models.Partner
     query = (
         select(
@@ -133,6 +139,8 @@ def _gather(session: Session, partnership_id: int | None, rule_states: list[str]
     )
     if partnership_id is not None:
         query = query.where(p.id == partnership_id)
+    if jurisdiction_id is not None:
+        query = query.where(p.jurisdiction_id == jurisdiction_id)
     found: dict[int, _Partnership] = {}
     for pid, kind, status, established, city, state, j_kind, partner, code, country in session.execute(query):
         label = _label(city, state, partner, country)
@@ -140,6 +148,8 @@ def _gather(session: Session, partnership_id: int | None, rule_states: list[str]
     in_scope = select(p.id).join(j, j.id == p.jurisdiction_id).where(p.deleted_at.is_(None), j.state.in_(rule_states))
     if partnership_id is not None:
         in_scope = in_scope.where(p.id == partnership_id)
+    if jurisdiction_id is not None:
+        in_scope = in_scope.where(p.jurisdiction_id == jurisdiction_id)
     if not found or not rule_states:
         return found
     for change in session.scalars(

@@ -174,7 +174,7 @@ def gather(session: Session, response: models.Response, today: dt.date) -> Gathe
         "activity": links_in(session, "activity", activity_ids),
     }
     _add_status_evidence(session, status_since, links["partnership"])
-    state_law = _state_law(session, letter_date, ids)
+    state_law = _state_law(session, letter_date, home, ids)
     _add_termination_evidence(session, state_law, links["partnership"])
     superseded = session.get(models.Response, response.supersedes_id) if response.supersedes_id else None
     return Gathered(
@@ -257,12 +257,16 @@ def _add_status_evidence(
                 partnership_links[partnership_id] = (*partnership_links.get(partnership_id, ()), evidence)
 
 
-def _state_law(session: Session, letter_date: dt.date, ids: Sequence[int]) -> tuple[Screening, ...]:
+def _state_law(
+    session: Session, letter_date: dt.date, home: models.Jurisdiction, ids: Sequence[int]
+) -> tuple[Screening, ...]:
     """The home jurisdiction's partnerships that a state-law rule reaches on the letter's date, as screened."""
     wanted = set(ids)
     if not wanted:
         return ()
-    return tuple(s for s in screen_in(session, letter_date) if s.partnership_id in wanted and s.reached)
+    # Only the home jurisdiction's are screened: the records may hold tens of thousands of others.
+    screened = screen_in(session, letter_date, jurisdiction_id=home.id)
+    return tuple(s for s in screened if s.partnership_id in wanted and s.reached)
 
 
 def _add_termination_evidence(
