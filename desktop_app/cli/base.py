@@ -185,8 +185,9 @@ class Context:
         print(text, file=self.out)
 
     def say_lines(self, lines: Iterable[str]) -> None:
-        """Each text on a line of its own, as `say` writes one."""
-        self.out.writelines(f"{line}\n" for line in lines)
+        """Each text on a line of its own, as `say` writes one; written in one piece, since a text stream encodes
+        and flushes each write on its own."""
+        self.out.write("".join(f"{line}\n" for line in lines))
 
     def print_json(self, value: Any) -> None:
         import json

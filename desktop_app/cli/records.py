@@ -218,8 +218,13 @@ def line_maker(kind_name: str) -> Callable[[dict[str, Any]], str]:
         return _file_line_maker()
     from ..core.records.plain import describe
 
+    shown: tuple[str, ...] | None = None  # the details the rows hold, the same in every row of a list
+
     def record_line(row: dict[str, Any]) -> str:
-        detail = ", ".join(str(row[key]) for key in _DETAILS if row.get(key))
+        nonlocal shown
+        if shown is None:
+            shown = tuple(key for key in _DETAILS if key in row)
+        detail = ", ".join([str(value) for key in shown if (value := row[key])])
         return f"{row['id']:>6}  {describe(kind, row)}  [{detail}]"
 
     return record_line
