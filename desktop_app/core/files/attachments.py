@@ -171,7 +171,7 @@ def _target(session: Session, record_kind: str, record_id: int) -> tuple[str, st
     kind = kind_named(record_kind)
     obj: Any = session.get(kind.model, record_id)
     if obj is None:
-        raise UserError(f"There is no {kind.label.lower()} with number {record_id}.")
+        raise kind.missing(record_id)
     if obj.deleted_at:
         raise UserError(f"{kind.label} {record_id} is in the trash; restore it before attaching files to it.")
     return kind.name, describe(kind, record_plain(kind, obj))

@@ -38,6 +38,10 @@ class Kind:
         model: type[models.Base] = getattr(models, self.model_name)
         return model
 
+    def missing(self, record_id: int) -> UserError:
+        """The sentence for a record of this kind that is not in the records."""
+        return UserError(f"There is no {self.label.lower()} with number {record_id}.")
+
     def field(self, name: str) -> Field:
         for candidate in self.fields:
             if candidate.name == name:

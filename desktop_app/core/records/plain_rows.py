@@ -160,7 +160,7 @@ def get_plain(rows: RowSource, kind: Kind, record_id: int, *, include_personal: 
     read = plain_select(kind, include_personal=include_personal)
     found = rows.rows(f"SELECT {read.columns} FROM {read.source} WHERE t.id = :id", {"id": record_id})
     if not found:
-        raise UserError(f"There is no {kind.label.lower()} with number {record_id}.")
+        raise kind.missing(record_id)
     return read.record(kind, found[0])
 
 

@@ -24,7 +24,7 @@ from .fields import parse_value
 from .indexing import index_record_in
 from .kinds import PARTNERSHIP, RESPONSE, Kind, kind_named
 from .plain import Record, audit_snapshot, plain_columns, plain_from_row, to_plain
-from .plain_rows import list_plain
+from .plain_rows import list_plain, status_history_plain
 from .trash_rules import refuse_trashing_home
 
 # ----- validation ------------------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def _check_reference(session: Session, ref_kind: str, ref_id: int, label: str) -
 def load(session: Session, kind: Kind, record_id: int) -> Any:
     obj = session.get(kind.model, record_id)
     if obj is None:
-        raise UserError(f"There is no {kind.label.lower()} with number {record_id}.")
+        raise kind.missing(record_id)
     return obj
 
 
@@ -445,7 +445,7 @@ def current_version(db: Database, kind_name: str, record_id: int) -> int:
     with db.reading() as session:
         version = session.execute(select(model.version).where(model.id == record_id)).scalar()
     if version is None:
-        raise UserError(f"There is no {kind.label.lower()} with number {record_id}.")
+        raise kind.missing(record_id)
     return int(version)
 
 
@@ -480,27 +480,7 @@ def change_status(
 def status_history(db: Database, partnership_id: int) -> list[Record]:
     with db.reading() as session:
         load(session, PARTNERSHIP, partnership_id)
-        rows = session.scalars(
-            select(models.StatusChange)
-            .where(models.StatusChange.partnership_id == partnership_id)
-            # The status it was entered with comes first whatever day it was entered: later changes may be backdated.
-            .order_by(
-                models.StatusChange.from_status.is_not(None), models.StatusChange.changed_on, models.StatusChange.id
-            )
-        )
-        return [
-            {
-                "id": row.id,
-                "changed_on": row.changed_on,
-                "from_status": row.from_status,
-                "to_status": row.to_status,
-                "reason": row.reason,
-                "legal_basis": row.legal_basis,
-                "evidence_attachment_id": row.evidence_attachment_id,
-                "recorded_at": row.recorded_at,
-            }
-            for row in rows
-        ]
+        return status_history_plain(ConnectionRows(session.connection()), partnership_id)
 
 
 def trash(db: Database, kind_name: str, record_id: int, actor: str | None = None) -> Record:
