@@ -114,6 +114,21 @@ def plain_select(kind: Kind, *, include_personal: bool = True, only: Collection[
     )
 
 
+# A response's own columns a list may be sorted by, beside its fields.
+RESPONSE_ORDERS = ("status", "issued_on")
+
+
+def own_orders(kind: Kind) -> tuple[str, ...]:
+    """The kind's own columns a list of it may be sorted by."""
+    extra = RESPONSE_ORDERS if kind is RESPONSE else ()
+    return ("id", "created_at", "updated_at", *kind.field_names, *extra)
+
+
+def unsortable(kind: Kind, order_name: str) -> UserError:
+    """The sentence for a list asked to be sorted by what it cannot be."""
+    return UserError(f"A {kind.label.lower()} list cannot be sorted by {order_name!r}.")
+
+
 def list_plain(
     rows: RowSource,
     kind: Kind,
@@ -131,12 +146,8 @@ def list_plain(
     (a long list of lines reads none of the long texts)."""
     read = plain_select(kind, include_personal=include_personal, only=only)
     order_name = order_by or kind.default_order
-    if order_name not in (
-        *_RECORD_COLUMNS,
-        *kind.field_names,
-        *(name for name, _ in _RESPONSE_OWN if kind is RESPONSE),
-    ):
-        raise UserError(f"A {kind.label.lower()} list cannot be sorted by {order_name!r}.")
+    if order_name not in own_orders(kind):
+        raise unsortable(kind, order_name)
     direction = " DESC" if descending else ""
     sql = (
         f"SELECT {read.columns} FROM {read.source}"

@@ -24,7 +24,7 @@ from .fields import parse_value
 from .indexing import index_record_in
 from .kinds import PARTNERSHIP, RESPONSE, Kind, kind_named
 from .plain import Record, audit_snapshot, plain_columns, plain_from_row, to_plain
-from .plain_rows import list_plain, status_history_plain
+from .plain_rows import list_plain, own_orders, status_history_plain, unsortable
 from .trash_rules import refuse_trashing_home
 
 # ----- validation ------------------------------------------------------------------------------------------
@@ -599,16 +599,8 @@ def _partnerships_named(pattern: str) -> Select[Any]:
     return select(models.Partnership.id).where(or_(*_sides_named(models.Partnership, pattern)))
 
 
-# A response's own columns a list may be sorted by, beside its fields.
-RESPONSE_ORDERS = ("status", "issued_on")
 # Lists sorted by the names of the partnership a row belongs to (a participant's, through its activity).
 PARTNERSHIP_ORDER = "partnership"
-
-
-def _own_orders(kind: Kind) -> tuple[str, ...]:
-    """The kind's own columns a list of it may be sorted by."""
-    extra = RESPONSE_ORDERS if kind is RESPONSE else ()
-    return ("id", "created_at", "updated_at", *kind.field_names, *extra)
 
 
 def _ordered_by_names(kind: Kind, statement: Select[Any], order_name: str) -> tuple[Select[Any], list[Any]] | None:
@@ -643,7 +635,7 @@ def unfiltered_by_own_column(kind: Kind, query: ListQuery) -> bool:
     """Whether a list is the whole of a kind (in or out of the trash) sorted by one of its own columns, which
     list_plain reads with SQL text alone."""
     filtered = query.filters or query.text.strip() or (query.date_field and (query.date_from or query.date_to))
-    return not filtered and (query.order_by or kind.default_order) in _own_orders(kind)
+    return not filtered and (query.order_by or kind.default_order) in own_orders(kind)
 
 
 def list_records(db: Database, kind_name: str, query: ListQuery | None = None) -> list[Record]:
@@ -669,10 +661,10 @@ def list_records(db: Database, kind_name: str, query: ListQuery | None = None) -
     by_names = _ordered_by_names(kind, statement, order_name)
     if by_names is not None:
         statement, order_columns = by_names
-    elif order_name in _own_orders(kind):
+    elif order_name in own_orders(kind):
         order_columns = [getattr(model, order_name)]
     else:
-        raise UserError(f"A {kind.label.lower()} list cannot be sorted by {order_name!r}.")
+        raise unsortable(kind, order_name)
     order_columns.append(model.id)
     statement = statement.order_by(*(column.desc() if query.descending else column for column in order_columns))
     statement = statement.offset(max(0, query.offset))
