@@ -66,44 +66,41 @@ def run_cli(data_dir: Path, on_server: bool) -> RunCli:
         env: dict[str, str] | None = None,
         database: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONIOENCODING": "utf-8", **(env or {})}
-        environment.pop("TEST_DATABASE_URL", None)
+        environment = dict(env or {})
         if database is None and on_server and data in (None, data_dir):
             database = TEST_DATABASE_URL
         where = ["--data-dir", str(data or data_dir)]
         if database is not None:
             environment["SISTER_CITY_RECORDS_DATA_DIR"] = str(data or data_dir)
             where = ["--database", database]
-        command = [sys.executable, "-m", "desktop_app", *where, *arguments]
-        return subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=timeout,
-            input=input_text,
-            env=environment,
-            cwd=REPO_ROOT,
-            check=False,
-        )
+        return run_python(["-m", "desktop_app", *where, *arguments], environment, input_text, timeout)
 
     return run
 
 
-def python_json(code: str, *arguments: str, env: dict[str, str] | None = None, timeout: float = 120) -> Any:
-    """Runs ``python -c CODE ARGUMENTS`` with the checkout first on the import path; what it printed, read as JSON."""
+def run_python(
+    arguments: list[str], env: dict[str, str] | None = None, input_text: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """A child Python with the checkout first on the import path and ``env`` added to this environment (the test
+    server's address left out: a child is told where the records are by its arguments)."""
     environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONIOENCODING": "utf-8", **(env or {})}
     environment.pop("TEST_DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", code, *arguments],
+    return subprocess.run(
+        [sys.executable, *arguments],
         capture_output=True,
         text=True,
         encoding="utf-8",
+        timeout=timeout,
+        input=input_text,
         env=environment,
         cwd=REPO_ROOT,
-        timeout=timeout,
         check=False,
     )
+
+
+def python_json(code: str, *arguments: str, env: dict[str, str] | None = None, timeout: float = 120) -> Any:
+    """Runs ``python -c CODE ARGUMENTS`` with the checkout first on the import path; what it printed, read as JSON."""
+    result = run_python(["-c", code, *arguments], env, timeout=timeout)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
