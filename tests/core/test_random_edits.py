@@ -20,11 +20,12 @@ from desktop_app.core.db import models
 from desktop_app.core.errors import UserError
 from desktop_app.core.host.audit_anchor import anchor_path
 from desktop_app.core.host.paths import DataLocation, resolve_location, sqlite_url
-from desktop_app.core.records.audit import AUDIT_TRIGGERS, GENESIS_HASH, canonical_json, event_hash
+from desktop_app.core.records.audit import AUDIT_TRIGGERS, canonical_json, event_hash
 from desktop_app.core.records.kinds import KINDS
 from desktop_app.core.safekeeping.backup import create_backup
 from desktop_app.core.safekeeping.opening import open_database
 from desktop_app.core.safekeeping.restore_backup import restore_backup
+from desktop_app.core.safekeeping.seals import GENESIS_HASH
 from desktop_app.core.safekeeping.verify import VerifyReport, verify_database
 from desktop_app.core.vocab import PARTNERSHIP_KINDS
 

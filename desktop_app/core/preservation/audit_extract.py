@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from ..db import models
 from ..host.audit_anchor import read_anchor
-from ..records.audit import GENESIS_HASH, event_hash
+from ..records.audit import event_hash
+from ..safekeeping.seals import GENESIS_HASH
 
 FORMAT = "sister-city-records/audit-extract"
 FORMAT_VERSION = 1

@@ -18,10 +18,9 @@ from ..db.engine import Database
 from ..db.models import AuditEvent
 from ..host.audit_anchor import read_anchor, write_anchor
 from ..host.audit_keys import current_key
-from ..safekeeping.seals import seal_text, seal_verdict
+from ..safekeeping.seals import GENESIS_HASH, link_problems_of, seal_text, seal_verdict
 from .names import event_record_names_in
 
-GENESIS_HASH = "0" * 64
 AUDIT_TRIGGERS = ("audit_event_no_update", "audit_event_no_delete")
 
 
@@ -229,21 +228,10 @@ def verify_chain(session: Session) -> list[ChainProblem]:
     )
     rows = session.execute(select(*columns).order_by(AuditEvent.seq).execution_options(yield_per=2000))
     for event in rows:
-        if event.seq != expected_seq:
-            problems.append(
-                ChainProblem(
-                    event.seq,
-                    f"Audit events {expected_seq} to {event.seq - 1} are missing (deleted)."
-                    if event.seq > expected_seq
-                    else f"Audit event {event.seq} is out of order.",
-                )
-            )
-        if event.prev_hash != prev_hash:
-            problems.append(
-                ChainProblem(
-                    event.seq, f"Audit event {event.seq} does not follow the event before it (the chain is broken)."
-                )
-            )
+        problems += [
+            ChainProblem(event.seq, message)
+            for message in link_problems_of(event.seq, event.prev_hash, expected_seq, prev_hash)
+        ]
         recomputed = recomputed_hash(event)
         if recomputed != event.hash:
             problems.append(

@@ -15,7 +15,7 @@ from ..db.row_source import RowSource, row_source
 from ..db.schema_head import SCHEMA_HEAD
 from ..errors import UserError
 from .schema_check import READ_KINDS, check_schema, sentences, shipped_revisions
-from .seals import anchor_beside, anchor_verdict, seal_problems, trail_rows
+from .seals import GENESIS_HASH, anchor_beside, anchor_verdict, link_problems_of, seal_problems, trail_rows
 from .verify_report import VerifyReport
 
 if TYPE_CHECKING:
@@ -34,8 +34,6 @@ SKIPPED_BY_QUICK = {
 }
 # The engine's problems named one by one at most.
 MAX_DAMAGE_NAMED = 20
-
-GENESIS_HASH = "0" * 64
 
 
 def verify_quickly_at(location: DataLocation) -> VerifyReport:
@@ -127,12 +125,7 @@ def link_problems(source: RowSource) -> tuple[list[str], int]:
     events = 0
     for seq, prev_hash, event_hash in trail_rows(source, "seq, prev_hash, hash"):
         events += 1
-        if seq > expected_seq:
-            problems.append(f"Audit events {expected_seq} to {seq - 1} are missing (deleted).")
-        elif seq < expected_seq:
-            problems.append(f"Audit event {seq} is out of order.")
-        if prev_hash != previous:
-            problems.append(f"Audit event {seq} does not follow the event before it (the chain is broken).")
+        problems += link_problems_of(seq, prev_hash, expected_seq, previous)
         previous = event_hash
         expected_seq = seq + 1
     return problems, events

@@ -23,12 +23,27 @@ if TYPE_CHECKING:
 
     from ..db.engine import Database
 
+# The link the first event of a trail follows.
+GENESIS_HASH = "0" * 64
 # The revision that added the seal: records of older ones have none to check.
 SEALED_SINCE = "0009"
 # Events named one by one at most; the rest are counted in one more sentence.
 MAX_NAMED = 20
 # Events read at a time: the whole trail is read, but never held in memory at once.
 TRAIL_PAGE = 5000
+
+
+def link_problems_of(seq: int, prev_hash: str, expected_seq: int, previous_hash: str) -> list[str]:
+    """Sentences for an event that is not the one expected next in the chain, or does not follow the one before."""
+    problems = []
+    if seq > expected_seq:
+        missing = f"event {expected_seq} is" if seq == expected_seq + 1 else f"events {expected_seq} to {seq - 1} are"
+        problems.append(f"Audit {missing} missing (deleted).")
+    elif seq < expected_seq:
+        problems.append(f"Audit event {seq} is out of order.")
+    if prev_hash != previous_hash:
+        problems.append(f"Audit event {seq} does not follow the event before it (the chain is broken).")
+    return problems
 
 
 def seal_text(secret: bytes, event_hash: str) -> str:
