@@ -100,7 +100,9 @@ class Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
     ) -> None:
         """A command run by handler, its arguments added by `arguments`; kwargs as for add_parser.
 
-        A command that writes nothing to the log (such as `version`) does not load the logging machinery.
+        A command that writes nothing to the log (such as `version`, or a read that needs nothing done to the
+        records first) does not load the logging machinery: the log is started when it opens the records the
+        ordinary way, or fails.
         """
         aliases = tuple(kwargs.pop("aliases", ()))
         self._choices_actions.append(self._ChoicesPseudoAction(name, aliases, kwargs.pop("help", None)))
@@ -164,6 +166,8 @@ class Context:
         self.out = out or sys.stdout
         self._location: DataLocation | None = None
         self._db: Database | None = None
+        # Called once before the records are first opened the ordinary way (which may migrate or back them up).
+        self.before_opening: Callable[[], None] | None = None
 
     @property
     def location(self) -> DataLocation:
@@ -178,6 +182,9 @@ class Context:
         if self._db is None:
             from ..core.safekeeping.opening import open_database
 
+            if self.before_opening is not None:
+                self.before_opening()
+                self.before_opening = None
             self._db, _ = open_database(self.location, create=create)
         return self._db
 

@@ -71,7 +71,11 @@ def register(commands: Commands) -> None:
         "a field. A partnership's status is changed with 'status'.",
     )
     commands.add_command(
-        "show", cmd_show, _show_arguments, help="show one record with its files (participants' names included)"
+        "show",
+        cmd_show,
+        _show_arguments,
+        help="show one record with its files (participants' names included)",
+        writes_log=False,
     )
     commands.add_command(
         "trash", cmd_trash, _targets_arguments, help="move records to the trash (untrash brings them back)"

@@ -33,7 +33,11 @@ def register(commands: Commands) -> None:
         help="write a stored attachment out to a file, checked",
     )
     commands.add_command(
-        "search", cmd_search, _search_arguments, help="full-text search over the records and the attachments' text"
+        "search",
+        cmd_search,
+        _search_arguments,
+        help="full-text search over the records and the attachments' text",
+        writes_log=False,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO, cast
@@ -83,6 +84,7 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
             _start_log(context.location)
         else:
             _prepare_log(context.location)
+            context.before_opening = functools.partial(_start_log, context.location)
         if not getattr(args, "handler", None):
             parser.print_help(out)
             return EXIT_OK

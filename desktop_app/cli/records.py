@@ -54,7 +54,7 @@ def register(commands: Commands) -> None:
         help="import partnerships from CSV/XLSX, or a records file (.json)",
     )
     commands.add_command("export", cmd_export, _export_arguments, help="write the whole records file (.json)")
-    commands.add_command("list", cmd_list, _list_arguments, help="list the records of one kind")
+    commands.add_command("list", cmd_list, _list_arguments, help="list the records of one kind", writes_log=False)
     commands.add_command(
         "verify",
         cmd_verify,

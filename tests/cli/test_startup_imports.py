@@ -7,6 +7,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core.host.logs import LOG_FILE_NAME
 from tests.cli.conftest import TEST_DATABASE_URL, RunCli, python_json
 
 # Runs one command in this process and reports its exit status, its output and every module it loaded.
@@ -96,6 +97,8 @@ def test_list_loads_the_database_but_no_documents(run_cli: RunCli, data_dir: Pat
     assert report["output"] == "No partnerships in the records.\n"
     assert "sqlalchemy" in report["modules"]
     assert among(report["modules"], DOCUMENTS_AND_WINDOW) == []
+    # Opening the records the ordinary way starts the log, so the backup made on the way is written down there.
+    assert "automatic backup written" in (data_dir / "logs" / LOG_FILE_NAME).read_text(encoding="utf-8")
 
 
 def test_list_and_show_on_current_records_load_no_sqlalchemy(run_cli: RunCli, data_dir: Path, on_server: bool) -> None:
@@ -115,6 +118,7 @@ def test_list_and_show_on_current_records_load_no_sqlalchemy(run_cli: RunCli, da
         assert report["status"] == 0
         assert "Hefei" in report["output"]
         assert among(report["modules"], ("sqlalchemy", *DOCUMENTS_AND_WINDOW)) == [], command
+        assert "desktop_app.core.host.log_handler" not in report["modules"], command
 
 
 def test_search_on_current_records_loads_no_sqlalchemy_and_answers_as_the_ordinary_way(
