@@ -19,6 +19,7 @@ from desktop_app.core.host.crash import report_unexpected_error
 from desktop_app.core.host.logs import configure_logging
 from desktop_app.core.host.paths import DataLocation
 from desktop_app.core.interchange.csv_export import export_csv, safe_cell
+from desktop_app.core.records import plain_rows
 from desktop_app.core.records import service as records
 from desktop_app.core.records.kinds import KINDS
 
@@ -104,6 +105,8 @@ def test_an_unexpected_error_quoting_the_name_does_not_put_it_in_the_log(
     def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise ValueError(f"cannot handle {PLANTED_NAME}")
 
+    # Both ways a list is read: through the driver alone (current records) and the ordinary way.
+    monkeypatch.setattr(plain_rows, "list_plain", broken)
     monkeypatch.setattr(records, "list_records", broken)
     status, _, err = cli(location, "list", "participants", "--include-personal-data")
     assert status == 2 and "Traceback" not in err and "log file" in err
