@@ -1,4 +1,4 @@
-"""Fixtures shared by the core tests of the audit trail's keys and of storing large files."""
+"""Fixtures shared by the core tests: the audit trail's keys, storing large files, and reading records quickly."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.core.db.engine import Database
+from desktop_app.core.db.quick_read import QuickReader, open_quick_reader
 from desktop_app.core.files import batch, store
 from desktop_app.core.host import audit_keys
+from desktop_app.core.host.paths import DataLocation
 
 # The chunk size the small_chunks fixture stores files in.
 SMALL_CHUNK = 4096
@@ -30,3 +33,12 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store, "CHUNK_SIZE", SMALL_CHUNK)
     monkeypatch.setattr(batch, "CHUNK_SIZE", SMALL_CHUNK)
     monkeypatch.setattr(store, "READ_AHEAD", 2)
+
+
+@pytest.fixture
+def reader(filled: Database, location: DataLocation) -> Iterator[QuickReader]:
+    """A quick reader of the records the test module's own ``filled`` fixture fills."""
+    opened = open_quick_reader(location)
+    assert opened is not None
+    with opened:
+        yield opened

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop_app.core.db.engine import Database
-from desktop_app.core.db.quick_read import QuickReader, open_quick_reader, quick_answer
+from desktop_app.core.db.quick_read import QuickReader, quick_answer
 from desktop_app.core.db.row_source import ConnectionRows
 from desktop_app.core.errors import UserError
 from desktop_app.core.files import attach_files, list_attachments
@@ -113,14 +112,6 @@ def filled(db: Database, location: DataLocation, tmp_path: Path) -> Database:
     if location.sqlite_path is not None:
         create_backup(location)
     return db
-
-
-@pytest.fixture
-def reader(filled: Database, location: DataLocation) -> Iterator[QuickReader]:
-    opened = open_quick_reader(location)
-    assert opened is not None
-    with opened:
-        yield opened
 
 
 @pytest.mark.parametrize("in_trash", [False, True])

@@ -3,7 +3,6 @@ differ, and records of another schema refused in the same words."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,14 +42,6 @@ def filled(db: Database, location: DataLocation, tmp_path: Path) -> Database:
     if location.sqlite_path is not None:
         create_backup(location)
     return db
-
-
-@pytest.fixture
-def reader(filled: Database, location: DataLocation) -> Iterator[QuickReader]:
-    opened = open_quick_reader(location)
-    assert opened is not None
-    with opened:
-        yield opened
 
 
 def change(db: Database, *statements: str) -> None:

@@ -631,7 +631,7 @@ def _ordered_by_names(kind: Kind, statement: Select[Any], order_name: str) -> tu
     return joined, [jurisdiction.name, jurisdiction.state, partner.name]
 
 
-def unfiltered_by_own_column(kind: Kind, query: ListQuery) -> bool:
+def _unfiltered_by_own_column(kind: Kind, query: ListQuery) -> bool:
     """Whether a list is the whole of a kind (in or out of the trash) sorted by one of its own columns, which
     list_plain reads with SQL text alone."""
     filtered = query.filters or query.text.strip() or (query.date_field and (query.date_from or query.date_to))
@@ -642,7 +642,7 @@ def list_records(db: Database, kind_name: str, query: ListQuery | None = None) -
     """The records of a kind, filtered and ordered in the database, one window of rows at a time."""
     kind = kind_named(kind_name)
     query = query or ListQuery()
-    if unfiltered_by_own_column(kind, query):
+    if _unfiltered_by_own_column(kind, query):
         # The same SQL text the command line reads without the ORM.
         with db.reading_rows() as connection:
             return list_plain(
